@@ -1,0 +1,84 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Every environment variable Aura reads, with its default. Parsed once at start-up. */
+export const configSchema = z.object({
+  PORT: port.default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATABASE_POOL_SIZE: positiveInt.default(10),
+  AURA_DATA_DIR: z.string().min(1).default('./data'),
+  AURA_PUBLIC_URL: z.url().optional(),
+  AURA_LOG_ORIGIN: z.string().min(1).optional(),
+  AURA_LOG_KEY: z.string().min(1).optional(),
+  AURA_SESSION_SECRET: z.string().min(32).optional(),
+  AURA_MAX_UPLOAD_MB: positiveInt.default(40),
+  AURA_MAX_PIXELS: positiveInt.default(100_000_000),
+  AURA_TRUST_PROXY: bool.default(false),
+  AURA_RATE_LIMIT_PER_MINUTE: positiveInt.default(120),
+  AURA_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+});
+
+export type Env = z.infer<typeof configSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  dataDir: string;
+  publicUrl: string;
+  logOrigin: string;
+  logKey: string | undefined;
+  sessionSecret: string | undefined;
+  maxUploadBytes: number;
+  maxPixels: number;
+  trustProxy: boolean;
+  rateLimitPerMinute: number;
+  requestTimeoutMs: number;
+  logLevel: Env['LOG_LEVEL'];
+  env: Env['NODE_ENV'];
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws ConfigError with a one-line message naming the bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const relevant = Object.fromEntries(
+    Object.keys(configSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  );
+  const parsed = configSchema.safeParse(relevant);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(`invalid configuration: ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const publicUrl = (e.AURA_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    dataDir: path.resolve(e.AURA_DATA_DIR),
+    publicUrl,
+    logOrigin: e.AURA_LOG_ORIGIN ?? `${new URL(publicUrl).host}/aura-log`,
+    logKey: e.AURA_LOG_KEY,
+    sessionSecret: e.AURA_SESSION_SECRET,
+    maxUploadBytes: e.AURA_MAX_UPLOAD_MB * 1024 * 1024,
+    maxPixels: e.AURA_MAX_PIXELS,
+    trustProxy: e.AURA_TRUST_PROXY,
+    rateLimitPerMinute: e.AURA_RATE_LIMIT_PER_MINUTE,
+    requestTimeoutMs: e.AURA_REQUEST_TIMEOUT_MS,
+    logLevel: e.LOG_LEVEL,
+    env: e.NODE_ENV,
+  };
+}

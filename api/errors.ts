@@ -1,0 +1,52 @@
+/**
+ * The one error type of Aura. `code` is stable and documented; `status` is the HTTP status it maps to.
+ * Everything thrown that is not an AppError is reported as 500 `internal` without details.
+ */
+export const errorCodes = {
+  bad_request: 400,
+  invalid_json: 400,
+  validation_failed: 400,
+  invalid_pagination: 400,
+  unsupported_media_type: 415,
+  image_unreadable: 422,
+  image_too_large: 413,
+  payload_too_large: 413,
+  too_many_pixels: 422,
+  ai_markers_found: 422,
+  unauthenticated: 401,
+  invalid_signature: 401,
+  challenge_invalid: 401,
+  forbidden: 403,
+  key_revoked: 403,
+  wrong_account_kind: 403,
+  not_found: 404,
+  route_not_found: 404,
+  conflict: 409,
+  handle_taken: 409,
+  priority_conflict: 409,
+  draft_used: 409,
+  already_revoked: 409,
+  idempotency_conflict: 409,
+  rate_limited: 429,
+  database_unavailable: 503,
+  log_key_missing: 500,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = errorCodes[code];
+    this.details = details;
+  }
+}
+
+export const notFound = (what: string) => new AppError('not_found', `${what} not found`);

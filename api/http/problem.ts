@@ -1,0 +1,84 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import multer from 'multer';
+import { z } from 'zod';
+import { AppError } from '../errors.ts';
+
+export const PROBLEM_TYPE_BASE = 'https://aura.example/problems/';
+
+/** Turns any thrown value into an AppError. The one place where foreign errors are mapped. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof z.ZodError) {
+    const issue = err.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : 'input';
+    return new AppError('validation_failed', `${where}: ${issue?.message ?? 'invalid'}`, {
+      errors: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
+  }
+  if (err instanceof multer.MulterError) return fromMulter(err);
+  const e = err as { type?: string; status?: number; statusCode?: number; code?: string; message?: string };
+  if (e?.type === 'entity.parse.failed') return new AppError('invalid_json', 'request body is not valid JSON');
+  if (e?.type === 'entity.too.large') return new AppError('payload_too_large', 'request body is too large');
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
+    return new AppError('unsupported_media_type', 'unsupported request encoding');
+  }
+  if (e?.type === 'request.aborted') return new AppError('bad_request', 'request aborted by the client');
+  if (isDatabaseDown(err)) return new AppError('database_unavailable', 'the database is unavailable; retry shortly');
+  const status = e?.status ?? e?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new AppError('bad_request', e?.message ?? 'bad request');
+  }
+  return new AppError('internal', 'internal server error');
+}
+
+function fromMulter(err: multer.MulterError): AppError {
+  switch (err.code) {
+    case 'LIMIT_FILE_SIZE':
+      return new AppError('image_too_large', 'the uploaded file is larger than the upload limit');
+    case 'LIMIT_FILE_COUNT':
+    case 'LIMIT_UNEXPECTED_FILE':
+      return new AppError('bad_request', `exactly one file is expected, in the field "image" (${err.message})`);
+    default:
+      return new AppError('bad_request', `malformed multipart upload: ${err.message}`);
+  }
+}
+
+const DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003']);
+export function isDatabaseDown(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | null;
+  if (!e) return false;
+  if (e.code && DOWN_CODES.has(e.code)) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    e.message ?? '',
+  );
+}
+
+export const notFoundRoute: RequestHandler = (req, _res, next) => {
+  next(new AppError('route_not_found', `no route for ${req.method} ${req.path}`));
+};
+
+/** Maps every error to RFC 9457 application/problem+json. Never leaks a stack trace. */
+export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const appError = toAppError(err);
+  if (appError.status >= 500) req.log?.error({ err }, 'request failed');
+  if (appError.code === 'database_unavailable' || appError.code === 'rate_limited') res.setHeader('Retry-After', '5');
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res
+    .status(appError.status)
+    .type('application/problem+json')
+    .send(
+      JSON.stringify({
+        type: PROBLEM_TYPE_BASE + appError.code,
+        title: appError.code.replace(/_/g, ' '),
+        status: appError.status,
+        code: appError.code,
+        detail: appError.message,
+        instance: req.originalUrl,
+        requestId: req.id,
+        ...appError.details,
+      }),
+    );
+};

@@ -1,0 +1,71 @@
+export interface ImageLimits {
+  maxBytes: number;
+  maxPixels: number;
+}
+
+export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'avif' | 'tiff' | 'gif';
+
+/** A labelled 256-bit PDQ hash (hex, 64 chars). */
+export interface LabelledHash {
+  /** What the hash is of: 'global', 'rot90', 'flipx' …, or a region such as 'crop-80'. */
+  label: string;
+  hash: string;
+  quality: number;
+}
+
+export interface Fingerprint {
+  /** SHA-256 of the exact uploaded bytes, hex. */
+  sha256: string;
+  /** PDQ of the whole (EXIF-oriented) image, hex. */
+  pdq: string;
+  pdqQuality: number;
+  width: number;
+  height: number;
+  format: ImageFormat;
+  /** The 8 dihedral variants of the global hash computed from the DCT; [0] is 'global'. */
+  variants: LabelledHash[];
+  /** Extra hashes of sub-windows (centred crops …) so cropped or padded copies still match. */
+  regions: LabelledHash[];
+  /** WebP, at most 512 px, no metadata. */
+  thumbnail: Buffer;
+}
+
+export interface AiMarker {
+  kind: string;
+  where: string;
+  value: string;
+}
+
+export interface PublicEvidence {
+  camera?: { make?: string; model?: string; lens?: string };
+  software?: string;
+  created?: string;
+  creator?: string;
+  rights?: string;
+  digitalSourceType?: string;
+  c2pa?: {
+    present: boolean;
+    claimGenerator?: string;
+    actions?: string[];
+    digitalSourceType?: string;
+    signatureValid?: boolean;
+  };
+  aiMarkers: AiMarker[];
+}
+
+/** Kept by the registry as evidence, never returned by a public endpoint (GPS, serial numbers, owner names). */
+export interface PrivateEvidence {
+  gps?: { latitude: number; longitude: number; altitude?: number };
+  serialNumbers?: string[];
+  ownerName?: string;
+}
+
+export interface Evidence {
+  public: PublicEvidence;
+  private: PrivateEvidence;
+}
+
+export interface AnalyzedImage {
+  fingerprint: Fingerprint;
+  evidence: Evidence;
+}

@@ -1,0 +1,148 @@
+import type { ColumnType, Insertable, Selectable } from 'kysely';
+
+/**
+ * Kysely types of every table. Int8 columns are parsed to `number` on both dialects (see db/open.ts),
+ * bytea to Buffer, jsonb to plain values, timestamptz to Date.
+ */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T = unknown> = ColumnType<T, string, string>;
+
+export interface AccountsTable {
+  id: string;
+  handle: string;
+  kind: 'artist' | 'organization';
+  display_name: string;
+  bio: string;
+  website: string | null;
+  created_at: Timestamp;
+  log_index: number | null;
+}
+
+export interface KeysTable {
+  kid: string;
+  account_id: string;
+  jwk: Json<Record<string, string>>;
+  status: 'active' | 'revoked';
+  added_at: Timestamp;
+  added_log_index: number | null;
+  revoked_at: Date | null;
+  revoked_log_index: number | null;
+}
+
+export interface AuthChallengesTable {
+  nonce: string;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
+export interface DraftsTable {
+  id: string;
+  account_id: string;
+  payload: Json<Record<string, unknown>>;
+  fingerprint: Json<Record<string, unknown>>;
+  evidence_private: Json<Record<string, unknown>>;
+  thumbnail: Buffer;
+  created_at: Timestamp;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
+export interface WorksTable {
+  id: string;
+  account_id: string;
+  kid: string;
+  jws: string;
+  payload: Json<Record<string, unknown>>;
+  sha256: string;
+  pdq: string;
+  pdq_quality: number;
+  width: number;
+  height: number;
+  title: string;
+  digital_source_type: string;
+  evidence_private: Json<Record<string, unknown>>;
+  thumbnail: Buffer;
+  status: 'active' | 'revoked';
+  created_at: Timestamp;
+  log_index: number;
+  revoked_at: Date | null;
+  revoked_log_index: number | null;
+  revocation_jws: string | null;
+}
+
+export interface ProcessImagesTable {
+  id: string;
+  work_id: string;
+  account_id: string;
+  kid: string;
+  jws: string;
+  sha256: string;
+  pdq: string;
+  thumbnail: Buffer;
+  created_at: Timestamp;
+  log_index: number;
+}
+
+export interface AttestationsTable {
+  id: string;
+  work_id: string;
+  issuer_account_id: string;
+  kid: string;
+  type: string;
+  note: string | null;
+  date: string | null;
+  jws: string;
+  status: 'active' | 'revoked';
+  created_at: Timestamp;
+  log_index: number;
+  revoked_at: Date | null;
+  revoked_log_index: number | null;
+  revocation_jws: string | null;
+}
+
+export interface DisputesTable {
+  id: string;
+  work_id: string;
+  account_id: string;
+  kid: string;
+  reason: 'ai-generated' | 'not-the-author' | 'copied';
+  text: string;
+  jws: string;
+  status: 'open' | 'resolved';
+  created_at: Timestamp;
+  log_index: number;
+}
+
+export interface LogEntriesTable {
+  idx: number;
+  body: Buffer;
+  leaf_hash: Buffer;
+  type: string;
+  subject_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface CheckpointsTable {
+  size: number;
+  root: Buffer;
+  note: string;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  keys: KeysTable;
+  auth_challenges: AuthChallengesTable;
+  drafts: DraftsTable;
+  works: WorksTable;
+  process_images: ProcessImagesTable;
+  attestations: AttestationsTable;
+  disputes: DisputesTable;
+  log_entries: LogEntriesTable;
+  checkpoints: CheckpointsTable;
+}
+
+export type Account = Selectable<AccountsTable>;
+export type NewAccount = Insertable<AccountsTable>;
+export type Work = Selectable<WorksTable>;
+export type Key = Selectable<KeysTable>;

@@ -1,0 +1,5 @@
+import './style.css';
+import { renderHome } from './pages/home.ts';
+
+const main = document.querySelector<HTMLElement>('#main')!;
+renderHome(main);
