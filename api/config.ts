@@ -22,6 +22,8 @@ export const configSchema = z.object({
   AURA_MAX_PIXELS: positiveInt.default(100_000_000),
   AURA_TRUST_PROXY: bool.default(false),
   AURA_RATE_LIMIT_PER_MINUTE: positiveInt.default(120),
+  AURA_RATE_LIMIT_SIGNIN_PER_MINUTE: positiveInt.default(30),
+  AURA_RATE_LIMIT_REGISTER_PER_MINUTE: positiveInt.default(60),
   AURA_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -42,7 +44,7 @@ export interface Config {
   maxUploadBytes: number;
   maxPixels: number;
   trustProxy: boolean;
-  rateLimitPerMinute: number;
+  rateLimits: { verifyPerMinute: number; signInPerMinute: number; registerPerMinute: number };
   requestTimeoutMs: number;
   logLevel: Env['LOG_LEVEL'];
   env: Env['NODE_ENV'];
@@ -76,7 +78,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxUploadBytes: e.AURA_MAX_UPLOAD_MB * 1024 * 1024,
     maxPixels: e.AURA_MAX_PIXELS,
     trustProxy: e.AURA_TRUST_PROXY,
-    rateLimitPerMinute: e.AURA_RATE_LIMIT_PER_MINUTE,
+    rateLimits: {
+      verifyPerMinute: e.AURA_RATE_LIMIT_PER_MINUTE,
+      signInPerMinute: e.AURA_RATE_LIMIT_SIGNIN_PER_MINUTE,
+      registerPerMinute: e.AURA_RATE_LIMIT_REGISTER_PER_MINUTE,
+    },
     requestTimeoutMs: e.AURA_REQUEST_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     env: e.NODE_ENV,

@@ -4,6 +4,9 @@ import type { Config } from './config.ts';
 import type { Clock } from './clock.ts';
 import type { Database } from '../db/schema.ts';
 import type { DatabaseKind } from '../db/open.ts';
+import type { RequestHandler } from 'express';
+import type { SessionIssuer } from './identity/sessions.ts';
+import type { TransparencyLog } from './log/types.ts';
 
 /** What every feature is built from: configuration and the I/O seams. */
 export interface AppContext {
@@ -14,4 +17,16 @@ export interface AppContext {
   clock: Clock;
   /** True once migrations have run; /readyz and the features' start-up wait on it. */
   readiness: { migrated: boolean };
+  /** Session tokens (cookie or bearer) shared by every feature that needs a signed-in account. */
+  sessions: SessionIssuer;
+  /** Per-client rate limiters for the abuse-prone routes. */
+  limits: RateLimits;
+  /** The transparency log (api/log): append inside your transaction, then ask for a checkpoint. */
+  log: TransparencyLog;
+}
+
+export interface RateLimits {
+  signIn: RequestHandler;
+  register: RequestHandler;
+  verify: RequestHandler;
 }

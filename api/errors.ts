@@ -30,6 +30,14 @@ export const errorCodes = {
   rate_limited: 429,
   database_unavailable: 503,
   log_key_missing: 500,
+  invalid_log_range: 400,
+  checkpoint_malformed: 422,
+  checkpoint_signature_invalid: 422,
+  vkey_malformed: 422,
+  inclusion_proof_invalid: 422,
+  consistency_proof_invalid: 422,
+  log_entry_mismatch: 422,
+  log_fork_detected: 422,
   internal: 500,
 } as const;
 

@@ -1,8 +1,13 @@
 import type { ApiRouter } from './http/routes.ts';
 import type { AppContext } from './context.ts';
 import { registerSystemRoutes } from './system/routes.ts';
+import { registerLogRoutes } from './log/routes.ts';
+import { registerIdentityRoutes } from './identity/routes.ts';
+import { registerWorkRoutes } from './works/routes.ts';
+import { registerVerifyRoutes } from './verify/routes.ts';
+import { registerBundleRoutes } from './bundle/routes.ts';
 
 export type Feature = (api: ApiRouter, ctx: AppContext) => void | Promise<void>;
 
 /** Every feature folder contributes its routes here, in this order. */
-export const features: Feature[] = [registerSystemRoutes];
+export const features: Feature[] = [registerSystemRoutes, registerLogRoutes, registerIdentityRoutes, registerWorkRoutes, registerVerifyRoutes, registerBundleRoutes];

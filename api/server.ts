@@ -7,6 +7,9 @@ import { createLogger } from './logger.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { openDatabase, type OpenedDatabase } from '../db/open.ts';
 import { migrateToLatest } from '../db/migrate.ts';
+import { createRateLimits } from './http/rate-limits.ts';
+import { SessionIssuer } from './identity/sessions.ts';
+import { createTransparencyLog } from './log/index.ts';
 
 export interface RunningServer {
   url: string;
@@ -29,15 +32,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const logger = createLogger(config);
   const database =
     options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
-  const ctx: AppContext = {
+  const ctx = {
     config,
     db: database.db,
     dbKind: database.kind,
     logger,
     clock: options.clock ?? systemClock,
     readiness: { migrated: false },
-  };
-  const migrating = migrateUntilReady(ctx, options.waitForDatabase ?? false);
+    limits: createRateLimits(config),
+  } as AppContext;
+  ctx.sessions = new SessionIssuer(ctx);
+  const log = await createTransparencyLog(ctx);
+  ctx.log = log;
+  const migrating = migrateUntilReady(ctx, options.waitForDatabase ?? false).then(() => log.start());
   if (!options.waitForDatabase) await migrating;
 
   const app = await createApp(ctx);
@@ -59,6 +66,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         server.closeIdleConnections();
       });
       await migrating.catch(() => {});
+      await log.close();
       await database.close();
     })());
   return { url, ctx, server, close };

@@ -1,4 +1,4 @@
-import type { ColumnType, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /**
  * Kysely types of every table. Int8 columns are parsed to `number` on both dialects (see db/open.ts),
@@ -41,10 +41,12 @@ export interface DraftsTable {
   payload: Json<Record<string, unknown>>;
   fingerprint: Json<Record<string, unknown>>;
   evidence_private: Json<Record<string, unknown>>;
-  thumbnail: Buffer;
+  thumbnail: Buffer | null;
   created_at: Timestamp;
   expires_at: Date;
   used_at: Date | null;
+  kind: ColumnType<'work' | 'process' | 'attestation', 'work' | 'process' | 'attestation' | undefined, never>;
+  work_id: string | null;
 }
 
 export interface WorksTable {
@@ -68,11 +70,13 @@ export interface WorksTable {
   revoked_at: Date | null;
   revoked_log_index: number | null;
   revocation_jws: string | null;
+  composite: ColumnType<boolean, boolean | undefined, boolean>;
+  search_text: ColumnType<string, string | undefined, string>;
 }
 
 export interface ProcessImagesTable {
   id: string;
-  work_id: string;
+  work_id: string | null;
   account_id: string;
   kid: string;
   jws: string;
@@ -122,6 +126,12 @@ export interface LogEntriesTable {
   created_at: Timestamp;
 }
 
+export interface LogNodesTable {
+  level: number;
+  idx: number;
+  hash: Buffer;
+}
+
 export interface CheckpointsTable {
   size: number;
   root: Buffer;
@@ -129,7 +139,24 @@ export interface CheckpointsTable {
   created_at: Timestamp;
 }
 
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: Timestamp;
+}
+
+/** Multi-index hashing of stored PDQ hashes (migration 0003); `hash` is bit(256), written as 'x' + hex. */
+export interface WorkHashesTable {
+  id: Generated<number>;
+  work_id: string;
+  label: string;
+  hash: string;
+  s0: number; s1: number; s2: number; s3: number; s4: number; s5: number; s6: number; s7: number;
+  s8: number; s9: number; s10: number; s11: number; s12: number; s13: number; s14: number; s15: number;
+}
+
 export interface Database {
+  server_secrets: ServerSecretsTable;
   accounts: AccountsTable;
   keys: KeysTable;
   auth_challenges: AuthChallengesTable;
@@ -140,6 +167,8 @@ export interface Database {
   disputes: DisputesTable;
   log_entries: LogEntriesTable;
   checkpoints: CheckpointsTable;
+  log_nodes: LogNodesTable;
+  work_hashes: WorkHashesTable;
 }
 
 export type Account = Selectable<AccountsTable>;

@@ -61,7 +61,9 @@ export const notFoundRoute: RequestHandler = (req, _res, next) => {
 export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const appError = toAppError(err);
   if (appError.status >= 500) req.log?.error({ err }, 'request failed');
-  if (appError.code === 'database_unavailable' || appError.code === 'rate_limited') res.setHeader('Retry-After', '5');
+  if ((appError.code === 'database_unavailable' || appError.code === 'rate_limited') && !res.getHeader('Retry-After')) {
+    res.setHeader('Retry-After', '5');
+  }
   if (res.headersSent) {
     res.end();
     return;

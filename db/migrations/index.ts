@@ -1,7 +1,13 @@
 import type { Migration } from 'kysely';
 import * as initial from './0001_initial.ts';
+import * as logTree from './0002_log_tree.ts';
+import * as matchIndex from './0003_match_index.ts';
+import * as registry from './0004_registry.ts';
 
 /** All migrations in order. Add new ones here; names sort lexically. */
 export const migrations: Record<string, Migration> = {
   '0001_initial': initial,
+  '0002_log_tree': logTree,
+  '0003_match_index': matchIndex,
+  '0004_registry': registry,
 };

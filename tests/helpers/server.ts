@@ -69,6 +69,9 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     AURA_DATA_DIR: dataDir,
+    AURA_RATE_LIMIT_PER_MINUTE: '100000',
+    AURA_RATE_LIMIT_SIGNIN_PER_MINUTE: '100000',
+    AURA_RATE_LIMIT_REGISTER_PER_MINUTE: '100000',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...options.env,
   });

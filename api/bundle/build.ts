@@ -1,0 +1,50 @@
+import type { AppContext } from '../context.ts';
+import { notFound } from '../errors.ts';
+import { BUNDLE_FORMAT, type ProofBundle, type ProvenEntry } from './format.ts';
+
+const KEY_EVENTS = ['account.created', 'key.added', 'key.revoked'];
+
+/** Everything needed to check a work offline, proven against one signed checkpoint. */
+export async function buildBundle(ctx: AppContext, workId: string, jwks: { keys: Record<string, unknown>[] }): Promise<ProofBundle> {
+  const db = ctx.db;
+  const work = await db.selectFrom('works').selectAll().where('id', '=', workId).executeTakeFirst();
+  if (!work) throw notFound('work');
+  const [attestations, disputes, processImages] = await Promise.all([
+    db.selectFrom('attestations').selectAll().where('work_id', '=', workId).orderBy('log_index').execute(),
+    db.selectFrom('disputes').select('log_index').where('work_id', '=', workId).orderBy('log_index').execute(),
+    db.selectFrom('process_images').select('log_index').where('work_id', '=', workId).orderBy('log_index').execute(),
+  ]);
+  const accountIds = [...new Set([work.account_id, ...attestations.map((a) => a.issuer_account_id)])];
+  const kids = (await db.selectFrom('keys').select('kid').where('account_id', 'in', accountIds).execute()).map((k) => k.kid);
+  const keyEntries = await db
+    .selectFrom('log_entries')
+    .select('idx')
+    .where('type', 'in', KEY_EVENTS)
+    .where('subject_id', 'in', [...accountIds, ...kids])
+    .orderBy('idx')
+    .execute();
+
+  const checkpoint = await ctx.log.checkpoint();
+  const prove = async (index: number): Promise<ProvenEntry> => {
+    const entry = await ctx.log.getEntry(index);
+    if (!entry) throw new Error(`log entry ${index} is missing`);
+    const proof = await ctx.log.inclusionProof(index, checkpoint.size);
+    return { index, body: entry.body.toString('base64'), inclusionProof: { size: proof.size, hashes: proof.hashes } };
+  };
+  const maybe = (index: number | null) => (index === null ? Promise.resolve(null) : prove(index));
+
+  return {
+    format: BUNDLE_FORMAT,
+    generatedAt: ctx.clock.now().toISOString(),
+    registry: { url: ctx.config.publicUrl, origin: checkpoint.origin, vkey: ctx.log.verifierKey, jwks },
+    checkpoint: checkpoint.note,
+    work: { id: work.id, credential: work.jws, entry: await prove(work.log_index) },
+    revocation: await maybe(work.revoked_log_index),
+    attestations: await Promise.all(
+      attestations.map(async (a) => ({ id: a.id, credential: a.jws, entry: await prove(a.log_index), revocation: await maybe(a.revoked_log_index) })),
+    ),
+    disputes: await Promise.all(disputes.map((d) => prove(d.log_index))),
+    processImages: await Promise.all(processImages.map((p) => prove(p.log_index))),
+    keyHistory: await Promise.all(keyEntries.map((k) => prove(k.idx))),
+  };
+}

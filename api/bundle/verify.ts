@@ -1,0 +1,242 @@
+import { createHash } from 'node:crypto';
+import { leafHash, verifyInclusion } from '../log/merkle.ts';
+import { openCheckpoint, parseVerifierKey, decodeBase64Strict, type NoteVerifier } from '../log/note.ts';
+import { verifyWithKey } from '../identity/signatures.ts';
+import { JWS_TYPES } from '../identity/signatures.ts';
+import { thumbprint, publicJwkSchema, type PublicJwk } from '../identity/jwk.ts';
+import { canonicalJson } from '../log/canonical.ts';
+import { bundleSchema, type ProofBundle, type ProvenEntry } from './format.ts';
+
+/** A failed verification step, with a stable code (as jose and sigstore-js do). */
+export class BundleVerificationError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface StepResult {
+  step: string;
+  ok: boolean;
+  detail: string;
+  code?: string;
+}
+
+type Entry = { index: number; body: Buffer; json: Record<string, unknown> };
+
+interface KeyState {
+  jwk: PublicJwk;
+  account: string;
+  addedAt: number;
+  revokedAt: number | undefined;
+}
+
+/** The state the pipeline builds up, step by step. */
+interface Context {
+  bundle: ProofBundle;
+  verifier: NoteVerifier;
+  root: Buffer;
+  size: number;
+  entries: Map<ProvenEntry, Entry>;
+  keys: Map<string, KeyState>;
+  workPayload: Record<string, unknown>;
+}
+
+const fail = (code: string, message: string): never => {
+  throw new BundleVerificationError(code, message);
+};
+
+export interface VerifyOptions {
+  /** Pin the registry's note verifier key instead of trusting the one inside the bundle. */
+  trustedVkey?: string;
+  /** Compares an image with the registered one; returns a description or throws BundleVerificationError. */
+  checkImage?: (subject: { sha256: string; pdq: string }) => Promise<string>;
+}
+
+/** Verifies a proof bundle with no network: each step either passes or fails with a coded error. */
+export async function verifyBundle(input: unknown, options: VerifyOptions = {}): Promise<StepResult[]> {
+  const results: StepResult[] = [];
+  const ctx = {} as Context;
+  const steps: Array<[string, () => Promise<string> | string]> = [
+    ['bundle format', () => parseBundle(ctx, input)],
+    ['checkpoint signature', () => checkCheckpoint(ctx, options.trustedVkey)],
+    ['inclusion proofs', () => checkInclusion(ctx)],
+    ['key history', () => checkKeyHistory(ctx)],
+    ['work credential', () => checkWork(ctx)],
+    ['attestations', () => checkAttestations(ctx)],
+    ['revocation and disputes', () => checkRevocationAndDisputes(ctx)],
+    ['process evidence', () => checkProcess(ctx)],
+  ];
+  if (options.checkImage) {
+    const check = options.checkImage;
+    steps.push(['image', () => check(ctx.workPayload.credentialSubject as { sha256: string; pdq: string })]);
+  }
+  for (const [step, run] of steps) {
+    try {
+      results.push({ step, ok: true, detail: await run() });
+    } catch (err) {
+      const e = err instanceof BundleVerificationError ? err : new BundleVerificationError('unexpected', (err as Error).message);
+      results.push({ step, ok: false, detail: e.message, code: e.code });
+      break; // later steps rely on earlier ones
+    }
+  }
+  return results;
+}
+
+function parseBundle(ctx: Context, input: unknown): string {
+  const parsed = bundleSchema.safeParse(input);
+  if (!parsed.success) fail('bundle_malformed', `not an Aura proof bundle: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+  ctx.bundle = parsed.data!;
+  ctx.entries = new Map();
+  for (const p of allEntries(ctx.bundle)) {
+    const body = decodeBase64Strict(p.body) ?? fail('entry_malformed', `entry ${p.index}: body is not base64`);
+    let json: Record<string, unknown>;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch {
+      return fail('entry_malformed', `entry ${p.index}: body is not JSON`);
+    }
+    if (!canonicalJson(json).equals(body)) fail('entry_malformed', `entry ${p.index}: body is not RFC 8785 canonical JSON`);
+    ctx.entries.set(p, { index: p.index, body, json });
+  }
+  return `work ${ctx.bundle.work.id}, ${ctx.entries.size} log entries`;
+}
+
+function checkCheckpoint(ctx: Context, trustedVkey: string | undefined): string {
+  const vkey = trustedVkey ?? ctx.bundle.registry.vkey;
+  if (trustedVkey && trustedVkey !== ctx.bundle.registry.vkey) fail('vkey_mismatch', 'the bundle names a different log key than the one you trust');
+  try {
+    ctx.verifier = parseVerifierKey(vkey);
+    const checkpoint = openCheckpoint(ctx.bundle.checkpoint, ctx.verifier);
+    ctx.root = checkpoint.rootHash;
+    ctx.size = checkpoint.size;
+  } catch (err) {
+    fail('checkpoint_invalid', `the checkpoint does not verify: ${(err as Error).message}`);
+  }
+  return `tree size ${ctx.size} signed by ${ctx.verifier.name}${trustedVkey ? ' (pinned key)' : ` (key in the bundle: ${vkey}; compare it with the registry's published key)`}`;
+}
+
+function checkInclusion(ctx: Context): string {
+  for (const [p, e] of ctx.entries) {
+    if (p.inclusionProof.size !== ctx.size) fail('proof_size_mismatch', `entry ${p.index} is proven against size ${p.inclusionProof.size}, not the checkpoint's ${ctx.size}`);
+    const hashes = p.inclusionProof.hashes.map((h) => decodeBase64Strict(h) ?? fail('proof_malformed', `entry ${p.index}: proof hash is not base64`));
+    if (!verifyInclusion(leafHash(e.body), p.index, ctx.size, hashes, ctx.root)) {
+      fail('inclusion_failed', `entry ${p.index} is not in the log at the checkpoint (proof does not reach the signed root)`);
+    }
+  }
+  return `${ctx.entries.size} entries included in the signed tree`;
+}
+
+/** Replays the key events in log order: which key belonged to which account, and when it was active. */
+async function checkKeyHistory(ctx: Context): Promise<string> {
+  ctx.keys = new Map();
+  const events = ctx.bundle.keyHistory.map((p) => ctx.entries.get(p)!).sort((a, b) => a.index - b.index);
+  for (const e of events) {
+    const type = e.json.type;
+    const account = (e.json.account as { handle?: string } | undefined)?.handle ?? fail('key_history_invalid', `entry ${e.index}: no account`);
+    if (type === 'account.created') continue;
+    const kid = String(e.json.kid);
+    if (type === 'key.added') {
+      const jwk = publicJwkSchema.safeParse(e.json.jwk);
+      if (!jwk.success || (await thumbprint(jwk.data)) !== kid) fail('key_history_invalid', `entry ${e.index}: kid does not match its key`);
+      const signer = typeof e.json.signedBy === 'string' ? activeKey(ctx, e.json.signedBy, account, e.index) : jwk.data!;
+      const typ = e.json.signedBy ? JWS_TYPES.action : JWS_TYPES.account;
+      await verifyWithKey(String(e.json.jws), signer, typ).catch(() => fail('key_history_invalid', `entry ${e.index}: the key event is not signed by the account`));
+      ctx.keys.set(kid, { jwk: jwk.data!, account, addedAt: e.index, revokedAt: undefined });
+    } else if (type === 'key.revoked') {
+      const key = ctx.keys.get(kid) ?? fail('key_history_invalid', `entry ${e.index}: revokes an unknown key`);
+      await verifyWithKey(String(e.json.jws), activeKey(ctx, String(e.json.signedBy), account, e.index), JWS_TYPES.action).catch(() =>
+        fail('key_history_invalid', `entry ${e.index}: the revocation is not signed by the account`),
+      );
+      key.revokedAt = e.index;
+    } else {
+      fail('key_history_invalid', `entry ${e.index}: unexpected type ${String(type)}`);
+    }
+  }
+  return `${ctx.keys.size} keys, ${[...ctx.keys.values()].filter((k) => k.revokedAt !== undefined).length} revoked`;
+}
+
+/** The key `kid` of `account`, active at log position `index` (added before it, not revoked before it). */
+function activeKey(ctx: Context, kid: string, account: string, index: number): PublicJwk {
+  const key = ctx.keys.get(kid);
+  if (!key || key.account !== account) return fail('key_unknown', `key ${kid} is not a key of @${account} in the bundle's key history`);
+  if (key.addedAt >= index || (key.revokedAt !== undefined && key.revokedAt < index)) {
+    fail('key_not_active', `key ${kid} was not active at log entry ${index}`);
+  }
+  return key.jwk;
+}
+
+async function signedEntry(ctx: Context, p: ProvenEntry, type: string, typ: string) {
+  const e = ctx.entries.get(p)!;
+  if (e.json.type !== type) fail('entry_type_mismatch', `entry ${e.index} is ${String(e.json.type)}, expected ${type}`);
+  const account = String((e.json.account as { handle?: string } | undefined)?.handle);
+  const kid = String(e.json.kid);
+  const jwk = activeKey(ctx, kid, account, e.index);
+  const verified = await verifyWithKey(String(e.json.jws), jwk, typ).catch(() =>
+    fail('signature_invalid', `entry ${e.index}: the signature does not verify with key ${kid}`),
+  );
+  if (verified.kid !== kid) fail('signature_invalid', `entry ${e.index}: signed by ${verified.kid}, entry names ${kid}`);
+  return { entry: e, account, payload: verified.payload };
+}
+
+async function checkWork(ctx: Context): Promise<string> {
+  const { entry, account, payload } = await signedEntry(ctx, ctx.bundle.work.entry, 'work.registered', JWS_TYPES.credential);
+  if (entry.json.jws !== ctx.bundle.work.credential) fail('credential_mismatch', 'the work credential differs from the one in its log entry');
+  if (entry.json.workId !== ctx.bundle.work.id) fail('credential_mismatch', 'the log entry is about another work');
+  const types = payload.type as string[] | undefined;
+  if (!types?.includes('HumanMadeWorkCredential')) fail('credential_invalid', 'not a HumanMadeWorkCredential');
+  if (!String(payload.issuer).endsWith(`/@${account}`)) fail('credential_invalid', `the credential's issuer is not @${account}`);
+  ctx.workPayload = payload;
+  const subject = payload.credentialSubject as { title?: string; sha256?: string };
+  return `"${subject.title}" signed by @${account} with a key active when logged at index ${entry.index}`;
+}
+
+async function checkAttestations(ctx: Context): Promise<string> {
+  const workHash = createHash('sha256').update(ctx.bundle.work.credential).digest('hex');
+  const lines: string[] = [];
+  for (const a of ctx.bundle.attestations) {
+    const { entry, account, payload } = await signedEntry(ctx, a.entry, 'attestation.issued', JWS_TYPES.credential);
+    if (entry.json.jws !== a.credential) fail('credential_mismatch', `attestation ${a.id} differs from its log entry`);
+    const subject = payload.credentialSubject as { workCredentialSha256?: string; attestationType?: string };
+    if (subject.workCredentialSha256 !== workHash) fail('attestation_unbound', `attestation ${a.id} references another work credential`);
+    let status = 'valid';
+    if (a.revocation) {
+      await signedEntry(ctx, a.revocation, 'attestation.revoked', JWS_TYPES.action);
+      status = 'revoked';
+    }
+    lines.push(`${subject.attestationType} by @${account} (${status})`);
+  }
+  return lines.length ? lines.join('; ') : 'none';
+}
+
+async function checkRevocationAndDisputes(ctx: Context): Promise<string> {
+  const parts: string[] = [];
+  if (ctx.bundle.revocation) {
+    const { account } = await signedEntry(ctx, ctx.bundle.revocation, 'work.revoked', JWS_TYPES.action);
+    parts.push(`REVOKED by @${account}`);
+  } else parts.push('not revoked');
+  for (const d of ctx.bundle.disputes) {
+    const { entry, account } = await signedEntry(ctx, d, 'dispute.filed', JWS_TYPES.action);
+    parts.push(`disputed (${String(entry.json.reason)}) by @${account}`);
+  }
+  return parts.join('; ');
+}
+
+async function checkProcess(ctx: Context): Promise<string> {
+  for (const p of ctx.bundle.processImages) await signedEntry(ctx, p, 'draft.registered', JWS_TYPES.credential);
+  const before = ctx.bundle.processImages.filter((p) => p.index < ctx.bundle.work.entry.index).length;
+  return `${ctx.bundle.processImages.length} work-in-progress images, ${before} logged before the work`;
+}
+
+function allEntries(b: ProofBundle): ProvenEntry[] {
+  return [
+    b.work.entry,
+    ...(b.revocation ? [b.revocation] : []),
+    ...b.attestations.flatMap((a) => [a.entry, ...(a.revocation ? [a.revocation] : [])]),
+    ...b.disputes,
+    ...b.processImages,
+    ...b.keyHistory,
+  ];
+}

@@ -1,0 +1,98 @@
+import exifr from 'exifr';
+import sharp from 'sharp';
+
+/** exifr output by segment (ifd0, exif, gps, xmp namespaces, iptc, icc …). */
+export type MetadataGroups = Record<string, Record<string, unknown>>;
+
+const FULL_OPTIONS = {
+  tiff: true,
+  ifd0: true,
+  exif: true,
+  gps: true,
+  interop: false,
+  ifd1: false,
+  makerNote: false,
+  userComment: true,
+  xmp: true,
+  iptc: true,
+  icc: true,
+  jfif: false,
+  ihdr: true,
+  multiSegment: true,
+  mergeOutput: false,
+  sanitize: true,
+  reviveValues: true,
+  translateKeys: true,
+  translateValues: true,
+} as const;
+
+/** One segment at a time, used when the all-in-one parse trips over a broken segment. */
+const SEGMENT_OPTIONS = [
+  { tiff: true, ifd0: true, exif: true, gps: true, userComment: true, xmp: false, iptc: false, icc: false },
+  { tiff: false, xmp: true, iptc: false, icc: false },
+  { tiff: false, xmp: false, iptc: true, icc: false },
+  { tiff: false, xmp: false, iptc: false, icc: true },
+] as const;
+
+/**
+ * EXIF, XMP, IPTC and ICC through exifr. Never throws: a broken segment only loses that segment.
+ * For WebP (not read by exifr) the EXIF block that sharp extracts is parsed instead.
+ */
+export async function readMetadataGroups(bytes: Buffer): Promise<MetadataGroups> {
+  const source = (await webpExif(bytes)) ?? bytes;
+  const full = await tryParse(source, FULL_OPTIONS);
+  if (full) return full;
+  const merged: MetadataGroups = {};
+  for (const options of SEGMENT_OPTIONS) {
+    const part = await tryParse(source, { ...FULL_OPTIONS, ...options });
+    if (part) Object.assign(merged, part);
+  }
+  return merged;
+}
+
+async function tryParse(source: Buffer, options: object): Promise<MetadataGroups | undefined> {
+  try {
+    const output: unknown = await exifr.parse(source, options);
+    if (!output || typeof output !== 'object') return {};
+    const groups: MetadataGroups = {};
+    for (const [key, value] of Object.entries(output)) {
+      if (value && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array)) {
+        groups[key] = value as Record<string, unknown>;
+      } else {
+        groups[key] = { value };
+      }
+    }
+    return groups;
+  } catch {
+    return undefined;
+  }
+}
+
+async function webpExif(bytes: Buffer): Promise<Buffer | undefined> {
+  if (bytes.toString('latin1', 0, 4) !== 'RIFF' || bytes.toString('latin1', 8, 12) !== 'WEBP') return undefined;
+  try {
+    const { exif } = await sharp(bytes).metadata();
+    if (!exif) return undefined;
+    // sharp returns the block with its "Exif\0\0" prefix; exifr wants the TIFF structure.
+    return exif.toString('latin1', 0, 6) === 'Exif\0\0' ? exif.subarray(6) : exif;
+  } catch {
+    return undefined;
+  }
+}
+
+/** XMP packets found anywhere in the bytes (JPEG APP1, PNG iTXt, WebP XMP chunk …), raw text. */
+export function findXmpPackets(bytes: Buffer, extraTexts: string[] = []): string[] {
+  const packets: string[] = [];
+  const text = bytes.toString('latin1');
+  let from = 0;
+  while (packets.length < 8) {
+    const start = text.indexOf('<x:xmpmeta', from);
+    if (start < 0) break;
+    const end = text.indexOf('</x:xmpmeta>', start);
+    if (end < 0) break;
+    packets.push(Buffer.from(text.slice(start, end + 12), 'latin1').toString('utf8'));
+    from = end + 12;
+  }
+  for (const t of extraTexts) if (t.includes('<x:xmpmeta') || t.includes('<rdf:RDF')) packets.push(t);
+  return packets;
+}

@@ -1,0 +1,47 @@
+import type { Kysely } from 'kysely';
+import type { Database, Key } from '../../db/schema.ts';
+import { AppError } from '../errors.ts';
+import type { Clock } from '../clock.ts';
+import { readSignedHeader, verifyWithKey, type VerifiedJws } from './signatures.ts';
+import { findKey } from './repository.ts';
+import type { PublicJwk } from './jwk.ts';
+
+const MAX_CLOCK_SKEW_MS = 10 * 60 * 1000;
+
+/**
+ * Verifies a JWS as a signature BY an account: the key is looked up by `kid` among that account's keys
+ * (never taken from the token) and must be active now.
+ */
+export async function verifyAccountSignature(
+  db: Kysely<Database>,
+  jws: string,
+  typ: string,
+  accountId: string,
+): Promise<VerifiedJws & { key: Key }> {
+  const { kid } = readSignedHeader(jws, typ);
+  const key = await findKey(db, kid);
+  if (!key || key.account_id !== accountId) {
+    throw new AppError('forbidden', 'the signing key does not belong to this account');
+  }
+  if (key.status !== 'active') throw new AppError('key_revoked', `key ${kid} has been revoked`);
+  const verified = await verifyWithKey(jws, key.jwk as PublicJwk, typ);
+  return { ...verified, key };
+}
+
+/** A signed action carries `iat` (seconds); one from too far in the past or future is refused. */
+export function requireFreshIat(payload: Record<string, unknown>, clock: Clock): void {
+  const iat = payload.iat;
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) throw new AppError('invalid_signature', 'the signed payload needs a numeric iat');
+  if (Math.abs(iat * 1000 - clock.now().getTime()) > MAX_CLOCK_SKEW_MS) {
+    throw new AppError('invalid_signature', 'the signature is too old or from the future (iat outside ±10 minutes)');
+  }
+}
+
+/** The signed payload must say what the request says: each expected field must be equal. */
+export function requireSignedFields(payload: Record<string, unknown>, expected: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(expected)) {
+    if (JSON.stringify(payload[name]) !== JSON.stringify(value)) {
+      throw new AppError('invalid_signature', `the signed payload's ${name} does not match the request`);
+    }
+  }
+}

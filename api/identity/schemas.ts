@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { publicJwkSchema } from './jwk.ts';
+
+export const handleSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{1,31}$/, 'a handle is 2-32 characters: lowercase letters, digits, - and _')
+  .meta({ example: 'ada' });
+
+export const compactJwsSchema = z
+  .string()
+  .max(64 * 1024)
+  .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'must be a compact JWS');
+
+export const kidSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be an RFC 7638 SHA-256 thumbprint');
+
+export const accountKindSchema = z.enum(['artist', 'organization']);
+
+export const keySchema = z
+  .object({
+    kid: z.string(),
+    jwk: z.object({ kty: z.string(), crv: z.string(), x: z.string() }),
+    status: z.enum(['active', 'revoked']),
+    addedAt: z.string(),
+    addedLogIndex: z.number().int().nullable(),
+    revokedAt: z.string().nullable(),
+    revokedLogIndex: z.number().int().nullable(),
+  })
+  .meta({ id: 'AccountKey' });
+
+export const accountSchema = z
+  .object({
+    id: z.string(),
+    handle: z.string(),
+    kind: accountKindSchema,
+    displayName: z.string(),
+    bio: z.string(),
+    website: z.string().nullable(),
+    createdAt: z.string(),
+    logIndex: z.number().int().nullable(),
+    keys: z.array(keySchema),
+  })
+  .meta({ id: 'Account' });
+
+export const createAccountBody = z.object({
+  handle: handleSchema,
+  displayName: z.string().trim().min(1).max(80),
+  kind: accountKindSchema,
+  bio: z.string().max(2000).optional(),
+  website: z.url({ protocol: /^https?$/ }).max(300).optional(),
+  jwk: publicJwkSchema,
+  proof: compactJwsSchema.meta({ description: 'JWS (typ aura-account+jwt) by the new key over { handle, kind, jwk, iat }' }),
+});

@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { jwtVerify, SignJWT } from 'jose';
+import type { AppContext } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { findAccountById, findKey, getOrCreateSecret } from './repository.ts';
+
+export const SESSION_COOKIE = 'aura_session';
+const SESSION_TTL_SECONDS = 60 * 60;
+const ISSUER = 'aura';
+const AUDIENCE = 'aura-session';
+
+export interface Session {
+  accountId: string;
+  handle: string;
+  kind: 'artist' | 'organization';
+  kid: string;
+}
+
+/** Issues and checks short-lived HS256 session tokens with a secret shared by all API processes. */
+export class SessionIssuer {
+  private secret: Uint8Array | undefined;
+  constructor(private readonly ctx: AppContext) {}
+
+  private async key(): Promise<Uint8Array> {
+    if (!this.secret) {
+      const value =
+        this.ctx.config.sessionSecret ??
+        (await getOrCreateSecret(this.ctx.db, 'session-hmac', () => randomBytes(32).toString('base64url')));
+      this.secret = new TextEncoder().encode(value);
+    }
+    return this.secret;
+  }
+
+  async issue(session: Session): Promise<{ token: string; expiresAt: Date }> {
+    const now = this.ctx.clock.now();
+    const expiresAt = new Date(now.getTime() + SESSION_TTL_SECONDS * 1000);
+    const token = await new SignJWT({ handle: session.handle, kind: session.kind, kid: session.kid })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(session.accountId)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(Math.floor(now.getTime() / 1000))
+      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+      .sign(await this.key());
+    return { token, expiresAt };
+  }
+
+  /** The session of a request, from the cookie or a bearer token; undefined when there is none. */
+  async fromRequest(req: Request): Promise<Session | undefined> {
+    const token = bearerToken(req) ?? cookie(req, SESSION_COOKIE);
+    if (!token) return undefined;
+    let claims;
+    try {
+      ({ payload: claims } = await jwtVerify(token, await this.key(), {
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        currentDate: this.ctx.clock.now(),
+      }));
+    } catch {
+      throw new AppError('unauthenticated', 'the session is invalid or expired; sign in again');
+    }
+    const kid = String(claims.kid ?? '');
+    const key = await findKey(this.ctx.db, kid);
+    if (!key || key.status !== 'active' || key.account_id !== claims.sub) {
+      throw new AppError('unauthenticated', 'the key of this session is no longer active; sign in again');
+    }
+    const account = await findAccountById(this.ctx.db, key.account_id);
+    if (!account) throw new AppError('unauthenticated', 'the account of this session does not exist');
+    return { accountId: account.id, handle: account.handle, kind: account.kind, kid };
+  }
+
+  async require(req: Request): Promise<Session> {
+    const session = await this.fromRequest(req);
+    if (!session) throw new AppError('unauthenticated', 'sign in first (session cookie or bearer token)');
+    return session;
+  }
+
+  setCookie(res: Response, token: string, expiresAt: Date): void {
+    res.cookie(SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: this.ctx.config.publicUrl.startsWith('https:'),
+      path: '/',
+      expires: expiresAt,
+    });
+  }
+
+  clearCookie(res: Response): void {
+    res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
+  }
+}
+
+function bearerToken(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer ([A-Za-z0-9._-]+)$/.exec(header);
+  if (!match) throw new AppError('unauthenticated', 'the Authorization header must be "Bearer <token>"');
+  return match[1];
+}
+
+function cookie(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...rest] = part.trim().split('=');
+    if (k === name) return rest.join('=');
+  }
+  return undefined;
+}

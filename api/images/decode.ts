@@ -1,0 +1,109 @@
+import sharp, { type Metadata } from 'sharp';
+import { AppError } from '../errors.ts';
+import { ACCEPTED_FORMATS_TEXT, sniffFormat } from './formats.ts';
+import type { ImageFormat, ImageLimits } from './types.ts';
+
+/** Longest side of the working copy every fingerprint and the thumbnail are computed from. */
+export const WORKING_SIZE = 512;
+
+export interface DecodedImage {
+  format: ImageFormat;
+  /** Dimensions of the full image after EXIF orientation. */
+  width: number;
+  height: number;
+  /** The oriented image shrunk inside WORKING_SIZE px: 8-bit sRGB, 3 channels, or 4 with alpha. */
+  pixels: { data: Buffer; width: number; height: number; channels: 3 | 4 };
+}
+
+const SHARP_FORMATS: Record<ImageFormat, string> = {
+  jpeg: 'jpeg',
+  png: 'png',
+  webp: 'webp',
+  avif: 'heif',
+  tiff: 'tiff',
+  gif: 'gif',
+};
+
+/**
+ * Checks size, container and pixel count from the header (a decompression bomb is refused before any
+ * pixel is decoded), then decodes once: EXIF-oriented, shrunk on load, first frame only.
+ */
+export async function decodeImage(bytes: Buffer, limits: ImageLimits): Promise<DecodedImage> {
+  if (bytes.length === 0) throw new AppError('image_unreadable', 'the uploaded file is empty');
+  if (bytes.length > limits.maxBytes) {
+    throw new AppError(
+      'image_too_large',
+      `the image is ${formatMb(bytes.length)}; the limit is ${formatMb(limits.maxBytes)}`,
+      { size: bytes.length, maxBytes: limits.maxBytes },
+    );
+  }
+  const sniffed = sniffFormat(bytes);
+  if (sniffed.kind === 'unsupported') {
+    throw new AppError(
+      'unsupported_media_type',
+      `${sniffed.name} images are not supported; send ${ACCEPTED_FORMATS_TEXT}`,
+      { detected: sniffed.name },
+    );
+  }
+  if (sniffed.kind === 'unknown') {
+    throw new AppError('unsupported_media_type', `the file is not a recognised image; send ${ACCEPTED_FORMATS_TEXT}`);
+  }
+  const format = sniffed.format;
+  const options = { limitInputPixels: limits.maxPixels, failOn: 'error', pages: 1 } as const;
+
+  let header: Metadata;
+  try {
+    // Header only: no pixel limit here, so the size can be reported (and refused) below.
+    header = await sharp(bytes, { ...options, limitInputPixels: false }).metadata();
+  } catch (error) {
+    throw unreadable(format, error);
+  }
+  if (header.format !== SHARP_FORMATS[format] || (format === 'avif' && header.compression !== 'av1')) {
+    throw new AppError(
+      'unsupported_media_type',
+      `the file looks like ${format.toUpperCase()} but could not be read as one; send ${ACCEPTED_FORMATS_TEXT}`,
+    );
+  }
+  const storedWidth = header.width;
+  const storedHeight = header.pageHeight ?? header.height;
+  if (!storedWidth || !storedHeight) throw new AppError('image_unreadable', `the ${format.toUpperCase()} header has no dimensions`);
+  if (storedWidth * storedHeight > limits.maxPixels) {
+    throw new AppError(
+      'too_many_pixels',
+      `the image is ${storedWidth}×${storedHeight} = ${storedWidth * storedHeight} pixels; the limit is ${limits.maxPixels}`,
+      { width: storedWidth, height: storedHeight, maxPixels: limits.maxPixels },
+    );
+  }
+  const swapsAxes = (header.orientation ?? 1) >= 5;
+  const width = swapsAxes ? storedHeight : storedWidth;
+  const height = swapsAxes ? storedWidth : storedHeight;
+
+  try {
+    const { data, info } = await sharp(bytes, options)
+      .rotate()
+      .resize({ width: WORKING_SIZE, height: WORKING_SIZE, fit: 'inside', withoutEnlargement: true })
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3 && info.channels !== 4) {
+      throw new Error(`unexpected channel count ${info.channels}`);
+    }
+    return { format, width, height, pixels: { data, width: info.width, height: info.height, channels: info.channels } };
+  } catch (error) {
+    throw unreadable(format, error);
+  }
+}
+
+function unreadable(format: ImageFormat, error: unknown): AppError {
+  const reason = error instanceof Error ? firstLine(error.message) : 'unknown decoder error';
+  if (/pixel limit/i.test(reason)) {
+    return new AppError('too_many_pixels', 'the image has more pixels than the limit allows');
+  }
+  return new AppError(
+    'image_unreadable',
+    `the ${format.toUpperCase()} image is corrupt or truncated and could not be decoded (${reason})`,
+  );
+}
+
+const firstLine = (message: string) => message.split('\n')[0]!.slice(0, 200);
+const formatMb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;

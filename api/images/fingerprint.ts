@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+import { flattenOnto, hasTransparency } from './alpha.ts';
+import { decodeImage, type DecodedImage } from './decode.ts';
+import { cropLuma, dihedralHashes, hammingDistance, lumaFromPixels, pdqFromLuma } from './pdq.ts';
+import { contentWindow, cropWindows } from './regions.ts';
+import type { Fingerprint, ImageLimits, LabelledHash } from './types.ts';
+
+/** Background a transparent image is composited on for its main hash (re-posts mostly land on white). */
+const PRIMARY_BACKGROUND = 255;
+/** A flattened variant is stored only when it differs this much from those already stored. */
+const DISTINCT_ALPHA_VARIANT_BITS = 16;
+
+/**
+ * SHA-256, PDQ with its 8 dihedral variants, region hashes and a WebP thumbnail, all from one decode.
+ * Throws AppError for unsupported, corrupt or oversized input.
+ */
+export async function fingerprintImage(bytes: Buffer, limits: ImageLimits): Promise<Fingerprint> {
+  const decoded = await decodeImage(bytes, limits);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const [hashes, thumbnail] = await Promise.all([Promise.resolve(hashPixels(decoded)), makeThumbnail(decoded)]);
+  return {
+    sha256,
+    pdq: hashes.global.hash,
+    pdqQuality: hashes.global.quality,
+    width: decoded.width,
+    height: decoded.height,
+    format: decoded.format,
+    variants: hashes.variants,
+    regions: hashes.regions,
+    thumbnail,
+  };
+}
+
+export interface PixelHashes {
+  global: LabelledHash;
+  variants: LabelledHash[];
+  regions: LabelledHash[];
+}
+
+/** All perceptual hashes of decoded pixels (pure computation; exported for the benchmarks). */
+export function hashPixels(decoded: Pick<DecodedImage, 'pixels'>): PixelHashes {
+  const { data, width, height, channels } = decoded.pixels;
+  const transparent = channels === 4 && hasTransparency(data);
+  const rgb = transparent ? flattenOnto(data, PRIMARY_BACKGROUND) : data;
+  const luma = lumaFromPixels(rgb, width, height, transparent ? 3 : channels);
+
+  const whole = pdqFromLuma(luma, width, height);
+  const variants = dihedralHashes(whole.dct).map((v) => ({ ...v, quality: whole.quality }));
+  const global = variants[0]!;
+
+  const regions: LabelledHash[] = [];
+  const trimmed = contentWindow(luma, width, height);
+  for (const window of [...cropWindows(width, height), ...(trimmed ? [trimmed] : [])]) {
+    const crop = cropLuma(luma, width, window.x, window.y, window.width, window.height);
+    const r = pdqFromLuma(crop, window.width, window.height);
+    regions.push({ label: window.label, hash: r.hash, quality: r.quality });
+  }
+
+  if (transparent) {
+    const stored = [global.hash];
+    // sharp resizes premultiplied, so colour hidden under transparent pixels is already gone: a copy that
+    // merely dropped alpha looks like the black flatten.
+    const alternatives: [string, Uint8Array][] = [['alpha-black', flattenOnto(data, 0)]];
+    for (const [label, pixels] of alternatives) {
+      const r = pdqFromLuma(lumaFromPixels(pixels, width, height, 3), width, height);
+      if (stored.every((h) => hammingDistance(h, r.hash) > DISTINCT_ALPHA_VARIANT_BITS)) {
+        regions.push({ label, hash: r.hash, quality: r.quality });
+        stored.push(r.hash);
+      }
+    }
+  }
+  return { global, variants, regions };
+}
+
+function makeThumbnail(decoded: DecodedImage): Promise<Buffer> {
+  const { data, width, height, channels } = decoded.pixels;
+  return sharp(data, { raw: { width, height, channels } }).webp({ quality: 80, effort: 2 }).toBuffer();
+}

@@ -1,0 +1,102 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { nodeKey, type NodeId } from './merkle.ts';
+
+type Db = Kysely<Database>;
+
+/** Arbitrary constant naming the log's transaction-level advisory lock (shared by every process). */
+export const LOG_LOCK_KEY = 4_702_111_234_474_983;
+
+/** Serialises appends and checkpoint signing across processes until the transaction ends. */
+export async function lockLog(db: Db): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${LOG_LOCK_KEY}::bigint)`.execute(db);
+}
+
+/** Number of entries; indices are dense so this is max(idx) + 1 (an index-only lookup). */
+export async function logSize(db: Db): Promise<number> {
+  const row = await db.selectFrom('log_entries').select((eb) => eb.fn.max('idx').as('last')).executeTakeFirst();
+  const last = row?.last;
+  return last === null || last === undefined ? 0 : Number(last) + 1;
+}
+
+export interface StoredNode extends NodeId {
+  hash: Buffer;
+}
+
+/** Fetches perfect-subtree hashes in one query, keyed by `nodeKey`. */
+export async function fetchNodes(db: Db, ids: NodeId[]): Promise<Map<string, Buffer>> {
+  const found = new Map<string, Buffer>();
+  if (!ids.length) return found;
+  const tuples = sql.join(ids.map((n) => sql`(${n.level}::integer, ${n.index}::bigint)`));
+  const result = await sql<{ level: number; idx: number; hash: Buffer }>`
+    select level, idx, hash from log_nodes where (level, idx) in (${tuples})`.execute(db);
+  for (const row of result.rows) found.set(nodeKey({ level: Number(row.level), index: Number(row.idx) }), row.hash);
+  return found;
+}
+
+export interface NewEntryRow {
+  index: number;
+  body: Buffer;
+  leafHash: Buffer;
+  type: string;
+  subjectId: string | null;
+  createdAt: Date;
+}
+
+export async function insertEntries(db: Db, entries: NewEntryRow[], nodes: StoredNode[]): Promise<void> {
+  if (entries.length) {
+    await db
+      .insertInto('log_entries')
+      .values(
+        entries.map((e) => ({
+          idx: e.index,
+          body: e.body,
+          leaf_hash: e.leafHash,
+          type: e.type,
+          subject_id: e.subjectId,
+          created_at: e.createdAt,
+        })),
+      )
+      .execute();
+  }
+  if (nodes.length) {
+    await db
+      .insertInto('log_nodes')
+      .values(nodes.map((n) => ({ level: n.level, idx: n.index, hash: n.hash })))
+      .execute();
+  }
+}
+
+export interface EntryRow {
+  idx: number;
+  body: Buffer;
+  leaf_hash: Buffer;
+}
+
+export async function findEntry(db: Db, index: number): Promise<EntryRow | undefined> {
+  return db.selectFrom('log_entries').select(['idx', 'body', 'leaf_hash']).where('idx', '=', index).executeTakeFirst();
+}
+
+export async function findEntries(db: Db, start: number, end: number): Promise<EntryRow[]> {
+  return db
+    .selectFrom('log_entries')
+    .select(['idx', 'body', 'leaf_hash'])
+    .where('idx', '>=', start)
+    .where('idx', '<', end)
+    .orderBy('idx')
+    .execute();
+}
+
+export interface CheckpointRow {
+  size: number;
+  root: Buffer;
+  note: string;
+}
+
+export async function latestCheckpoint(db: Db): Promise<CheckpointRow | undefined> {
+  return db.selectFrom('checkpoints').select(['size', 'root', 'note']).orderBy('size', 'desc').limit(1).executeTakeFirst();
+}
+
+export async function insertCheckpoint(db: Db, row: CheckpointRow & { createdAt: Date }): Promise<void> {
+  await db.insertInto('checkpoints').values({ size: row.size, root: row.root, note: row.note, created_at: row.createdAt }).execute();
+}

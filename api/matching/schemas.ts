@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { AppError } from '../errors.ts';
+import { MAX_INDEXED_DISTANCE } from './hashes.ts';
+
+const hex64 = (message: string) =>
+  z
+    .string()
+    .transform((s) => s.toLowerCase())
+    .pipe(z.string().regex(/^[0-9a-f]{64}$/, message));
+
+export const labelledHashesSchema = z
+  .array(z.object({ label: z.string().min(1).max(64), hash: hex64('a hash is 64 hex characters (256 bits)') }))
+  .max(64);
+
+export const matchQuerySchema = z.object({
+  sha256: hex64('sha256 is 64 hex characters').optional(),
+  hashes: labelledHashesSchema,
+});
+
+export const matchOptionsSchema = z.object({
+  maxDistance: z.number().int().min(0).max(MAX_INDEXED_DISTANCE).default(MAX_INDEXED_DISTANCE),
+  limit: z.number().int().min(1).max(1000).default(50),
+});
+
+export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  throw new AppError('validation_failed', `${what} ${issue.path.join('.')}: ${issue.message}`);
+}
+
+/** Symmetric images have identical dihedral variants; keep each distinct hash once, under its first label. */
+export function dedupeHashes<T extends { hash: string }>(hashes: T[]): T[] {
+  const seen = new Set<string>();
+  return hashes.filter((h) => !seen.has(h.hash) && seen.add(h.hash));
+}

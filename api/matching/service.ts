@@ -1,0 +1,90 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { LabelledHash } from '../images/types.ts';
+import { dedupeHashes, matchOptionsSchema, matchQuerySchema, parseOrThrow } from './schemas.ts';
+import {
+  bulkInsertHashRows,
+  findIndexedMatches,
+  findMatchesByScan,
+  type HashRow,
+  type MatchQuery,
+  type MatchRow,
+} from './repository.ts';
+
+/** Stores a work's hashes in the match index; see repository.ts. */
+export { indexWorkHashes } from './repository.ts';
+
+export interface MatchCandidate {
+  workId: string;
+  /** PDQ Hamming distance of the best (query hash, stored hash) pair; 0 for an exact SHA-256 match. */
+  distance: number;
+  /** The query's bytes have the same SHA-256 as the work's registered file. */
+  exact: boolean;
+  /** Which query hash matched ('global', 'rot90', 'crop-80' …; 'sha256' for an exact match with no hash row). */
+  queryLabel: string;
+  /** Which stored hash of the work matched. */
+  storedLabel: string;
+  /** The work was revoked by its artist; still reported, the caller decides how to show it. */
+  revoked: boolean;
+}
+
+export interface MatchOptions {
+  /** Default and maximum 31: the index is exact only up to 31 bits (pigeonhole over 16 slots). */
+  maxDistance?: number;
+  /** Default 50. */
+  limit?: number;
+}
+
+export interface MatchQueryInput {
+  sha256?: string | undefined;
+  hashes: Pick<LabelledHash, 'label' | 'hash'>[];
+}
+
+/** Bulk import (migrations of existing catalogues, benchmarks): one statement per 20,000 rows. */
+export async function bulkIndexHashes(db: Kysely<Database>, rows: HashRow[]): Promise<void> {
+  await bulkInsertHashRows(db, rows);
+}
+
+/**
+ * Registered works matching an image: exact SHA-256 matches first, then by PDQ distance; one
+ * candidate per work (its best pair). One database round trip. Revoked works are included.
+ */
+export async function findMatches(db: Kysely<Database>, query: MatchQueryInput, options: MatchOptions = {}): Promise<MatchCandidate[]> {
+  return run(db, query, options, findIndexedMatches);
+}
+
+/** The same answer by a full scan (no index): the reference for tests and the benchmark. */
+export async function bruteForceMatches(db: Kysely<Database>, query: MatchQueryInput, options: MatchOptions = {}): Promise<MatchCandidate[]> {
+  return run(db, query, options, findMatchesByScan);
+}
+
+async function run(
+  db: Kysely<Database>,
+  input: MatchQueryInput,
+  options: MatchOptions,
+  strategy: (db: Kysely<Database>, q: MatchQuery) => Promise<MatchRow[]>,
+): Promise<MatchCandidate[]> {
+  const query = parseOrThrow(matchQuerySchema, input, 'match query');
+  const { maxDistance, limit } = parseOrThrow(matchOptionsSchema, options, 'match options');
+  const hashes = dedupeHashes(query.hashes);
+  if (!query.sha256 && hashes.length === 0) return [];
+  const rows = await strategy(db, {
+    sha256: query.sha256,
+    hashes: hashes.map((h, ordinal) => ({ ordinal, hash: h.hash })),
+    maxDistance,
+    limit,
+  });
+  return rows.map((row) => toCandidate(row, hashes));
+}
+
+function toCandidate(row: MatchRow, hashes: { label: string }[]): MatchCandidate {
+  const matchedByHash = row.distance !== null && row.q_ord !== null;
+  return {
+    workId: row.work_id,
+    distance: matchedByHash ? row.distance! : 0,
+    exact: row.exact,
+    queryLabel: matchedByHash ? hashes[row.q_ord!]!.label : 'sha256',
+    storedLabel: matchedByHash ? row.stored_label! : 'sha256',
+    revoked: row.status === 'revoked',
+  };
+}

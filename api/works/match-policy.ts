@@ -1,0 +1,64 @@
+import type { LabelledHash } from '../images/types.ts';
+import type { Fingerprint } from '../images/types.ts';
+
+export const MATCH_DISTANCE = 31;
+/** Flat or minimalist images have unstable PDQ hashes: below this quality a stricter distance applies. */
+export const LOW_QUALITY = 50;
+export const LOW_QUALITY_DISTANCE = 12;
+/** At or below this distance the copy is the same picture; above, only similar (e.g. a colourway). */
+export const SAME_DISTANCE = 16;
+
+/** Every hash a query contributes: the 8 dihedral variants of the whole image and its sub-windows. */
+export const queryHashes = (fp: Fingerprint): LabelledHash[] => [...fp.variants, ...fp.regions];
+
+/** Hashes a registered work is indexed under. */
+export const storedHashes = (fp: Pick<Fingerprint, 'pdq' | 'pdqQuality' | 'regions'>): LabelledHash[] => [
+  { label: 'global', hash: fp.pdq, quality: fp.pdqQuality },
+  ...fp.regions,
+];
+
+export interface MatchJudgement {
+  accepted: boolean;
+  kind: 'exact' | 'same' | 'similar';
+  similarity: number;
+  strict: boolean;
+  note?: string;
+}
+
+export function judgeMatch(m: { distance: number; exact: boolean }, queryQuality: number, workQuality: number): MatchJudgement {
+  const similarity = Math.round((1 - m.distance / 256) * 1000) / 1000;
+  if (m.exact) return { accepted: true, kind: 'exact', similarity: 1, strict: false };
+  const strict = Math.min(queryQuality, workQuality) < LOW_QUALITY;
+  const limit = strict ? LOW_QUALITY_DISTANCE : MATCH_DISTANCE;
+  const kind = m.distance <= SAME_DISTANCE ? 'same' : 'similar';
+  return {
+    accepted: m.distance <= limit,
+    kind,
+    similarity,
+    strict,
+    ...(strict ? { note: `low-detail image (PDQ quality below ${LOW_QUALITY}): a stricter threshold of ${LOW_QUALITY_DISTANCE} bits applies` } : {}),
+  };
+}
+
+const LABELS: Record<string, string> = {
+  global: '',
+  rot90: 'rotated 90°',
+  rot180: 'rotated 180°',
+  rot270: 'rotated 270°',
+  flipx: 'mirrored horizontally',
+  flipy: 'flipped vertically',
+  transpose: 'transposed',
+  transverse: 'transposed and rotated',
+};
+
+/** A plain-language description of how the copy differs from the registered image. */
+export function describeTransform(m: { exact: boolean; distance: number; queryLabel: string; storedLabel: string }): string {
+  if (m.exact) return 'identical file';
+  const parts: string[] = [];
+  const rotation = LABELS[m.queryLabel];
+  if (rotation) parts.push(rotation);
+  if (m.storedLabel !== 'global') parts.push('cropped');
+  if (m.queryLabel !== 'global' && rotation === undefined) parts.push('padded or letter-boxed');
+  if (m.distance > 0) parts.push('re-encoded or resized');
+  return parts.length ? parts.join(', ') : 'same pixels, different file';
+}

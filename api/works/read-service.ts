@@ -1,0 +1,172 @@
+import type { Kysely } from 'kysely';
+import type { AppContext } from '../context.ts';
+import type { Database, Key, Work } from '../../db/schema.ts';
+import { notFound } from '../errors.ts';
+import { verifyWithKey } from '../identity/signatures.ts';
+import { JWS_TYPES } from '../identity/signatures.ts';
+import type { PublicJwk } from '../identity/jwk.ts';
+import { computeEvidenceLevel, describeLevel } from './evidence-level.ts';
+import * as repo from './repository.ts';
+import { IPTC_SOURCE_TYPE } from './source-types.ts';
+
+export interface SignatureStatus {
+  valid: boolean;
+  kid: string;
+  /** The key was on the account and not revoked when the log recorded the signed item. */
+  keyActiveAtLogTime: boolean;
+}
+
+/** Re-checks a stored signature: it verifies under the named key, and that key was active at log time. */
+export async function checkSignature(db: Kysely<Database>, jws: string, kid: string, logIndex: number, typ = JWS_TYPES.credential): Promise<SignatureStatus> {
+  const key = await db.selectFrom('keys').selectAll().where('kid', '=', kid).executeTakeFirst();
+  if (!key) return { valid: false, kid, keyActiveAtLogTime: false };
+  const keyActiveAtLogTime = wasActiveAt(key, logIndex);
+  const valid = await verifyWithKey(jws, key.jwk as PublicJwk, typ).then(
+    () => true,
+    () => false,
+  );
+  return { valid: valid && keyActiveAtLogTime, kid, keyActiveAtLogTime };
+}
+
+const wasActiveAt = (key: Key, logIndex: number) =>
+  (key.added_log_index ?? Infinity) < logIndex && (key.revoked_log_index === null || key.revoked_log_index > logIndex);
+
+export class WorkReader {
+  constructor(private readonly ctx: AppContext) {}
+
+  async getWork(id: string) {
+    const work = await repo.findWork(this.ctx.db, id);
+    if (!work) throw notFound('work');
+    return this.describe(work);
+  }
+
+  /** Everything the public may see about a work; private evidence (GPS …) never leaves here. */
+  async describe(work: Work) {
+    const db = this.ctx.db;
+    const [artist, signature, attestationRows, disputeRows, processRows] = await Promise.all([
+      db.selectFrom('accounts').selectAll().where('id', '=', work.account_id).executeTakeFirstOrThrow(),
+      checkSignature(db, work.jws, work.kid, work.log_index),
+      repo.listAttestations(db, work.id),
+      repo.listDisputes(db, work.id),
+      repo.listProcessImages(db, work.id),
+    ]);
+    const attestations = await Promise.all(
+      attestationRows.map(async (a) => {
+        const sig = await checkSignature(db, a.jws, a.kid, a.log_index);
+        const valid = sig.valid && a.issuer_kind === 'organization';
+        return {
+          id: a.id,
+          type: a.type,
+          note: a.note,
+          date: a.date,
+          issuer: { handle: a.handle, displayName: a.display_name },
+          issuedAt: a.created_at.toISOString(),
+          logIndex: a.log_index,
+          status: a.status,
+          revokedAt: a.revoked_at?.toISOString() ?? null,
+          signature: sig,
+          valid: valid && a.status === 'active',
+        };
+      }),
+    );
+    const disputes = disputeRows.map((d) => ({
+      id: d.id,
+      reason: d.reason,
+      text: d.text,
+      status: d.status,
+      filedBy: { handle: d.handle, displayName: d.display_name },
+      filedAt: d.created_at.toISOString(),
+      logIndex: d.log_index,
+    }));
+    const processImages = processRows.map((p) => ({
+      id: p.id,
+      sha256: p.sha256,
+      loggedAt: p.created_at.toISOString(),
+      logIndex: p.log_index,
+      beforeRegistration: p.log_index < work.log_index,
+    }));
+    const level = computeEvidenceLevel({
+      revoked: work.status === 'revoked',
+      signatureValid: signature.valid,
+      processTimesBeforeRegistration: processRows.filter((p) => p.log_index < work.log_index).map((p) => p.created_at),
+      validAttestations: attestations.filter((a) => a.valid).length,
+    });
+    const payload = work.payload as { credentialSubject?: Record<string, unknown> };
+    const subject = payload.credentialSubject ?? {};
+    return {
+      id: work.id,
+      url: `${this.ctx.config.publicUrl}/w/${work.id}`,
+      title: work.title,
+      year: (subject.year as number | undefined) ?? null,
+      medium: (subject.medium as string | undefined) ?? null,
+      statement: (subject.statement as string | undefined) ?? null,
+      digitalSourceType: IPTC_SOURCE_TYPE + work.digital_source_type,
+      composite: work.composite,
+      sha256: work.sha256,
+      pdq: work.pdq,
+      pdqQuality: work.pdq_quality,
+      width: work.width,
+      height: work.height,
+      artist: { handle: artist.handle, displayName: artist.display_name },
+      registeredAt: work.created_at.toISOString(),
+      logIndex: work.log_index,
+      status: work.status,
+      revoked: work.status === 'revoked',
+      revokedAt: work.revoked_at?.toISOString() ?? null,
+      evidenceLevel: describeLevel(level),
+      signature,
+      credential: { jws: work.jws, payload: work.payload },
+      screening: subject.screening ?? null,
+      attestations,
+      disputes,
+      openDisputes: disputes.filter((d) => d.status === 'open').length,
+      processImages,
+      thumbnailUrl: `/v1/works/${work.id}/thumbnail`,
+      bundleUrl: `/v1/works/${work.id}/bundle`,
+    };
+  }
+
+  async timeline(workId: string) {
+    const work = await repo.findWork(this.ctx.db, workId);
+    if (!work) throw notFound('work');
+    const related = await this.ctx.db
+      .selectFrom('log_entries')
+      .select(['idx', 'type', 'created_at'])
+      .where((eb) =>
+        eb.or([
+          eb('subject_id', '=', workId),
+          eb('subject_id', 'in', eb.selectFrom('attestations').select('id').where('work_id', '=', workId)),
+          eb('subject_id', 'in', eb.selectFrom('disputes').select('id').where('work_id', '=', workId)),
+          eb('subject_id', 'in', eb.selectFrom('process_images').select('id').where('work_id', '=', workId)),
+        ]),
+      )
+      .orderBy('idx')
+      .execute();
+    return related.map((e) => ({ index: e.idx, type: e.type, at: e.created_at.toISOString() }));
+  }
+
+  async list(query: repo.WorkListQuery) {
+    const { rows, total } = await repo.listWorks(this.ctx.db, query);
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        title: r.title,
+        artist: { handle: r.handle, displayName: r.display_name },
+        status: r.status,
+        composite: r.composite,
+        registeredAt: r.created_at.toISOString(),
+        logIndex: r.log_index,
+        thumbnailUrl: `/v1/works/${r.id}/thumbnail`,
+      })),
+      total,
+      limit: query.limit,
+      offset: query.offset,
+    };
+  }
+
+  async thumbnail(id: string): Promise<Buffer> {
+    const row = await this.ctx.db.selectFrom('works').select('thumbnail').where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('work');
+    return row.thumbnail;
+  }
+}

@@ -1,0 +1,132 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+
+type Db = Kysely<Database>;
+
+export interface NewDraft {
+  id: string;
+  kind: 'work' | 'process' | 'attestation';
+  accountId: string;
+  workId: string | null;
+  payload: Record<string, unknown>;
+  fingerprint: Record<string, unknown>;
+  evidencePrivate: Record<string, unknown>;
+  thumbnail: Buffer | null;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export async function insertDraft(db: Db, d: NewDraft): Promise<void> {
+  await db
+    .insertInto('drafts')
+    .values({
+      id: d.id,
+      kind: d.kind,
+      account_id: d.accountId,
+      work_id: d.workId,
+      payload: JSON.stringify(d.payload),
+      fingerprint: JSON.stringify(d.fingerprint),
+      evidence_private: JSON.stringify(d.evidencePrivate),
+      thumbnail: d.thumbnail,
+      created_at: d.createdAt,
+      expires_at: d.expiresAt,
+      used_at: null,
+    })
+    .execute();
+}
+
+export const findDraft = (db: Db, id: string) => db.selectFrom('drafts').selectAll().where('id', '=', id).executeTakeFirst();
+
+/** Marks a draft used; false when it was used already (so a draft yields exactly one row). */
+export async function consumeDraft(db: Db, id: string, now: Date): Promise<boolean> {
+  const r = await db.updateTable('drafts').set({ used_at: now }).where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export const findWork = (db: Db, id: string) => db.selectFrom('works').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const findWorksByIds = (db: Db, ids: string[]) =>
+  ids.length ? db.selectFrom('works').selectAll().where('id', 'in', ids).execute() : Promise.resolve([]);
+
+export const findOwnWorkBySha = (db: Db, accountId: string, sha256: string) =>
+  db.selectFrom('works').selectAll().where('account_id', '=', accountId).where('sha256', '=', sha256).executeTakeFirst();
+
+export const listProcessImages = (db: Db, workId: string) =>
+  db.selectFrom('process_images').selectAll().where('work_id', '=', workId).orderBy('log_index').execute();
+
+export const findProcessImages = (db: Db, accountId: string, ids: string[]) =>
+  ids.length
+    ? db.selectFrom('process_images').selectAll().where('account_id', '=', accountId).where('id', 'in', ids).execute()
+    : Promise.resolve([]);
+
+export const linkProcessImages = (db: Db, workId: string, ids: string[]) =>
+  ids.length
+    ? db.updateTable('process_images').set({ work_id: workId }).where('id', 'in', ids).where('work_id', 'is', null).execute()
+    : Promise.resolve([]);
+
+export const listAttestations = (db: Db, workId: string) =>
+  db
+    .selectFrom('attestations')
+    .innerJoin('accounts', 'accounts.id', 'attestations.issuer_account_id')
+    .selectAll('attestations')
+    .select(['accounts.handle', 'accounts.display_name', 'accounts.kind as issuer_kind'])
+    .where('work_id', '=', workId)
+    .orderBy('attestations.log_index')
+    .execute();
+
+export const listDisputes = (db: Db, workId: string) =>
+  db
+    .selectFrom('disputes')
+    .innerJoin('accounts', 'accounts.id', 'disputes.account_id')
+    .selectAll('disputes')
+    .select(['accounts.handle', 'accounts.display_name'])
+    .where('work_id', '=', workId)
+    .orderBy('disputes.log_index')
+    .execute();
+
+export const logEntriesAbout = (db: Db, subjectIds: string[]) =>
+  db
+    .selectFrom('log_entries')
+    .select(['idx', 'type', 'subject_id', 'created_at'])
+    .where('subject_id', 'in', subjectIds)
+    .orderBy('idx')
+    .execute();
+
+export interface WorkListQuery {
+  q?: string | undefined;
+  artist?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+export async function listWorks(db: Db, query: WorkListQuery) {
+  let base = db.selectFrom('works').innerJoin('accounts', 'accounts.id', 'works.account_id');
+  if (query.artist) base = base.where('accounts.handle', '=', query.artist);
+  if (query.q) {
+    const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    base = base.where((eb) =>
+      eb.or([eb(sql`lower(works.title)`, 'like', pattern), eb(sql`lower(accounts.handle)`, 'like', pattern), eb(sql`lower(accounts.display_name)`, 'like', pattern)]),
+    );
+  }
+  const [rows, total] = await Promise.all([
+    base
+      .select([
+        'works.id',
+        'works.title',
+        'works.status',
+        'works.created_at',
+        'works.log_index',
+        'works.digital_source_type',
+        'works.composite',
+        'accounts.handle',
+        'accounts.display_name',
+      ])
+      .orderBy('works.log_index', 'desc')
+      .limit(query.limit)
+      .offset(query.offset)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(total.n) };
+}

@@ -1,0 +1,15 @@
+import pg from 'pg';
+import { openDatabase } from '../db/open.ts';
+import { indexedMatchSql } from '../api/matching/repository.ts';
+const url = process.argv[2]!;
+const { db, close } = await openDatabase({ url });
+const rand = () => Array.from({ length: 8 }, () => Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0')).join('');
+const q = { sha256: undefined, hashes: Array.from({ length: 8 }, (_, i) => ({ ordinal: i, hash: rand() })), maxDistance: 31, limit: 50 };
+const c = indexedMatchSql(q).compile(db);
+const client = new pg.Client({ connectionString: url });
+await client.connect();
+if (process.argv[3]) await client.query(process.argv[3]);
+const r = await client.query('explain (analyze, buffers) ' + c.sql, c.parameters as unknown[]);
+console.log(r.rows.map((x: any) => x['QUERY PLAN']).join('\n'));
+await client.end();
+await close();

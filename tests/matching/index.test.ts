@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase, startTestServer, type TestServer } from '../helpers/server.ts';
+import { bruteForceMatches, findMatches, indexWorkHashes, type MatchCandidate } from '../../api/matching/service.ts';
+import { hammingDistanceHex } from '../../api/matching/hashes.ts';
+import { insertWorks, neighbour, randomHash, seededRandom } from './fixtures.ts';
+
+const VARIANTS = ['global', 'rot90', 'rot180', 'rot270', 'flipx', 'flipy', 'transpose', 'transverse'];
+const REGIONS = ['crop-90', 'crop-75', 'crop-60'];
+const q = (label: string, hash: string) => ({ label, hash, quality: 100 });
+
+describeEachDatabase('match index', (backend) => {
+  let server: TestServer;
+  const random = seededRandom(20240601);
+  const stored = new Map<string, { label: string; hash: string }[]>();
+  const queries: { label: string; hash: string; quality: number }[][] = [];
+  /** For each query: the planted work ids and their distance to the planted query hash. */
+  const planted: Map<string, number>[] = [];
+
+  async function store(id: string, hashes: { label: string; hash: string }[], status: 'active' | 'revoked' = 'active', sha256?: string) {
+    await insertWorks(server.ctx.db, [{ id, status, ...(sha256 ? { sha256 } : {}) }]);
+    await indexWorkHashes(server.ctx.db, id, hashes.map((h) => q(h.label, h.hash)));
+    stored.set(id, hashes);
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer(backend);
+    const db = server.ctx.db;
+    // Background: works with a global hash and region hashes, all random.
+    const background = Array.from({ length: 150 }, (_, i) => `bg-${i}`);
+    await insertWorks(db, background.map((id) => ({ id })));
+    for (const id of background) {
+      const hashes = [{ label: 'global', hash: randomHash(random) }, ...REGIONS.map((label) => ({ label, hash: randomHash(random) }))];
+      await indexWorkHashes(db, id, hashes.map((h) => q(h.label, h.hash)));
+      stored.set(id, hashes);
+    }
+    // Per query: 8 random variant hashes + 2 region hashes; neighbours planted at every distance 0..40
+    // of one randomly chosen query hash, each stored under a random label of its own work.
+    for (let n = 0; n < 6; n++) {
+      const query = [...VARIANTS, 'crop-90', 'crop-75'].map((label) => q(label, randomHash(random)));
+      queries.push(query);
+      const target = query[Math.floor(random() * query.length)]!;
+      const expected = new Map<string, number>();
+      const works = Array.from({ length: 41 }, (_, distance) => ({ id: `q${n}-d${distance}`, distance }));
+      await insertWorks(db, works);
+      for (const { id, distance } of works) {
+        const label = ['global', ...REGIONS][Math.floor(random() * 4)]!;
+        const hashes = [{ label, hash: neighbour(target.hash, distance, random) }];
+        await indexWorkHashes(db, id, hashes.map((h) => q(h.label, h.hash)));
+        stored.set(id, hashes);
+        expected.set(id, distance);
+      }
+      planted.push(expected);
+    }
+  });
+  afterAll(async () => server?.close());
+
+  /** The answer computed in plain TypeScript, independent of SQL. */
+  function reference(query: { label: string; hash: string }[], maxDistance = 31): Map<string, number> {
+    const best = new Map<string, number>();
+    for (const [workId, hashes] of stored) {
+      for (const s of hashes) {
+        for (const h of query) {
+          const d = hammingDistanceHex(s.hash, h.hash);
+          if (d <= maxDistance && d < (best.get(workId) ?? Infinity)) best.set(workId, d);
+        }
+      }
+    }
+    return best;
+  }
+
+  const asMap = (matches: MatchCandidate[]) => new Map(matches.map((m) => [m.workId, m.distance]));
+
+  it('finds every planted neighbour at distance 0..31 and none at 32..40, exactly like the full scan', async () => {
+    for (const [n, query] of queries.entries()) {
+      const indexed = await findMatches(server.ctx.db, { hashes: query }, { limit: 1000 });
+      const scanned = await bruteForceMatches(server.ctx.db, { hashes: query }, { limit: 1000 });
+      expect(indexed).toEqual(scanned);
+      expect(asMap(indexed)).toEqual(reference(query));
+      const found = asMap(indexed);
+      for (const [id, distance] of planted[n]!) {
+        if (distance <= 31) expect(found.get(id), `${id}`).toBe(distance);
+        else expect(found.has(id), `${id}`).toBe(false);
+      }
+    }
+  });
+
+  it('reports which query hash and which stored hash matched, ranked by distance', async () => {
+    const query = queries[0]!;
+    const matches = await findMatches(server.ctx.db, { hashes: query }, { limit: 1000 });
+    expect(matches.length).toBe(32);
+    expect(matches.map((m) => m.distance)).toEqual([...matches.map((m) => m.distance)].sort((a, b) => a - b));
+    for (const m of matches) {
+      const queryHash = query.find((h) => h.label === m.queryLabel)!;
+      const storedHash = stored.get(m.workId)!.find((h) => h.label === m.storedLabel)!;
+      expect(hammingDistanceHex(queryHash.hash, storedHash.hash)).toBe(m.distance);
+      expect(m.exact).toBe(false);
+    }
+  });
+
+  it('honours a stricter maxDistance and the limit', async () => {
+    const query = queries[1]!;
+    const strict = await findMatches(server.ctx.db, { hashes: query }, { maxDistance: 10 });
+    expect(asMap(strict)).toEqual(reference(query, 10));
+    expect(strict).toEqual(await bruteForceMatches(server.ctx.db, { hashes: query }, { maxDistance: 10 }));
+    const top3 = await findMatches(server.ctx.db, { hashes: query }, { limit: 3 });
+    expect(top3.map((m) => m.distance)).toEqual([0, 1, 2]);
+  });
+
+  it('ranks exact SHA-256 matches first, then by distance, and still reports revoked works', async () => {
+    const base = randomHash(random);
+    const sha = 'ab'.repeat(32);
+    await store('rank-exact', [{ label: 'global', hash: neighbour(base, 20, random) }], 'active', sha);
+    await store('rank-near', [{ label: 'global', hash: neighbour(base, 3, random) }]);
+    await store('rank-revoked', [{ label: 'crop-90', hash: neighbour(base, 1, random) }], 'revoked');
+    await insertWorks(server.ctx.db, [{ id: 'rank-sha-only', sha256: sha }]);
+    stored.set('rank-sha-only', []);
+
+    const matches = await findMatches(server.ctx.db, { sha256: sha.toUpperCase(), hashes: [q('global', base)] });
+    expect(matches.map((m) => [m.workId, m.exact, m.distance, m.revoked])).toEqual([
+      ['rank-sha-only', true, 0, false],
+      ['rank-exact', true, 20, false],
+      ['rank-revoked', false, 1, true],
+      ['rank-near', false, 3, false],
+    ]);
+    expect(matches[0]!.queryLabel).toBe('sha256');
+    expect(matches[2]!.storedLabel).toBe('crop-90');
+    expect(await bruteForceMatches(server.ctx.db, { sha256: sha, hashes: [q('global', base)] })).toEqual(matches);
+  });
+
+  it('answers an exact-only query and an empty query', async () => {
+    const sha = 'cd'.repeat(32);
+    await insertWorks(server.ctx.db, [{ id: 'sha-alone', sha256: sha }]);
+    stored.set('sha-alone', []);
+    expect(await findMatches(server.ctx.db, { sha256: sha, hashes: [] })).toEqual([
+      { workId: 'sha-alone', distance: 0, exact: true, queryLabel: 'sha256', storedLabel: 'sha256', revoked: false },
+    ]);
+    expect(await findMatches(server.ctx.db, { hashes: [] })).toEqual([]);
+  });
+
+  it('rejects malformed hashes and out-of-range options with validation_failed', async () => {
+    await expect(findMatches(server.ctx.db, { hashes: [q('global', 'zz')] })).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(findMatches(server.ctx.db, { hashes: [] }, { maxDistance: 32 })).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(indexWorkHashes(server.ctx.db, 'bg-0', [q('global', '0'.repeat(63))])).rejects.toMatchObject({ code: 'validation_failed' });
+  });
+});

@@ -1,0 +1,337 @@
+/**
+ * Every call the web UI makes to the Aura API lives here, so adapting to the server is one file.
+ * Errors always come back as ApiError carrying the problem+json `code` and `detail`.
+ */
+
+export interface ProblemBody {
+  code?: string;
+  detail?: string;
+  status?: number;
+  title?: string;
+  errors?: { path: string; message: string }[];
+  aiMarkers?: AiMarker[];
+  [key: string]: unknown;
+}
+
+export class ApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly body: ProblemBody;
+  constructor(status: number, body: ProblemBody) {
+    super(body.detail ?? body.title ?? `request failed (${status})`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = body.code ?? (status === 0 ? 'network_error' : `http_${status}`);
+    this.body = body;
+  }
+}
+
+export interface AiMarker { kind: string; where: string; value: string }
+
+export interface PublicEvidence {
+  camera?: { make?: string; model?: string; lens?: string };
+  software?: string;
+  created?: string;
+  creator?: string;
+  rights?: string;
+  digitalSourceType?: string;
+  c2pa?: { present: boolean; claimGenerator?: string; actions?: string[]; digitalSourceType?: string; signatureValid?: boolean };
+  aiMarkers: AiMarker[];
+}
+
+export interface AccountRef { handle: string; displayName: string; kind?: 'artist' | 'organization' }
+
+/** The server sends the level with its name and explanation; a bare number is accepted too. */
+export type EvidenceLevel = number | { level: number; name?: string; explanation?: string };
+
+export interface SignatureStatus { valid: boolean; kid?: string; keyActiveAtLogTime?: boolean }
+
+export interface Attestation {
+  id?: string;
+  type: string;
+  issuer?: AccountRef;
+  note?: string | null;
+  date?: string | null;
+  issuedAt?: string;
+  valid?: boolean;
+  status?: string;
+  revokedAt?: string | null;
+  logIndex?: number;
+}
+
+export interface Dispute {
+  id?: string;
+  reason: string;
+  text?: string | null;
+  filedBy?: AccountRef;
+  filedAt?: string;
+  status?: string;
+  logIndex?: number;
+}
+
+export interface VerifyMatch {
+  workId: string;
+  distance: number;
+  exact: boolean;
+  /** 0..1 */
+  similarity?: number;
+  verdict?: 'exact' | 'same' | 'similar';
+  note?: string;
+  transform?: string;
+  work: { id: string; title: string; year?: number | null; artist: AccountRef; registeredAt?: string; composite?: boolean };
+  evidenceLevel: EvidenceLevel;
+  signature?: SignatureStatus;
+  attestations?: Attestation[];
+  disputes?: Dispute[];
+  revoked?: boolean;
+  logIndex?: number;
+  [key: string]: unknown;
+}
+
+export interface VerifyReport {
+  sha256: string;
+  pdq: string;
+  pdqQuality?: number;
+  width?: number;
+  height?: number;
+  format?: string;
+  evidence: PublicEvidence;
+  matches: VerifyMatch[];
+}
+
+export interface InspectReport {
+  sha256: string;
+  pdq: string;
+  pdqQuality: number;
+  width: number;
+  height: number;
+  format: string;
+  evidence: PublicEvidence;
+}
+
+export interface AccountKey {
+  kid: string;
+  status?: string;
+  addedAt?: string;
+  revokedAt?: string | null;
+  addedLogIndex?: number | null;
+  revokedLogIndex?: number | null;
+  jwk?: JsonWebKey;
+}
+
+export interface Account {
+  handle: string;
+  displayName: string;
+  kind: 'artist' | 'organization';
+  bio?: string;
+  website?: string | null;
+  createdAt?: string;
+  logIndex?: number | null;
+  keys?: AccountKey[];
+  works?: WorkSummary[];
+  attestationsIssued?: (Attestation & { workId?: string; work?: { id: string; title: string } })[];
+  url?: string;
+}
+
+export interface SessionResponse { token: string; account: Account; expiresAt: string }
+
+export interface Fingerprint { sha256: string; pdq: string; pdqQuality: number; width: number; height: number; format: string }
+
+export interface WorkDraft {
+  draftId: string;
+  workId?: string;
+  payload: unknown;
+  fingerprint: Fingerprint;
+  evidence: PublicEvidence;
+  screening: { aiMarkers: AiMarker[]; verdict: string; reasons?: string[] };
+  expiresAt?: string;
+}
+
+/** Answer to a draft of a file this artist registered already. */
+export interface ExistingWork { existingWork: { id: string; url?: string; logIndex?: number } }
+
+export interface Receipt {
+  workId: string;
+  logIndex: number;
+  inclusionProof?: InclusionProof;
+  checkpoint?: string;
+  url?: string;
+}
+
+export interface WorkSummary {
+  id: string;
+  title: string;
+  year?: number | null;
+  artist?: AccountRef;
+  evidenceLevel?: EvidenceLevel;
+  status?: string;
+  revoked?: boolean;
+  registeredAt?: string;
+}
+
+export interface TimelineEntry { index: number; type: string; at?: string }
+
+export interface Work extends WorkSummary {
+  url?: string;
+  medium?: string | null;
+  statement?: string | null;
+  digitalSourceType?: string;
+  composite?: boolean;
+  sha256?: string;
+  pdq?: string;
+  pdqQuality?: number;
+  width?: number;
+  height?: number;
+  credential?: { jws: string; payload: unknown };
+  signature?: SignatureStatus;
+  logIndex?: number;
+  revokedAt?: string | null;
+  attestations?: Attestation[];
+  disputes?: Dispute[];
+  openDisputes?: number;
+  processImages?: { id?: string; sha256?: string; loggedAt?: string; logIndex?: number; beforeRegistration?: boolean }[];
+}
+
+export interface WorkList { items: WorkSummary[]; total?: number; limit?: number; offset?: number }
+
+export interface ProcessDraft { draftId: string; processId?: string; payload: unknown }
+export interface ProcessReceipt { logIndex: number; processId?: string; inclusionProof?: InclusionProof; checkpoint?: string }
+
+export interface LogEntry { index: number; body: string; entry: Record<string, unknown> }
+
+export interface InclusionProof { index: number; size: number; hashes: string[] }
+
+export interface Draft { draftId: string; payload: unknown; [key: string]: unknown }
+
+export type Progress = (fraction: number) => void;
+
+async function parseError(res: Response): Promise<ApiError> {
+  let body: ProblemBody = {};
+  try {
+    const text = await res.text();
+    body = text ? (JSON.parse(text) as ProblemBody) : {};
+  } catch {
+    body = {};
+  }
+  if (typeof body !== 'object' || body === null) body = {};
+  return new ApiError(res.status, body);
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, { detail: 'Could not reach the Aura server. Check your connection and try again.' });
+  }
+  if (!res.ok) throw await parseError(res);
+  const type = res.headers.get('content-type') ?? '';
+  return (type.includes('json') ? await res.json() : await res.text()) as T;
+}
+
+/** Multipart upload through XMLHttpRequest, because fetch cannot report upload progress. */
+function upload<T>(path: string, form: FormData, onProgress?: Progress): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.upload.addEventListener('progress', (e) => {
+      if (e.lengthComputable) onProgress?.(e.loaded / e.total);
+    });
+    xhr.addEventListener('load', () => {
+      let body: unknown = {};
+      try {
+        body = xhr.responseText ? JSON.parse(xhr.responseText) : {};
+      } catch {
+        body = {};
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        onProgress?.(1);
+        resolve(body as T);
+      } else reject(new ApiError(xhr.status, typeof body === 'object' && body ? (body as ProblemBody) : {}));
+    });
+    xhr.addEventListener('error', () =>
+      reject(new ApiError(0, { detail: 'The upload failed: the server could not be reached. Check your connection and try again.' })),
+    );
+    xhr.addEventListener('abort', () => reject(new ApiError(0, { code: 'aborted', detail: 'The upload was cancelled.' })));
+    xhr.send(form);
+  });
+}
+
+function imageForm(file: Blob, fields: Record<string, string | undefined> = {}): FormData {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== '') form.append(k, v);
+  form.append('image', file, file instanceof File ? file.name : 'image');
+  return form;
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  verify: (file: Blob, onProgress?: Progress) => upload<VerifyReport>('/v1/verify', imageForm(file), onProgress),
+  inspect: (file: Blob, onProgress?: Progress) => upload<InspectReport>('/v1/inspect', imageForm(file), onProgress),
+
+  challenge: (kid: string) => request<{ nonce: string; expiresAt: string }>('POST', '/v1/auth/challenge', { kid }),
+  createSession: (jws: string) => request<SessionResponse>('POST', '/v1/auth/session', { jws }),
+  /** Clears the HttpOnly session cookie on the server. */
+  endSession: () => request<unknown>('DELETE', '/v1/auth/session'),
+
+  createAccount: (body: {
+    handle: string;
+    displayName: string;
+    kind: 'artist' | 'organization';
+    bio?: string;
+    website?: string;
+    jwk: JsonWebKey;
+    proof: string;
+  }) => request<Account>('POST', '/v1/accounts', body),
+  getAccount: (handle: string) => request<Account>('GET', `/v1/accounts/${enc(handle)}`),
+
+  createWorkDraft: (file: Blob, fields: Record<string, string | undefined>, onProgress?: Progress) =>
+    upload<WorkDraft | ExistingWork>('/v1/works/drafts', imageForm(file, fields), onProgress),
+  registerWork: (draftId: string, jws: string) => request<Receipt>('POST', '/v1/works', { draftId, jws }),
+  getWork: (id: string) => request<Work>('GET', `/v1/works/${enc(id)}`),
+  getTimeline: (id: string) => request<{ entries: TimelineEntry[] }>('GET', `/v1/works/${enc(id)}/timeline`),
+  listWorks: (params: { q?: string; artist?: string; limit?: number; offset?: number }) => {
+    const search = new URLSearchParams();
+    if (params.q) search.set('q', params.q);
+    if (params.artist) search.set('artist', params.artist);
+    if (params.limit) search.set('limit', String(params.limit));
+    if (params.offset) search.set('offset', String(params.offset));
+    const qs = search.toString();
+    return request<WorkList>('GET', `/v1/works${qs ? `?${qs}` : ''}`);
+  },
+
+  createAttestationDraft: (workId: string, body: { type: string; note?: string; date?: string }) =>
+    request<Draft>('POST', `/v1/works/${enc(workId)}/attestations/drafts`, body),
+  submitAttestation: (workId: string, draftId: string, jws: string) =>
+    request<{ attestationId?: string; logIndex?: number }>('POST', `/v1/works/${enc(workId)}/attestations`, { draftId, jws }),
+  /** A work-in-progress image: of a registered work, or (workId undefined) before the final is registered. */
+  createProcessDraft: (workId: string | undefined, file: Blob, onProgress?: Progress) =>
+    upload<ProcessDraft>(workId ? `/v1/works/${enc(workId)}/process/drafts` : '/v1/process/drafts', imageForm(file), onProgress),
+  submitProcess: (workId: string | undefined, draftId: string, jws: string) =>
+    request<ProcessReceipt>('POST', workId ? `/v1/works/${enc(workId)}/process` : '/v1/process', { draftId, jws }),
+  revokeWork: (workId: string, jws: string) => request<{ logIndex?: number }>('POST', `/v1/works/${enc(workId)}/revoke`, { jws }),
+  disputeWork: (workId: string, jws: string) => request<{ logIndex?: number }>('POST', `/v1/works/${enc(workId)}/disputes`, { jws }),
+
+  getCheckpoint: () => request<string>('GET', '/v1/log/checkpoint'),
+  getVkey: () => request<string>('GET', '/v1/log/vkey'),
+  getLogEntries: (start: number, end: number) => request<LogEntry[] | { entries: LogEntry[] }>('GET', `/v1/log/entries?start=${start}&end=${end}`),
+  getLogEntry: (index: number) => request<LogEntry>('GET', `/v1/log/entries/${index}`),
+  getInclusionProof: (index: number, size: number) => request<InclusionProof>('GET', `/v1/log/proof/inclusion?index=${index}&size=${size}`),
+};
+
+export const urls = {
+  thumbnail: (workId: string) => `/v1/works/${enc(workId)}/thumbnail`,
+  badge: (workId: string) => `/v1/works/${enc(workId)}/badge.svg`,
+  bundle: (workId: string) => `/v1/works/${enc(workId)}/bundle`,
+  work: (workId: string) => `/w/${enc(workId)}`,
+  profile: (handle: string) => `/@${enc(handle)}`,
+  logEntry: (index: number) => `/log?entry=${index}`,
+};

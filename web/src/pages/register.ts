@@ -1,0 +1,187 @@
+import { api, ApiError, urls, type Receipt, type WorkDraft } from '../api.ts';
+import { signCredential } from '../keys.ts';
+import { DIGITAL_SOURCE_BASE, HUMAN_SOURCE_TYPES } from '../lib/describe.ts';
+import type { StoredIdentity } from '../lib/identities.ts';
+import { signedInIdentity } from '../lib/session.ts';
+import type { PageContext } from '../router.ts';
+import { UserError, clearError, definitionList, dropZone, errorSlot, fieldError, markerList, progressBar, showError, showFormError } from '../ui/components.ts';
+import { field, h, replace } from '../ui/dom.ts';
+import { evidenceSection } from '../ui/evidence.ts';
+import { processUploader } from '../ui/process.ts';
+
+export async function renderRegister(ctx: PageContext): Promise<void> {
+  const identity = await signedInIdentity();
+  if (ctx.signal.aborted) return;
+  if (!identity) {
+    replace(
+      ctx.main,
+      h('h1', null, 'Register a work'),
+      h('p', { class: 'lede' }, 'Registering a work means signing, with your own key, a statement that you made it. The signature, the image’s fingerprints and the date go into the public log.'),
+      h('p', { class: 'notice' }, 'Sign in with your artist identity first. ', h('a', { href: '/identity' }, 'Create or restore an identity')),
+    );
+    return;
+  }
+  if (identity.kind !== 'artist') {
+    replace(ctx.main, h('h1', null, 'Register a work'), h('p', { class: 'notice' }, 'You are signed in as an organisation. Organisations attest works; artists register them. ', h('a', { href: '/attest' }, 'Attest a work')));
+    return;
+  }
+  renderForm(ctx, identity);
+}
+
+function renderForm(ctx: PageContext, identity: StoredIdentity): void {
+  let file: File | undefined;
+  let previewUrl: string | undefined;
+  ctx.signal.addEventListener('abort', () => previewUrl && URL.revokeObjectURL(previewUrl));
+  const imageErrors = errorSlot();
+  const formErrors = errorSlot();
+  const progress = progressBar();
+  const preview = h('figure', { class: 'preview', hidden: true });
+  const zone = dropZone({
+    label: 'Choose the image of your work',
+    hint: 'The exact file you want to register: its bytes and its look are both fingerprinted.',
+    errorSlot: imageErrors,
+    onFiles: ([f]) => {
+      file = f!;
+      if (previewUrl) URL.revokeObjectURL(previewUrl);
+      previewUrl = URL.createObjectURL(file);
+      replace(preview, h('img', { src: previewUrl, alt: 'Preview of the chosen image' }), h('figcaption', null, file.name));
+      preview.hidden = false;
+    },
+  });
+  const title = h('input', { name: 'title', required: true, maxlength: '200' });
+  const year = h('input', { name: 'year', type: 'number', inputmode: 'numeric', min: '1000', max: String(new Date().getFullYear()), value: String(new Date().getFullYear()) });
+  const medium = h('input', { name: 'medium', maxlength: '200', placeholder: 'e.g. gouache on paper, digital painting' });
+  const statement = h('textarea', { name: 'statement', rows: '3', maxlength: '2000' });
+  statement.value = 'I made this work myself, by hand, without generative AI.';
+  const source = h('select', { name: 'digitalSourceType' }, HUMAN_SOURCE_TYPES.map((t) => h('option', { value: DIGITAL_SOURCE_BASE + t.term }, t.label)));
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Check the image');
+  const form = h(
+    'form',
+    { class: 'stack', novalidate: true },
+    h('div', { class: 'upload-row' }, h('div', null, zone.el, imageErrors), preview),
+    field('Title', title),
+    h('div', { class: 'row' }, field('Year', year), field('Medium', medium)),
+    field('Statement', statement, 'Your own words, signed with your key and shown on the work’s page.'),
+    field('How the image was made', source, 'The IPTC digital source type recorded in the credential.'),
+    h('div', { class: 'actions' }, submit),
+    progress.el,
+    formErrors,
+  );
+  const draftArea = h('div', { class: 'draft-area', 'aria-live': 'polite' });
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearError(formErrors);
+    draftArea.replaceChildren();
+    if (!file) {
+      showError(imageErrors, new UserError('Choose the image of your work.'));
+      zone.input.focus();
+      return;
+    }
+    if (!title.value.trim()) return fieldError(title, 'Give the work a title.');
+    submit.disabled = true;
+    progress.set(0);
+    try {
+      const draft = await api.createWorkDraft(
+        file,
+        { title: title.value.trim(), year: year.value, medium: medium.value.trim(), statement: statement.value.trim(), digitalSourceType: source.value },
+        (f) => (f < 1 ? progress.set(f) : progress.busy('Fingerprinting and screening the image…')),
+      );
+      if (ctx.signal.aborted) return;
+      replace(draftArea, draftReview(ctx, identity, draft, previewUrl!));
+      draftArea.querySelector<HTMLElement>('h2')?.focus();
+    } catch (err) {
+      if (ctx.signal.aborted) return;
+      showFormError(form, formErrors, err);
+      if (err instanceof ApiError && err.code === 'ai_markers_found') formErrors.querySelector('.error')?.append(h('p', null, 'If the work really combines your own work with generated material, declare that honestly in “How the image was made”.'));
+    } finally {
+      progress.done();
+      submit.disabled = false;
+    }
+  });
+
+  replace(
+    ctx.main,
+    h('h1', null, 'Register a work'),
+    h('p', { class: 'lede' }, `Signed in as @${identity.handle}. You will review what the registry found before anything is signed or published.`),
+    form,
+    draftArea,
+  );
+}
+
+function draftReview(ctx: PageContext, identity: StoredIdentity, draft: WorkDraft, previewUrl: string): HTMLElement {
+  const fp = draft.fingerprint;
+  const markers = draft.screening?.aiMarkers ?? [];
+  const refused = isRefused(draft.screening?.verdict, markers.length);
+  const slot = errorSlot();
+  const progress = progressBar();
+  const sign = h('button', { type: 'button', class: 'primary', disabled: refused }, 'Sign and register');
+  const section = h(
+    'section',
+    { class: 'draft', 'aria-labelledby': 'draft-h' },
+    h('h2', { id: 'draft-h', tabindex: '-1' }, 'Review before signing'),
+    h(
+      'div',
+      { class: 'upload-row' },
+      h('figure', { class: 'preview' }, h('img', { src: previewUrl, alt: 'The image to be registered' })),
+      definitionList([
+        ['Size', `${fp.width} × ${fp.height} px, ${fp.format}`],
+        ['SHA-256', h('code', null, fp.sha256)],
+        ['PDQ', h('code', null, fp.pdq)],
+        ['PDQ quality', `${fp.pdqQuality}${fp.pdqQuality < 50 ? ' — low: this is a flat or smooth image, so copies are matched with a stricter rule' : ''}`],
+      ]),
+    ),
+    h(
+      'div',
+      { class: refused ? 'screening bad' : 'screening ok' },
+      h('h3', null, 'AI screening: ', draft.screening?.verdict ?? (refused ? 'refused' : 'passed')),
+      refused ? [h('p', null, 'This image cannot be registered as human-made, for these reasons:'), markerList(markers), ...(draft.screening.reasons ?? []).map((r) => h('p', null, r))] : h('p', null, 'No markers of AI generation were found in the file’s metadata.'),
+    ),
+    evidenceSection(draft.evidence, 'Metadata found in the file'),
+    h('details', null, h('summary', null, 'Exactly what you are signing'), h('pre', { class: 'json' }, JSON.stringify(draft.payload, null, 2))),
+    h('div', { class: 'actions' }, sign),
+    progress.el,
+    slot,
+  );
+  sign.addEventListener('click', async () => {
+    clearError(slot);
+    sign.disabled = true;
+    try {
+      progress.busy('Signing with your key…');
+      const jws = await signCredential(identity, draft.payload);
+      progress.busy('Recording in the public log…');
+      const receipt = await api.registerWork(draft.draftId, jws);
+      if (ctx.signal.aborted) return;
+      progress.done();
+      section.replaceWith(receiptView(identity, receipt));
+      document.getElementById('receipt-h')?.focus();
+    } catch (err) {
+      progress.done();
+      showError(slot, err);
+      sign.disabled = false;
+    }
+  });
+  return section;
+}
+
+function receiptView(identity: StoredIdentity, receipt: Receipt): HTMLElement {
+  return h(
+    'section',
+    { class: 'receipt', 'aria-labelledby': 'receipt-h' },
+    h('h2', { id: 'receipt-h', tabindex: '-1' }, 'Registered ✓'),
+    h('p', null, 'Your signed statement is now in the public log. Anyone can check it — and your signature — without trusting this server.'),
+    definitionList([
+      ['Work', h('a', { href: urls.work(receipt.workId), class: 'work-link' }, `Open the work page (${receipt.workId})`)],
+      ['Log entry', h('a', { href: urls.logEntry(receipt.logIndex) }, `#${receipt.logIndex}`)],
+      ['Checkpoint', receipt.checkpoint ? h('pre', { class: 'checkpoint' }, receipt.checkpoint) : undefined],
+    ]),
+    processUploader(receipt.workId, identity),
+  );
+}
+
+/** The server decides; the page only avoids offering a signature the server will refuse. */
+function isRefused(verdict: string | undefined, markerCount: number): boolean {
+  if (verdict && /^(refused|rejected|blocked|ai[-_ ]?(generated|markers?)?)$/i.test(verdict)) return true;
+  if (markerCount === 0) return false;
+  return !verdict || !/^(ok|pass(ed)?|accepted|allowed|human|clean|composite.*|declared.*)$/i.test(verdict);
+}

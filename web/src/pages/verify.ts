@@ -1,0 +1,152 @@
+import { api, urls, type VerifyMatch, type VerifyReport } from '../api.ts';
+import { describeMatch, describeTransform, MATCH_THRESHOLD, similarityPercent } from '../lib/describe.ts';
+import type { PageContext } from '../router.ts';
+import { UserError, clearError, dropZone, errorSlot, levelBadge, listenForPaste, progressBar, showError } from '../ui/components.ts';
+import { h, replace } from '../ui/dom.ts';
+import { attestationList, disputeList, evidenceSection } from '../ui/evidence.ts';
+import { checkImageFile } from '../lib/describe.ts';
+
+export function renderVerify(ctx: PageContext): void {
+  const errors = errorSlot();
+  const progress = progressBar();
+  const results = h('section', { class: 'results', 'aria-live': 'polite', 'aria-label': 'Verification result' });
+  let objectUrl: string | undefined;
+  ctx.signal.addEventListener('abort', () => objectUrl && URL.revokeObjectURL(objectUrl));
+
+  async function check(file: File): Promise<void> {
+    const problem = checkImageFile(file);
+    if (problem) {
+      showError(errors, new UserError(problem));
+      return;
+    }
+    clearError(errors);
+    results.replaceChildren();
+    if (objectUrl) URL.revokeObjectURL(objectUrl);
+    objectUrl = URL.createObjectURL(file);
+    progress.set(0);
+    try {
+      const report = await api.verify(file, (f) => (f < 1 ? progress.set(f) : progress.busy('Comparing with the registry…')));
+      if (ctx.signal.aborted) return;
+      progress.done();
+      replace(results, renderReport(report, objectUrl, file.name));
+      results.querySelector<HTMLElement>('h2')?.focus();
+    } catch (err) {
+      if (ctx.signal.aborted) return;
+      progress.done();
+      showError(errors, err);
+    }
+  }
+
+  const zone = dropZone({
+    label: 'Drop an image here, or choose a file',
+    hint: 'You can also paste an image. Any copy works — resized, re-compressed or re-posted. Nothing you check is stored.',
+    onFiles: (files) => void check(files[0]!),
+    errorSlot: errors,
+  });
+  listenForPaste(ctx.signal, (file) => void check(file));
+
+  replace(
+    ctx.main,
+    h(
+      'section',
+      { class: 'hero' },
+      h('h1', null, 'Was this made by a human?'),
+      h(
+        'p',
+        { class: 'lede' },
+        'Aura is a public registry of human-made art. Artists sign their works with their own keys, galleries vouch for them, and every claim is written to an append-only log that anyone can check.',
+      ),
+      zone.el,
+      errors,
+      progress.el,
+    ),
+    results,
+    h(
+      'section',
+      { class: 'ways', 'aria-label': 'Other things to do' },
+      h('a', { class: 'card', href: '/register' }, h('h2', null, 'Register a work'), h('p', null, 'Sign a statement that you made it, with a key that never leaves your device.')),
+      h('a', { class: 'card', href: '/works' }, h('h2', null, 'Browse works'), h('p', null, 'See registered works and which galleries witnessed, exhibited or acquired them.')),
+      h('a', { class: 'card', href: '/log' }, h('h2', null, 'Check the log'), h('p', null, 'Every registration, attestation and dispute is an entry in a public, append-only log.')),
+    ),
+  );
+}
+
+export function renderReport(report: VerifyReport, uploadedUrl: string, fileName: string): HTMLElement[] {
+  const matches = report.matches ?? [];
+  const summary = matches.length
+    ? h(
+        'div',
+        { class: 'summary found' },
+        h('h2', { tabindex: '-1' }, matches.length === 1 ? 'This image matches a registered work' : `This image matches ${matches.length} registered works`),
+        h('p', null, 'Best match first. Compare the images yourself: a match means the pictures are alike, and the level below says how strongly the human-made claim is backed.'),
+      )
+    : h(
+        'div',
+        { class: 'summary none' },
+        h('h2', { tabindex: '-1' }, 'No registered work matches this image'),
+        h('p', null, 'Nobody has registered this image, or a close copy of it, with Aura.'),
+        h(
+          'ul',
+          null,
+          h('li', null, 'This does not mean it was made by AI: most human-made art is not registered anywhere.'),
+          h('li', null, 'It does not mean it was made by a human either: Aura only knows what artists have registered.'),
+          h('li', null, 'Heavily cropped, repainted or collaged copies may not be recognised.'),
+        ),
+      );
+  return [
+    summary,
+    ...matches.map((m, i) => matchCard(m, i, uploadedUrl, fileName)),
+    evidenceSection(report.evidence, 'What this file itself says'),
+    h(
+      'details',
+      { class: 'fingerprint' },
+      h('summary', null, 'Fingerprints of the uploaded file'),
+      h('dl', { class: 'facts' }, h('dt', null, 'SHA-256'), h('dd', null, h('code', null, report.sha256)), h('dt', null, 'PDQ'), h('dd', null, h('code', null, report.pdq))),
+    ),
+  ];
+}
+
+function matchCard(m: VerifyMatch, i: number, uploadedUrl: string, fileName: string): HTMLElement {
+  const meaning = describeMatch(m.distance, m.exact, m.verdict);
+  const percent = typeof m.similarity === 'number' ? Math.round(m.similarity * 100) : similarityPercent(m.distance);
+  const artist = m.work?.artist;
+  const headingId = `match-${i}`;
+  return h(
+    'article',
+    { class: `match${m.revoked ? ' revoked' : ''}`, 'aria-labelledby': headingId },
+    h('h3', { id: headingId }, h('a', { href: urls.work(m.workId) }, m.work?.title || 'Untitled'), artist ? [' by ', h('a', { href: urls.profile(artist.handle) }, artist.displayName || `@${artist.handle}`)] : null),
+    m.revoked ? h('p', { class: 'banner danger', role: 'note' }, 'Revoked: the artist has withdrawn this registration. It no longer counts as evidence.') : null,
+    m.disputes?.length ? h('p', { class: 'banner warning', role: 'note' }, `Disputed: ${m.disputes.length} open dispute${m.disputes.length === 1 ? '' : 's'} — see below.`) : null,
+    h(
+      'div',
+      { class: 'compare' },
+      h('figure', null, h('img', { src: uploadedUrl, alt: `Your image (${fileName})` }), h('figcaption', null, 'Your image')),
+      h('figure', null, h('img', { src: urls.thumbnail(m.workId), alt: `Registered work “${m.work?.title ?? ''}”`, loading: 'lazy' }), h('figcaption', null, 'Registered work')),
+    ),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', null, 'Similarity'),
+      h(
+        'dd',
+        null,
+        h('strong', null, `${meaning.label} — ${percent}% similar`),
+        ` (${m.distance} of 256 bits differ; ${MATCH_THRESHOLD} is the most that still counts as a match). `,
+        meaning.explanation,
+        m.note ? h('p', { class: 'note' }, m.note) : null,
+      ),
+      h('dt', null, 'Transform detected'),
+      h('dd', null, describeTransform(m.transform)),
+      h('dt', null, 'Signature'),
+      h('dd', null, m.signature?.valid ? h('span', { class: 'ok' }, '✓ Valid artist signature') : h('span', { class: 'bad' }, m.signature?.keyActiveAtLogTime === false ? '✗ Signed with a key that was not active on the account at the time' : '✗ Signature not valid'), m.signature?.kid ? h('span', { class: 'muted' }, ` · key ${m.signature.kid.slice(0, 12)}…`) : null),
+      h('dt', null, 'Public log'),
+      h('dd', null, typeof m.logIndex === 'number' ? ['Recorded as entry ', h('a', { href: urls.logEntry(m.logIndex) }, `#${m.logIndex}`), ' — open it to check the inclusion proof.'] : 'No log entry reported.'),
+    ),
+    levelBadge(m.evidenceLevel),
+    h('h4', null, 'Attestations'),
+    attestationList(m.attestations),
+    h('h4', null, 'Disputes'),
+    disputeList(m.disputes),
+    h('p', null, h('a', { href: urls.work(m.workId) }, 'Full record, proof bundle and history →')),
+  );
+}
