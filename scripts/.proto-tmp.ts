@@ -18,6 +18,7 @@ function build(hashes: string[]) {
   }
   return `with c as (${branches.join(' union all ')}) select h.work_id, c.distance, c.q, h.label from c join work_hashes h on h.id = c.id where c.distance <= 31`;
 }
+await client.query(process.env.PRE ?? 'select 1');
 for (let run = 0; run < 3; run++) {
   const hashes = Array.from({ length: 8 }, rand);
   const text = build(hashes);
@@ -28,7 +29,7 @@ for (let run = 0; run < 3; run++) {
   console.log(mode, 'avg ms', ((performance.now() - t) / 10).toFixed(2));
   if (run === 2) {
     const r = await client.query('explain (analyze) ' + text, params);
-    console.log(r.rows.map((x: any) => x['QUERY PLAN']).filter((l: string) => /Planning|Execution|Index Only|Heap Fetches/.test(l)).slice(0, 6).join('\n'));
+    console.log(r.rows.map((x: any) => x['QUERY PLAN']).slice(0, 30).join('\n'));
     console.log(r.rows.slice(-2).map((x: any) => x['QUERY PLAN']).join('\n'));
   }
 }

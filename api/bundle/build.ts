@@ -11,10 +11,10 @@ export async function buildBundle(ctx: AppContext, workId: string, jwks: { keys:
   if (!work) throw notFound('work');
   const [attestations, disputes, processImages] = await Promise.all([
     db.selectFrom('attestations').selectAll().where('work_id', '=', workId).orderBy('log_index').execute(),
-    db.selectFrom('disputes').select('log_index').where('work_id', '=', workId).orderBy('log_index').execute(),
+    db.selectFrom('disputes').select(['log_index', 'account_id']).where('work_id', '=', workId).orderBy('log_index').execute(),
     db.selectFrom('process_images').select('log_index').where('work_id', '=', workId).orderBy('log_index').execute(),
   ]);
-  const accountIds = [...new Set([work.account_id, ...attestations.map((a) => a.issuer_account_id)])];
+  const accountIds = [...new Set([work.account_id, ...attestations.map((a) => a.issuer_account_id), ...disputes.map((d) => d.account_id)])];
   const kids = (await db.selectFrom('keys').select('kid').where('account_id', 'in', accountIds).execute()).map((k) => k.kid);
   const keyEntries = await db
     .selectFrom('log_entries')

@@ -25,7 +25,7 @@ export const bundleSchema = z
     ),
     disputes: z.array(provenEntrySchema),
     processImages: z.array(provenEntrySchema),
-    /** account.created, key.added and key.revoked entries of the artist and of every attesting organisation. */
+    /** account.created, key.added and key.revoked entries of the artist, every attesting organisation and every disputer. */
     keyHistory: z.array(provenEntrySchema),
   })
   .meta({ id: 'ProofBundle' });

@@ -89,6 +89,7 @@ function parseBundle(ctx: Context, input: unknown): string {
   const parsed = bundleSchema.safeParse(input);
   if (!parsed.success) fail('bundle_malformed', `not an Aura proof bundle: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
   ctx.bundle = parsed.data!;
+  if (!/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(ctx.bundle.generatedAt)) fail('bundle_malformed', 'generatedAt is not an ISO timestamp');
   ctx.entries = new Map();
   for (const p of allEntries(ctx.bundle)) {
     const body = decodeBase64Strict(p.body) ?? fail('entry_malformed', `entry ${p.index}: body is not base64`);
@@ -104,7 +105,7 @@ function parseBundle(ctx: Context, input: unknown): string {
   return `work ${ctx.bundle.work.id}, ${ctx.entries.size} log entries`;
 }
 
-function checkCheckpoint(ctx: Context, trustedVkey: string | undefined): string {
+async function checkCheckpoint(ctx: Context, trustedVkey: string | undefined): Promise<string> {
   const vkey = trustedVkey ?? ctx.bundle.registry.vkey;
   if (trustedVkey && trustedVkey !== ctx.bundle.registry.vkey) fail('vkey_mismatch', 'the bundle names a different log key than the one you trust');
   try {
@@ -115,6 +116,13 @@ function checkCheckpoint(ctx: Context, trustedVkey: string | undefined): string 
   } catch (err) {
     fail('checkpoint_invalid', `the checkpoint does not verify: ${(err as Error).message}`);
   }
+  if (ctx.bundle.registry.origin !== ctx.verifier.name) fail('checkpoint_invalid', 'the registry origin differs from the log key name');
+  const x = ctx.verifier.publicKey.toString('base64url');
+  const kid = await thumbprint({ kty: 'OKP', crv: 'Ed25519', x });
+  const published = ctx.bundle.registry.jwks.keys.some(
+    (k) => k.kty === 'OKP' && k.crv === 'Ed25519' && k.x === x && k.kid === kid && k.use === 'sig' && k.alg === 'EdDSA',
+  );
+  if (!published) fail('checkpoint_invalid', 'the JWKS in the bundle does not hold the log key as published (kty, crv, x, kid, use, alg)');
   return `tree size ${ctx.size} signed by ${ctx.verifier.name}${trustedVkey ? ' (pinned key)' : ` (key in the bundle: ${vkey}; compare it with the registry's published key)`}`;
 }
 
@@ -187,7 +195,7 @@ async function checkWork(ctx: Context): Promise<string> {
   if (entry.json.workId !== ctx.bundle.work.id) fail('credential_mismatch', 'the log entry is about another work');
   const types = payload.type as string[] | undefined;
   if (!types?.includes('HumanMadeWorkCredential')) fail('credential_invalid', 'not a HumanMadeWorkCredential');
-  if (!String(payload.issuer).endsWith(`/@${account}`)) fail('credential_invalid', `the credential's issuer is not @${account}`);
+  if (payload.issuer !== `${ctx.bundle.registry.url}/@${account}`) fail('credential_invalid', `the credential's issuer is not @${account} at ${ctx.bundle.registry.url}`);
   ctx.workPayload = payload;
   const subject = payload.credentialSubject as { title?: string; sha256?: string };
   return `"${subject.title}" signed by @${account} with a key active when logged at index ${entry.index}`;
@@ -198,7 +206,7 @@ async function checkAttestations(ctx: Context): Promise<string> {
   const lines: string[] = [];
   for (const a of ctx.bundle.attestations) {
     const { entry, account, payload } = await signedEntry(ctx, a.entry, 'attestation.issued', JWS_TYPES.credential);
-    if (entry.json.jws !== a.credential) fail('credential_mismatch', `attestation ${a.id} differs from its log entry`);
+    if (entry.json.jws !== a.credential || entry.json.attestationId !== a.id) fail('credential_mismatch', `attestation ${a.id} differs from its log entry`);
     const subject = payload.credentialSubject as { workCredentialSha256?: string; attestationType?: string };
     if (subject.workCredentialSha256 !== workHash) fail('attestation_unbound', `attestation ${a.id} references another work credential`);
     let status = 'valid';

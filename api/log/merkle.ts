@@ -288,3 +288,41 @@ function isPowerOfTwo(n: number): boolean {
   while (k < n) k *= 2;
   return k === n;
 }
+
+/**
+ * The hashes of the perfect subtrees covering leaves [0, size) (at most log2(size) + 1 of them): enough to
+ * compute the root and to keep appending. Monitors use it to re-hash new entries without the old ones.
+ */
+export class CompactRange {
+  private readonly nodes = new Map<string, Buffer>();
+  private count: number;
+
+  /** `hashes` are the hashes of `perfectSubtrees({ start: 0, end: size })`, left to right. */
+  constructor(size = 0, hashes: Uint8Array[] = []) {
+    const ids = perfectSubtrees({ start: 0, end: size });
+    if (ids.length !== hashes.length || !hashes.every(validHash)) {
+      throw new RangeError(`a compact range of size ${size} needs ${ids.length} hashes of ${HASH_SIZE} bytes`);
+    }
+    ids.forEach((id, i) => this.nodes.set(nodeKey(id), Buffer.from(hashes[i]!)));
+    this.count = size;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  append(leaf: Buffer): void {
+    for (const node of completedNodeHashes(this.count, leaf, mapSource(this.nodes))) this.nodes.set(nodeKey(node), node.hash);
+    this.count += 1;
+    const keep = new Set(perfectSubtrees({ start: 0, end: this.count }).map(nodeKey));
+    for (const key of this.nodes.keys()) if (!keep.has(key)) this.nodes.delete(key);
+  }
+
+  root(): Buffer {
+    return rootHash(this.count, mapSource(this.nodes));
+  }
+
+  hashes(): Buffer[] {
+    return perfectSubtrees({ start: 0, end: this.count }).map((id) => this.nodes.get(nodeKey(id))!);
+  }
+}

@@ -3,6 +3,7 @@ import type { Database } from '../../db/schema.ts';
 import type { LabelledHash } from '../images/types.ts';
 import { SLOT_COUNT, hashSlots, slotProbes, toBitLiteral } from './hashes.ts';
 import { dedupeHashes, labelledHashesSchema, parseOrThrow } from './schemas.ts';
+import { slotIndexDdl } from '../../db/migrations/0003_match_index.ts';
 
 /** A stored hash to index: `hash` is 64 lower-case hex characters. */
 export interface HashRow {
@@ -93,9 +94,10 @@ function pgTextArray(values: string[]): string {
 }
 
 /**
- * Multi-index hashing in one statement: per query hash, a BitmapOr over the 16 slot btrees with the
- * 17 values within one bit of its slot, the full 256-bit distance rechecked on those candidates only,
- * the best hash per work kept, and the exact SHA-256 match joined in the same round trip.
+ * Multi-index hashing in one statement. For each of the 16 slots: the 17 values within one bit of each
+ * query hash's slot value, each looked up by an index-only scan of that slot's btree (which carries the
+ * full hash), the 256-bit distance computed against the query hash that probed it; the best pair per
+ * work kept, and the exact SHA-256 match joined in the same round trip.
  */
 export async function findIndexedMatches(db: Kysely<Database>, query: MatchQuery): Promise<MatchRow[]> {
   return (await indexedMatchSql(query).execute(db)).rows;
@@ -107,17 +109,28 @@ export async function findMatchesByScan(db: Kysely<Database>, query: MatchQuery)
 }
 
 export function indexedMatchSql(query: MatchQuery): RawBuilder<MatchRow> {
-  const branches = query.hashes.map(({ ordinal, hash }) => {
-    const conditions = hashSlots(hash).map(
-      (value, i) => `w.s${i} in (${slotProbes(value).join(',')})`,
-    );
+  if (query.hashes.length === 0) return rankWithExact(emptyCandidates(), query);
+  const queryHashes = sql`${pgTextArray(query.hashes.map((h) => toBitLiteral(h.hash)))}::bit(256)[]`;
+  const branches = SLOT_COLUMNS.map((column, slot) => {
+    const values: number[] = [];
+    const ordinals: number[] = [];
+    for (const { ordinal, hash } of query.hashes) {
+      for (const probe of slotProbes(hashSlots(hash)[slot]!)) {
+        values.push(probe);
+        ordinals.push(ordinal + 1); // PostgreSQL arrays are 1-based
+      }
+    }
+    // LATERAL forces one index-only scan per probe value (never a hash join over the whole table).
     return sql`
-      select w.work_id, w.id as row_id, w.label as stored_label, ${sql.lit(ordinal)}::int as q_ord,
-             bit_count(w.hash # ${toBitLiteral(hash)}::bit(256))::int as distance
-      from work_hashes w
-      where ${sql.raw(conditions.join(' or '))}`;
+      select w.id as row_id, p.q - 1 as q_ord, bit_count(w.hash # (${queryHashes})[p.q])::int as distance
+      from unnest(${pgIntArray(values)}::int[], ${pgIntArray(ordinals)}::int[]) as p(v, q)
+      cross join lateral (select id, hash from work_hashes x where ${sql.ref(`x.${column}`)} = p.v) as w`;
   });
-  const candidates = branches.length ? sql.join(branches, sql` union all `) : emptyCandidates();
+  const candidates = sql`
+    select h.work_id, c.row_id, h.label as stored_label, c.q_ord, c.distance
+    from (${sql.join(branches, sql` union all `)}) as c
+    join work_hashes h on h.id = c.row_id
+    where c.distance <= ${query.maxDistance}`;
   return rankWithExact(candidates, query);
 }
 
@@ -168,9 +181,7 @@ export async function withSlotIndexesRebuilt<T>(db: Kysely<Database>, load: () =
   const result = await load();
   await db.connection().execute(async (conn) => {
     await sql`set maintenance_work_mem = '256MB'`.execute(conn);
-    for (const column of SLOT_COLUMNS) {
-      await sql`create index ${sql.id(`work_hashes_${column}_idx`)} on work_hashes (${sql.id(column)})`.execute(conn);
-    }
+    for (let slot = 0; slot < SLOT_COUNT; slot++) await sql.raw(slotIndexDdl(slot)).execute(conn);
     await sql`reset maintenance_work_mem`.execute(conn);
   });
   return result;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { describeEachDatabase, startTestServer, type TestServer } from '../helpers/server.ts';
 
 describeEachDatabase('foundation over HTTP', (backend) => {
@@ -54,7 +55,12 @@ describeEachDatabase('foundation over HTTP', (backend) => {
   it('publishes an OpenAPI 3.1 document listing every route, and a docs page without CDN', async () => {
     const doc = await (await server.fetch('/openapi.json')).json();
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz']));
+    const validation = await new Validator().validate(doc);
+    expect(validation.errors ?? []).toEqual([]);
+    expect(validation.valid).toBe(true);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/healthz', '/readyz', '/v1/verify', '/v1/works/drafts', '/v1/works/{id}/bundle', '/v1/log/checkpoint', '/v1/accounts']),
+    );
     for (const [, ops] of Object.entries<Record<string, { responses: object }>>(doc.paths)) {
       for (const op of Object.values(ops)) expect(op.responses).toBeDefined();
     }

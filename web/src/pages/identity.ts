@@ -141,7 +141,7 @@ function createSection(ctx: PageContext, refresh: () => void): HTMLElement {
       { class: 'step' },
       h('legend', null, '1. Who you are'),
       h('div', { class: 'radio-group', role: 'radiogroup', 'aria-label': 'Kind of identity' }, h('label', { for: 'kind-artist' }, kindArtist, ' Artist — I register my own works'), h('label', { for: 'kind-org' }, kindOrg, ' Organisation — a gallery, school or studio that attests works')),
-      field('Handle', handle, 'Lowercase letters, digits and hyphens; your public address will be /@handle.'),
+      field('Handle', handle, '2–32 characters: lowercase letters, digits, - and _. Your public address will be /@handle.'),
       field('Display name', displayName),
       field('About (optional)', bio),
       field('Website (optional)', website),

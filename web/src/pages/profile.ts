@@ -19,7 +19,7 @@ export async function renderProfile(ctx: PageContext): Promise<void> {
   let worksError: unknown;
   if (!works && account.kind === 'artist') {
     try {
-      works = (await api.listWorks({ artist: account.handle })).items;
+      works = (await api.listWorks({ artist: account.handle, limit: 100 })).items;
     } catch (err) {
       worksError = err;
     }
@@ -35,7 +35,7 @@ export async function renderProfile(ctx: PageContext): Promise<void> {
     account.kind === 'artist'
       ? h('section', { 'aria-labelledby': 'works-h' }, h('h2', { id: 'works-h' }, 'Works'), worksError ? errorBox(worksError) : worksGrid(works ?? [], 'No works registered yet.'))
       : null,
-    account.kind === 'organization' ? attestationsIssued(account) : null,
+    account.kind === 'organization' && account.attestationsIssued ? attestationsIssued(account) : null,
     keyHistory(account),
   );
 }
@@ -80,8 +80,8 @@ function keyHistory(account: Account): HTMLElement {
                 null,
                 h('td', null, h('code', null, k.kid)),
                 h('td', null, k.status ?? (k.revokedAt ? 'revoked' : 'active')),
-                h('td', null, k.addedAt ? formatDate(k.addedAt) : '', typeof k.logIndex === 'number' ? [' ', h('a', { href: urls.logEntry(k.logIndex) }, `#${k.logIndex}`)] : null),
-                h('td', null, k.revokedAt ? formatDate(k.revokedAt) : '—'),
+                h('td', null, k.addedAt ? formatDate(k.addedAt) : '', typeof k.addedLogIndex === 'number' ? [' · ', h('a', { href: urls.logEntry(k.addedLogIndex) }, `entry #${k.addedLogIndex}`)] : null),
+                h('td', null, k.revokedAt ? formatDate(k.revokedAt) : '—', typeof k.revokedLogIndex === 'number' ? [' · ', h('a', { href: urls.logEntry(k.revokedLogIndex) }, `entry #${k.revokedLogIndex}`)] : null),
               ),
             ),
           ),

@@ -1,6 +1,6 @@
 import { api, ApiError, urls, type Receipt, type WorkDraft } from '../api.ts';
 import { signCredential } from '../keys.ts';
-import { DIGITAL_SOURCE_BASE, HUMAN_SOURCE_TYPES } from '../lib/describe.ts';
+import { COMPOSITE_SOURCE_TYPES, DIGITAL_SOURCE_BASE, HUMAN_SOURCE_TYPES } from '../lib/describe.ts';
 import type { StoredIdentity } from '../lib/identities.ts';
 import { signedInIdentity } from '../lib/session.ts';
 import type { PageContext } from '../router.ts';
@@ -53,7 +53,19 @@ function renderForm(ctx: PageContext, identity: StoredIdentity): void {
   const medium = h('input', { name: 'medium', maxlength: '200', placeholder: 'e.g. gouache on paper, digital painting' });
   const statement = h('textarea', { name: 'statement', rows: '3', maxlength: '2000' });
   statement.value = 'I made this work myself, by hand, without generative AI.';
-  const source = h('select', { name: 'digitalSourceType' }, HUMAN_SOURCE_TYPES.map((t) => h('option', { value: DIGITAL_SOURCE_BASE + t.term }, t.label)));
+  const source = h(
+    'select',
+    { name: 'digitalSourceType' },
+    h('optgroup', { label: 'Human-made' }, HUMAN_SOURCE_TYPES.map((t) => h('option', { value: DIGITAL_SOURCE_BASE + t.term }, t.label))),
+    h('optgroup', { label: 'Declared composite (shown on the work)' }, COMPOSITE_SOURCE_TYPES.map((t) => h('option', { value: DIGITAL_SOURCE_BASE + t.term }, t.label))),
+  );
+  const processIds: string[] = [];
+  const processSection = processUploader({
+    identity,
+    heading: 'Work-in-progress images (optional, first)',
+    intro: 'Add sketches and stages before the final image: three or more, logged over at least 24 hours before the final is registered, raise the work to evidence level 2. They are linked to the work when you register it.',
+    onAdded: (receipt) => receipt.processId && processIds.push(receipt.processId),
+  });
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Check the image');
   const form = h(
     'form',
@@ -84,11 +96,20 @@ function renderForm(ctx: PageContext, identity: StoredIdentity): void {
     try {
       const draft = await api.createWorkDraft(
         file,
-        { title: title.value.trim(), year: year.value, medium: medium.value.trim(), statement: statement.value.trim(), digitalSourceType: source.value },
+        {
+          title: title.value.trim(),
+          year: year.value,
+          medium: medium.value.trim(),
+          statement: statement.value.trim(),
+          digitalSourceType: source.value,
+          processIds: processIds.join(','),
+        },
         (f) => (f < 1 ? progress.set(f) : progress.busy('Fingerprinting and screening the image…')),
       );
       if (ctx.signal.aborted) return;
-      replace(draftArea, draftReview(ctx, identity, draft, previewUrl!));
+      if ('existingWork' in draft) {
+        replace(draftArea, h('section', { class: 'notice', 'aria-labelledby': 'existing-h' }, h('h2', { id: 'existing-h', tabindex: '-1' }, 'You registered this file already'), h('p', null, h('a', { href: urls.work(draft.existingWork.id) }, 'Open its work page'))));
+      } else replace(draftArea, draftReview(ctx, identity, draft, previewUrl!));
       draftArea.querySelector<HTMLElement>('h2')?.focus();
     } catch (err) {
       if (ctx.signal.aborted) return;
@@ -104,6 +125,8 @@ function renderForm(ctx: PageContext, identity: StoredIdentity): void {
     ctx.main,
     h('h1', null, 'Register a work'),
     h('p', { class: 'lede' }, `Signed in as @${identity.handle}. You will review what the registry found before anything is signed or published.`),
+    processSection,
+    h('h2', null, 'The final work'),
     form,
     draftArea,
   );
@@ -175,7 +198,12 @@ function receiptView(identity: StoredIdentity, receipt: Receipt): HTMLElement {
       ['Log entry', h('a', { href: urls.logEntry(receipt.logIndex) }, `#${receipt.logIndex}`)],
       ['Checkpoint', receipt.checkpoint ? h('pre', { class: 'checkpoint' }, receipt.checkpoint) : undefined],
     ]),
-    processUploader(receipt.workId, identity),
+    processUploader({
+      workId: receipt.workId,
+      identity,
+      heading: 'Add more work-in-progress images',
+      intro: 'Images added after registration are kept as process evidence on the work page; only those logged before the final count towards level 2.',
+    }),
   );
 }
 

@@ -59,7 +59,9 @@ export async function renderWork(ctx: PageContext): Promise<void> {
     h('section', { 'aria-labelledby': 'time-h' }, h('h2', { id: 'time-h' }, 'History in the public log'), timeline(timelineEntries, timelineError)),
     credentialSection(work),
     proofSection(id),
-    isArtist && !work.revoked ? processUploader(id, identity, () => undefined) : null,
+    identity && isArtist && !work.revoked
+      ? processUploader({ workId: id, identity, heading: 'Add work-in-progress images', intro: 'Kept as process evidence on this page. Only images logged before the final count towards evidence level 2.' })
+      : null,
     identity && isArtist && !work.revoked ? revokeForm(id, identity, reload) : null,
     identity && !isArtist ? disputeForm(id, identity, reload) : null,
     !identity ? h('p', { class: 'muted' }, 'Something wrong with this work? ', h('a', { href: '/identity' }, 'Sign in'), ' to file a dispute.') : null,

@@ -1,14 +1,16 @@
-import { api, urls } from '../api.ts';
+import { api, urls, type ProcessReceipt } from '../api.ts';
 import { signCredential } from '../keys.ts';
 import type { StoredIdentity } from '../lib/identities.ts';
 import { clearError, dropZone, errorSlot, progressBar, showError } from './components.ts';
 import { h, replace } from './dom.ts';
 
 /**
- * Adds work-in-progress images to a registered work: each is uploaded as a draft, signed here, and
- * recorded in the log. Three or more over at least 24 hours raise the work to evidence level 2.
+ * Adds work-in-progress images: each is uploaded as a draft, signed here, and recorded in the log.
+ * Without a workId they are logged ahead of the final (what counts towards evidence level 2) and
+ * `onAdded` hands back their process ids to link at registration.
  */
-export function processUploader(workId: string, identity: StoredIdentity, onAdded?: () => void): HTMLElement {
+export function processUploader(options: { workId?: string; identity: StoredIdentity; heading: string; intro: string; onAdded?: (receipt: ProcessReceipt) => void }): HTMLElement {
+  const { workId, identity } = options;
   const slot = errorSlot();
   const progress = progressBar();
   const list = h('ul', { class: 'process-list', 'aria-live': 'polite' });
@@ -20,18 +22,19 @@ export function processUploader(workId: string, identity: StoredIdentity, onAdde
     busy = true;
     try {
       for (let file = queue.shift(); file; file = queue.shift()) {
-        const item = h('li', null, `${file.name}: uploading…`);
+        const name = file.name;
+        const item = h('li', null, `${name}: uploading…`);
         list.append(item);
         try {
-          const draft = await api.createProcessDraft(workId, file, (f) => progress.set(f, `Uploading ${file!.name}… ${Math.round(f * 100)}%`));
-          progress.busy(`Signing ${file.name} with your key…`);
+          const draft = await api.createProcessDraft(workId, file, (f) => progress.set(f, `Uploading ${name}… ${Math.round(f * 100)}%`));
+          progress.busy(`Signing ${name} with your key…`);
           const jws = await signCredential(identity, draft.payload);
-          const result = await api.submitProcess(workId, draft.draftId, jws);
-          replace(item, `${file.name}: recorded`, typeof result.logIndex === 'number' ? [' as log entry ', h('a', { href: urls.logEntry(result.logIndex) }, `#${result.logIndex}`)] : '', ' ✓');
+          const receipt = await api.submitProcess(workId, draft.draftId, jws);
+          replace(item, `${name}: signed and recorded as log entry `, h('a', { href: urls.logEntry(receipt.logIndex) }, `#${receipt.logIndex}`), ' ✓');
           item.className = 'ok';
-          onAdded?.();
+          options.onAdded?.({ ...receipt, processId: receipt.processId ?? draft.processId });
         } catch (err) {
-          item.textContent = `${file.name}: not recorded`;
+          item.textContent = `${name}: not recorded`;
           item.className = 'bad';
           showError(slot, err);
         }
@@ -54,14 +57,6 @@ export function processUploader(workId: string, identity: StoredIdentity, onAdde
       void drain();
     },
   });
-  return h(
-    'section',
-    { class: 'process', 'aria-labelledby': `process-h-${workId}` },
-    h('h2', { id: `process-h-${workId}` }, 'Process evidence'),
-    h('p', null, 'Three or more work-in-progress images, registered over at least 24 hours, raise the work to evidence level 2.'),
-    zone.el,
-    progress.el,
-    slot,
-    list,
-  );
+  const headingId = `process-h-${workId ?? 'new'}`;
+  return h('section', { class: 'process', 'aria-labelledby': headingId }, h('h2', { id: headingId }, options.heading), h('p', null, options.intro), zone.el, progress.el, slot, list);
 }
