@@ -6,6 +6,7 @@ export const errorCodes = {
   bad_request: 400,
   invalid_json: 400,
   validation_failed: 400,
+  unsupported_algorithm: 400,
   invalid_pagination: 400,
   unsupported_media_type: 415,
   image_unreadable: 422,

@@ -6,8 +6,10 @@ import { registerIdentityRoutes } from './identity/routes.ts';
 import { registerWorkRoutes } from './works/routes.ts';
 import { registerVerifyRoutes } from './verify/routes.ts';
 import { registerBundleRoutes } from './bundle/routes.ts';
+import { registerSoftBindingRoutes } from './matching/soft-binding-routes.ts';
+import { registerInspectRoutes } from './inspect/routes.ts';
 
 export type Feature = (api: ApiRouter, ctx: AppContext) => void | Promise<void>;
 
 /** Every feature folder contributes its routes here, in this order. */
-export const features: Feature[] = [registerSystemRoutes, registerLogRoutes, registerIdentityRoutes, registerWorkRoutes, registerVerifyRoutes, registerBundleRoutes];
+export const features: Feature[] = [registerSystemRoutes, registerLogRoutes, registerIdentityRoutes, registerWorkRoutes, registerVerifyRoutes, registerBundleRoutes, registerInspectRoutes];

@@ -170,6 +170,9 @@ async function main(): Promise<void> {
       falsePositives += result.filter((m) => m.workId !== q.planted?.workId).length;
     }
 
+    // The scan gets the parallel workers the index lookups go without (see migration 0003), so the
+    // comparison is with the scan at its fastest.
+    await sql`alter table work_hashes reset (parallel_workers)`.execute(db);
     const scanTimes: number[] = [];
     let scanAgree = 0;
     for (let i = 0; i < SCAN_QUERIES; i++) {
@@ -179,6 +182,7 @@ async function main(): Promise<void> {
       scanTimes.push(performance.now() - start);
       if (JSON.stringify(result) === JSON.stringify(indexed[i])) scanAgree++;
     }
+    await sql`alter table work_hashes set (parallel_workers = 0)`.execute(db);
 
     indexTimes.sort((a, b) => a - b);
     scanTimes.sort((a, b) => a - b);

@@ -186,3 +186,10 @@ export async function withSlotIndexesRebuilt<T>(db: Kysely<Database>, load: () =
   });
   return result;
 }
+
+/** PDQ quality of the registered image of each work (the match rule is stricter for low-detail images). */
+export async function findWorkQualities(db: Kysely<Database>, workIds: string[]): Promise<Map<string, number>> {
+  if (workIds.length === 0) return new Map();
+  const rows = await db.selectFrom('works').select(['id', 'pdq_quality']).where('id', 'in', workIds).execute();
+  return new Map(rows.map((r) => [r.id, r.pdq_quality]));
+}

@@ -164,6 +164,47 @@ export class WorkReader {
     };
   }
 
+  async attestationsIssuedBy(handle: string, limit: number, offset: number) {
+    const account = await this.ctx.db.selectFrom('accounts').select('id').where('handle', '=', handle).executeTakeFirst();
+    if (!account) throw notFound(`account @${handle}`);
+    const rows = await this.ctx.db
+      .selectFrom('attestations')
+      .innerJoin('works', 'works.id', 'attestations.work_id')
+      .innerJoin('accounts', 'accounts.id', 'works.account_id')
+      .select([
+        'attestations.id',
+        'attestations.type',
+        'attestations.note',
+        'attestations.date',
+        'attestations.status',
+        'attestations.created_at',
+        'attestations.log_index',
+        'works.id as work_id',
+        'works.title',
+        'accounts.handle as artist_handle',
+        'accounts.display_name as artist_name',
+      ])
+      .where('attestations.issuer_account_id', '=', account.id)
+      .orderBy('attestations.log_index', 'desc')
+      .limit(limit)
+      .offset(offset)
+      .execute();
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        type: r.type,
+        note: r.note,
+        date: r.date,
+        status: r.status,
+        issuedAt: r.created_at.toISOString(),
+        logIndex: r.log_index,
+        work: { id: r.work_id, title: r.title, artist: { handle: r.artist_handle, displayName: r.artist_name } },
+      })),
+      limit,
+      offset,
+    };
+  }
+
   async thumbnail(id: string): Promise<Buffer> {
     const row = await this.ctx.db.selectFrom('works').select('thumbnail').where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('work');

@@ -102,6 +102,19 @@ export function registerWorkRoutes(api: ApiRouter, ctx: AppContext): void {
   );
 
   api.route(
+    {
+      method: 'get',
+      path: '/v1/accounts/:handle/attestations',
+      summary: 'Attestations issued by an organisation, newest first',
+      tags: ['attestations'],
+      params: z.object({ handle: z.string().max(64) }),
+      query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), offset: z.coerce.number().int().min(0).max(1_000_000).default(0) }),
+      responses: { 200: { description: 'attestations issued' } },
+    },
+    ({ params, query }) => reader.attestationsIssuedBy(params.handle, query.limit, query.offset),
+  );
+
+  api.route(
     { method: 'get', path: '/v1/works/:id', summary: 'A work: credential, artist, evidence level, attestations, disputes', tags: ['works'], params: workParams, responses: { 200: { description: 'the work' } } },
     ({ params }) => reader.getWork(params.id),
   );

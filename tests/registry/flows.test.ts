@@ -146,6 +146,9 @@ describeEachDatabase('registry flows', (backend) => {
     expect(page.items.map((w: { id: string }) => w.id)).toContain(workId);
     const none = await new AuraClient(server.url).request('GET', '/v1/works?q=%25%25nothing');
     expect(none.total).toBe(0);
+    const issued = await new AuraClient(server.url).request('GET', '/v1/accounts/north-gallery/attestations');
+    expect(issued.items).toHaveLength(1);
+    expect(issued.items[0]).toMatchObject({ type: 'exhibited', work: { id: workId, artist: { handle: 'ada' } } });
   });
 
   const worksCount = async () =>

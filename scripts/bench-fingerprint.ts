@@ -1,0 +1,78 @@
+/**
+ * Per-image cost of fingerprinting versus sharp's own decode-and-shrink-to-512 of the same 12-MP JPEG.
+ *
+ *   npx tsx scripts/bench-fingerprint.ts [iterations]
+ */
+import sharp from 'sharp';
+import { analyzeImage } from '../api/images/analyze.ts';
+import { decodeImage } from '../api/images/decode.ts';
+import { fingerprintImage, hashPixels } from '../api/images/fingerprint.ts';
+
+const iterations = Number(process.argv[2] ?? 20);
+const limits = { maxBytes: 100 * 1024 * 1024, maxPixels: 100_000_000 };
+
+async function makeTwelveMegapixelJpeg(): Promise<Buffer> {
+  const width = 4000;
+  const height = 3000;
+  // Smooth structure plus sensor-like noise, so the JPEG has a realistic size (several MB).
+  const base = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#808080' } })
+    .composite([{ input: Buffer.from(gradientSvg(400, 300)), top: 0, left: 0 }])
+    .png()
+    .toBuffer();
+  const noise = await sharp({ create: { width, height, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 18 } } }).png().toBuffer();
+  return sharp(base)
+    .resize(width, height)
+    .composite([{ input: noise, blend: 'overlay' }])
+    .withExif({ IFD0: { Make: 'Bench', Model: 'Synthetic 12MP' } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+}
+
+function gradientSvg(w: number, h: number): string {
+  const shapes = Array.from({ length: 40 }, (_, i) => {
+    const x = (i * 97) % w;
+    const y = (i * 53) % h;
+    return `<circle cx="${x}" cy="${y}" r="${10 + (i % 7) * 6}" fill="hsl(${(i * 37) % 360},70%,${30 + (i % 5) * 10}%)"/>`;
+  }).join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><defs><linearGradient id="g"><stop offset="0" stop-color="#234"/><stop offset="1" stop-color="#dca"/></linearGradient></defs><rect width="${w}" height="${h}" fill="url(#g)"/>${shapes}</svg>`;
+}
+
+async function time(fn: () => Promise<unknown>): Promise<number[]> {
+  for (let i = 0; i < 3; i++) await fn(); // warm-up
+  const samples: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const start = performance.now();
+    await fn();
+    samples.push(performance.now() - start);
+  }
+  return samples.sort((a, b) => a - b);
+}
+
+const median = (s: number[]) => s[Math.floor(s.length / 2)]!;
+const p90 = (s: number[]) => s[Math.min(s.length - 1, Math.floor(s.length * 0.9))]!;
+
+const jpeg = await makeTwelveMegapixelJpeg();
+const meta = await sharp(jpeg).metadata();
+console.log(`input: ${meta.width}×${meta.height} JPEG, ${(jpeg.length / 1024 / 1024).toFixed(1)} MB; ${iterations} runs each after 3 warm-ups; sharp concurrency ${sharp.concurrency()}, ${process.version}`);
+
+const baseline = await time(() =>
+  sharp(jpeg).rotate().resize({ width: 512, height: 512, fit: 'inside', withoutEnlargement: true }).raw().toBuffer(),
+);
+const decoded = await decodeImage(jpeg, limits);
+const hashesOnly = await time(async () => hashPixels(decoded));
+const fingerprint = await time(() => fingerprintImage(jpeg, limits));
+const analyze = await time(() => analyzeImage(jpeg, limits));
+
+const rows: [string, number[]][] = [
+  ['sharp decode + shrink to 512 (baseline)', baseline],
+  ['PDQ + 8 variants + regions on the 512-px buffer', hashesOnly],
+  ['fingerprintImage (decode, SHA-256, hashes, thumbnail)', fingerprint],
+  ['analyzeImage (fingerprint + metadata evidence)', analyze],
+];
+console.log('\n| step | median ms | p90 ms | × baseline |\n| --- | ---: | ---: | ---: |');
+for (const [name, samples] of rows) {
+  console.log(`| ${name} | ${median(samples).toFixed(1)} | ${p90(samples).toFixed(1)} | ${(median(samples) / median(baseline)).toFixed(2)} |`);
+}
+console.log(`\nratio fingerprintImage / baseline = ${(median(fingerprint) / median(baseline)).toFixed(2)} (goal ≤ 1.3)`);
+console.log(`ratio analyzeImage / baseline = ${(median(analyze) / median(baseline)).toFixed(2)}`);
+console.log('command: npx tsx scripts/bench-fingerprint.ts ' + iterations);

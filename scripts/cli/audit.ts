@@ -1,0 +1,228 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomInt } from 'node:crypto';
+import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
+import { z } from 'zod';
+import { AppError } from '../../api/errors.ts';
+import { CompactRange } from '../../api/log/merkle.ts';
+import {
+  verifyCheckpoint,
+  verifyCheckpointConsistency,
+  verifyEntryBody,
+  verifyEntryInclusion,
+  type VerifiedCheckpoint,
+  type VerifiedEntry,
+} from '../../api/log/verify/index.ts';
+
+/**
+ * `aura audit <server> [--state file]`: a log monitor. Trusts the log's verifier key on first use (then
+ * pins it), checks each new checkpoint's signature and its consistency with the last one seen, downloads
+ * the new entries and re-hashes them to the signed root, spot-checks older entries, and verifies entry
+ * signatures whose key was published in the log (best effort). Exit codes: 0 all good; 1 the log
+ * misbehaved (fork, rewrite, bad proof or signature); 2 the audit could not run (network, state file).
+ */
+
+const EXIT_OK = 0;
+const EXIT_ALARM = 1;
+const EXIT_ERROR = 2;
+const PAGE = 100;
+
+const stateSchema = z.object({
+  version: z.literal(1),
+  server: z.string(),
+  vkey: z.string(),
+  checkpoint: z.string(),
+  /** Hashes of the perfect subtrees covering the audited tree: lets the next run re-hash only new entries. */
+  frontier: z.array(z.string()),
+  /** Entry-signing keys published in the log (key.added), by kid. */
+  keys: z.record(z.string(), z.record(z.string(), z.string())),
+  auditedAt: z.string(),
+});
+type AuditState = z.infer<typeof stateSchema>;
+
+export interface AuditOptions {
+  /** Re-download and re-hash every entry, not only the new ones. */
+  full?: boolean;
+  /** How many older entries to re-check against the new checkpoint (default 16). */
+  sample?: number;
+  fetch?: typeof fetch;
+}
+
+class Alarm extends Error {}
+
+export async function runAudit(url: string, statePath: string, print: (line: string) => void, options: AuditOptions = {}): Promise<number> {
+  const base = url.replace(/\/+$/, '');
+  const http = new LogClient(base, options.fetch ?? fetch);
+  let state: AuditState | undefined;
+  try {
+    state = readState(statePath);
+  } catch (err) {
+    print(`error: cannot read the audit state ${statePath}: ${(err as Error).message}`);
+    return EXIT_ERROR;
+  }
+  if (state && state.server !== base) {
+    print(`error: ${statePath} holds the audit of ${state.server}, not ${base}; use another --state file`);
+    return EXIT_ERROR;
+  }
+  try {
+    const served = (await http.text('/v1/log/vkey')).trim();
+    const vkey = state?.vkey ?? served;
+    if (served !== vkey) {
+      throw new Alarm(`the log now publishes another verifier key:\n  pinned ${vkey}\n  served ${served}`);
+    }
+    if (!state) print(`trusting the log key on first use: ${vkey}`);
+
+    const checkpoint = verifyCheckpoint(await http.text('/v1/log/checkpoint'), vkey);
+    print(`checkpoint: ${checkpoint.origin}, size ${checkpoint.size}, root ${checkpoint.rootHash.toString('base64')} (signature valid)`);
+
+    const previous = state ? verifyCheckpoint(state.checkpoint, vkey) : undefined;
+    if (previous) {
+      await checkConsistency(http, previous, checkpoint);
+      print(`consistent with the last checkpoint seen (size ${previous.size})`);
+    }
+
+    const full = options.full || !state;
+    const range = full ? new CompactRange() : new CompactRange(previous!.size, state!.frontier.map((h) => Buffer.from(h, 'base64')));
+    const keys = new Map<string, JWK>(Object.entries(full ? {} : state!.keys));
+    const signatures = { valid: 0, unknownKey: 0 };
+    for await (const entry of http.entries(range.size, checkpoint.size)) {
+      range.append(entry.leafHash);
+      await checkSignature(entry, keys, signatures);
+    }
+    if (!range.root().equals(checkpoint.rootHash)) {
+      throw new Alarm(`the ${checkpoint.size} entries served do not hash to the signed root: the log's history was rewritten`);
+    }
+    print(`${full ? 'all' : 'the new'} entries hash to the signed root (${full ? checkpoint.size : checkpoint.size - previous!.size} checked)`);
+    print(`entry signatures: ${signatures.valid} valid, ${signatures.unknownKey} by keys not published in the checked entries`);
+
+    if (!full) await spotCheck(http, previous!.size, checkpoint, options.sample ?? 16, print);
+
+    writeState(statePath, {
+      version: 1,
+      server: base,
+      vkey,
+      checkpoint: checkpoint.note,
+      frontier: range.hashes().map((h) => h.toString('base64')),
+      keys: Object.fromEntries([...keys].map(([kid, jwk]) => [kid, jwk as Record<string, string>])),
+      auditedAt: new Date().toISOString(),
+    });
+    print('audit passed');
+    return EXIT_OK;
+  } catch (err) {
+    if (err instanceof Alarm || err instanceof AppError) {
+      print(`ALARM: ${err.message}${err instanceof AppError ? ` [${err.code}]` : ''}`);
+      if (state) print(`last checkpoint seen (keep it as evidence):\n${state.checkpoint}`);
+      return EXIT_ALARM;
+    }
+    print(`error: ${(err as Error).message}`);
+    return EXIT_ERROR;
+  }
+}
+
+async function checkConsistency(http: LogClient, previous: VerifiedCheckpoint, checkpoint: VerifiedCheckpoint): Promise<void> {
+  const proof =
+    checkpoint.size > previous.size
+      ? await http.json<{ from: number; to: number; hashes: string[] }>(`/v1/log/proof/consistency?from=${previous.size}&to=${checkpoint.size}`)
+      : { from: previous.size, to: checkpoint.size, hashes: [] };
+  try {
+    verifyCheckpointConsistency(previous, checkpoint, proof);
+  } catch (err) {
+    if (err instanceof AppError) {
+      throw new Alarm(`FORK OR REWRITE: ${err.message} [${err.code}]\nnew checkpoint:\n${checkpoint.note}`);
+    }
+    throw err;
+  }
+}
+
+/** Re-checks a sample of older entries (always including the first and the last) against the new root. */
+async function spotCheck(http: LogClient, olderThan: number, checkpoint: VerifiedCheckpoint, sample: number, print: (line: string) => void) {
+  if (olderThan === 0 || sample <= 0) return;
+  const indices = new Set([0, olderThan - 1]);
+  if (sample >= olderThan) for (let i = 0; i < olderThan; i++) indices.add(i);
+  while (indices.size < Math.min(sample, olderThan)) indices.add(randomInt(olderThan));
+  for (const index of indices) {
+    const proof = await http.json<{ index: number; size: number; hashes: string[] }>(`/v1/log/proof/inclusion?index=${index}&size=${checkpoint.size}`);
+    const served = await http.json<{ index: number; body: string; entry: unknown }>(`/v1/log/entries/${index}`);
+    try {
+      verifyEntryInclusion({ index, body: served.body, entry: served.entry }, proof, checkpoint);
+    } catch (err) {
+      if (err instanceof AppError) throw new Alarm(`older entry ${index} no longer matches the log: ${err.message} [${err.code}]`);
+      throw err;
+    }
+  }
+  print(`${indices.size} older entries re-checked against the new checkpoint`);
+}
+
+/** Best effort: an entry's `jws` must verify with its key if that key was published by a key.added entry. */
+async function checkSignature(entry: VerifiedEntry, keys: Map<string, JWK>, counts: { valid: number; unknownKey: number }): Promise<void> {
+  const { entry: e } = entry;
+  if (e.type === 'key.added' && typeof e.kid === 'string' && e.jwk && typeof e.jwk === 'object') keys.set(e.kid, e.jwk as JWK);
+  if (typeof e.jws !== 'string') return;
+  let kid: string | undefined;
+  try {
+    kid = decodeProtectedHeader(e.jws).kid;
+  } catch {
+    throw new Alarm(`entry ${entry.index} holds a jws that is not a JWS`);
+  }
+  const jwk = kid ? keys.get(kid) : undefined;
+  if (!jwk) {
+    counts.unknownKey += 1;
+    return;
+  }
+  try {
+    await compactVerify(e.jws, await importJWK(jwk, 'EdDSA'), { algorithms: ['EdDSA'] });
+    counts.valid += 1;
+  } catch {
+    throw new Alarm(`entry ${entry.index} (${String(e.type)}) carries a signature that does not verify with key ${kid}`);
+  }
+}
+
+class LogClient {
+  constructor(
+    private readonly base: string,
+    private readonly fetcher: typeof fetch,
+  ) {}
+
+  private async get(pathname: string): Promise<Response> {
+    const res = await this.fetcher(this.base + pathname, { signal: AbortSignal.timeout(30_000) });
+    if (!res.ok) throw new Error(`GET ${pathname} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+    return res;
+  }
+
+  async text(pathname: string): Promise<string> {
+    return (await this.get(pathname)).text();
+  }
+
+  async json<T>(pathname: string): Promise<T> {
+    return (await (await this.get(pathname)).json()) as T;
+  }
+
+  /** Entries [start, end) in order, each checked to be canonical and at the expected index. */
+  async *entries(start: number, end: number): AsyncGenerator<VerifiedEntry> {
+    let next = start;
+    while (next < end) {
+      const page = await this.json<{ entries: Array<{ index: number; body: string; entry: unknown }> }>(
+        `/v1/log/entries?start=${next}&end=${Math.min(end, next + PAGE)}`,
+      );
+      if (!page.entries.length) throw new Alarm(`the log has a signed size of ${end} but serves no entry ${next}`);
+      for (const served of page.entries) {
+        if (served.index !== next) throw new Alarm(`expected entry ${next}, the log served entry ${served.index}`);
+        yield verifyEntryBody(served);
+        next += 1;
+        if (next === end) return;
+      }
+    }
+  }
+}
+
+function readState(file: string): AuditState | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  return stateSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+}
+
+function writeState(file: string, state: AuditState): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(state, null, 2) + '\n');
+  fs.renameSync(tmp, file);
+}

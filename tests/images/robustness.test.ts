@@ -1,0 +1,114 @@
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fingerprintImage } from '../../api/images/fingerprint.ts';
+import { hammingDistance } from '../../api/images/pdq.ts';
+import { contentWindow, cropWindows } from '../../api/images/regions.ts';
+import type { Fingerprint } from '../../api/images/types.ts';
+import { painting, paintingPixels } from './synthetic.ts';
+
+const limits = { maxBytes: 20 * 1024 * 1024, maxPixels: 40_000_000 };
+
+/** The matching rule: min distance between any query hash (variants + regions) and any stored one (global + regions). */
+function bestDistance(query: Fingerprint, stored: Fingerprint): { distance: number; label: string } {
+  let best = { distance: 257, label: '' };
+  for (const q of [...query.variants, ...query.regions]) {
+    for (const s of [{ label: 'global', hash: stored.pdq }, ...stored.regions]) {
+      const d = hammingDistance(q.hash, s.hash);
+      if (d < best.distance) best = { distance: d, label: `${q.label}→${s.label}` };
+    }
+  }
+  return best;
+}
+
+describe('transparency', () => {
+  const w = 640;
+  const h = 480;
+  let transparentPng: Buffer;
+  let stored: Fingerprint;
+  beforeAll(async () => {
+    const rgb = paintingPixels(w, h, 2);
+    const rgba = Buffer.alloc(w * h * 4);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const i = y * w + x;
+        rgb.copy(rgba, i * 4, i * 3, i * 3 + 3);
+        // a cut-out: an ellipse of paint on a transparent sheet
+        rgba[i * 4 + 3] = (x - w / 2) ** 2 / (w * w * 0.18) + (y - h / 2) ** 2 / (h * h * 0.18) < 1 ? 255 : 0;
+      }
+    }
+    transparentPng = await sharp(rgba, { raw: { width: w, height: h, channels: 4 } }).png().toBuffer();
+    stored = await fingerprintImage(transparentPng, limits);
+  });
+
+  it('stores the white flatten as the main hash and the black flatten as an extra one', () => {
+    expect(stored.regions.map((r) => r.label)).toContain('alpha-black');
+  });
+
+  it.each([['#ffffff'], ['#000000']])('a copy flattened onto %s and re-encoded as JPEG still matches', async (background) => {
+    const copy = await sharp(transparentPng).flatten({ background }).jpeg({ quality: 75 }).toBuffer();
+    const query = await fingerprintImage(copy, limits);
+    expect(bestDistance(query, stored).distance).toBeLessThanOrEqual(31);
+  });
+
+  it('a black flatten is far from the white global hash: the extra hash is what makes it match', async () => {
+    const copy = await sharp(transparentPng).flatten({ background: '#000000' }).jpeg({ quality: 75 }).toBuffer();
+    const query = await fingerprintImage(copy, limits);
+    expect(hammingDistance(query.pdq, stored.pdq)).toBeGreaterThan(31);
+  });
+
+  it('an opaque image with an alpha channel gets no extra hash', async () => {
+    const opaque = await painting(200, 150).ensureAlpha().png().toBuffer();
+    const fp = await fingerprintImage(opaque, limits);
+    expect(fp.regions.map((r) => r.label)).not.toContain('alpha-black');
+  });
+});
+
+describe('crops and padding', () => {
+  let original: Buffer;
+  let stored: Fingerprint;
+  beforeAll(async () => {
+    original = await painting(1000, 750, 3).png().toBuffer();
+    stored = await fingerprintImage(original, limits);
+  });
+
+  it.each([5, 10, 20])('a centred %i%% crop matches through a stored crop window', async (percent) => {
+    const dx = Math.round((1000 * percent) / 200);
+    const dy = Math.round((750 * percent) / 200);
+    const cropped = await sharp(original).extract({ left: dx, top: dy, width: 1000 - 2 * dx, height: 750 - 2 * dy }).jpeg({ quality: 80 }).toBuffer();
+    const query = await fingerprintImage(cropped, limits);
+    expect(hammingDistance(query.pdq, stored.pdq)).toBeGreaterThan(31); // the global hash alone would miss it
+    const best = bestDistance(query, stored);
+    expect(best.distance).toBeLessThanOrEqual(31);
+    expect(best.label).toMatch(/crop-/);
+  });
+
+  it.each([
+    ['letterbox', { top: 75, bottom: 75, background: '#000000' }],
+    ['white mat', { top: 100, bottom: 100, left: 100, right: 100, background: '#ffffff' }],
+  ] as const)('a %s-padded copy matches through its trimmed window', async (_name, pad) => {
+    const padded = await sharp(original).extend(pad).jpeg({ quality: 80 }).toBuffer();
+    const query = await fingerprintImage(padded, limits);
+    const best = bestDistance(query, stored);
+    expect(best.distance).toBeLessThanOrEqual(31);
+    expect(best.label).toMatch(/^trimmed→/);
+  });
+
+  it('distinct works do not match', async () => {
+    for (const seed of [1, 2, 4]) {
+      const other = await fingerprintImage(await painting(1000, 750, seed).png().toBuffer(), limits);
+      expect(bestDistance(other, stored).distance, `seed ${seed}`).toBeGreaterThan(31);
+    }
+  });
+
+  it('computes centred crop windows and finds content inside uniform borders', () => {
+    expect(cropWindows(100, 50, [0.8])).toEqual([{ label: 'crop-80', x: 10, y: 5, width: 80, height: 40 }]);
+    expect(cropWindows(30, 30, [0.8])).toEqual([]);
+    const width = 200;
+    const height = 160;
+    const luma = new Float32Array(width * height).fill(0);
+    for (let y = 20; y < 140; y++) for (let x = 0; x < width; x++) luma[y * width + x] = 100 + ((x * 7 + y * 13) % 90);
+    expect(contentWindow(luma, width, height)).toEqual({ label: 'trimmed', x: 0, y: 20, width: 200, height: 120 });
+    const noBorder = new Float32Array(width * height).map((_, i) => (i * 37) % 255);
+    expect(contentWindow(noBorder, width, height)).toBeUndefined();
+  });
+});
