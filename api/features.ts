@@ -12,4 +12,4 @@ import { registerInspectRoutes } from './inspect/routes.ts';
 export type Feature = (api: ApiRouter, ctx: AppContext) => void | Promise<void>;
 
 /** Every feature folder contributes its routes here, in this order. */
-export const features: Feature[] = [registerSystemRoutes, registerLogRoutes, registerIdentityRoutes, registerWorkRoutes, registerVerifyRoutes, registerBundleRoutes, registerInspectRoutes];
+export const features: Feature[] = [registerSystemRoutes, registerLogRoutes, registerIdentityRoutes, registerWorkRoutes, registerVerifyRoutes, registerBundleRoutes, registerInspectRoutes, registerSoftBindingRoutes];

@@ -165,13 +165,15 @@ export function hammingDistance(hexA: string, hexB: string): number {
 
 function downsampleTo64(luma: Float32Array, width: number, height: number): Float32Array {
   if (width === 64 && height === 64) return Float32Array.from(luma);
-  const a = Float32Array.from(luma);
-  const b = new Float32Array(a.length);
   const windowAlongRows = jaroszWindowSize(width, 64);
   const windowAlongCols = jaroszWindowSize(height, 64);
+  let a = luma;
+  const b = new Float32Array(luma.length);
+  const c = new Float32Array(luma.length);
   for (let pass = 0; pass < JAROSZ_PASSES; pass++) {
-    for (let row = 0; row < height; row++) boxFilter1d(a, b, row * width, width, 1, windowAlongRows);
-    for (let col = 0; col < width; col++) boxFilter1d(b, a, col, height, width, windowAlongCols);
+    boxAlongRows(a, b, width, height, windowAlongRows);
+    boxAlongCols(b, c, width, height, windowAlongCols);
+    a = c;
   }
   const out = new Float32Array(64 * 64);
   for (let i = 0; i < 64; i++) {
@@ -189,43 +191,46 @@ export function jaroszWindowSize(oldDimension: number, newDimension: number): nu
   return Math.floor((oldDimension + 2 * newDimension - 1) / (2 * newDimension));
 }
 
-/** Centred moving average with shrinking windows at the edges, as in the reference. */
-function boxFilter1d(input: Float32Array, output: Float32Array, offset: number, length: number, stride: number, window: number): void {
+/**
+ * The reference box filter: output k is the mean of input [k - (window - half), k + half - 1] clipped
+ * to the line, with half = floor((window + 2) / 2) (so even windows lean one sample forward).
+ */
+function boxExtents(window: number): { back: number; ahead: number } {
   const half = Math.floor((window + 2) / 2);
-  const phase1 = half - 1;
-  const phase2 = window - half + 1;
-  const phase3 = length - window;
-  const phase4 = half - 1;
-  let li = offset;
-  let ri = offset;
-  let oi = offset;
-  let sum = 0;
-  let count = 0;
-  for (let i = 0; i < phase1; i++) {
-    sum += input[ri]!;
-    count++;
-    ri += stride;
+  return { back: window - half, ahead: half - 1 };
+}
+
+function boxAlongRows(input: Float32Array, output: Float32Array, width: number, height: number, window: number): void {
+  const { back, ahead } = boxExtents(window);
+  const prefix = new Float64Array(width + 1);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) prefix[x + 1] = prefix[x]! + input[row + x]!;
+    for (let x = 0; x < width; x++) {
+      const lo = x - back > 0 ? x - back : 0;
+      const hi = x + ahead < width - 1 ? x + ahead : width - 1;
+      output[row + x] = (prefix[hi + 1]! - prefix[lo]!) / (hi - lo + 1);
+    }
   }
-  for (let i = 0; i < phase2; i++) {
-    sum += input[ri]!;
-    count++;
-    output[oi] = sum / count;
-    ri += stride;
-    oi += stride;
+}
+
+/** Same filter down the columns, computed a row at a time so memory is read in order. */
+function boxAlongCols(input: Float32Array, output: Float32Array, width: number, height: number, window: number): void {
+  const { back, ahead } = boxExtents(window);
+  const prefix = new Float64Array((height + 1) * width);
+  for (let y = 0; y < height; y++) {
+    const from = y * width;
+    const to = (y + 1) * width;
+    for (let x = 0; x < width; x++) prefix[to + x] = prefix[from + x]! + input[from + x]!;
   }
-  for (let i = 0; i < phase3; i++) {
-    sum += input[ri]! - input[li]!;
-    output[oi] = sum / count;
-    li += stride;
-    ri += stride;
-    oi += stride;
-  }
-  for (let i = 0; i < phase4; i++) {
-    sum -= input[li]!;
-    count--;
-    output[oi] = sum / count;
-    li += stride;
-    oi += stride;
+  for (let y = 0; y < height; y++) {
+    const lo = y - back > 0 ? y - back : 0;
+    const hi = y + ahead < height - 1 ? y + ahead : height - 1;
+    const count = hi - lo + 1;
+    const top = lo * width;
+    const bottom = (hi + 1) * width;
+    const row = y * width;
+    for (let x = 0; x < width; x++) output[row + x] = (prefix[bottom + x]! - prefix[top + x]!) / count;
   }
 }
 

@@ -85,17 +85,25 @@ export async function runAudit(url: string, statePath: string, print: (line: str
     const range = full ? new CompactRange() : new CompactRange(previous!.size, state!.frontier.map((h) => Buffer.from(h, 'base64')));
     const keys = new Map<string, JWK>(Object.entries(full ? {} : state!.keys));
     const signatures = { valid: 0, unknownKey: 0 };
+    // Everything below is checked to the end so that one report lists every problem found.
+    const alarms: string[] = [];
     for await (const entry of http.entries(range.size, checkpoint.size)) {
       range.append(entry.leafHash);
-      await checkSignature(entry, keys, signatures);
+      const problem = await checkSignature(entry, keys, signatures);
+      if (problem) alarms.push(problem);
     }
+    const checked = full ? checkpoint.size : checkpoint.size - previous!.size;
     if (!range.root().equals(checkpoint.rootHash)) {
-      throw new Alarm(`the ${checkpoint.size} entries served do not hash to the signed root: the log's history was rewritten`);
+      alarms.push(`the ${checked} entries served do not hash to the signed root: the log's history was rewritten`);
+    } else {
+      print(`${full ? 'all' : 'the new'} entries hash to the signed root (${checked} checked)`);
     }
-    print(`${full ? 'all' : 'the new'} entries hash to the signed root (${full ? checkpoint.size : checkpoint.size - previous!.size} checked)`);
     print(`entry signatures: ${signatures.valid} valid, ${signatures.unknownKey} by keys not published in the checked entries`);
-
-    if (!full) await spotCheck(http, previous!.size, checkpoint, options.sample ?? 16, print);
+    if (!full) {
+      const problem = await spotCheck(http, previous!.size, checkpoint, options.sample ?? 16, print);
+      if (problem) alarms.push(problem);
+    }
+    if (alarms.length) throw new Alarm(alarms.join('\nALARM: '));
 
     writeState(statePath, {
       version: 1,
@@ -135,8 +143,14 @@ async function checkConsistency(http: LogClient, previous: VerifiedCheckpoint, c
 }
 
 /** Re-checks a sample of older entries (always including the first and the last) against the new root. */
-async function spotCheck(http: LogClient, olderThan: number, checkpoint: VerifiedCheckpoint, sample: number, print: (line: string) => void) {
-  if (olderThan === 0 || sample <= 0) return;
+async function spotCheck(
+  http: LogClient,
+  olderThan: number,
+  checkpoint: VerifiedCheckpoint,
+  sample: number,
+  print: (line: string) => void,
+): Promise<string | undefined> {
+  if (olderThan === 0 || sample <= 0) return undefined;
   const indices = new Set([0, olderThan - 1]);
   if (sample >= olderThan) for (let i = 0; i < olderThan; i++) indices.add(i);
   while (indices.size < Math.min(sample, olderThan)) indices.add(randomInt(olderThan));
@@ -146,34 +160,43 @@ async function spotCheck(http: LogClient, olderThan: number, checkpoint: Verifie
     try {
       verifyEntryInclusion({ index, body: served.body, entry: served.entry }, proof, checkpoint);
     } catch (err) {
-      if (err instanceof AppError) throw new Alarm(`older entry ${index} no longer matches the log: ${err.message} [${err.code}]`);
+      if (err instanceof AppError) return `older entry ${index} no longer matches the log: ${err.message} [${err.code}]`;
       throw err;
     }
   }
   print(`${indices.size} older entries re-checked against the new checkpoint`);
+  return undefined;
 }
 
-/** Best effort: an entry's `jws` must verify with its key if that key was published by a key.added entry. */
-async function checkSignature(entry: VerifiedEntry, keys: Map<string, JWK>, counts: { valid: number; unknownKey: number }): Promise<void> {
+/**
+ * Best effort: an entry's `jws` must verify with its key if that key was published by a key.added entry.
+ * Returns the problem found, if any.
+ */
+async function checkSignature(
+  entry: VerifiedEntry,
+  keys: Map<string, JWK>,
+  counts: { valid: number; unknownKey: number },
+): Promise<string | undefined> {
   const { entry: e } = entry;
   if (e.type === 'key.added' && typeof e.kid === 'string' && e.jwk && typeof e.jwk === 'object') keys.set(e.kid, e.jwk as JWK);
-  if (typeof e.jws !== 'string') return;
+  if (typeof e.jws !== 'string') return undefined;
   let kid: string | undefined;
   try {
     kid = decodeProtectedHeader(e.jws).kid;
   } catch {
-    throw new Alarm(`entry ${entry.index} holds a jws that is not a JWS`);
+    return `entry ${entry.index} holds a jws that is not a JWS`;
   }
   const jwk = kid ? keys.get(kid) : undefined;
   if (!jwk) {
     counts.unknownKey += 1;
-    return;
+    return undefined;
   }
   try {
     await compactVerify(e.jws, await importJWK(jwk, 'EdDSA'), { algorithms: ['EdDSA'] });
     counts.valid += 1;
+    return undefined;
   } catch {
-    throw new Alarm(`entry ${entry.index} (${String(e.type)}) carries a signature that does not verify with key ${kid}`);
+    return `entry ${entry.index} (${String(e.type)}) carries a signature that does not verify with key ${kid}`;
   }
 }
 

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { computeEvidenceLevel } from '../../api/works/evidence-level.ts';
+import { screenForAiMarkers } from '../../api/works/screening.ts';
+import { describeTransform, judgeMatch } from '../../api/works/match-policy.ts';
+import { renderBadge } from '../../api/works/badge.ts';
+import { loadConfig, ConfigError } from '../../api/config.ts';
+import { AppError } from '../../api/errors.ts';
+
+const HOUR = 3600_000;
+const at = (h: number) => new Date(Date.UTC(2026, 0, 1) + h * HOUR);
+
+describe('evidence levels', () => {
+  const base = { revoked: false, signatureValid: true, processTimesBeforeRegistration: [], validAttestations: 0 };
+  it('is 1 for a valid signature alone, 0 when revoked or the signature is not valid', () => {
+    expect(computeEvidenceLevel(base)).toBe(1);
+    expect(computeEvidenceLevel({ ...base, revoked: true, validAttestations: 2 })).toBe(0);
+    expect(computeEvidenceLevel({ ...base, signatureValid: false })).toBe(0);
+  });
+  it('needs three process images spanning at least 24 hours for level 2', () => {
+    expect(computeEvidenceLevel({ ...base, processTimesBeforeRegistration: [at(0), at(12), at(24)] })).toBe(2);
+    expect(computeEvidenceLevel({ ...base, processTimesBeforeRegistration: [at(0), at(12), at(23.9)] })).toBe(1);
+    expect(computeEvidenceLevel({ ...base, processTimesBeforeRegistration: [at(0), at(48)] })).toBe(1);
+  });
+  it('is 3 with a valid attestation', () => {
+    expect(computeEvidenceLevel({ ...base, validAttestations: 1 })).toBe(3);
+  });
+});
+
+describe('AI screening', () => {
+  const marker = { kind: 'png-text', where: 'PNG tEXt parameters', value: 'Steps: 20' };
+  it('passes clean images as human-made', () => {
+    expect(screenForAiMarkers([], 'digitalCapture').verdict).toBe('human-made');
+  });
+  it('refuses marked images with the markers listed', () => {
+    const err = (() => {
+      try {
+        screenForAiMarkers([marker], 'digitalArt');
+      } catch (e) {
+        return e as AppError;
+      }
+    })();
+    expect(err?.code).toBe('ai_markers_found');
+    expect(err?.details?.aiMarkers).toEqual([marker]);
+    expect(err?.message).toContain('PNG tEXt parameters');
+  });
+  it('accepts marked images when a composite type is declared, and says so', () => {
+    expect(screenForAiMarkers([marker], 'compositeWithTrainedAlgorithmicMedia')).toEqual({ verdict: 'composite-declared', aiMarkers: [marker] });
+  });
+});
+
+describe('match policy', () => {
+  it('applies a stricter threshold to low-quality hashes and tells', () => {
+    expect(judgeMatch({ distance: 20, exact: false }, 90, 90)).toMatchObject({ accepted: true, kind: 'similar', strict: false });
+    const strict = judgeMatch({ distance: 20, exact: false }, 30, 90);
+    expect(strict).toMatchObject({ accepted: false, strict: true });
+    expect(strict.note).toMatch(/stricter/);
+    expect(judgeMatch({ distance: 5, exact: false }, 30, 90)).toMatchObject({ accepted: true, kind: 'same' });
+    expect(judgeMatch({ distance: 0, exact: true }, 0, 0)).toMatchObject({ accepted: true, kind: 'exact', similarity: 1 });
+  });
+  it('describes transforms in plain language', () => {
+    expect(describeTransform({ exact: true, distance: 0, queryLabel: 'global', storedLabel: 'global' })).toBe('identical file');
+    expect(describeTransform({ exact: false, distance: 12, queryLabel: 'rot90', storedLabel: 'global' })).toBe('rotated 90°, re-encoded or resized');
+    expect(describeTransform({ exact: false, distance: 3, queryLabel: 'global', storedLabel: 'crop-80' })).toBe('cropped, re-encoded or resized');
+    expect(describeTransform({ exact: false, distance: 3, queryLabel: 'crop-80', storedLabel: 'global' })).toContain('padded');
+  });
+});
+
+describe('badge', () => {
+  it('escapes hostile titles and handles', () => {
+    const svg = renderBadge({ title: '<script>alert(1)</script>"&', artist: 'x"onload="y', level: 3, levelName: 'witnessed', revoked: false, disputed: true });
+    expect(svg).not.toContain('<script>');
+    expect(svg).not.toContain('"onload');
+    expect(svg).toContain('&#60;script&#62;');
+    expect(svg).toContain('disputed');
+  });
+});
+
+describe('configuration', () => {
+  it('has working defaults', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(8080);
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.maxUploadBytes).toBe(40 * 1024 * 1024);
+  });
+  it('names the bad variable in one line', () => {
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(/^invalid configuration: PORT="abc": /);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ AURA_MAX_UPLOAD_MB: '-1' })).toThrow(/AURA_MAX_UPLOAD_MB/);
+  });
+});
