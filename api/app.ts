@@ -7,6 +7,7 @@ import type { AppContext } from './context.ts';
 import { createApiRouter } from './http/routes.ts';
 import { notFoundRoute, problemHandler } from './http/problem.ts';
 import { requestLogging } from './http/request-context.ts';
+import { idempotencyMiddleware } from './http/idempotency.ts';
 import { buildOpenApiDocument, docsRouter } from './system/routes.ts';
 import { features } from './features.ts';
 
@@ -29,7 +30,7 @@ export async function createApp(ctx: AppContext): Promise<express.Express> {
   );
   app.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
 
-  const api = createApiRouter({ maxUploadBytes: ctx.config.maxUploadBytes });
+  const api = createApiRouter({ maxUploadBytes: ctx.config.maxUploadBytes, idempotency: idempotencyMiddleware(ctx) });
   for (const feature of features) await feature(api, ctx);
   let openApiDocument: Record<string, unknown> | undefined;
   app.use(docsRouter(() => (openApiDocument ??= buildOpenApiDocument(api.openapi, ctx.config.publicUrl))));

@@ -155,6 +155,19 @@ export interface WorkHashesTable {
   s8: number; s9: number; s10: number; s11: number; s12: number; s13: number; s14: number; s15: number;
 }
 
+/** Idempotency-Key records (migration 0005): `status` null while the first request is in flight. */
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  fingerprint: string;
+  status: number | null;
+  content_type: string | null;
+  response: Buffer | null;
+  created_at: Timestamp;
+  locked_until: Date;
+  expires_at: Date;
+}
+
 export interface Database {
   server_secrets: ServerSecretsTable;
   accounts: AccountsTable;
@@ -169,6 +182,7 @@ export interface Database {
   checkpoints: CheckpointsTable;
   log_nodes: LogNodesTable;
   work_hashes: WorkHashesTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 export type Account = Selectable<AccountsTable>;

@@ -16,6 +16,9 @@ export function toAppError(err: unknown): AppError {
     });
   }
   if (err instanceof multer.MulterError) return fromMulter(err);
+  if (err instanceof Error && MALFORMED_MULTIPART.test(err.message)) {
+    return new AppError('bad_request', `malformed multipart upload: ${err.message}`);
+  }
   const e = err as { type?: string; status?: number; statusCode?: number; code?: string; message?: string };
   if (e?.type === 'entity.parse.failed') return new AppError('invalid_json', 'request body is not valid JSON');
   if (e?.type === 'entity.too.large') return new AppError('payload_too_large', 'request body is too large');
@@ -30,6 +33,9 @@ export function toAppError(err: unknown): AppError {
   }
   return new AppError('internal', 'internal server error');
 }
+
+/** busboy's own parse errors (truncated body, missing boundary) reach here as plain Errors. */
+const MALFORMED_MULTIPART = /^(Multipart: Boundary not found|Malformed part header|Unexpected end of (form|file))$/;
 
 function fromMulter(err: multer.MulterError): AppError {
   switch (err.code) {

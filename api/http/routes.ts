@@ -29,6 +29,8 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   before?: express.RequestHandler[];
   /** Marks the route as needing a session in the OpenAPI document. */
   auth?: boolean;
+  /** Honours an `Idempotency-Key` header (api/http/idempotency.ts); default: the state-changing POSTs under /v1. */
+  idempotent?: boolean;
   responses: Record<number, ResponseSpec>;
 }
 
@@ -58,7 +60,7 @@ export interface ApiRouter {
  * Every route is declared once: the zod schemas validate the request and generate the OpenAPI document,
  * so the document cannot drift from what the server accepts.
  */
-export function createApiRouter(options: { maxUploadBytes: number }): ApiRouter {
+export function createApiRouter(options: { maxUploadBytes: number; idempotency?: express.RequestHandler }): ApiRouter {
   const router = express.Router();
   const openapi = new OpenAPIRegistry();
   const upload = multer({
@@ -73,6 +75,7 @@ export function createApiRouter(options: { maxUploadBytes: number }): ApiRouter 
     openapi.registerPath(toOpenApi(spec));
     const middleware: express.RequestHandler[] = [...(spec.before ?? [])];
     if (spec.upload) middleware.push(requireMultipart, upload.single('image'));
+    if (options.idempotency && (spec.idempotent ?? isStateChanging(spec))) middleware.push(options.idempotency);
     router[spec.method](spec.path, ...middleware, async (req: Request, res: Response) => {
       const params = parse(spec.params, req.params, 'path parameter');
       const query = parse(spec.query, req.query, 'query parameter');
@@ -87,6 +90,9 @@ export function createApiRouter(options: { maxUploadBytes: number }): ApiRouter 
 
   return { router, openapi, route, maxUploadBytes: options.maxUploadBytes };
 }
+
+const STATE_CHANGING = /^\/v1\/(accounts|keys|works|process|attestations)(\/|$)/;
+const isStateChanging = (spec: { method: Method; path: string }) => spec.method === 'post' && STATE_CHANGING.test(spec.path);
 
 const requireMultipart: express.RequestHandler = (req, _res, next) => {
   if (!req.is('multipart/form-data')) {
@@ -124,6 +130,11 @@ function toOpenApi(spec: RouteSpec<AnyObject, AnyObject, z.ZodType>): RouteConfi
   const request: RouteConfig['request'] = {};
   if (spec.params) request.params = spec.params as never;
   if (spec.query) request.query = spec.query as never;
+  if (spec.idempotent ?? isStateChanging(spec)) {
+    request.headers = z.object({
+      'Idempotency-Key': z.string().max(255).optional().meta({ description: 'retry safely: the first answer is replayed for 24 h' }),
+    }) as never;
+  }
   if (spec.upload) {
     const fields = spec.body instanceof z.ZodObject ? spec.body.shape : {};
     request.body = {

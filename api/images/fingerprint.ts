@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { flattenOnto, hasTransparency } from './alpha.ts';
 import { decodeImage, type DecodedImage } from './decode.ts';
-import { cropLuma, dihedralHashes, hammingDistance, lumaFromPixels, pdqFromLuma } from './pdq.ts';
+import { dihedralHashes, hammingDistance, lumaFromPixels, pdqFromLuma, pdqOfWindows } from './pdq.ts';
 import { contentWindow, cropWindows } from './regions.ts';
 import type { Fingerprint, ImageLimits, LabelledHash } from './types.ts';
 
@@ -16,9 +16,13 @@ const DISTINCT_ALPHA_VARIANT_BITS = 16;
  * Throws AppError for unsupported, corrupt or oversized input.
  */
 export async function fingerprintImage(bytes: Buffer, limits: ImageLimits): Promise<Fingerprint> {
-  const decoded = await decodeImage(bytes, limits);
+  const decoding = decodeImage(bytes, limits);
+  // Hashing the bytes on this thread overlaps with sharp decoding on the libuv pool.
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const [hashes, thumbnail] = await Promise.all([Promise.resolve(hashPixels(decoded)), makeThumbnail(decoded)]);
+  const decoded = await decoding;
+  const thumbnailing = makeThumbnail(decoded); // encodes on the pool while the hashes are computed here
+  const hashes = hashPixels(decoded);
+  const thumbnail = await thumbnailing;
   return {
     sha256,
     pdq: hashes.global.hash,
@@ -45,17 +49,12 @@ export function hashPixels(decoded: Pick<DecodedImage, 'pixels'>): PixelHashes {
   const rgb = transparent ? flattenOnto(data, PRIMARY_BACKGROUND) : data;
   const luma = lumaFromPixels(rgb, width, height, transparent ? 3 : channels);
 
-  const whole = pdqFromLuma(luma, width, height);
-  const variants = dihedralHashes(whole.dct).map((v) => ({ ...v, quality: whole.quality }));
-  const global = variants[0]!;
-
-  const regions: LabelledHash[] = [];
   const trimmed = contentWindow(luma, width, height);
-  for (const window of [...cropWindows(width, height), ...(trimmed ? [trimmed] : [])]) {
-    const crop = cropLuma(luma, width, window.x, window.y, window.width, window.height);
-    const r = pdqFromLuma(crop, window.width, window.height);
-    regions.push({ label: window.label, hash: r.hash, quality: r.quality });
-  }
+  const windows = [{ label: 'global', x: 0, y: 0, width, height }, ...cropWindows(width, height), ...(trimmed ? [trimmed] : [])];
+  const [whole, ...parts] = pdqOfWindows(luma, width, height, windows);
+  const variants = dihedralHashes(whole!.dct).map((v) => ({ ...v, quality: whole!.quality }));
+  const global = variants[0]!;
+  const regions: LabelledHash[] = parts.map((r, i) => ({ label: windows[i + 1]!.label, hash: r.hash, quality: r.quality }));
 
   if (transparent) {
     const stored = [global.hash];
@@ -75,5 +74,5 @@ export function hashPixels(decoded: Pick<DecodedImage, 'pixels'>): PixelHashes {
 
 function makeThumbnail(decoded: DecodedImage): Promise<Buffer> {
   const { data, width, height, channels } = decoded.pixels;
-  return sharp(data, { raw: { width, height, channels } }).webp({ quality: 80, effort: 2 }).toBuffer();
+  return sharp(data, { raw: { width, height, channels } }).webp({ quality: 80, effort: 0 }).toBuffer();
 }

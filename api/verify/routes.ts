@@ -3,6 +3,21 @@ import type { ApiRouter } from '../http/routes.ts';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { VerifyService } from './service.ts';
+import { matchSchema } from '../works/schemas.ts';
+import { imageFormatSchema, publicEvidenceSchema } from '../evidence/schemas.ts';
+
+const reportSchema = z
+  .object({
+    sha256: z.string(),
+    pdq: z.string(),
+    pdqQuality: z.number(),
+    width: z.number().int(),
+    height: z.number().int(),
+    format: imageFormatSchema,
+    evidence: publicEvidenceSchema,
+    matches: z.array(matchSchema),
+  })
+  .meta({ id: 'VerificationReport' });
 
 export function registerVerifyRoutes(api: ApiRouter, ctx: AppContext): void {
   const service = new VerifyService(ctx);
@@ -15,7 +30,7 @@ export function registerVerifyRoutes(api: ApiRouter, ctx: AppContext): void {
       upload: true,
       before: [ctx.limits.verify],
       body: z.object({}),
-      responses: { 200: { description: 'the verification report' } },
+      responses: { 200: { description: 'the verification report', schema: reportSchema } },
     },
     ({ file }) => {
       if (!file) throw new AppError('bad_request', 'attach the image in the multipart field "image"');

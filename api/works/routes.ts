@@ -7,6 +7,7 @@ import { RegistrationService } from './registration-service.ts';
 import { AttestationService, ATTESTATION_TYPES } from './attestation-service.ts';
 import { WorkReader } from './read-service.ts';
 import { renderBadge } from './badge.ts';
+import { workListSchema, workViewSchema } from './schemas.ts';
 
 const id = z.uuid();
 const workParams = z.object({ id });
@@ -96,7 +97,7 @@ export function registerWorkRoutes(api: ApiRouter, ctx: AppContext): void {
         limit: z.coerce.number().int().min(1).max(100).default(24),
         offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
       }),
-      responses: { 200: { description: 'a page of works' } },
+      responses: { 200: { description: 'a page of works', schema: workListSchema } },
     },
     ({ query }) => reader.list(query),
   );
@@ -115,7 +116,7 @@ export function registerWorkRoutes(api: ApiRouter, ctx: AppContext): void {
   );
 
   api.route(
-    { method: 'get', path: '/v1/works/:id', summary: 'A work: credential, artist, evidence level, attestations, disputes', tags: ['works'], params: workParams, responses: { 200: { description: 'the work' } } },
+    { method: 'get', path: '/v1/works/:id', summary: 'A work: credential, artist, evidence level, attestations, disputes', tags: ['works'], params: workParams, responses: { 200: { description: 'the work', schema: workViewSchema } } },
     ({ params }) => reader.getWork(params.id),
   );
 

@@ -3,6 +3,7 @@ import * as initial from './0001_initial.ts';
 import * as logTree from './0002_log_tree.ts';
 import * as matchIndex from './0003_match_index.ts';
 import * as registry from './0004_registry.ts';
+import * as idempotency from './0005_idempotency.ts';
 
 /** All migrations in order. Add new ones here; names sort lexically. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002_log_tree': logTree,
   '0003_match_index': matchIndex,
   '0004_registry': registry,
+  '0005_idempotency': idempotency,
 };

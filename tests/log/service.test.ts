@@ -3,7 +3,10 @@ import { fixedClock } from '../../api/clock.ts';
 import { AppError } from '../../api/errors.ts';
 import { leafHash, rootHash, mapSource, completedNodeHashes, nodeKey, verifyConsistency, verifyInclusion } from '../../api/log/merkle.ts';
 import { openCheckpoint, parseVerifierKey } from '../../api/log/note.ts';
-import type { TransparencyLogService } from '../../api/log/service.ts';
+import { generateKeyPairSync } from 'node:crypto';
+import { pino } from 'pino';
+import { loadOrCreateLogKey, rawPublicKey } from '../../api/log/keys.ts';
+import { TransparencyLogService } from '../../api/log/service.ts';
 import { describeEachDatabase, startTestServer, type TestServer } from '../helpers/server.ts';
 
 const b64 = (hashes: string[]) => hashes.map((h) => Buffer.from(h, 'base64'));
@@ -109,5 +112,22 @@ describeEachDatabase('transparency log service', (backend) => {
       latest = await log.latestCheckpoint();
     }
     expect(latest?.size).toBe(36);
+  });
+
+  it('warns loudly when a new or different key takes over a log that has entries', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const key = { privateKey, publicKey: rawPublicKey(privateKey), source: 'created' as const };
+    const deps = { db: server.ctx.db, clock, logger, origin: server.ctx.config.logOrigin };
+    const replacement = await TransparencyLogService.create({ ...deps, key });
+    await replacement.checkKeyContinuity();
+    expect(lines.join('')).toContain('A NEW LOG KEY WAS CREATED but the log already holds');
+    expect(lines.join('')).toContain('WAS NOT SIGNED BY THIS LOG KEY');
+
+    lines.length = 0;
+    const sameKey = await TransparencyLogService.create({ ...deps, key: loadOrCreateLogKey({ envKey: undefined, dataDir: server.dataDir }) });
+    await sameKey.checkKeyContinuity();
+    expect(lines).toEqual([]);
   });
 });

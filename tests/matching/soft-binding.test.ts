@@ -9,6 +9,7 @@ import { insertWorks } from './fixtures.ts';
 
 const ALG = 'com.aura.pdq.1';
 const LIMITS = { maxBytes: 40 * 1024 * 1024, maxPixels: 100_000_000 };
+const bytes = (relative: string) => new Uint8Array(readFixture(relative));
 const b64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64');
 
 describeEachDatabase('C2PA soft-binding resolution', (backend) => {
@@ -87,13 +88,13 @@ describeEachDatabase('C2PA soft-binding resolution', (backend) => {
     const original = await server.fetch(`/matches/byContent?alg=${ALG}`, {
       method: 'POST',
       headers: { 'content-type': 'image/jpeg' },
-      body: readFixture('pdq/bridge-mods/aaa-orig.jpg'),
+      body: bytes('pdq/bridge-mods/aaa-orig.jpg'),
     });
     expect(original.status).toBe(200);
     expect((await original.json()).matches[0]).toMatchObject({ manifestId: 'sb-bridge', similarityScore: 100, aura: { exact: true, kind: 'exact' } });
 
     const form = new FormData();
-    form.append('image', new Blob([readFixture('pdq/bridge-mods/blur-a-little.jpg')], { type: 'image/jpeg' }), 'copy.jpg');
+    form.append('image', new Blob([bytes('pdq/bridge-mods/blur-a-little.jpg')], { type: 'image/jpeg' }), 'copy.jpg');
     const copy = await server.fetch('/matches/byContent', { method: 'POST', body: form });
     expect(copy.status).toBe(200);
     const [best] = (await copy.json()).matches;
@@ -103,7 +104,7 @@ describeEachDatabase('C2PA soft-binding resolution', (backend) => {
     const unrelated = await server.fetch('/matches/byContent', {
       method: 'POST',
       headers: { 'content-type': 'image/jpeg' },
-      body: readFixture('c2pa/no_manifest.jpg'),
+      body: bytes('c2pa/no_manifest.jpg'),
     });
     expect((await unrelated.json()).matches.map((m: { manifestId: string }) => m.manifestId)).not.toContain('sb-bridge');
   });
@@ -112,12 +113,12 @@ describeEachDatabase('C2PA soft-binding resolution', (backend) => {
     const text = await server.fetch('/matches/byContent', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
     expect(text.status).toBe(415);
     expect((await text.json()).code).toBe('unsupported_media_type');
-    const garbage = await server.fetch('/matches/byContent', { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: Buffer.from('not really a jpeg') });
+    const garbage = await server.fetch('/matches/byContent', { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: new TextEncoder().encode('not really a jpeg') });
     expect(garbage.status).toBeGreaterThanOrEqual(400);
     expect(garbage.status).toBeLessThan(500);
     const empty = await server.fetch('/matches/byContent', { method: 'POST', headers: { 'content-type': 'image/png' } });
     expect(empty.status).toBe(400);
-    const wrongAlg = await server.fetch('/matches/byContent?alg=org.atsc.a336', { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: readFixture('pdq/bridge-mods/aaa-orig.jpg') });
+    const wrongAlg = await server.fetch('/matches/byContent?alg=org.atsc.a336', { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: bytes('pdq/bridge-mods/aaa-orig.jpg') });
     expect((await wrongAlg.json()).code).toBe('unsupported_algorithm');
   });
 

@@ -114,11 +114,10 @@ export const DISPUTE_REASONS: { reason: string; label: string }[] = [
 export const disputeLabel = (reason: string) => DISPUTE_REASONS.find((d) => d.reason === reason)?.label ?? reason;
 
 const MARKER_KINDS: Record<string, string> = {
-  'xmp-digital-source-type': 'XMP states an AI source type',
-  'c2pa-action': 'C2PA manifest records an AI generation step',
-  'png-text': 'PNG text chunk holding generator settings',
-  'exif-user-comment': 'EXIF comment holding generator settings',
-  software: 'Software field names an AI generator',
+  'digital-source-type': 'Metadata declares an AI source type',
+  'c2pa-digital-source-type': 'Content Credentials (C2PA) record an AI generation step',
+  'generator-software': 'Software named is an AI image generator',
+  'generator-parameters': 'Generator settings (prompt, steps, workflow) embedded in the file',
   'midjourney-job-id': 'Midjourney job id',
 };
 

@@ -114,7 +114,6 @@ function renderForm(ctx: PageContext, identity: StoredIdentity): void {
     } catch (err) {
       if (ctx.signal.aborted) return;
       showFormError(form, formErrors, err);
-      if (err instanceof ApiError && err.code === 'ai_markers_found') formErrors.querySelector('.error')?.append(h('p', null, 'If the work really combines your own work with generated material, declare that honestly in “How the image was made”.'));
     } finally {
       progress.done();
       submit.disabled = false;

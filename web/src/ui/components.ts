@@ -44,10 +44,17 @@ export function errorMessage(err: unknown): { title: string; detail: string | un
 
 export function errorBox(err: unknown): HTMLElement {
   const { title, detail } = errorMessage(err);
-  const box = h('div', { class: 'error', role: 'alert' }, h('p', { class: 'error-title' }, title), detail ? h('p', { class: 'error-detail' }, detail) : null);
+  const markers = err instanceof ApiError && Array.isArray(err.body.aiMarkers) ? err.body.aiMarkers : [];
+  // With the markers listed, the server's sentence would only repeat them.
+  const box = h('div', { class: 'error', role: 'alert' }, h('p', { class: 'error-title' }, title), detail && !markers.length ? h('p', { class: 'error-detail' }, detail) : null);
   if (err instanceof ApiError) {
-    const markers = Array.isArray(err.body.aiMarkers) ? err.body.aiMarkers : [];
-    if (markers.length) box.append(h('p', null, 'What was found:'), markerList(markers));
+    if (markers.length) {
+      box.append(
+        h('p', null, 'What was found:'),
+        markerList(markers),
+        h('p', null, 'If the work really combines your own work with generated material, choose a declared composite under “How the image was made”: it is then registered and shown as a composite.'),
+      );
+    }
     if (err.code !== 'network_error') box.append(h('p', { class: 'error-code' }, `Error code: ${err.code}`));
   }
   return box;

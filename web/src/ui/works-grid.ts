@@ -17,9 +17,17 @@ export function worksGrid(items: WorkSummary[], empty: string): HTMLElement {
           h('img', { src: urls.thumbnail(w.id), alt: '', loading: 'lazy' }),
           h('span', { class: 'work-title' }, w.title || 'Untitled'),
           w.artist ? h('span', { class: 'muted small' }, w.artist.displayName || `@${w.artist.handle}`) : null,
-          h('span', { class: `level-chip level-${levelInfo(w.evidenceLevel).level}` }, w.revoked ? 'Revoked' : `Level ${levelInfo(w.evidenceLevel).level}: ${levelInfo(w.evidenceLevel).name}`),
+          chip(w),
         ),
       ),
     ),
   );
+}
+
+/** The list answer may omit the level (it is computed per work); never show a level that was not given. */
+function chip(w: WorkSummary): HTMLElement | null {
+  if (w.revoked || w.status === 'revoked') return h('span', { class: 'level-chip revoked' }, 'Revoked');
+  if (w.evidenceLevel === undefined) return null;
+  const info = levelInfo(w.evidenceLevel);
+  return h('span', { class: `level-chip level-${info.level}` }, `Level ${info.level}: ${info.name}`);
 }

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+
+/** Response shapes of the works and verify routes, for the OpenAPI document. */
+const person = z.object({ handle: z.string(), displayName: z.string() });
+
+export const evidenceLevelSchema = z
+  .object({ level: z.number().int().min(0).max(3), name: z.string(), explanation: z.string() })
+  .meta({ id: 'EvidenceLevel' });
+
+export const signatureStatusSchema = z
+  .object({ valid: z.boolean(), kid: z.string(), keyActiveAtLogTime: z.boolean() })
+  .meta({ id: 'SignatureStatus', description: 'the signature verifies and its key was active when the log recorded it' });
+
+export const attestationViewSchema = z
+  .object({
+    id: z.string(),
+    type: z.string(),
+    note: z.string().nullable(),
+    date: z.string().nullable(),
+    issuer: person,
+    issuedAt: z.string(),
+    logIndex: z.number().int(),
+    status: z.enum(['active', 'revoked']),
+    revokedAt: z.string().nullable(),
+    signature: signatureStatusSchema,
+    valid: z.boolean(),
+  })
+  .meta({ id: 'Attestation' });
+
+export const disputeViewSchema = z
+  .object({
+    id: z.string(),
+    reason: z.string(),
+    text: z.string(),
+    status: z.string(),
+    filedBy: person,
+    filedAt: z.string(),
+    logIndex: z.number().int(),
+  })
+  .meta({ id: 'Dispute' });
+
+export const workViewSchema = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    title: z.string(),
+    year: z.number().int().nullable(),
+    medium: z.string().nullable(),
+    statement: z.string().nullable(),
+    digitalSourceType: z.string(),
+    composite: z.boolean(),
+    sha256: z.string(),
+    pdq: z.string(),
+    pdqQuality: z.number(),
+    width: z.number().int(),
+    height: z.number().int(),
+    artist: person,
+    registeredAt: z.string(),
+    logIndex: z.number().int(),
+    status: z.enum(['active', 'revoked']),
+    revoked: z.boolean(),
+    revokedAt: z.string().nullable(),
+    evidenceLevel: evidenceLevelSchema,
+    signature: signatureStatusSchema,
+    credential: z.object({ jws: z.string(), payload: z.unknown() }),
+    screening: z.unknown(),
+    attestations: z.array(attestationViewSchema),
+    disputes: z.array(disputeViewSchema),
+    openDisputes: z.number().int(),
+    processImages: z.array(z.object({ id: z.string(), sha256: z.string(), loggedAt: z.string(), logIndex: z.number().int(), beforeRegistration: z.boolean() })),
+    thumbnailUrl: z.string(),
+    bundleUrl: z.string(),
+  })
+  .meta({ id: 'Work' });
+
+export const workListSchema = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      artist: person,
+      status: z.string(),
+      composite: z.boolean(),
+      registeredAt: z.string(),
+      logIndex: z.number().int(),
+      thumbnailUrl: z.string(),
+    }),
+  ),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
+
+export const matchSchema = z
+  .object({
+    workId: z.string(),
+    distance: z.number().int().describe('PDQ Hamming distance (0 = identical pixels as far as PDQ sees)'),
+    exact: z.boolean().describe('the uploaded bytes are the registered file (SHA-256)'),
+    similarity: z.number(),
+    verdict: z.enum(['exact', 'same', 'similar']),
+    note: z.string().optional(),
+    transform: z.string().describe('how the copy differs: rotated, cropped, re-encoded …'),
+    matchedOn: z.object({ query: z.string(), stored: z.string() }),
+    work: z.object({
+      id: z.string(),
+      url: z.string(),
+      title: z.string(),
+      year: z.number().int().nullable(),
+      artist: person,
+      registeredAt: z.string(),
+      digitalSourceType: z.string(),
+      composite: z.boolean(),
+      thumbnailUrl: z.string(),
+    }),
+    evidenceLevel: evidenceLevelSchema,
+    signature: signatureStatusSchema,
+    attestations: z.array(attestationViewSchema),
+    disputes: z.array(disputeViewSchema),
+    revoked: z.boolean(),
+    logIndex: z.number().int(),
+  })
+  .meta({ id: 'Match' });
