@@ -41,6 +41,9 @@ async function openPostgres(url: string, poolSize: number): Promise<OpenedDataba
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
+  // A client checked out of the pool has no error listener; losing the server then would be an uncaught
+  // exception that kills the process. Its pending query still fails (→ 503), so the event itself is ignored.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', close: () => db.destroy() };
 }

@@ -3,12 +3,17 @@
  * works collide. Real artwork comes from Debian wallpaper packages (downloaded with `apt-get download`
  * into a temporary folder, never into the repository), plus generated paintings.
  *
- *   npx tsx scripts/bench-robustness.ts [--dir /tmp/aura-robustness] [--limit 40]
+ *   npx tsx scripts/bench-robustness.ts [--dir /tmp/aura-robustness] [--limit 40] [--compare /tmp/aura-compare]
+ *
+ * --compare DIR also scores sharp-phash and imghash at their usual thresholds (≤ 10 of 64 bits), loaded
+ * from DIR/node_modules so they never become project dependencies:
+ *   mkdir -p /tmp/aura-compare && cd /tmp/aura-compare && npm init -y && npm install sharp-phash@2.2.0 imghash@1.1.4
  *
  * A query matches its original when the smallest Hamming distance between any query hash (8 dihedral
  * variants + regions) and any stored hash (global + regions) is ≤ 31 — the rule the registry uses.
  */
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +34,28 @@ const option = (name: string) => {
 };
 const workDir = option('--dir') ?? path.join(os.tmpdir(), 'aura-robustness');
 const limit = Number(option('--limit') ?? 1000);
+const compareDir = option('--compare');
+
+/** Other perceptual hashes, scored on the same queries: a 64-bit hash each, as a binary or hex string. */
+interface OtherHash {
+  name: string;
+  threshold: number;
+  hash(bytes: Buffer): Promise<string | undefined>;
+  distance(a: string, b: string): number;
+}
+
+function loadComparisons(): OtherHash[] {
+  if (!compareDir) return [];
+  const load = createRequire(path.join(path.resolve(compareDir), 'node_modules', 'noop.js'));
+  const phash = load('sharp-phash') as (image: Buffer) => Promise<string>;
+  const phashDistance = load('sharp-phash/distance') as (a: string, b: string) => number;
+  const imghash = load('imghash') as { hash(input: Buffer, bits?: number): Promise<string> };
+  const bitDistance = (a: string, b: string) => hammingDistance(a, b);
+  return [
+    { name: 'sharp-phash (≤ 10)', threshold: 10, hash: (b) => phash(b).catch(() => undefined), distance: phashDistance },
+    { name: 'imghash (≤ 10)', threshold: 10, hash: (b) => imghash.hash(b, 8).catch(() => undefined), distance: bitDistance },
+  ];
+}
 
 interface Work {
   name: string;
@@ -146,6 +173,12 @@ const extracted = fetchPackages();
 const works = await collectWorks(extracted);
 const stored = await Promise.all(works.map((w) => fingerprintImage(w.bytes, limits)));
 const lowQuality = stored.filter((f) => f.pdqQuality < 50).length;
+const others = loadComparisons();
+const storedOthers = await Promise.all(others.map((o) => Promise.all(works.map((w) => o.hash(w.bytes)))));
+const otherMatches = (o: number, query: string | undefined, work: number) => {
+  const s = storedOthers[o]![work];
+  return query !== undefined && s !== undefined && others[o]!.distance(query, s) <= others[o]!.threshold;
+};
 
 const rows: string[] = [];
 let totalHits = 0;
@@ -155,6 +188,7 @@ for (const [name, transform] of Object.entries(TRANSFORMS)) {
   let hitsGlobalOnly = 0;
   const distances: number[] = [];
   const via: Record<string, number> = {};
+  const otherHits = others.map(() => 0);
   for (let i = 0; i < works.length; i++) {
     const oriented = await sharp(works[i]!.bytes).rotate().toBuffer({ resolveWithObject: true });
     const copy = await (await transform(sharp(oriented.data), { width: oriented.info.width, height: oriented.info.height })).toBuffer();
@@ -166,16 +200,22 @@ for (const [name, transform] of Object.entries(TRANSFORMS)) {
       via[outcome.via] = (via[outcome.via] ?? 0) + 1;
     }
     if (hammingDistance(query.pdq, stored[i]!.pdq) <= THRESHOLD) hitsGlobalOnly++;
+    for (let o = 0; o < others.length; o++) if (otherMatches(o, await others[o]!.hash(copy), i)) otherHits[o]!++;
   }
   distances.sort((a, b) => a - b);
   totalHits += hits;
   totalQueries += works.length;
   const viaText = Object.entries(via).map(([k, v]) => `${k} ${v}`).join(', ');
   rows.push(
-    `| ${name} | ${hits}/${works.length} (${((100 * hits) / works.length).toFixed(0)}%) | ${hitsGlobalOnly}/${works.length} | ${distances[Math.floor(distances.length / 2)]} | ${viaText} |`,
+    `| ${name} | ${hits}/${works.length} (${((100 * hits) / works.length).toFixed(0)}%) | ${hitsGlobalOnly}/${works.length} | ${distances[Math.floor(distances.length / 2)]} | ${viaText} |` +
+      otherHits.map((h) => ` ${h}/${works.length} |`).join(''),
   );
 }
 
+const otherFalse = others.map(() => 0);
+for (let o = 0; o < others.length; o++) {
+  for (let i = 0; i < works.length; i++) for (let j = 0; j < works.length; j++) if (i !== j && otherMatches(o, storedOthers[o]![i], j)) otherFalse[o]!++;
+}
 let falseMatches = 0;
 let pairs = 0;
 const falsePairs: string[] = [];
@@ -192,10 +232,11 @@ for (let i = 0; i < works.length; i++) {
 }
 
 console.log(`${works.length} works (${works.length - 6} from Debian packages ${PACKAGES.join(', ')}; 6 generated), ${lowQuality} with PDQ quality < 50; threshold ≤ ${THRESHOLD} bits\n`);
-console.log('| transform | recall (variants + regions) | recall (global hash only) | median best distance | matched via |');
-console.log('| --- | ---: | ---: | ---: | --- |');
+console.log('| transform | recall (variants + regions) | recall (global hash only) | median best distance | closest pair was |' + others.map((o) => ` ${o.name} |`).join(''));
+console.log('| --- | ---: | ---: | ---: | --- |' + others.map(() => ' ---: |').join(''));
 for (const row of rows) console.log(row);
 console.log(`| **all** | ${totalHits}/${totalQueries} (${((100 * totalHits) / totalQueries).toFixed(1)}%) | | | |`);
 console.log(`\nfalse matches between distinct works (ordered pairs, query hashes vs stored hashes): ${falseMatches}/${pairs}`);
 for (const pair of falsePairs) console.log(`  - ${pair}`);
+others.forEach((o, i) => console.log(`false matches with ${o.name}: ${otherFalse[i]}/${pairs}`));
 console.log(`\ntook ${((performance.now() - started) / 1000).toFixed(0)} s; command: npx tsx scripts/bench-robustness.ts${args.length ? ' ' + args.join(' ') : ''}`);

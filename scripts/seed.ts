@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { systemClock, type Clock } from '../api/clock.ts';
 import { AuraApiError, AuraClient, generateIdentity, sign, type Identity } from './lib/aura-client.ts';
 import { checkRegistryLog, type LogCheck } from './lib/seed-log-check.ts';
 import { renderStage, renderWork, sha256Hex, writeSampleImages, type WrittenCopy } from './lib/seed-images.ts';
@@ -32,6 +33,8 @@ export interface SeedOptions {
   out: string;
   works?: number;
   time?: SimulatedTime;
+  /** How the seeder reads the server's time when it cannot move it; the local clock by default (servers keep NTP time). */
+  clock?: Clock;
   fetch?: typeof fetch;
   progress?: (line: string) => void;
 }
@@ -62,7 +65,7 @@ export interface SeedResult {
 }
 
 /** Simulated history runs from this long ago up to an hour ago; then the clock is back at real time. */
-const HISTORY_MS = 6 * DAY;
+export const HISTORY_MS = 6 * DAY;
 /** Sessions last an hour of server time; sign in again well before. */
 const SESSION_REFRESH_MS = 40 * 60_000;
 
@@ -80,7 +83,7 @@ export async function seedRegistry(options: SeedOptions): Promise<SeedResult> {
   const plan = planSeed(options.works ?? DEFAULT_WORKS);
   const out = path.resolve(options.out);
   const time = options.time;
-  const serverNow = () => (time ? time.now() : new Date()).getTime();
+  const serverNow = () => (time ?? options.clock ?? systemClock).now().getTime();
   const anonymous = new AuraClient(options.url, fetchImpl);
   const created = { accounts: 0, works: 0, processImages: 0, attestations: 0, disputes: 0, revocations: 0, keyRotations: 0 };
 
@@ -328,7 +331,10 @@ export function formatSeedReport(r: SeedResult): string {
   const lines: string[] = [];
   const c = r.created;
   const artists = r.plan.accounts.filter((a) => a.kind === 'artist').length;
-  const rel = (p: string) => path.relative(process.cwd(), p) || '.';
+  const rel = (p: string) => {
+    const relative = path.relative(process.cwd(), p);
+    return relative && !relative.startsWith('..') ? relative : p;
+  };
   lines.push(`Seeded ${r.url}`);
   lines.push(
     `  created now: ${c.accounts} accounts, ${c.works} works, ${c.processImages} process images, ${c.attestations} attestations, ` +
@@ -396,7 +402,10 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(fs.realpathSync(process.argv[1])).href) {
   main().catch((err) => {
-    console.error(err instanceof AuraApiError ? `the server refused: ${err.message}` : err instanceof Error ? err.message : err);
+    const unreachable = err instanceof TypeError && err.message === 'fetch failed';
+    console.error(
+      err instanceof AuraApiError ? `the server refused: ${err.message}` : unreachable ? `cannot reach the server: ${String(err.cause ?? err.message)}` : err instanceof Error ? err.message : err,
+    );
     process.exit(1);
   });
 }

@@ -85,7 +85,8 @@ export function detectAiMarkers(input: MarkerInputs): AiMarker[] {
   for (const [group, values] of Object.entries(input.groups)) {
     for (const [key, value] of Object.entries(values)) {
       if (typeof value !== 'string') continue;
-      if (/^(Software|CreatorTool|Make|Model|HostComputer)$/i.test(key) && GENERATOR_NAMES.test(value)) add('generator-software', `${group}:${key}`, value);
+      // Not Make/Model: camera brands share words with generators (e.g. Firefly action cameras).
+      if (/^(Software|CreatorTool|HostComputer)$/i.test(key) && GENERATOR_NAMES.test(value)) add('generator-software', `${group}:${key}`, value);
       const job = MIDJOURNEY_JOB_ID.exec(value);
       if (job) add('midjourney-job-id', `${group}:${key}`, job[1]!);
     }

@@ -31,7 +31,7 @@ export async function readC2pa(bytes: Buffer): Promise<C2paSummary | undefined> 
   const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) as Uint8Array<ArrayBuffer>;
   const asset = openAsset(data);
   if (!asset) return undefined;
-  const jumbf = asset.getManifestJUMBF() as Uint8Array<ArrayBuffer> | undefined;
+  const jumbf = manifestJumbf(asset);
   if (!jumbf) return undefined;
 
   let store: SuperBox;
@@ -61,6 +61,14 @@ function openAsset(data: Uint8Array<ArrayBuffer>): Asset | undefined {
     return undefined;
   }
   return undefined;
+}
+
+function manifestJumbf(asset: Asset): Uint8Array<ArrayBuffer> | undefined {
+  try {
+    return asset.getManifestJUMBF() as Uint8Array<ArrayBuffer> | undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function summarise(store: SuperBox): C2paSummary {

@@ -83,16 +83,18 @@ async function webpExif(bytes: Buffer): Promise<Buffer | undefined> {
 /** XMP packets found anywhere in the bytes (JPEG APP1, PNG iTXt, WebP XMP chunk …), raw text. */
 export function findXmpPackets(bytes: Buffer, extraTexts: string[] = []): string[] {
   const packets: string[] = [];
-  const text = bytes.toString('latin1');
   let from = 0;
   while (packets.length < 8) {
-    const start = text.indexOf('<x:xmpmeta', from);
+    const start = bytes.indexOf(XMP_OPEN, from);
     if (start < 0) break;
-    const end = text.indexOf('</x:xmpmeta>', start);
+    const end = bytes.indexOf(XMP_CLOSE, start);
     if (end < 0) break;
-    packets.push(Buffer.from(text.slice(start, end + 12), 'latin1').toString('utf8'));
-    from = end + 12;
+    packets.push(bytes.toString('utf8', start, end + XMP_CLOSE.length));
+    from = end + XMP_CLOSE.length;
   }
   for (const t of extraTexts) if (t.includes('<x:xmpmeta') || t.includes('<rdf:RDF')) packets.push(t);
   return packets;
 }
+
+const XMP_OPEN = Buffer.from('<x:xmpmeta', 'latin1');
+const XMP_CLOSE = Buffer.from('</x:xmpmeta>', 'latin1');

@@ -12,7 +12,7 @@ import { readPngTextChunks, type PngTextChunk } from './png-chunks.ts';
 export async function readEvidence(bytes: Buffer): Promise<Evidence> {
   const [groups, c2pa] = await Promise.all([
     readMetadataGroups(bytes).catch((): MetadataGroups => ({})),
-    readC2pa(bytes).catch((): C2paSummary => ({ present: true, actions: [], signatureValid: false, validationErrors: ['unreadable manifest'] })),
+    readC2pa(bytes).catch((): C2paSummary | undefined => undefined),
   ]);
   const pngChunks = safely((): PngTextChunk[] => readPngTextChunks(bytes), []);
   const xmpPackets = safely(() => findXmpPackets(bytes, pngChunks.map((c) => c.text)), []);

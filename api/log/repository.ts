@@ -43,12 +43,15 @@ export interface NewEntryRow {
   createdAt: Date;
 }
 
+/** Rows per INSERT, well under PostgreSQL's 65535 bind parameters. */
+const INSERT_CHUNK = 1000;
+
 export async function insertEntries(db: Db, entries: NewEntryRow[], nodes: StoredNode[]): Promise<void> {
-  if (entries.length) {
+  for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
     await db
       .insertInto('log_entries')
       .values(
-        entries.map((e) => ({
+        entries.slice(i, i + INSERT_CHUNK).map((e) => ({
           idx: e.index,
           body: e.body,
           leaf_hash: e.leafHash,
@@ -59,10 +62,10 @@ export async function insertEntries(db: Db, entries: NewEntryRow[], nodes: Store
       )
       .execute();
   }
-  if (nodes.length) {
+  for (let i = 0; i < nodes.length; i += INSERT_CHUNK * 2) {
     await db
       .insertInto('log_nodes')
-      .values(nodes.map((n) => ({ level: n.level, idx: n.index, hash: n.hash })))
+      .values(nodes.slice(i, i + INSERT_CHUNK * 2).map((n) => ({ level: n.level, idx: n.index, hash: n.hash })))
       .execute();
   }
 }

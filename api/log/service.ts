@@ -33,11 +33,13 @@ import type {
 
 /** Largest page `entries()` returns. */
 export const MAX_ENTRIES_PAGE = 100;
+/** Largest entry body: entries hold signed JSON, never images. */
+export const MAX_ENTRY_BYTES = 1024 * 1024;
 /** How often a process checks whether its own appends still need a checkpoint. */
 export const CHECKPOINT_INTERVAL_MS = 1000;
 
 const eventSchema = z.looseObject({
-  type: z.string().regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/, 'an event type is dotted lowercase words, e.g. work.registered').max(100),
+  type: z.string().regex(/^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)*$/, 'an event type is dotted lowercase words, e.g. work.registered').max(100),
   subjectId: z.string().min(1).max(200).optional(),
 });
 
@@ -91,6 +93,7 @@ export class TransparencyLogService implements TransparencyLog {
       } catch (err) {
         throw new AppError('validation_failed', `log event is not representable as JSON: ${(err as Error).message}`);
       }
+      if (body.length > MAX_ENTRY_BYTES) throw new AppError('validation_failed', `a log entry is limited to ${MAX_ENTRY_BYTES} bytes`);
       return { body, type: parsed.data.type, subjectId: parsed.data.subjectId ?? null };
     });
     if (!prepared.length) return [];

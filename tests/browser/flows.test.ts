@@ -9,7 +9,7 @@ import { hasChromium, launchBrowser, openPage, ready, screenshot, type WatchedPa
 const PASSPHRASE = 'lantern orchard velvet tide';
 
 /** Creates an identity through the page, downloads its backup, creates the account and signs in. */
-async function createIdentity(page: Page, who: { handle: string; displayName: string; organisation?: boolean }): Promise<void> {
+async function createIdentity(page: Page, who: { handle: string; displayName: string; organisation?: boolean }): Promise<string> {
   await page.goto('/identity');
   await ready(page, '/identity');
   if (who.organisation) await page.getByLabel('Organisation — a gallery').check();
@@ -18,10 +18,11 @@ async function createIdentity(page: Page, who: { handle: string; displayName: st
   await page.getByRole('button', { name: 'Create my key' }).click();
   await page.getByLabel('Backup passphrase').fill(PASSPHRASE);
   await page.getByLabel('Repeat the passphrase').fill(PASSPHRASE);
-  await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download encrypted backup' }).click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download encrypted backup' }).click()]);
   await page.getByRole('button', { name: 'Create my account' }).click();
   await expect.poll(() => page.locator('.done, fieldset .error').first().textContent(), { timeout: 20_000 }).toContain(`Your account @${who.handle} is created and you are signed in`);
   expect(await page.locator('#session').textContent()).toContain(`@${who.handle}`);
+  return (await download.path())!;
 }
 
 /**
@@ -36,6 +37,7 @@ describe.skipIf(!hasChromium)('registration, attestation and verification flows 
   let viewer: WatchedPage;
   let workId = '';
   let workLogIndex = -1;
+  let backupFile = '';
   const original = readFixture('pdq/reg-test-input/pen-and-coaster.png');
 
   beforeAll(async () => {
@@ -51,13 +53,30 @@ describe.skipIf(!hasChromium)('registration, attestation and verification flows 
 
   it('an artist creates an identity, signs out and signs in again with the key', async () => {
     const { page } = artist;
-    await createIdentity(page, { handle: 'mira', displayName: 'Mira Okafor' });
+    backupFile = await createIdentity(page, { handle: 'mira', displayName: 'Mira Okafor' });
     await screenshot(page, 'flow-artist-identity');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => page.locator('#session').textContent()).toBe('Sign in');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect.poll(() => page.locator('#session').textContent(), { timeout: 15_000 }).toContain('@mira');
     expect(artist.problems).toEqual([]);
+  });
+
+  it('the artist restores the backup on another device and signs in there', async () => {
+    const device = await openPage(browser, server.url);
+    const { page } = device;
+    await page.goto('/identity');
+    await ready(page, '/identity');
+    const restore = page.locator('form', { has: page.getByRole('button', { name: 'Restore' }) });
+    await restore.getByLabel('Backup file (.aura-key)').setInputFiles(backupFile);
+    await restore.getByLabel('Passphrase').fill(PASSPHRASE);
+    await restore.getByRole('button', { name: 'Restore' }).click();
+    await expect.poll(() => restore.locator('.status').textContent(), { timeout: 15_000 }).toContain('@mira is restored in this browser');
+    await page.locator('.identity', { hasText: 'Mira Okafor' }).getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('#session').textContent(), { timeout: 15_000 }).toContain('@mira');
+    await screenshot(page, 'flow-restore-signed-in');
+    await device.context.close();
+    expect(device.problems).toEqual([]);
   });
 
   it('the artist logs work-in-progress images, then registers the final work and gets a receipt', async () => {
@@ -168,6 +187,7 @@ describe.skipIf(!hasChromium)('registration, attestation and verification flows 
     expect(facts).toMatch(/Transform detected\S/);
     expect(facts).toContain('✓ Valid artist signature');
     expect(facts).toContain(`Recorded as entry #${workLogIndex}`);
+    await expect.poll(() => match.locator('.facts').textContent(), { timeout: 15_000 }).toContain('✓ inclusion proof checked in your browser against the registry’s signed checkpoint');
     expect(await match.locator('img').count()).toBe(2);
     await expect.poll(() => match.locator('img').nth(1).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
@@ -220,7 +240,11 @@ describe.skipIf(!hasChromium)('registration, attestation and verification flows 
     await viewer.page.goto('/');
     await ready(viewer.page, '/');
     await viewer.page.getByLabel('Drop an image here, or choose a file').setInputFiles({ name: 'original.png', mimeType: 'image/png', buffer: original });
-    await expect.poll(() => viewer.page.locator('.results').textContent(), { timeout: 30_000 }).toMatch(/Revoked: the artist has withdrawn this registration|No registered work matches/);
+    await expect.poll(() => viewer.page.locator('.results h2').first().textContent(), { timeout: 30_000 }).toBe('This image matches only a revoked registration');
+    const match = viewer.page.locator('article.match').first();
+    expect(await match.locator('.banner.danger').textContent()).toContain('Revoked: the artist has withdrawn this registration');
+    expect(await match.locator('.level-badge').textContent()).toContain('Evidence level 0: Unverified');
+    expect(await match.locator('.facts').textContent()).toContain('identical file');
     await screenshot(viewer.page, 'flow-verify-revoked');
     expect([...artist.problems, ...viewer.problems]).toEqual([]);
   });

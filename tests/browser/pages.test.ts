@@ -90,6 +90,55 @@ describe.skipIf(!hasChromium)('web UI pages in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('shows upload progress while a large image travels over a slow connection', async () => {
+    const { page, problems, context } = await openPage(browser, server.url);
+    await page.goto('/');
+    await ready(page, '/');
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    // 2 MB at 1 MB/s: about two seconds of visible progress.
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 1_000_000 });
+    const seen = new Set<string>();
+    await page.exposeFunction('reportProgress', (text: string) => seen.add(text));
+    await page.evaluate(() => {
+      const label = document.querySelector('.progress-label')!;
+      new MutationObserver(() => (window as unknown as { reportProgress(t: string): void }).reportProgress(label.textContent ?? '')).observe(label, { childList: true, characterData: true, subtree: true });
+    });
+    await page.getByLabel('Drop an image here, or choose a file').setInputFiles({ name: 'canon.jpg', mimeType: 'image/jpeg', buffer: readFixture('camera/canon-dslr.jpg') });
+    await expect.poll(() => page.locator('.results h2').count(), { timeout: 40_000 }).toBeGreaterThan(0);
+    const percents = [...seen].map((t) => /Uploading… (\d+)%/.exec(t)?.[1]).filter(Boolean).map(Number);
+    expect(percents.some((p) => p > 0 && p < 100)).toBe(true);
+    expect(seen).toContain('Comparing with the registry…');
+    expect(await page.locator('.hero .progress').isHidden()).toBe(true);
+    await context.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('accepts an image dropped on the zone or pasted anywhere on the page', async () => {
+    const { page, problems, context } = await openPage(browser, server.url);
+    await page.goto('/');
+    await ready(page, '/');
+    const bytes = [...readFixture('camera/noexif.jpg')];
+    const transfer = await page.evaluateHandle((data) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(data)], 'dropped.jpg', { type: 'image/jpeg' }));
+      return dt;
+    }, bytes);
+    await page.locator('.drop-zone').dispatchEvent('drop', { dataTransfer: transfer });
+    await expect.poll(() => page.locator('.results h2').first().textContent(), { timeout: 30_000 }).toBe('No registered work matches this image');
+    expect(await page.locator('.results h2').first().evaluate((el) => el === document.activeElement)).toBe(true);
+
+    await page.evaluate(() => document.querySelector('.results')?.replaceChildren());
+    await page.evaluate((data) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(data)], 'pasted.jpg', { type: 'image/jpeg' }));
+      document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true }));
+    }, bytes);
+    await expect.poll(() => page.locator('.results h2').first().textContent(), { timeout: 30_000 }).toBe('No registered work matches this image');
+    await context.close();
+    expect(problems).toEqual([]);
+  });
+
   it('creates a key in the browser, forces the encrypted backup first, and restores it only with the passphrase', async () => {
     const { page, problems, context } = await openPage(browser, server.url);
     await page.goto('/identity');

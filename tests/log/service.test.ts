@@ -52,6 +52,7 @@ describeEachDatabase('transparency log service', (backend) => {
     expect(batch.map((e) => e.index)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     const many = await server.ctx.db.transaction().execute((trx) => log.appendMany(trx, Array.from({ length: 13 }, (_, i) => ({ type: 'test.many', i }))));
     expect(many.map((e) => e.index)).toEqual(Array.from({ length: 13 }, (_, i) => i + 21));
+    expect(await server.ctx.db.transaction().execute((trx) => log.appendMany(trx, []))).toEqual([]);
     expect((await log.getEntry(5))?.entry).toMatchObject({ type: 'test.event', n: 4 });
     expect(await log.getEntry(34)).toBeUndefined();
   });
@@ -70,7 +71,7 @@ describeEachDatabase('transparency log service', (backend) => {
   });
 
   it('rejects events that are not loggable', async () => {
-    for (const bad of [{ type: '' }, { type: 'Has Spaces' }, { type: 'ok', value: Number.NaN }]) {
+    for (const bad of [{ type: '' }, { type: 'Has Spaces' }, { type: 'ok', value: Number.NaN }, { type: 'ok', big: 'x'.repeat(1024 * 1024) }]) {
       const attempt = server.ctx.db.transaction().execute((trx) => log.append(trx, bad));
       await expect(attempt).rejects.toBeInstanceOf(AppError);
     }
@@ -129,5 +130,14 @@ describeEachDatabase('transparency log service', (backend) => {
     const sameKey = await TransparencyLogService.create({ ...deps, key: loadOrCreateLogKey({ envKey: undefined, dataDir: server.dataDir }) });
     await sameKey.checkKeyContinuity();
     expect(lines).toEqual([]);
+  });
+
+  it('appends a batch larger than one INSERT and keeps the tree exact', async () => {
+    const before = await log.size();
+    const batch = await server.ctx.db.transaction().execute((trx) => log.appendMany(trx, Array.from({ length: 2100 }, (_, i) => ({ type: 'test.bulk', i }))));
+    expect(batch.at(-1)!.index).toBe(before + 2099);
+    const bodies: Buffer[] = [];
+    for (let start = 0; start < before + 2100; start += 100) bodies.push(...(await log.getEntries(start, start + 100)).map((e) => e.body));
+    expect((await log.checkpoint()).rootHash).toEqual(rootOf(bodies));
   });
 });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase, startTestServer, type TestServer } from '../helpers/server.ts';
-import { bruteForceMatches, findMatches, indexWorkHashes, type MatchCandidate } from '../../api/matching/service.ts';
+import { bruteForceMatches, bulkIndexHashes, findMatches, indexWorkHashes, type MatchCandidate } from '../../api/matching/service.ts';
+import { withIndexesDeferred, type HashRow } from '../../api/matching/repository.ts';
+import { sql } from 'kysely';
 import { hammingDistanceHex } from '../../api/matching/hashes.ts';
 import { insertWorks, neighbour, randomHash, seededRandom } from './fixtures.ts';
 
@@ -28,9 +30,10 @@ describeEachDatabase('match index', (backend) => {
     // Background: works with a global hash and region hashes, all random.
     const background = Array.from({ length: 150 }, (_, i) => `bg-${i}`);
     await insertWorks(db, background.map((id) => ({ id })));
+    const rows: HashRow[] = [];
     for (const id of background) {
       const hashes = [{ label: 'global', hash: randomHash(random) }, ...REGIONS.map((label) => ({ label, hash: randomHash(random) }))];
-      await indexWorkHashes(db, id, hashes.map((h) => q(h.label, h.hash)));
+      rows.push(...hashes.map((h) => ({ workId: id, ...h })));
       stored.set(id, hashes);
     }
     // Per query: 8 random variant hashes + 2 region hashes; neighbours planted at every distance 0..40
@@ -44,13 +47,15 @@ describeEachDatabase('match index', (backend) => {
       await insertWorks(db, works);
       for (const { id, distance } of works) {
         const label = ['global', ...REGIONS][Math.floor(random() * 4)]!;
-        const hashes = [{ label, hash: neighbour(target.hash, distance, random) }];
-        await indexWorkHashes(db, id, hashes.map((h) => q(h.label, h.hash)));
-        stored.set(id, hashes);
+        const hash = neighbour(target.hash, distance, random);
+        rows.push({ workId: id, label, hash });
+        stored.set(id, [{ label, hash }]);
         expected.set(id, distance);
       }
       planted.push(expected);
     }
+    // The bulk path (one statement) for the bulk of the rows; indexWorkHashes is exercised below.
+    await bulkIndexHashes(db, rows);
   });
   afterAll(async () => server?.close());
 
@@ -135,6 +140,26 @@ describeEachDatabase('match index', (backend) => {
       { workId: 'sha-alone', distance: 0, exact: true, queryLabel: 'sha256', storedLabel: 'sha256', revoked: false },
     ]);
     expect(await findMatches(server.ctx.db, { hashes: [] })).toEqual([]);
+  });
+
+  it('bulk loads with the indexes and foreign key deferred, restores them, and still answers exactly', async () => {
+    const db = server.ctx.db;
+    const target = randomHash(random);
+    await insertWorks(db, [{ id: 'bulk-near' }, { id: 'bulk-far' }]);
+    const rows = [
+      { workId: 'bulk-near', label: 'global', hash: neighbour(target, 31, random) },
+      { workId: 'bulk-far', label: 'global', hash: neighbour(target, 32, random) },
+    ];
+    for (const r of rows) stored.set(r.workId, [{ label: r.label, hash: r.hash }]);
+    await withIndexesDeferred(db, () => bulkIndexHashes(db, rows));
+    const indexes = await sql<{ n: number }>`select count(*)::int as n from pg_indexes where tablename = 'work_hashes' and indexname like 'work_hashes_s%'`.execute(db);
+    expect(indexes.rows[0]!.n).toBe(16);
+    // The work_id index and the foreign key are back too.
+    await expect(indexWorkHashes(db, 'no-such-work', [q('global', target)])).rejects.toThrow(/foreign key/);
+    const workIndex = await sql<{ n: number }>`select count(*)::int as n from pg_indexes where indexname = 'work_hashes_work_idx'`.execute(db);
+    expect(workIndex.rows[0]!.n).toBe(1);
+    const matches = await findMatches(db, { hashes: [q('global', target)] });
+    expect(matches.map((m) => [m.workId, m.distance])).toEqual([['bulk-near', 31]]);
   });
 
   it('rejects malformed hashes and out-of-range options with validation_failed', async () => {

@@ -134,7 +134,7 @@ describe('demo seed on a server with a simulated clock', () => {
 describe('demo seed on a server whose clock it cannot move', () => {
   let server: TestServer;
   let out: string;
-  // Only the server has this clock; the seeder is not given it, as with any server reached by URL.
+  // The seeder may read this clock (as it reads the time of any server) but is not given the hook to move it.
   const serverClock = createDemoClock(0);
 
   beforeAll(async () => {
@@ -147,18 +147,18 @@ describe('demo seed on a server whose clock it cannot move', () => {
   });
 
   it('holds back the works with process images until a day has passed, then registers them at level 2', async () => {
-    const first = await seedRegistry({ url: server.url, out, works: 8 });
+    const first = await seedRegistry({ url: server.url, out, works: 8, clock: serverClock });
     const processWorks = first.plan.works.filter((w) => w.processStages.length);
     expect(first.waiting.map((w) => w.work.key)).toEqual(processWorks.map((w) => w.key));
     expect(first.works).toHaveLength(8 - processWorks.length);
     expect(first.works.map((w) => w.level).sort()).toEqual([0, 1, 1, 3, 3, 3]);
     expect(formatSeedReport(first)).toContain('Run this same command');
 
-    const early = await seedRegistry({ url: server.url, out, works: 8 });
+    const early = await seedRegistry({ url: server.url, out, works: 8, clock: serverClock });
     expect(early.created).toEqual({ accounts: 0, works: 0, processImages: 0, attestations: 0, disputes: 0, revocations: 0, keyRotations: 0 });
 
     serverClock.advance(DAY + 60_000);
-    const later = await seedRegistry({ url: server.url, out, works: 8 });
+    const later = await seedRegistry({ url: server.url, out, works: 8, clock: serverClock });
     expect(later.waiting).toEqual([]);
     expect(later.created).toMatchObject({ accounts: 0, works: processWorks.length, processImages: processWorks.length, attestations: 0 });
     expect(later.works.filter((w) => w.level === 2).map((w) => w.work.key)).toEqual(processWorks.map((w) => w.key));
@@ -168,7 +168,7 @@ describe('demo seed on a server whose clock it cannot move', () => {
   it('refuses to act for an existing account whose key it does not hold', async () => {
     const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-seed-other-'));
     try {
-      await expect(seedRegistry({ url: server.url, out: elsewhere, works: 8 })).rejects.toThrow(/already exists .* holds no active key/);
+      await expect(seedRegistry({ url: server.url, out: elsewhere, works: 8, clock: serverClock })).rejects.toThrow(/already exists .* holds no active key/);
     } finally {
       fs.rmSync(elsewhere, { recursive: true, force: true });
     }

@@ -26,6 +26,15 @@ export class ApiError extends Error {
   }
 }
 
+/** Fired when the server no longer accepts the session cookie, so the page stops claiming to be signed in. */
+export const UNAUTHENTICATED_EVENT = 'aura:unauthenticated';
+
+function failed(status: number, body: ProblemBody): ApiError {
+  const err = new ApiError(status, body);
+  if (err.code === 'unauthenticated' && typeof window !== 'undefined') window.dispatchEvent(new Event(UNAUTHENTICATED_EVENT));
+  return err;
+}
+
 export interface AiMarker { kind: string; where: string; value: string }
 
 export interface PublicEvidence {
@@ -214,16 +223,19 @@ async function parseError(res: Response): Promise<ApiError> {
     body = {};
   }
   if (typeof body !== 'object' || body === null) body = {};
-  return new ApiError(res.status, body);
+  return failed(res.status, body);
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function request<T>(method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
   let res: Response;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
   try {
     res = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers,
       body: body === undefined ? null : JSON.stringify(body),
     });
   } catch {
@@ -254,7 +266,7 @@ function upload<T>(path: string, form: FormData, onProgress?: Progress): Promise
       if (xhr.status >= 200 && xhr.status < 300) {
         onProgress?.(1);
         resolve(body as T);
-      } else reject(new ApiError(xhr.status, typeof body === 'object' && body ? (body as ProblemBody) : {}));
+      } else reject(failed(xhr.status, typeof body === 'object' && body ? (body as ProblemBody) : {}));
     });
     xhr.addEventListener('error', () =>
       reject(new ApiError(0, { detail: 'The upload failed: the server could not be reached. Check your connection and try again.' })),
@@ -295,7 +307,7 @@ export const api = {
 
   createWorkDraft: (file: Blob, fields: Record<string, string | undefined>, onProgress?: Progress) =>
     upload<WorkDraft | ExistingWork>('/v1/works/drafts', imageForm(file, fields), onProgress),
-  registerWork: (draftId: string, jws: string) => request<Receipt>('POST', '/v1/works', { draftId, jws }),
+  registerWork: (draftId: string, jws: string, idempotencyKey?: string) => request<Receipt>('POST', '/v1/works', { draftId, jws }, idempotencyKey),
   getWork: (id: string) => request<Work>('GET', `/v1/works/${enc(id)}`),
   getTimeline: (id: string) => request<{ entries: TimelineEntry[] }>('GET', `/v1/works/${enc(id)}/timeline`),
   listWorks: (params: { q?: string; artist?: string; limit?: number; offset?: number }) => {
@@ -310,13 +322,13 @@ export const api = {
 
   createAttestationDraft: (workId: string, body: { type: string; note?: string; date?: string }) =>
     request<Draft>('POST', `/v1/works/${enc(workId)}/attestations/drafts`, body),
-  submitAttestation: (workId: string, draftId: string, jws: string) =>
-    request<{ attestationId?: string; logIndex?: number }>('POST', `/v1/works/${enc(workId)}/attestations`, { draftId, jws }),
+  submitAttestation: (workId: string, draftId: string, jws: string, idempotencyKey?: string) =>
+    request<{ attestationId?: string; logIndex?: number }>('POST', `/v1/works/${enc(workId)}/attestations`, { draftId, jws }, idempotencyKey),
   /** A work-in-progress image: of a registered work, or (workId undefined) before the final is registered. */
   createProcessDraft: (workId: string | undefined, file: Blob, onProgress?: Progress) =>
     upload<ProcessDraft>(workId ? `/v1/works/${enc(workId)}/process/drafts` : '/v1/process/drafts', imageForm(file), onProgress),
-  submitProcess: (workId: string | undefined, draftId: string, jws: string) =>
-    request<ProcessReceipt>('POST', workId ? `/v1/works/${enc(workId)}/process` : '/v1/process', { draftId, jws }),
+  submitProcess: (workId: string | undefined, draftId: string, jws: string, idempotencyKey?: string) =>
+    request<ProcessReceipt>('POST', workId ? `/v1/works/${enc(workId)}/process` : '/v1/process', { draftId, jws }, idempotencyKey),
   revokeWork: (workId: string, jws: string) => request<{ logIndex?: number }>('POST', `/v1/works/${enc(workId)}/revoke`, { jws }),
   disputeWork: (workId: string, jws: string) => request<{ logIndex?: number }>('POST', `/v1/works/${enc(workId)}/disputes`, { jws }),
 
@@ -335,3 +347,23 @@ export const urls = {
   profile: (handle: string) => `/@${enc(handle)}`,
   logEntry: (index: number) => `/log?entry=${index}`,
 };
+
+/**
+ * An Idempotency-Key kept across retries only while the outcome is unknown (network failure or 5xx):
+ * if the server did commit, the retry gets the first answer back instead of "draft already used".
+ * Any definite answer (2xx or 4xx) ends it, so a retry after fixing the cause is a fresh request.
+ */
+export function retrySafely(): <T>(call: (idempotencyKey: string) => Promise<T>) => Promise<T> {
+  let key: string | undefined;
+  return async (call) => {
+    key ??= crypto.randomUUID();
+    try {
+      const result = await call(key);
+      key = undefined;
+      return result;
+    } catch (err) {
+      if (!(err instanceof ApiError && (err.status === 0 || err.status >= 500))) key = undefined;
+      throw err;
+    }
+  };
+}

@@ -2,7 +2,7 @@
  * Who is signed in. The session itself is an HttpOnly cookie the page cannot read; this remembers which
  * identity it belongs to and when it ends, so the UI can show it and sign with the matching key.
  */
-import { api, ApiError, type Account } from '../api.ts';
+import { api, ApiError, UNAUTHENTICATED_EVENT, type Account } from '../api.ts';
 import { signAuthChallenge } from '../keys.ts';
 import { getIdentity, type StoredIdentity } from './identities.ts';
 
@@ -26,6 +26,10 @@ export function currentSession(): SessionInfo | null {
     return null;
   }
 }
+
+window.addEventListener(UNAUTHENTICATED_EVENT, () => {
+  if (localStorage.getItem(KEY) !== null) setSession(null);
+});
 
 export function onSessionChange(listener: () => void): void {
   listeners.add(listener);

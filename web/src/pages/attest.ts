@@ -1,4 +1,4 @@
-import { api, urls, type Work, type WorkSummary } from '../api.ts';
+import { api, ApiError, retrySafely, urls, type Work, type WorkSummary } from '../api.ts';
 import { signCredential } from '../keys.ts';
 import { ATTESTATION_TYPES } from '../lib/describe.ts';
 import type { StoredIdentity } from '../lib/identities.ts';
@@ -74,17 +74,24 @@ function attestForm(ctx: PageContext, identity: StoredIdentity, work: Work): HTM
     progress.el,
     slot,
   );
+  const submitSigned = retrySafely();
+  let draft: { draftId: string; payload: unknown; type: string; note: string; date: string } | undefined;
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearError(slot);
     const type = form.querySelector<HTMLInputElement>('input[name="type"]:checked')?.value ?? ATTESTATION_TYPES[0]!.type;
     submit.disabled = true;
     try {
-      progress.busy('Preparing the attestation…');
-      const draft = await api.createAttestationDraft(work.id, { type, ...(note.value.trim() ? { note: note.value.trim() } : {}), ...(date.value ? { date: date.value } : {}) });
+      // A retry after an unknown outcome reuses the same draft, so the same signature can be replayed safely.
+      if (!draft || draft.type !== type || draft.note !== note.value.trim() || draft.date !== date.value) {
+        progress.busy('Preparing the attestation…');
+        const prepared = await api.createAttestationDraft(work.id, { type, ...(note.value.trim() ? { note: note.value.trim() } : {}), ...(date.value ? { date: date.value } : {}) });
+        draft = { ...prepared, type, note: note.value.trim(), date: date.value };
+      }
       progress.busy('Signing with your organisation’s key…');
       const jws = await signCredential(identity, draft.payload);
-      const result = await api.submitAttestation(work.id, draft.draftId, jws);
+      const { draftId } = draft;
+      const result = await submitSigned((key) => api.submitAttestation(work.id, draftId, jws, key));
       if (ctx.signal.aborted) return;
       replace(
         form,
@@ -92,6 +99,7 @@ function attestForm(ctx: PageContext, identity: StoredIdentity, work: Work): HTM
         h('p', null, h('a', { href: urls.work(work.id) }, 'See it on the work’s page')),
       );
     } catch (err) {
+      if (!(err instanceof ApiError && (err.status === 0 || err.status >= 500))) draft = undefined;
       showFormError(form, slot, err);
       submit.disabled = false;
     } finally {

@@ -1,6 +1,6 @@
 import { api, type LogEntry } from '../api.ts';
 import { describeLogEvent } from '../lib/describe.ts';
-import { base64ToBytes, parseCheckpoint, parseVerifierKey, verifyCheckpoint, verifyInclusion, type Checkpoint } from '../lib/logproof.ts';
+import { checkEntry, fetchCheckedHead, type CheckedHead } from '../lib/log-check.ts';
 import type { PageContext } from '../router.ts';
 import { clearError, definitionList, errorBox, errorSlot, fieldError, showError, truncate } from '../ui/components.ts';
 import { field, formatDate, h, replace } from '../ui/dom.ts';
@@ -8,7 +8,7 @@ import { field, formatDate, h, replace } from '../ui/dom.ts';
 const RECENT = 20;
 
 export async function renderLog(ctx: PageContext): Promise<void> {
-  const head = h('section', { 'aria-labelledby': 'cp-h' }, h('h2', { id: 'cp-h' }, 'Latest checkpoint'), h('p', { class: 'muted' }, 'Loading…'));
+  const headSection = h('section', { 'aria-labelledby': 'cp-h' }, h('h2', { id: 'cp-h' }, 'Latest checkpoint'), h('p', { class: 'muted' }, 'Loading…'));
   const recent = h('section', { 'aria-labelledby': 'recent-h' }, h('h2', { id: 'recent-h' }, 'Recent entries'));
   const lookupResult = h('div', { 'aria-live': 'polite' });
   const index = h('input', { name: 'index', type: 'number', min: '0', inputmode: 'numeric', value: ctx.query.get('entry') ?? '' });
@@ -18,48 +18,43 @@ export async function renderLog(ctx: PageContext): Promise<void> {
     ctx.main,
     h('h1', null, 'Public log'),
     h('p', { class: 'lede' }, 'Every registration, attestation, revocation, dispute and key change is an entry in an append-only Merkle tree. The registry signs its head (a checkpoint); this page checks that signature and each inclusion proof in your browser.'),
-    head,
+    headSection,
     h('section', { 'aria-labelledby': 'lookup-h' }, h('h2', { id: 'lookup-h' }, 'Look up an entry'), form, slot, lookupResult),
     recent,
   );
 
-  let checkpoint: Checkpoint | undefined;
+  let head: CheckedHead | undefined;
   try {
-    const [note, vkeyText] = await Promise.all([api.getCheckpoint(), api.getVkey().catch(() => undefined)]);
-    checkpoint = parseCheckpoint(note);
-    const signed = vkeyText ? await verifyCheckpoint(checkpoint, parseVerifierKey(vkeyText)).catch(() => false) : undefined;
+    head = await fetchCheckedHead();
     if (ctx.signal.aborted) return;
+    const { checkpoint, signatureValid } = head;
     replace(
-      head,
+      headSection,
       h('h2', { id: 'cp-h' }, 'Latest checkpoint'),
       definitionList([
         ['Log', checkpoint.origin],
         ['Entries', String(checkpoint.size)],
         ['Root hash', h('code', null, checkpoint.rootHash)],
-        ['Signature', signed === undefined ? 'verifier key unavailable — not checked' : signed ? h('span', { class: 'ok' }, '✓ Signed by the registry’s log key (checked in your browser)') : h('span', { class: 'bad' }, '✗ Signature does not verify with the published log key')],
+        ['Signature', signatureValid === undefined ? 'verifier key unavailable — not checked' : signatureValid ? h('span', { class: 'ok' }, '✓ Signed by the registry’s log key (checked in your browser)') : h('span', { class: 'bad' }, '✗ Signature does not verify with the published log key')],
       ]),
-      h('details', null, h('summary', null, 'Signed note'), h('pre', { class: 'checkpoint' }, note)),
+      h('details', null, h('summary', null, 'Signed note'), h('pre', { class: 'checkpoint' }, head.note)),
     );
   } catch (err) {
-    if (!ctx.signal.aborted) replace(head, h('h2', { id: 'cp-h' }, 'Latest checkpoint'), errorBox(err));
+    if (!ctx.signal.aborted) replace(headSection, h('h2', { id: 'cp-h' }, 'Latest checkpoint'), errorBox(err));
   }
 
   async function lookup(i: number): Promise<void> {
     clearError(slot);
     lookupResult.replaceChildren(h('p', { class: 'muted' }, 'Loading…'));
     try {
-      const entry = await api.getLogEntry(i);
-      let proofStatus: Node | string = 'not checked: no checkpoint';
-      if (checkpoint) {
-        if (i >= checkpoint.size) proofStatus = 'not yet covered by the latest checkpoint';
-        else {
-          const proof = await api.getInclusionProof(i, checkpoint.size);
-          const ok = await verifyInclusion(base64ToBytes(entry.body), i, checkpoint.size, proof.hashes, checkpoint.rootHash);
-          proofStatus = ok
-            ? h('span', { class: 'ok' }, `✓ Included in the log of ${checkpoint.size} entries (inclusion proof checked in your browser against the signed root)`)
+      const { entry, status, head: checked } = await checkEntry(i, head);
+      const size = checked.checkpoint.size;
+      const proofStatus =
+        status === 'included'
+          ? h('span', { class: 'ok' }, `✓ Included in the log of ${size} entries (inclusion proof checked in your browser against the signed root)`)
+          : status === 'not-covered'
+            ? 'not yet covered by the latest checkpoint'
             : h('span', { class: 'bad' }, '✗ The inclusion proof does not match the checkpoint');
-        }
-      }
       if (ctx.signal.aborted) return;
       replace(
         lookupResult,
@@ -82,9 +77,9 @@ export async function renderLog(ctx: PageContext): Promise<void> {
   });
   if (ctx.query.get('entry') !== null && /^\d+$/.test(ctx.query.get('entry')!)) void lookup(Number(ctx.query.get('entry')));
 
-  if (!checkpoint) return;
+  if (!head) return;
   try {
-    const end = checkpoint.size;
+    const end = head.checkpoint.size;
     const start = Math.max(0, end - RECENT);
     const answer = end > 0 ? await api.getLogEntries(start, end) : [];
     const entries = (Array.isArray(answer) ? answer : answer.entries).slice().reverse();

@@ -1,4 +1,4 @@
-import { api, ApiError, urls, type Receipt, type WorkDraft } from '../api.ts';
+import { api, retrySafely, urls, type Receipt, type WorkDraft } from '../api.ts';
 import { signCredential } from '../keys.ts';
 import { COMPOSITE_SOURCE_TYPES, DIGITAL_SOURCE_BASE, HUMAN_SOURCE_TYPES } from '../lib/describe.ts';
 import type { StoredIdentity } from '../lib/identities.ts';
@@ -138,6 +138,7 @@ function draftReview(ctx: PageContext, identity: StoredIdentity, draft: WorkDraf
   const slot = errorSlot();
   const progress = progressBar();
   const sign = h('button', { type: 'button', class: 'primary', disabled: refused }, 'Sign and register');
+  const register = retrySafely();
   const section = h(
     'section',
     { class: 'draft', 'aria-labelledby': 'draft-h' },
@@ -172,10 +173,11 @@ function draftReview(ctx: PageContext, identity: StoredIdentity, draft: WorkDraf
       progress.busy('Signing with your key…');
       const jws = await signCredential(identity, draft.payload);
       progress.busy('Recording in the public log…');
-      const receipt = await api.registerWork(draft.draftId, jws);
+      const receipt = await register((key) => api.registerWork(draft.draftId, jws, key));
       if (ctx.signal.aborted) return;
       progress.done();
-      section.replaceWith(receiptView(identity, receipt));
+      // The form above is spent (its draft and process images are consumed): the page becomes the receipt.
+      replace(ctx.main, h('h1', null, 'Register a work'), receiptView(identity, receipt));
       document.getElementById('receipt-h')?.focus();
     } catch (err) {
       progress.done();
@@ -197,6 +199,7 @@ function receiptView(identity: StoredIdentity, receipt: Receipt): HTMLElement {
       ['Log entry', h('a', { href: urls.logEntry(receipt.logIndex) }, `#${receipt.logIndex}`)],
       ['Checkpoint', receipt.checkpoint ? h('pre', { class: 'checkpoint' }, receipt.checkpoint) : undefined],
     ]),
+    h('p', null, h('a', { href: '/register', class: 'button secondary' }, 'Register another work')),
     processUploader({
       workId: receipt.workId,
       identity,

@@ -5,6 +5,7 @@ import { UserError, clearError, dropZone, errorSlot, levelBadge, listenForPaste,
 import { h, replace } from '../ui/dom.ts';
 import { attestationList, disputeList, evidenceSection } from '../ui/evidence.ts';
 import { checkImageFile } from '../lib/describe.ts';
+import { checkEntry, fetchCheckedHead, type CheckedHead } from '../lib/log-check.ts';
 
 export function renderVerify(ctx: PageContext): void {
   const errors = errorSlot();
@@ -73,7 +74,18 @@ export function renderVerify(ctx: PageContext): void {
 
 export function renderReport(report: VerifyReport, uploadedUrl: string, fileName: string): HTMLElement[] {
   const matches = report.matches ?? [];
-  const summary = matches.length
+  // One signed head for all matches; its failure is reported per match.
+  const head = matches.length ? fetchCheckedHead() : Promise.reject(new Error('no matches'));
+  head.catch(() => undefined);
+  const standing = matches.filter((m) => !m.revoked);
+  const summary = matches.length && !standing.length
+    ? h(
+        'div',
+        { class: 'summary revoked' },
+        h('h2', { tabindex: '-1' }, 'This image matches only a revoked registration'),
+        h('p', null, 'The artist withdrew the registration below. It stays in the public log, but it no longer backs any claim that a human made this image.'),
+      )
+    : matches.length
     ? h(
         'div',
         { class: 'summary found' },
@@ -95,7 +107,7 @@ export function renderReport(report: VerifyReport, uploadedUrl: string, fileName
       );
   return [
     summary,
-    ...matches.map((m, i) => matchCard(m, i, uploadedUrl, fileName)),
+    ...matches.map((m, i) => matchCard(m, i, uploadedUrl, fileName, head)),
     evidenceSection(report.evidence, 'What this file itself says'),
     h(
       'details',
@@ -106,7 +118,27 @@ export function renderReport(report: VerifyReport, uploadedUrl: string, fileName
   ];
 }
 
-function matchCard(m: VerifyMatch, i: number, uploadedUrl: string, fileName: string): HTMLElement {
+/** Fills in, once the browser has checked it, whether the work's entry is under the signed log head. */
+function logStatus(index: number, head: Promise<CheckedHead>): HTMLElement {
+  const status = h('span', { class: 'muted' }, 'checking the inclusion proof…');
+  const el = h('span', null, 'Recorded as entry ', h('a', { href: urls.logEntry(index) }, `#${index}`), ' · ', status);
+  void head
+    .then((checked) => checkEntry(index, checked))
+    .then(({ status: result, head: { checkpoint, signatureValid } }) => {
+      const signed = signatureValid === true;
+      if (result === 'included' && signed) replace(status, h('span', { class: 'ok' }, `✓ inclusion proof checked in your browser against the registry’s signed checkpoint (${checkpoint.size} entries)`));
+      else if (result === 'included') replace(status, h('span', { class: 'warn' }, 'inclusion proof matches the checkpoint, but the checkpoint signature could not be checked'));
+      else if (result === 'not-covered') replace(status, 'not yet covered by the latest checkpoint');
+      else replace(status, h('span', { class: 'bad' }, '✗ the inclusion proof does not match the checkpoint'));
+      status.className = '';
+    })
+    .catch(() => {
+      status.textContent = 'the proof could not be fetched — open the entry to retry';
+    });
+  return el;
+}
+
+function matchCard(m: VerifyMatch, i: number, uploadedUrl: string, fileName: string, head: Promise<CheckedHead>): HTMLElement {
   const meaning = describeMatch(m.distance, m.exact, m.verdict);
   const percent = typeof m.similarity === 'number' ? Math.round(m.similarity * 100) : similarityPercent(m.distance);
   const artist = m.work?.artist;
@@ -123,6 +155,7 @@ function matchCard(m: VerifyMatch, i: number, uploadedUrl: string, fileName: str
       h('figure', null, h('img', { src: uploadedUrl, alt: `Your image (${fileName})` }), h('figcaption', null, 'Your image')),
       h('figure', null, h('img', { src: urls.thumbnail(m.workId), alt: `Registered work “${m.work?.title ?? ''}”`, loading: 'lazy' }), h('figcaption', null, 'Registered work')),
     ),
+    levelBadge(m.evidenceLevel),
     h(
       'dl',
       { class: 'facts' },
@@ -140,9 +173,8 @@ function matchCard(m: VerifyMatch, i: number, uploadedUrl: string, fileName: str
       h('dt', null, 'Signature'),
       h('dd', null, m.signature?.valid ? h('span', { class: 'ok' }, '✓ Valid artist signature') : h('span', { class: 'bad' }, m.signature?.keyActiveAtLogTime === false ? '✗ Signed with a key that was not active on the account at the time' : '✗ Signature not valid'), m.signature?.kid ? h('span', { class: 'muted' }, ` · key ${m.signature.kid.slice(0, 12)}…`) : null),
       h('dt', null, 'Public log'),
-      h('dd', null, typeof m.logIndex === 'number' ? ['Recorded as entry ', h('a', { href: urls.logEntry(m.logIndex) }, `#${m.logIndex}`), ' — open it to check the inclusion proof.'] : 'No log entry reported.'),
+      h('dd', null, typeof m.logIndex === 'number' ? [logStatus(m.logIndex, head)] : 'No log entry reported.'),
     ),
-    levelBadge(m.evidenceLevel),
     h('h4', null, 'Attestations'),
     attestationList(m.attestations),
     h('h4', null, 'Disputes'),

@@ -55,6 +55,7 @@ export function errorBox(err: unknown): HTMLElement {
         h('p', null, 'If the work really combines your own work with generated material, choose a declared composite under “How the image was made”: it is then registered and shown as a composite.'),
       );
     }
+    if (err.code === 'unauthenticated') box.append(h('p', null, h('a', { href: '/identity' }, 'Sign in again'), ' — sessions last an hour.'));
     if (err.code !== 'network_error') box.append(h('p', { class: 'error-code' }, `Error code: ${err.code}`));
   }
   return box;
