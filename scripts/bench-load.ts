@@ -79,6 +79,8 @@ async function startApi(databaseUrl: string, logKeyDir: string): Promise<ApiProc
       PORT: String(port),
       DATABASE_URL: databaseUrl,
       AURA_DATA_DIR: logKeyDir,
+      // Processes behind one load balancer share one public URL, hence one log origin.
+      AURA_PUBLIC_URL: 'http://aura.bench.invalid',
       AURA_RATE_LIMIT_PER_MINUTE: '10000000',
       AURA_RATE_LIMIT_SIGNIN_PER_MINUTE: '10000000',
       AURA_RATE_LIMIT_REGISTER_PER_MINUTE: '10000000',

@@ -188,6 +188,30 @@ describe.skipIf(!hasChromium)('web UI pages in Chromium', () => {
     expect([...problems, ...other.problems]).toEqual([]);
   });
 
+  it('puts the server’s validation message beside the field it concerns', async () => {
+    const { page, problems, context } = await openPage(browser, server.url);
+    await page.goto('/identity');
+    await ready(page, '/identity');
+    await page.getByLabel('Handle').fill('webby');
+    await page.getByLabel('Display name').fill('Webby');
+    await page.getByLabel('Website (optional)').fill('ftp://example.org');
+    await page.getByRole('button', { name: 'Create my key' }).click();
+    await page.getByLabel('Backup passphrase').fill('lantern orchard velvet tide');
+    await page.getByLabel('Repeat the passphrase').fill('lantern orchard velvet tide');
+    await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download encrypted backup' }).click()]);
+    await page.getByRole('button', { name: 'Create my account' }).click();
+    const website = page.getByLabel('Website (optional)');
+    await expect.poll(() => website.getAttribute('aria-invalid'), { timeout: 15_000 }).toBe('true');
+    const describedBy = (await website.getAttribute('aria-describedby'))!.split(' ');
+    const message = page.locator(`[id="${describedBy.at(-1)}"]`);
+    expect(await message.isVisible()).toBe(true);
+    expect((await message.textContent())!.length).toBeGreaterThan(3);
+    expect(await page.locator('fieldset .error-code').textContent()).toBe('Error code: validation_failed');
+    await screenshot(page, 'identity-field-error');
+    await context.close();
+    expect(problems).toEqual([]);
+  });
+
   it('routes on the client, moves focus to the new heading, and says when a page does not exist', async () => {
     const { page, problems, context } = await openPage(browser, server.url);
     await page.goto('/');

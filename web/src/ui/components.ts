@@ -95,6 +95,7 @@ export function showFormError(form: HTMLFormElement, slot: HTMLElement, err: unk
     }
   }
   showError(slot, err);
+  form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
 }
 
 export function fieldError(control: HTMLElement, message: string): void {
