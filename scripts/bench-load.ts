@@ -117,7 +117,10 @@ interface Row {
   p50: number;
   p99: number;
   errors: number;
-  overhead?: number;
+  /** Server CPU (user + system) per request, ms, read from /proc for the API process. */
+  serverCpuMs?: number;
+  /** In-process analyzeImage CPU per image, ms, measured just before the row. */
+  rawCpuMs?: number;
 }
 
 function multipart(image: Buffer): { body: Buffer; contentType: string } {
@@ -148,12 +151,13 @@ async function benchVerify(url: string, images: Buffer[], connections: number): 
 }
 
 /** In-process analyzeImage on the same images, as many in flight as the server could run at once. */
-async function rawFingerprintThroughput(images: Buffer[], seconds: number): Promise<number> {
+async function rawFingerprint(images: Buffer[], seconds: number): Promise<{ perSecond: number; cpuMs: number }> {
   const parallel = Math.max(2, os.cpus().length * 2);
   let done = 0;
   let next = 0;
   const until = Date.now() + seconds * 1000;
   const started = Date.now();
+  const cpu = process.cpuUsage();
   await Promise.all(
     Array.from({ length: parallel }, async () => {
       while (Date.now() < until) {
@@ -162,8 +166,17 @@ async function rawFingerprintThroughput(images: Buffer[], seconds: number): Prom
       }
     }),
   );
-  return done / ((Date.now() - started) / 1000);
+  const used = process.cpuUsage(cpu);
+  return { perSecond: done / ((Date.now() - started) / 1000), cpuMs: (used.user + used.system) / 1000 / done };
 }
+
+/** CPU time (user + system) a process has used so far, in ms: stable where wall time is not on a busy machine. */
+function processCpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100;
 
 interface Artist {
   identity: Identity;
@@ -286,24 +299,34 @@ async function main(): Promise<void> {
       ...(await Promise.all(registered.slice(0, 12).map((b) => sharp(b).resize({ width: 800 }).jpeg({ quality: 75 }).toBuffer()))),
       ...(await renderImages(12)),
     ];
-    const raw = await rawFingerprintThroughput(queries, Math.max(3, SECONDS / 2));
+    const pid = api.child.pid!;
+    const rawRuns: Array<{ perSecond: number; cpuMs: number }> = [];
     for (const connections of CONNECTIONS) {
+      const raw = await rawFingerprint(queries, Math.max(3, SECONDS / 2));
+      rawRuns.push(raw);
+      const cpu = processCpuMs(pid);
       const row = await benchVerify(api.url, queries, connections);
-      row.overhead = raw / row.perSecond;
+      row.serverCpuMs = (processCpuMs(pid) - cpu) / row.count;
+      row.rawCpuMs = raw.cpuMs;
       rows.push(row);
     }
     for (const connections of CONNECTIONS) {
       const perWorker = connections === 16 ? 6 : 3;
       const artists = await createArtists(api.url, connections, `c${connections}`);
       const images = await Promise.all(artists.map(() => renderImages(perWorker)));
+      const raw = await rawFingerprint(images.flat().slice(0, 24), 3);
+      rawRuns.push(raw);
+      const cpu = processCpuMs(pid);
       const run = await registrationBurst(artists, images);
       const row = registrationRow(connections, run);
-      row.overhead = raw / row.perSecond;
+      row.serverCpuMs = (processCpuMs(pid) - cpu) / run.outcomes.length;
+      row.rawCpuMs = raw.cpuMs;
       rows.push(row);
       const firstError = run.outcomes.find((o) => o.error);
       if (firstError) console.log(`  first registration error at ${connections}: ${firstError.error}`);
     }
-    rows.push({ what: 'analyzeImage in-process (raw fingerprint)', connections: '—', count: 0, perSecond: raw, p50: NaN, p99: NaN, errors: 0 });
+    const rawAll = { perSecond: rawRuns.reduce((n, r) => n + r.perSecond, 0) / rawRuns.length, cpuMs: rawRuns.reduce((n, r) => n + r.cpuMs, 0) / rawRuns.length };
+    rows.push({ what: 'analyzeImage in-process (raw fingerprint, mean of the runs)', connections: '—', count: 0, perSecond: rawAll.perSecond, p50: NaN, p99: NaN, errors: 0, rawCpuMs: rawAll.cpuMs });
   } finally {
     await api.stop();
     await single.drop();
@@ -326,10 +349,11 @@ async function main(): Promise<void> {
   }
 
   const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
-  console.log('\n| workload | connections | requests | per second | p50 ms | p99 ms | errors | raw fingerprint ÷ server |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('\n| workload | connections | requests | per second | p50 ms | p99 ms | errors | server CPU ms/req | raw analyzeImage CPU ms/img | overhead (CPU ratio) |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) {
-    console.log(`| ${r.what} | ${r.connections} | ${r.count || '—'} | ${fmt(r.perSecond)} | ${fmt(r.p50, 0)} | ${fmt(r.p99, 0)} | ${r.errors} | ${r.overhead ? fmt(r.overhead, 2) : '—'} |`);
+    const ratio = r.serverCpuMs && r.rawCpuMs ? fmt(r.serverCpuMs / r.rawCpuMs, 2) : '—';
+    console.log(`| ${r.what} | ${r.connections} | ${r.count || '—'} | ${fmt(r.perSecond)} | ${fmt(r.p50, 0)} | ${fmt(r.p99, 0)} | ${r.errors} | ${r.serverCpuMs ? fmt(r.serverCpuMs) : '—'} | ${r.rawCpuMs ? fmt(r.rawCpuMs) : '—'} | ${ratio} |`);
   }
   console.log(`\n3-process burst: ${problems.length ? `PROBLEMS:\n  ${problems.join('\n  ')}` : 'no entry lost, duplicated or reordered; every receipt proves inclusion; every checkpoint is consistent with the last; rows and entries match one to one'}`);
   console.log(`load average after the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);

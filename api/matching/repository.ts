@@ -66,7 +66,7 @@ export async function insertHashRows(db: Kysely<Database>, rows: HashRow[]): Pro
 
 /**
  * The bulk path: one statement per chunk, every column passed as one array and expanded with unnest,
- * so 10,000 rows cost one round trip and the parameter count stays at 19.
+ * so 20,000 rows cost one round trip and a handful of parameters.
  */
 export async function bulkInsertHashRows(db: Kysely<Database>, rows: HashRow[], chunkSize = 20_000): Promise<void> {
   for (let start = 0; start < rows.length; start += chunkSize) {

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { LabelledHash } from '../images/types.ts';
+import { AppError } from '../errors.ts';
+import { isHashHex } from './hashes.ts';
 import { dedupeHashes, matchOptionsSchema, matchQuerySchema, parseOrThrow } from './schemas.ts';
 import {
   bulkInsertHashRows,
@@ -16,7 +18,7 @@ export { indexWorkHashes } from './repository.ts';
 
 export interface MatchCandidate {
   workId: string;
-  /** PDQ Hamming distance of the best (query hash, stored hash) pair; 0 for an exact SHA-256 match. */
+  /** PDQ Hamming distance of the best (query hash, stored hash) pair; 0 for a work matched by SHA-256 alone. */
   distance: number;
   /** The query's bytes have the same SHA-256 as the work's registered file. */
   exact: boolean;
@@ -42,6 +44,12 @@ export interface MatchQueryInput {
 
 /** Bulk import (migrations of existing catalogues, benchmarks): one statement per 20,000 rows. */
 export async function bulkIndexHashes(db: Kysely<Database>, rows: HashRow[]): Promise<void> {
+  // A plain loop rather than zod: imports run to millions of rows.
+  for (const [i, row] of rows.entries()) {
+    if (!isHashHex(row.hash) || !row.label || !row.workId) {
+      throw new AppError('validation_failed', `row ${i}: needs a work id, a label and a 64-hex lower-case hash`);
+    }
+  }
   await bulkInsertHashRows(db, rows);
 }
 

@@ -60,5 +60,5 @@ export function describeTransform(m: { exact: boolean; distance: number; queryLa
   if (m.storedLabel !== 'global') parts.push('cropped');
   if (m.queryLabel !== 'global' && rotation === undefined) parts.push('padded or letter-boxed');
   if (m.distance > 0) parts.push('re-encoded or resized');
-  return parts.length ? parts.join(', ') : 'same pixels, different file';
+  return parts.length ? parts.join(', ') : 'a different file of the same picture (re-encoded, resized or with other metadata)';
 }

@@ -213,6 +213,11 @@ describe.skipIf(!hasChromium)('registration, attestation and verification flows 
     expect(await page.locator('table.keys').textContent()).toContain('active');
     await screenshot(page, 'flow-profile');
 
+    await page.goto('/@gallery-north');
+    await ready(page, '/@gallery-north');
+    await expect.poll(() => page.locator('ul.attestations').textContent(), { timeout: 15_000 }).toContain('Pen and coaster');
+    await screenshot(page, 'flow-gallery-profile');
+
     await page.goto('/works?q=coaster');
     await ready(page, '/works');
     await expect.poll(() => page.locator('.works-grid .work-title').allTextContents(), { timeout: 15_000 }).toEqual(['Pen and coaster']);

@@ -166,5 +166,6 @@ describeEachDatabase('match index', (backend) => {
     await expect(findMatches(server.ctx.db, { hashes: [q('global', 'zz')] })).rejects.toMatchObject({ code: 'validation_failed' });
     await expect(findMatches(server.ctx.db, { hashes: [] }, { maxDistance: 32 })).rejects.toMatchObject({ code: 'validation_failed' });
     await expect(indexWorkHashes(server.ctx.db, 'bg-0', [q('global', '0'.repeat(63))])).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(bulkIndexHashes(server.ctx.db, [{ workId: 'bg-0', label: 'global', hash: 'G'.repeat(64) }])).rejects.toMatchObject({ code: 'validation_failed' });
   });
 });

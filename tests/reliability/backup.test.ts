@@ -33,14 +33,14 @@ async function snapshot(server: TestServer, ids: string[]): Promise<Snapshot> {
   await server.ctx.log.checkpoint();
   const bundles = new Map<string, unknown>();
   for (const id of ids) bundles.set(id, await (await server.fetch(`/v1/works/${id}/bundle`)).json());
-  return { checkpoint: await fetchCheckpoint(server.url), vkey: await (await server.fetch('/v1/log/vkey')).text(), bundles };
+  return { checkpoint: await fetchCheckpoint(server.url), vkey: (await (await server.fetch('/v1/log/vkey')).text()).trim(), bundles };
 }
 
 async function expectRestored(restored: TestServer, before: Snapshot, ids: string[]): Promise<void> {
   const checkpoint = await fetchCheckpoint(restored.url);
   expect(checkpoint.size).toBe(before.checkpoint.size);
   expect(checkpoint.rootHash.equals(before.checkpoint.rootHash)).toBe(true);
-  expect(await (await restored.fetch('/v1/log/vkey')).text()).toBe(before.vkey);
+  expect((await (await restored.fetch('/v1/log/vkey')).text()).trim()).toBe(before.vkey);
   for (const id of ids) {
     // The bundle served after the restore verifies offline, pinned to the key known before the backup…
     const bundle = await (await restored.fetch(`/v1/works/${id}/bundle`)).json();

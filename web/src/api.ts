@@ -304,6 +304,8 @@ export const api = {
     proof: string;
   }) => request<Account>('POST', '/v1/accounts', body),
   getAccount: (handle: string) => request<Account>('GET', `/v1/accounts/${enc(handle)}`),
+  listAttestationsIssued: (handle: string) =>
+    request<{ items: NonNullable<Account['attestationsIssued']> }>('GET', `/v1/accounts/${enc(handle)}/attestations?limit=100`),
 
   createWorkDraft: (file: Blob, fields: Record<string, string | undefined>, onProgress?: Progress) =>
     upload<WorkDraft | ExistingWork>('/v1/works/drafts', imageForm(file, fields), onProgress),

@@ -24,6 +24,13 @@ export async function renderProfile(ctx: PageContext): Promise<void> {
       worksError = err;
     }
   }
+  if (account.kind === 'organization' && !account.attestationsIssued) {
+    try {
+      account.attestationsIssued = (await api.listAttestationsIssued(account.handle)).items;
+    } catch (err) {
+      worksError = err;
+    }
+  }
   if (ctx.signal.aborted) return;
   const website = account.website && /^https?:\/\//i.test(account.website) ? h('a', { href: account.website, rel: 'nofollow noopener', 'data-external': '' }, account.website) : null;
   replace(
@@ -35,7 +42,7 @@ export async function renderProfile(ctx: PageContext): Promise<void> {
     account.kind === 'artist'
       ? h('section', { 'aria-labelledby': 'works-h' }, h('h2', { id: 'works-h' }, 'Works'), worksError ? errorBox(worksError) : worksGrid(works ?? [], 'No works registered yet.'))
       : null,
-    account.kind === 'organization' && account.attestationsIssued ? attestationsIssued(account) : null,
+    account.kind === 'organization' ? (worksError ? errorBox(worksError) : attestationsIssued(account)) : null,
     keyHistory(account),
   );
 }
