@@ -48,7 +48,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   if (!options.waitForDatabase) await migrating;
 
   const app = await createApp(ctx);
-  const server = http.createServer(app);
+  // Node checks request time-outs only every `connectionsCheckingInterval` (30 s by default): check often
+  // enough that a client trickling its request is dropped close to AURA_REQUEST_TIMEOUT_MS.
+  const server = http.createServer({ connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(config.requestTimeoutMs / 4))) }, app);
   server.requestTimeout = config.requestTimeoutMs;
   server.headersTimeout = Math.min(config.requestTimeoutMs, 60_000);
   await new Promise<void>((resolve, reject) => {

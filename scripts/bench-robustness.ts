@@ -181,6 +181,7 @@ const otherMatches = (o: number, query: string | undefined, work: number) => {
 };
 
 const rows: string[] = [];
+const misses: string[] = [];
 let totalHits = 0;
 let totalQueries = 0;
 for (const [name, transform] of Object.entries(TRANSFORMS)) {
@@ -198,6 +199,8 @@ for (const [name, transform] of Object.entries(TRANSFORMS)) {
     if (outcome.distance <= THRESHOLD) {
       hits++;
       via[outcome.via] = (via[outcome.via] ?? 0) + 1;
+    } else {
+      misses.push(`${name}: ${works[i]!.name} (PDQ quality ${stored[i]!.pdqQuality}, ${outcome.distance} bits)`);
     }
     if (hammingDistance(query.pdq, stored[i]!.pdq) <= THRESHOLD) hitsGlobalOnly++;
     for (let o = 0; o < others.length; o++) if (otherMatches(o, await others[o]!.hash(copy), i)) otherHits[o]!++;
@@ -236,6 +239,8 @@ console.log('| transform | recall (variants + regions) | recall (global hash onl
 console.log('| --- | ---: | ---: | ---: | --- |' + others.map(() => ' ---: |').join(''));
 for (const row of rows) console.log(row);
 console.log(`| **all** | ${totalHits}/${totalQueries} (${((100 * totalHits) / totalQueries).toFixed(1)}%) | | | |`);
+console.log(`\nmisses:`);
+for (const miss of misses) console.log(`  - ${miss}`);
 console.log(`\nfalse matches between distinct works (ordered pairs, query hashes vs stored hashes): ${falseMatches}/${pairs}`);
 for (const pair of falsePairs) console.log(`  - ${pair}`);
 others.forEach((o, i) => console.log(`false matches with ${o.name}: ${otherFalse[i]}/${pairs}`));

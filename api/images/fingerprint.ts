@@ -8,7 +8,7 @@ import type { Fingerprint, ImageLimits, LabelledHash } from './types.ts';
 
 /** Background a transparent image is composited on for its main hash (re-posts mostly land on white). */
 const PRIMARY_BACKGROUND = 255;
-/** A flattened variant is stored only when it differs this much from those already stored. */
+/** The black flatten is stored only when it differs this much from the white one. */
 const DISTINCT_ALPHA_VARIANT_BITS = 16;
 
 /**
@@ -57,16 +57,11 @@ export function hashPixels(decoded: Pick<DecodedImage, 'pixels'>): PixelHashes {
   const regions: LabelledHash[] = parts.map((r, i) => ({ label: windows[i + 1]!.label, hash: r.hash, quality: r.quality }));
 
   if (transparent) {
-    const stored = [global.hash];
-    // sharp resizes premultiplied, so colour hidden under transparent pixels is already gone: a copy that
-    // merely dropped alpha looks like the black flatten.
-    const alternatives: [string, Uint8Array][] = [['alpha-black', flattenOnto(data, 0)]];
-    for (const [label, pixels] of alternatives) {
-      const r = pdqFromLuma(lumaFromPixels(pixels, width, height, 3), width, height);
-      if (stored.every((h) => hammingDistance(h, r.hash) > DISTINCT_ALPHA_VARIANT_BITS)) {
-        regions.push({ label, hash: r.hash, quality: r.quality });
-        stored.push(r.hash);
-      }
+    // Re-posts land on white (the main hash) or black. sharp resizes premultiplied, so the colour hidden
+    // under transparent pixels is gone here: copies that reveal it by dropping alpha are not covered.
+    const onBlack = pdqFromLuma(lumaFromPixels(flattenOnto(data, 0), width, height, 3), width, height);
+    if (hammingDistance(onBlack.hash, global.hash) > DISTINCT_ALPHA_VARIANT_BITS) {
+      regions.push({ label: 'alpha-black', hash: onBlack.hash, quality: onBlack.quality });
     }
   }
   return { global, variants, regions };
