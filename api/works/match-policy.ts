@@ -47,9 +47,17 @@ const LABELS: Record<string, string> = {
   rot270: 'rotated 270°',
   flipx: 'mirrored horizontally',
   flipy: 'flipped vertically',
-  transpose: 'transposed',
-  transverse: 'transposed and rotated',
+  'flip-plus1': 'flipped along a diagonal',
+  'flip-minus1': 'flipped along the other diagonal',
 };
+
+/** What a region hash says about the copy, seen from the query side and from the stored side. */
+function regionChange(label: string, side: 'query' | 'stored'): string | undefined {
+  if (label === 'trimmed') return side === 'query' ? 'letter-boxed or framed' : 'borders trimmed';
+  if (label.startsWith('alpha-')) return 'transparency flattened';
+  if (label.startsWith('crop-')) return side === 'query' ? 'padded or letter-boxed' : 'cropped';
+  return undefined;
+}
 
 /** A plain-language description of how the copy differs from the registered image. */
 export function describeTransform(m: { exact: boolean; distance: number; queryLabel: string; storedLabel: string }): string {
@@ -57,8 +65,9 @@ export function describeTransform(m: { exact: boolean; distance: number; queryLa
   const parts: string[] = [];
   const rotation = LABELS[m.queryLabel];
   if (rotation) parts.push(rotation);
-  if (m.storedLabel !== 'global') parts.push('cropped');
-  if (m.queryLabel !== 'global' && rotation === undefined) parts.push('padded or letter-boxed');
+  const fromQuery = rotation === undefined ? regionChange(m.queryLabel, 'query') : undefined;
+  const fromStored = regionChange(m.storedLabel, 'stored');
+  for (const change of [fromQuery, fromStored]) if (change && !parts.includes(change)) parts.push(change);
   if (m.distance > 0) parts.push('re-encoded or resized');
   return parts.length ? parts.join(', ') : 'a different file of the same picture (re-encoded, resized or with other metadata)';
 }
