@@ -75,9 +75,17 @@ function form(fields: Record<string, string>, files: Array<{ field: string; byte
   };
 }
 
-async function hostileImages(maxUploadBytes: number): Promise<Array<{ name: string; bytes: Buffer; code?: string }>> {
+type HostileImage = { name: string; bytes: Buffer; code?: string };
+const imageSets = new Map<number, Promise<HostileImage[]>>();
+/** Built once per upload limit and shared by both database backends. */
+function hostileImages(maxUploadBytes: number): Promise<HostileImage[]> {
+  if (!imageSets.has(maxUploadBytes)) imageSets.set(maxUploadBytes, buildHostileImages(maxUploadBytes));
+  return imageSets.get(maxUploadBytes)!;
+}
+
+async function buildHostileImages(maxUploadBytes: number): Promise<HostileImage[]> {
   const samples = await sampleImages();
-  const images: Array<{ name: string; bytes: Buffer; code?: string }> = [];
+  const images: HostileImage[] = [];
   for (const format of FORMATS) {
     const bytes = samples[format];
     images.push({ name: `${format} cut to 16 bytes`, bytes: bytes.subarray(0, 16) });
@@ -119,7 +127,7 @@ async function hostileImages(maxUploadBytes: number): Promise<Array<{ name: stri
   // Gigantic metadata: beyond the upload limit it is refused; inside it, a broken image with a zTXt bomb is still refused.
   images.push({ name: 'PNG with a tEXt chunk above the upload limit', bytes: pngWithChunks(samples.png, [tEXt('Comment', 'A'.repeat(maxUploadBytes + 10))]), code: 'image_too_large' });
   images.push({ name: 'JPEG with EXIF/XMP segments above the upload limit', bytes: jpegWithGiantApp1(samples.jpeg, Math.ceil(maxUploadBytes / 65_000) + 2), code: 'image_too_large' });
-  images.push({ name: 'truncated PNG with a 1 GB zTXt bomb and 300 text chunks', bytes: truncate(pngWithChunks(samples.png, [zTxtBomb('parameters', 1 << 30), ...Array.from({ length: 300 }, (_, i) => tEXt(`k${i}`, 'x'.repeat(1000)))]), 0.97) });
+  images.push({ name: 'truncated PNG with a 64 MB zTXt bomb and 300 text chunks', bytes: truncate(pngWithChunks(samples.png, [zTxtBomb('parameters', 64 << 20), ...Array.from({ length: 300 }, (_, i) => tEXt(`k${i}`, 'x'.repeat(1000)))]), 0.97) });
   return images;
 }
 
