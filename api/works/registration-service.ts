@@ -182,6 +182,8 @@ export class RegistrationService {
 
   /** Step 2: verify the artist's signature, log, store, and return the receipt. */
   async registerWork(session: Session, draftId: string, jws: string) {
+    const registered = await this.alreadyRegisteredFrom(session, draftId, jws);
+    if (registered) return buildReceipt(this.ctx, registered.id, registered.log_index, 200);
     const draft = await this.loadDraft(session, draftId, 'work');
     const { kid } = await this.verifyDraftSignature(session, draft, jws);
     const fp = draft.fingerprint as unknown as DraftFingerprint;
@@ -229,6 +231,14 @@ export class RegistrationService {
       return entry.index;
     });
     return buildReceipt(this.ctx, workId, logIndex, 201);
+  }
+
+  /** A retry of a commit whose answer was lost gets the receipt again, not a 409. */
+  private async alreadyRegisteredFrom(session: Session, draftId: string, jws: string) {
+    const draft = await repo.findDraft(this.ctx.db, draftId);
+    if (!draft?.used_at || draft.kind !== 'work' || draft.account_id !== session.accountId || !draft.work_id) return undefined;
+    const work = await repo.findWork(this.ctx.db, draft.work_id);
+    return work && work.jws === jws ? work : undefined;
   }
 
   /** Work-in-progress image: before the final (no workId; linked at registration) or after it. */

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase, startTestServer, type TestServer } from '../helpers/server.ts';
-import { AuraClient, generateIdentity, type Identity } from '../../scripts/lib/aura-client.ts';
+import { AuraClient, generateIdentity, signCredential, type Identity } from '../../scripts/lib/aura-client.ts';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
 import { fixedClock } from '../../api/clock.ts';
 
@@ -60,6 +60,14 @@ describeEachDatabase('registry flows', (backend) => {
     expect(work.signature).toMatchObject({ valid: true, keyActiveAtLogTime: true });
     expect(work.evidenceLevel.level).toBe(2);
     expect(work.processImages).toHaveLength(3);
+  });
+
+  it('answers a retried commit with the same receipt instead of a conflict', async () => {
+    const draft = await artistClient.request('POST', '/v1/works/drafts', artistClient.form(png(await renderArtwork(12)), { title: 'Retry' }));
+    const jws = await signCredential(artist, draft.payload);
+    const first = await artistClient.request('POST', '/v1/works', { draftId: draft.draftId, jws });
+    const again = await artistClient.request('POST', '/v1/works', { draftId: draft.draftId, jws });
+    expect(again).toMatchObject({ workId: first.workId, logIndex: first.logIndex });
   });
 
   it('gives the same artist the existing work back for the same file', async () => {
