@@ -1,9 +1,9 @@
 import type { AppContext } from '../context.ts';
 import { analyzeImage } from '../images/analyze.ts';
-import { findMatches } from '../matching/service.ts';
-import * as worksRepo from '../works/repository.ts';
 import { WorkReader } from '../works/read-service.ts';
-import { describeTransform, judgeMatch, queryHashes } from '../works/match-policy.ts';
+import { describeTransform } from '../works/match-policy.ts';
+import { findAcceptedMatches } from '../works/matches.ts';
+import { fingerprintSummary } from '../images/summary.ts';
 
 const MAX_REPORTED_MATCHES = 10;
 
@@ -19,14 +19,8 @@ export class VerifyService {
       maxBytes: this.ctx.config.maxUploadBytes,
       maxPixels: this.ctx.config.maxPixels,
     });
-    const candidates = await findMatches(this.ctx.db, { sha256: fp.sha256, hashes: queryHashes(fp) });
-    const works = new Map((await worksRepo.findWorksByIds(this.ctx.db, candidates.map((c) => c.workId))).map((w) => [w.id, w]));
     const matches = [];
-    for (const c of candidates) {
-      const work = works.get(c.workId);
-      if (!work) continue;
-      const judgement = judgeMatch(c, fp.pdqQuality, work.pdq_quality);
-      if (!judgement.accepted) continue;
+    for (const { candidate: c, work, judgement } of (await findAcceptedMatches(this.ctx.db, fp)).slice(0, MAX_REPORTED_MATCHES)) {
       const view = await this.reader.describe(work);
       matches.push({
         workId: work.id,
@@ -55,15 +49,9 @@ export class VerifyService {
         revoked: view.revoked,
         logIndex: view.logIndex,
       });
-      if (matches.length >= MAX_REPORTED_MATCHES) break;
     }
     return {
-      sha256: fp.sha256,
-      pdq: fp.pdq,
-      pdqQuality: fp.pdqQuality,
-      width: fp.width,
-      height: fp.height,
-      format: fp.format,
+      ...fingerprintSummary(fp),
       evidence: evidence.public,
       matches,
     };

@@ -4,7 +4,6 @@ import type { AppContext } from '../context.ts';
 import { AppError, notFound } from '../errors.ts';
 import { analyzeImage } from '../images/analyze.ts';
 import type { AnalyzedImage } from '../images/types.ts';
-import { findMatches } from '../matching/service.ts';
 import { indexWorkHashes } from '../matching/repository.ts';
 import { verifyAccountSignature } from '../identity/account-signatures.ts';
 import { JWS_TYPES } from '../identity/signatures.ts';
@@ -13,7 +12,9 @@ import { findAccountById } from '../identity/repository.ts';
 import { buildProcessCredential, buildWorkCredential } from './credentials.ts';
 import { screenForAiMarkers } from './screening.ts';
 import { isComposite, parseSourceType, DECLARABLE_TERMS } from './source-types.ts';
-import { judgeMatch, queryHashes, storedHashes } from './match-policy.ts';
+import { storedHashes } from './match-policy.ts';
+import { findAcceptedMatches } from './matches.ts';
+import { fingerprintSummary } from '../images/summary.ts';
 import * as repo from './repository.ts';
 import type { Draft } from './types.ts';
 import { buildReceipt } from './receipts.ts';
@@ -42,7 +43,7 @@ export class RegistrationService {
   /** Step 1: fingerprint, screen, check priority, and hand back the exact payload to sign. */
   async createWorkDraft(session: Session, image: Buffer, form: WorkForm) {
     const term = parseSourceType(form.digitalSourceType);
-    if (!term || !(DECLARABLE_TERMS as readonly string[]).includes(term)) {
+    if (!term || !DECLARABLE_TERMS.includes(term)) {
       throw new AppError(
         'validation_failed',
         `digitalSourceType must be one of ${DECLARABLE_TERMS.join(', ')} (IPTC terms; AI-generated media cannot be registered as human-made)`,
@@ -91,12 +92,7 @@ export class RegistrationService {
       workId,
       payload,
       fingerprint: {
-        sha256: fp.sha256,
-        pdq: fp.pdq,
-        pdqQuality: fp.pdqQuality,
-        width: fp.width,
-        height: fp.height,
-        format: fp.format,
+        ...fingerprintSummary(fp),
         regions: fp.regions,
         variants: fp.variants,
         title: form.title,
@@ -112,7 +108,7 @@ export class RegistrationService {
       draftId,
       workId,
       payload,
-      fingerprint: { sha256: fp.sha256, pdq: fp.pdq, pdqQuality: fp.pdqQuality, width: fp.width, height: fp.height, format: fp.format },
+      fingerprint: fingerprintSummary(fp),
       evidence: analyzed.evidence.public,
       screening,
       expiresAt: new Date(now.getTime() + DRAFT_TTL_MS).toISOString(),
@@ -122,13 +118,8 @@ export class RegistrationService {
   /** Priority: an image matching another account's work is refused (409) and the attempt is logged. */
   private async refuseIfClaimedByAnother(session: Session, analyzed: AnalyzedImage): Promise<void> {
     const fp = analyzed.fingerprint;
-    const candidates = await findMatches(this.ctx.db, { sha256: fp.sha256, hashes: queryHashes(fp) });
-    const works = await repo.findWorksByIds(this.ctx.db, candidates.map((c) => c.workId));
-    const byId = new Map(works.map((w) => [w.id, w]));
-    for (const c of candidates) {
-      const work = byId.get(c.workId);
-      if (!work || work.account_id === session.accountId) continue;
-      if (!judgeMatch(c, fp.pdqQuality, work.pdq_quality).accepted) continue;
+    for (const { candidate: c, work } of await findAcceptedMatches(this.ctx.db, fp)) {
+      if (work.account_id === session.accountId) continue;
       const artist = (await findAccountById(this.ctx.db, work.account_id))!;
       const earlier = {
         id: work.id,

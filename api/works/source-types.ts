@@ -1,25 +1,14 @@
-export const IPTC_SOURCE_TYPE = 'http://cv.iptc.org/newscodes/digitalsourcetype/';
+import { AI_SOURCE_TYPES, HUMAN_SOURCE_TYPES, IPTC_DIGITAL_SOURCE_TYPE } from '../evidence/ai-markers.ts';
+
+export const IPTC_SOURCE_TYPE = IPTC_DIGITAL_SOURCE_TYPE;
 
 /** digitalSourceType terms accepted for human-made works (DESIGN.md), including two retired ones. */
-export const HUMAN_MADE_TERMS = [
-  'digitalCapture',
-  'negativeFilm',
-  'positiveFilm',
-  'print',
-  'humanEdits',
-  'digitalCreation',
-  'compositeCapture',
-  'digitalArt',
-  'minorHumanEdits',
-] as const;
+export const HUMAN_MADE_TERMS = HUMAN_SOURCE_TYPES;
 
 /** Composite terms an artist may declare for a work that contains machine-generated parts; shown everywhere. */
-export const COMPOSITE_AI_TERMS = ['compositeWithTrainedAlgorithmicMedia', 'compositeSynthetic'] as const;
+export const COMPOSITE_AI_TERMS = AI_SOURCE_TYPES.filter((t) => t.startsWith('composite'));
 
-/** Wholly machine-made: never registrable as a human-made work. */
-export const AI_TERMS = ['trainedAlgorithmicMedia', 'algorithmicMedia', ...COMPOSITE_AI_TERMS] as const;
-
-export const DECLARABLE_TERMS = [...HUMAN_MADE_TERMS, ...COMPOSITE_AI_TERMS] as const;
+export const DECLARABLE_TERMS = [...HUMAN_MADE_TERMS, ...COMPOSITE_AI_TERMS];
 
 export const termUri = (term: string) => IPTC_SOURCE_TYPE + term;
 
@@ -29,4 +18,4 @@ export function parseSourceType(value: string): string | undefined {
   return /^[A-Za-z]+$/.test(term) ? term : undefined;
 }
 
-export const isComposite = (term: string) => (COMPOSITE_AI_TERMS as readonly string[]).includes(term);
+export const isComposite = (term: string) => COMPOSITE_AI_TERMS.includes(term);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { spawnServer, tcpProxy } from '../helpers/process.ts';
+import { cuttableProxy, startApiProcess } from '../helpers/processes.ts';
 import { createScratchDatabase } from '../helpers/server.ts';
 import { AuraClient, generateIdentity } from '../../scripts/lib/aura-client.ts';
 
@@ -18,14 +18,14 @@ const waitFor = async (check: () => Promise<boolean>, ms = 30_000) => {
 
 describe('the server as a process', () => {
   it('refuses a bad configuration with one line naming the variable and a non-zero exit', async () => {
-    const s = await spawnServer({ PORT: 'abc', AURA_DATA_DIR: tmp() }, { waitFor: 'invalid configuration' });
+    const s = await startApiProcess({ PORT: 'abc', AURA_DATA_DIR: tmp() }, undefined, 'exit');
     expect(await s.exited).toBe(2);
     expect(s.output().trim()).toMatch(/^invalid configuration: PORT="abc": [^\n]+$/);
   });
 
   it('starts on the embedded database, shuts down gracefully and keeps its data across a restart', async () => {
     const dataDir = tmp();
-    const first = await spawnServer({ AURA_DATA_DIR: dataDir });
+    const first = await startApiProcess({ AURA_DATA_DIR: dataDir });
     expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
     const identity = await generateIdentity();
     await new AuraClient(first.url).createAccount(identity, { handle: 'persisted', displayName: 'Persisted', kind: 'artist' });
@@ -33,7 +33,7 @@ describe('the server as a process', () => {
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
 
-    const second = await spawnServer({ AURA_DATA_DIR: dataDir });
+    const second = await startApiProcess({ AURA_DATA_DIR: dataDir });
     const account = await new AuraClient(second.url).request('GET', '/v1/accounts/persisted');
     expect(account.keys[0].kid).toBe(identity.kid);
     expect(await (await fetch(`${second.url}/v1/log/checkpoint`)).text()).toBe(checkpoint);
@@ -44,10 +44,10 @@ describe('the server as a process', () => {
   it.runIf(process.env.TEST_DATABASE_URL)('serves with the database down at start, says so on /readyz, and recovers', async () => {
     const scratch = await createScratchDatabase();
     const target = new URL(scratch.url);
-    const proxy = await tcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const proxy = await cuttableProxy({ host: target.hostname, port: Number(target.port || 5432) }, { open: false });
     const viaProxy = new URL(scratch.url);
     viaProxy.host = `127.0.0.1:${proxy.port}`;
-    const s = await spawnServer({ AURA_DATA_DIR: tmp(), DATABASE_URL: viaProxy.toString() });
+    const s = await startApiProcess({ AURA_DATA_DIR: tmp(), DATABASE_URL: viaProxy.toString(), LOG_LEVEL: 'info' }, undefined, 'serving');
     try {
       expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
       const down = await fetch(`${s.url}/readyz`);

@@ -9,7 +9,7 @@ import { exportLogKey } from '../../api/log/keys.ts';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
 import { signCredential } from '../../scripts/lib/aura-client.ts';
 import { auditOverHttp, auditStore, fetchCheckpoint, provesConsistent, type SeenCheckpoint } from './audit.ts';
-import { cuttableProxy, startApiProcess, type ApiProcess } from './processes.ts';
+import { cuttableProxy, startApiProcess, type ApiProcess } from '../helpers/processes.ts';
 import { pngFile, signedInAccount, type SignedIn } from './support.ts';
 
 const pgUrl = process.env.TEST_DATABASE_URL;

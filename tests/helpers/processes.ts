@@ -20,8 +20,11 @@ export interface ApiProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** `node --import tsx api/main.ts`, the way `npm start` runs it; resolves once it serves and is ready. */
-export async function startApiProcess(env: Record<string, string>, port?: number): Promise<ApiProcess> {
+/**
+ * `node --import tsx api/main.ts`, the way `npm start` runs it. Resolves once it is ready (`until: 'ready'`),
+ * once it prints that it serves (`'serving'`, even with its database down), or once it exits (`'exit'`).
+ */
+export async function startApiProcess(env: Record<string, string>, port?: number, until: 'ready' | 'serving' | 'exit' = 'ready'): Promise<ApiProcess> {
   const listen = port ?? (await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
     cwd: ROOT,
@@ -33,8 +36,8 @@ export async function startApiProcess(env: Record<string, string>, port?: number
       AURA_RATE_LIMIT_PER_MINUTE: '1000000',
       AURA_RATE_LIMIT_SIGNIN_PER_MINUTE: '1000000',
       AURA_RATE_LIMIT_REGISTER_PER_MINUTE: '1000000',
-      ...env,
       PORT: String(listen),
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -45,12 +48,17 @@ export async function startApiProcess(env: Record<string, string>, port?: number
   const url = `http://127.0.0.1:${listen}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
+    if (until === 'exit') {
+      await exited;
+      break;
+    }
     if (child.exitCode !== null) throw new Error(`the API process exited (${child.exitCode}):\n${out}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`the API process did not become ready:\n${out}`);
     }
-    const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
+    if (until === 'serving' && out.includes('Aura is serving on')) break;
+    const ready = until === 'ready' && (await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false));
     if (ready) break;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -67,7 +75,7 @@ export async function startApiProcess(env: Record<string, string>, port?: number
 }
 
 /** A TCP proxy in front of PostgreSQL that a test cuts and restores: the database "goes away" honestly. */
-export async function cuttableProxy(target: { host: string; port: number }) {
+export async function cuttableProxy(target: { host: string; port: number }, options: { open?: boolean } = {}) {
   const port = await freePort();
   const sockets = new Set<net.Socket>();
   let server: net.Server | undefined;
@@ -95,6 +103,6 @@ export async function cuttableProxy(target: { host: string; port: number }) {
     server = undefined;
     await closing;
   };
-  await open();
+  if (options.open ?? true) await open();
   return { port, open, cut };
 }
