@@ -7,7 +7,7 @@ import { readEvidence } from '../../api/evidence/read-evidence.ts';
 import { analyzeImage } from '../../api/images/analyze.ts';
 import { readFixture } from '../helpers/server.ts';
 import { painting } from '../images/synthetic.ts';
-import { iTXt, tEXt, withPngChunks, zTXt } from './png-builder.ts';
+import { iTXt, tEXt, withPngChunks, zTXt } from '../helpers/png.ts';
 
 const IPTC = 'http://cv.iptc.org/newscodes/digitalsourcetype/';
 const A1111 =

@@ -4,6 +4,7 @@ import { describeEachDatabase, startTestServer, type TestServer } from '../helpe
 import { AuraClient, generateIdentity, nowSeconds, sign, signCredential, type Identity } from '../../scripts/lib/aura-client.ts';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
 import { fixedClock } from '../../api/clock.ts';
+import { tEXt, withPngChunks } from '../helpers/png.ts';
 
 const png = (bytes: Buffer) => ({ bytes, filename: 'w.png', type: 'image/png' });
 const enc = (o: unknown) => base64url.encode(JSON.stringify(o));
@@ -158,7 +159,7 @@ describeEachDatabase('attacks are refused and leave nothing behind', (backend) =
       .withMetadata()
       .toBuffer();
     // A PNG carrying Automatic1111 generation parameters in a tEXt chunk.
-    const withText = insertPngText(marked, 'parameters', 'a castle, Steps: 20, Sampler: Euler a, CFG scale: 7');
+    const withText = withPngChunks(marked, tEXt('parameters', 'a castle, Steps: 20, Sampler: Euler a, CFG scale: 7'));
     const err = await artistClient
       .request('POST', '/v1/works/drafts', artistClient.form(png(withText), { title: 'Castle' }))
       .catch((e) => e);
@@ -169,23 +170,3 @@ describeEachDatabase('attacks are refused and leave nothing behind', (backend) =
   });
 });
 
-/** Inserts a tEXt chunk right after IHDR. */
-function insertPngText(png: Buffer, key: string, text: string): Buffer {
-  const data = Buffer.concat([Buffer.from(key, 'latin1'), Buffer.from([0]), Buffer.from(text, 'latin1')]);
-  const type = Buffer.from('tEXt', 'latin1');
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([type, data])));
-  const ihdrEnd = 8 + 8 + 13 + 4;
-  return Buffer.concat([png.subarray(0, ihdrEnd), len, type, data, crc, png.subarray(ihdrEnd)]);
-}
-
-function crc32(buf: Buffer): number {
-  let c = ~0;
-  for (const byte of buf) {
-    c ^= byte;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}

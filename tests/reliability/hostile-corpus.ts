@@ -7,7 +7,7 @@ import {
   jpegWithGiantApp1,
   onePixelPng,
   pngClaimingSize,
-  pngWithChunks,
+  withPngChunks,
   sampleImages,
   scramble,
   tEXt,
@@ -125,9 +125,9 @@ async function buildHostileImages(maxUploadBytes: number): Promise<HostileImage[
   images.push({ name: 'PNG claiming 2^31-1 pixels wide', bytes: pngClaimingSize(await onePixelPng(), 0x7fffffff, 1) });
   images.push({ name: 'file above the upload limit', bytes: Buffer.concat([samples.jpeg, randomBytes(maxUploadBytes + 1024)]), code: 'image_too_large' });
   // Gigantic metadata: beyond the upload limit it is refused; inside it, a broken image with a zTXt bomb is still refused.
-  images.push({ name: 'PNG with a tEXt chunk above the upload limit', bytes: pngWithChunks(samples.png, [tEXt('Comment', 'A'.repeat(maxUploadBytes + 10))]), code: 'image_too_large' });
+  images.push({ name: 'PNG with a tEXt chunk above the upload limit', bytes: withPngChunks(samples.png, tEXt('Comment', 'A'.repeat(maxUploadBytes + 10))), code: 'image_too_large' });
   images.push({ name: 'JPEG with EXIF/XMP segments above the upload limit', bytes: jpegWithGiantApp1(samples.jpeg, Math.ceil(maxUploadBytes / 65_000) + 2), code: 'image_too_large' });
-  images.push({ name: 'truncated PNG with a 64 MB zTXt bomb and 300 text chunks', bytes: truncate(pngWithChunks(samples.png, [zTxtBomb('parameters', 64 << 20), ...Array.from({ length: 300 }, (_, i) => tEXt(`k${i}`, 'x'.repeat(1000)))]), 0.97) });
+  images.push({ name: 'truncated PNG with a 64 MB zTXt bomb and 300 text chunks', bytes: truncate(withPngChunks(samples.png, zTxtBomb('parameters', 64 << 20), ...Array.from({ length: 300 }, (_, i) => tEXt(`k${i}`, 'x'.repeat(1000)))), 0.97) });
   return images;
 }
 

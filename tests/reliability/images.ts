@@ -1,8 +1,11 @@
 import { deflateSync } from 'node:zlib';
+import { PNG_SIGNATURE, crc32, ihdrChunk, pngChunk, tEXt, withPngChunks } from '../helpers/png.ts';
 import sharp from 'sharp';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
 
 /** Hostile image files, generated (never stored): broken, lying or oversized versions of real images. */
+
+export { tEXt, withPngChunks };
 
 export type Format = 'jpeg' | 'png' | 'webp' | 'avif' | 'tiff' | 'gif';
 export const FORMATS: Format[] = ['jpeg', 'png', 'webp', 'avif', 'tiff', 'gif'];
@@ -25,42 +28,10 @@ async function encodeSamples(seed: number): Promise<Record<Format, Buffer>> {
   };
 }
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
 
-export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
-/** One PNG chunk with its length and a correct CRC. */
-export function pngChunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([head, data, crc]);
-}
 
-export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-function ihdr(width: number, height: number, bitDepth: number, colourType: number): Buffer {
-  const data = Buffer.alloc(13);
-  data.writeUInt32BE(width, 0);
-  data.writeUInt32BE(height, 4);
-  data[8] = bitDepth;
-  data[9] = colourType;
-  return pngChunk('IHDR', data);
-}
 
 /** Rewrites the IHDR dimensions of a real PNG and fixes the CRC, so only the pixel count lies. */
 export function pngClaimingSize(png: Buffer, width: number, height: number): Buffer {
@@ -83,24 +54,18 @@ export function hugeFlatPng(width: number, height: number): Buffer {
   const rows = Buffer.alloc(row.length * height);
   return Buffer.concat([
     PNG_SIGNATURE,
-    ihdr(width, height, 1, 0),
+    ihdrChunk(width, height, 1, 0),
     pngChunk('IDAT', deflateSync(rows, { level: 9 })),
     pngChunk('IEND', Buffer.alloc(0)),
   ]);
 }
 
-/** Inserts chunks right after IHDR of a real PNG. */
-export function pngWithChunks(png: Buffer, chunks: Buffer[]): Buffer {
-  const ihdrEnd = 8 + 8 + 13 + 4;
-  return Buffer.concat([png.subarray(0, ihdrEnd), ...chunks, png.subarray(ihdrEnd)]);
-}
 
 /** zTXt whose text inflates to `inflatedBytes`: a zip bomb in the metadata. */
 export function zTxtBomb(keyword: string, inflatedBytes: number): Buffer {
   return pngChunk('zTXt', Buffer.concat([Buffer.from(`${keyword}\0\0`, 'latin1'), deflateSync(Buffer.alloc(inflatedBytes, 0x41), { level: 9 })]));
 }
 
-export const tEXt = (keyword: string, text: string) => pngChunk('tEXt', Buffer.from(`${keyword}\0${text}`, 'latin1'));
 
 /** A JPEG with `count` APP1 segments of 64 KB each (EXIF/XMP-shaped garbage): gigantic metadata. */
 export function jpegWithGiantApp1(jpeg: Buffer, count: number): Buffer {

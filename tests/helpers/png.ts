@@ -1,5 +1,8 @@
-import { deflateSync } from 'node:zlib';
-import { crc32 } from '../images/synthetic.ts';
+import { crc32, deflateSync } from 'node:zlib';
+
+/** Builders for hand-made PNG files in tests: chunks with correct CRCs, text chunks, headers that lie. */
+export { crc32 };
+export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 export function pngChunk(type: string, data: Buffer): Buffer {
   const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
@@ -26,6 +29,15 @@ export const iTXt = (keyword: string, text: string, compressed: boolean) =>
       compressed ? deflateSync(Buffer.from(text, 'utf8')) : Buffer.from(text, 'utf8'),
     ]),
   );
+
+export function ihdrChunk(width: number, height: number, bitDepth: number, colourType: number): Buffer {
+  const data = Buffer.alloc(13);
+  data.writeUInt32BE(width, 0);
+  data.writeUInt32BE(height, 4);
+  data[8] = bitDepth;
+  data[9] = colourType;
+  return pngChunk('IHDR', data);
+}
 
 /** Inserts chunks right after IHDR (where generators put them), keeping the PNG valid. */
 export function withPngChunks(png: Buffer, ...chunks: Buffer[]): Buffer {
