@@ -2,6 +2,7 @@
  * Benchmark of the PDQ match index (multi-index hashing, api/matching) against a full scan.
  *
  *   npx tsx scripts/bench-index.ts [--n 1000000] [--queries 1000] [--scan-queries 100] [--url postgres://…]
+ *   npx tsx scripts/bench-index.ts --works 100000 [--queries 1000] [--scan-queries 20]
  *
  * Creates a fresh PostgreSQL database (DATABASE_URL or postgres://postgres@127.0.0.1:5432/test as the
  * admin connection), loads N synthetic works with one random 256-bit hash each, runs the queries, drops
@@ -10,6 +11,12 @@
  * hash, so the benchmark models them as 8 independent random hashes; for a planted query one of the 8
  * (at a random position) is a stored hash with d random bits flipped, d uniform in 0..31. Misses are
  * 8 fresh random hashes.
+ *
+ * --works N switches to the shape of the real registry: N works × 12 stored rows each (the labels
+ * storedHashes() gives: 'global', 'crop-96' … 'crop-69', 'trimmed', 'alpha-black') and queries of 19
+ * hashes with the stored classes queryHashes() assigns them (api/matching/label-classes.ts). Every
+ * query runs twice, alternating, restricted (as a verify runs) and unrestricted (all 19 × 12 pairs);
+ * planted queries hold one allowed (query label, stored label) pair.
  *
  * Recall: every planted work must be found (a random hash is within 31 bits of another with
  * probability ~1e-44, so the planted work is the whole truth); and on --scan-queries of them the
@@ -22,13 +29,21 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { openDatabase } from '../db/open.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { bulkIndexHashes, bruteForceMatches, findMatches, type MatchCandidate } from '../api/matching/service.ts';
+import { bulkIndexHashes, bruteForceMatches, findMatches, type MatchCandidate, type MatchQueryHash } from '../api/matching/service.ts';
 import { withIndexesDeferred, type HashRow } from '../api/matching/repository.ts';
 import { hashSlots, slotProbes, SLOT_COUNT } from '../api/matching/hashes.ts';
+import { classRange, storedLabelClass, type ClassRange } from '../api/matching/label-classes.ts';
+import { queryHashes, storedHashes } from '../api/works/match-policy.ts';
+import { DIHEDRAL_LABELS } from '../api/images/pdq.ts';
+import { CROP_SCALES } from '../api/images/regions.ts';
+import type { Fingerprint } from '../api/images/types.ts';
+
+const REGION_LABELS = [...CROP_SCALES.map((s) => `crop-${Math.round(s * 100)}`), 'trimmed', 'alpha-black'];
 
 const { values: args } = parseArgs({
   options: {
     n: { type: 'string', default: '1000000' },
+    works: { type: 'string' },
     queries: { type: 'string', default: '1000' },
     'scan-queries': { type: 'string', default: '100' },
     url: { type: 'string' },
@@ -36,7 +51,11 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
   },
 });
-const N = Number(args.n);
+const WORKS = args.works === undefined ? undefined : Number(args.works);
+const STORED_LABELS = storedHashes({ pdq: '0'.repeat(64), pdqQuality: 100, regions: REGION_LABELS.map((label) => ({ label, hash: '', quality: 100 })) }).map((h) => h.label);
+const ROWS_PER_WORK = WORKS === undefined ? 1 : STORED_LABELS.length;
+/** Stored hash rows (N works × 12 with --works). */
+const N = WORKS === undefined ? Number(args.n) : WORKS * ROWS_PER_WORK;
 const QUERIES = Number(args.queries);
 const SCAN_QUERIES = Math.min(Number(args['scan-queries']), QUERIES);
 const ADMIN_URL = args.url ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -61,7 +80,10 @@ const words = new Uint32Array(N * 8);
 for (let i = 0; i < words.length; i++) words[i] = randomWord();
 const hexOf = (i: number) => Array.from(words.subarray(i * 8, i * 8 + 8), (w) => w.toString(16).padStart(8, '0')).join('');
 const randomHex = () => Array.from({ length: 8 }, () => randomWord().toString(16).padStart(8, '0')).join('');
-const workId = (i: number) => `w${i}`;
+/** Stored row i belongs to work i / ROWS_PER_WORK, under label STORED_LABELS[i % ROWS_PER_WORK]. */
+const workId = (i: number) => `w${Math.floor(i / ROWS_PER_WORK)}`;
+const labelOf = (i: number) => (WORKS === undefined ? 'global' : STORED_LABELS[i % ROWS_PER_WORK]!);
+const WORK_COUNT = WORKS ?? N;
 
 function flip(hex: string, count: number): string {
   const bytes = Buffer.from(hex, 'hex');
@@ -87,7 +109,7 @@ async function main(): Promise<void> {
     await migrateToLatest(db);
     const version = (await sql<{ v: string }>`select current_setting('server_version') as v`.execute(db)).rows[0]!.v;
     console.log(`$ npx tsx scripts/bench-index.ts ${process.argv.slice(2).join(' ')}`.trimEnd());
-    console.log(`PostgreSQL ${version}; ${N.toLocaleString('en')} works, one hash each; database ${name}; ${os.cpus().length} CPUs`);
+    console.log(`PostgreSQL ${version}; ${WORK_COUNT.toLocaleString('en')} works, ${ROWS_PER_WORK} hash row(s) each (${N.toLocaleString('en')} rows); database ${name}; ${os.cpus().length} CPUs`);
 
     let t = performance.now();
     await sql`insert into accounts (id, handle, kind, display_name) values ('bench', 'bench', 'artist', 'Bench')`.execute(db);
@@ -96,7 +118,7 @@ async function main(): Promise<void> {
       insert into works (id, account_id, kid, jws, payload, sha256, pdq, pdq_quality, width, height, title,
                          digital_source_type, evidence_private, thumbnail, status, log_index)
       select 'w' || g, 'bench', 'bench', '', '{}', md5(g::text) || md5((-g)::text), '', 100, 1, 1, '', '', '{}', '', 'active', g
-      from generate_series(0, ${N - 1}) g`.execute(db);
+      from generate_series(0, ${WORK_COUNT - 1}) g`.execute(db);
     const worksSeconds = (performance.now() - t) / 1000;
 
     t = performance.now();
@@ -106,7 +128,7 @@ async function main(): Promise<void> {
       let inFlight: Promise<void> = Promise.resolve();
       for (let start = 0; start < N; start += CHUNK) {
         const rows: HashRow[] = [];
-        for (let i = start; i < Math.min(N, start + CHUNK); i++) rows.push({ workId: workId(i), label: 'global', hash: hexOf(i) });
+        for (let i = start; i < Math.min(N, start + CHUNK); i++) rows.push({ workId: workId(i), label: labelOf(i), hash: hexOf(i) });
         await inFlight;
         inFlight = bulkIndexHashes(db, rows);
       }
@@ -127,6 +149,8 @@ async function main(): Promise<void> {
                (select sum(pg_relation_size(indexrelid)) from pg_index where indrelid = 'work_hashes'::regclass
                   and indexrelid::regclass::text like 'work_hashes_s%') as slots`.execute(db)
     ).rows[0]!;
+
+    if (WORKS !== undefined) return await benchWorks(db, sizes);
 
     // Slot histograms give the exact number of rows each query's probes reach (candidates rechecked).
     const slotCounts = Array.from({ length: SLOT_COUNT }, () => new Uint32Array(65536));
@@ -203,6 +227,104 @@ async function main(): Promise<void> {
     if (!args.keep) await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
   }
+}
+
+/** --works: the registry's real shape, 19 query hashes with classes vs 12 stored rows per work. */
+async function benchWorks(db: Parameters<typeof findMatches>[0], sizes: { table: number; indexes: number; slots: number }): Promise<void> {
+  // Per label class, slot histograms: the exact number of rows a probe reaches within a class range.
+  const slotCounts = [0, 1, 2].map(() => Array.from({ length: SLOT_COUNT }, () => new Uint32Array(65536)));
+  for (let i = 0; i < N; i++) {
+    const base = i * 8;
+    const byClass = slotCounts[storedLabelClass(labelOf(i))]!;
+    for (let s = 0; s < SLOT_COUNT; s++) {
+      const word = words[base + (s >> 1)]!;
+      byClass[s]![(s & 1) === 0 ? word >>> 16 : word & 0xffff]!++;
+    }
+  }
+  const all = classRange('any');
+  const candidatesOf = (hashes: { hash: string; range: ClassRange }[]) => {
+    let sum = 0;
+    for (const { hash, range } of hashes) {
+      hashSlots(hash).forEach((v, slot) => {
+        for (const p of slotProbes(v)) for (let c = range.lo; c <= range.hi; c++) sum += slotCounts[c]![slot]![p]!;
+      });
+    }
+    return sum;
+  };
+
+  // Query shape from the real policy: queryHashes() of a fingerprint with 8 variants and 11 regions.
+  const fingerprint = (hashes: string[]): Fingerprint => ({
+    sha256: '', pdq: hashes[0]!, pdqQuality: 100, width: 1, height: 1, format: 'png', thumbnail: Buffer.alloc(0),
+    variants: DIHEDRAL_LABELS.map((label, i) => ({ label, hash: hashes[i]!, quality: 100 })),
+    regions: REGION_LABELS.map((label, i) => ({ label, hash: hashes[DIHEDRAL_LABELS.length + i]!, quality: 100 })),
+  });
+  const shape = queryHashes(fingerprint(Array.from({ length: DIHEDRAL_LABELS.length + REGION_LABELS.length }, () => '')));
+  const allowedPairs = shape.flatMap((h, qi) =>
+    STORED_LABELS.flatMap((label, si) => (storedLabelClass(label) >= classRange(h.against).lo && storedLabelClass(label) <= classRange(h.against).hi ? [{ qi, si }] : [])),
+  );
+  const queries = Array.from({ length: QUERIES }, (_, q) => {
+    const hashes = shape.map(() => randomHex());
+    if (q % 2 === 1) return { hashes, planted: undefined };
+    const work = Math.floor(random() * WORK_COUNT);
+    const distance = Math.floor(random() * 32);
+    const pair = allowedPairs[Math.floor(random() * allowedPairs.length)]!;
+    hashes[pair.qi] = flip(hexOf(work * ROWS_PER_WORK + pair.si), distance);
+    return { hashes, planted: { workId: `w${work}`, distance } };
+  });
+  const restricted = (hashes: string[]) => ({ hashes: queryHashes(fingerprint(hashes)) });
+  const unrestricted = (hashes: string[]) => ({ hashes: queryHashes(fingerprint(hashes)).map(({ label, hash }) => ({ label, hash })) });
+
+  for (const q of queries.slice(0, 20)) {
+    await findMatches(db, restricted(q.hashes));
+    await findMatches(db, unrestricted(q.hashes));
+  }
+  const runs = { restricted: { times: [] as number[], candidates: [] as number[], found: 0, answers: [] as MatchCandidate[][] }, unrestricted: { times: [] as number[], candidates: [] as number[], found: 0, answers: [] as MatchCandidate[][] } };
+  let planted = 0;
+  for (const [i, q] of queries.entries()) {
+    if (q.planted) planted++;
+    // Alternate which goes first so neither always finds the other's pages in cache.
+    const order = i % 2 === 0 ? (['restricted', 'unrestricted'] as const) : (['unrestricted', 'restricted'] as const);
+    for (const mode of order) {
+      const input = mode === 'restricted' ? restricted(q.hashes) : unrestricted(q.hashes);
+      const start = performance.now();
+      const result = await findMatches(db, input);
+      runs[mode].times.push(performance.now() - start);
+      runs[mode].answers.push(result);
+      runs[mode].candidates.push(
+        candidatesOf(input.hashes.map((h: MatchQueryHash) => ({ hash: h.hash, range: h.against ? classRange(h.against) : all }))),
+      );
+      if (q.planted && result.some((m) => m.workId === q.planted!.workId && m.distance <= q.planted!.distance)) runs[mode].found++;
+    }
+  }
+
+  const scanTimes: number[] = [];
+  let scanAgree = 0;
+  for (let i = 0; i < SCAN_QUERIES; i++) {
+    const start = performance.now();
+    const result = await bruteForceMatches(db, restricted(queries[i]!.hashes));
+    scanTimes.push(performance.now() - start);
+    if (JSON.stringify(result) === JSON.stringify(runs.restricted.answers[i])) scanAgree++;
+  }
+
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+  console.log('');
+  console.log(`| ${WORK_COUNT.toLocaleString('en')} works (${N.toLocaleString('en')} rows), ${QUERIES} verifies × 19 hashes | p50 | p95 | p99 | mean | candidates p50 | recall |`);
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const mode of ['restricted', 'unrestricted'] as const) {
+    const t = sorted(runs[mode].times);
+    const c = sorted(runs[mode].candidates);
+    console.log(`| ${mode} | ${fmt(percentile(t, 50))} | ${fmt(percentile(t, 95))} | ${fmt(percentile(t, 99))} | ${fmt(mean(t))} | ${percentile(c, 50).toLocaleString('en')} | ${runs[mode].found}/${planted} |`);
+  }
+  if (SCAN_QUERIES > 0) {
+    const t = sorted(scanTimes);
+    console.log(`| full scan, restricted (${SCAN_QUERIES} verifies) | ${fmt(percentile(t, 50))} | ${fmt(percentile(t, 95))} | ${fmt(percentile(t, 99))} | ${fmt(mean(t))} | ${N.toLocaleString('en')} rows | |`);
+  }
+  console.log('');
+  console.log(`restricted index vs restricted full scan: identical answers on ${scanAgree}/${SCAN_QUERIES} verifies`);
+  console.log(`speed-up restricted vs unrestricted (p50): ${(percentile(sorted(runs.unrestricted.times), 50) / percentile(sorted(runs.restricted.times), 50)).toFixed(1)}x; candidates ${(mean(runs.unrestricted.candidates) / mean(runs.restricted.candidates)).toFixed(1)}x fewer`);
+  console.log(`load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min)`);
+  console.log(`disk: table ${mb(sizes.table)}, all indexes ${mb(sizes.indexes)} (16 slot btrees ${mb(Number(sizes.slots))})`);
 }
 
 main().catch((err) => {

@@ -3,7 +3,8 @@ import type { Database } from '../../db/schema.ts';
 import type { LabelledHash } from '../images/types.ts';
 import { SLOT_COUNT, hashSlots, slotProbes, toBitLiteral } from './hashes.ts';
 import { dedupeHashes, labelledHashesSchema, parseOrThrow } from './schemas.ts';
-import { slotIndexDdl } from '../../db/migrations/0003_match_index.ts';
+import { slotIndexDdl } from '../../db/migrations/0006_match_label_class.ts';
+import type { ClassRange } from './label-classes.ts';
 
 /** A stored hash to index: `hash` is 64 lower-case hex characters. */
 export interface HashRow {
@@ -12,10 +13,14 @@ export interface HashRow {
   hash: string;
 }
 
-/** One query hash with its position in the query (the position breaks distance ties deterministically). */
+/**
+ * One query hash with its position in the query (the position breaks distance ties deterministically)
+ * and the label classes of the stored rows it is compared with (label-classes.ts).
+ */
 export interface QueryHash {
   ordinal: number;
   hash: string;
+  classes: ClassRange;
 }
 
 export interface MatchRow {
@@ -114,17 +119,25 @@ export function indexedMatchSql(query: MatchQuery): RawBuilder<MatchRow> {
   const branches = SLOT_COLUMNS.map((column, slot) => {
     const values: number[] = [];
     const ordinals: number[] = [];
-    for (const { ordinal, hash } of query.hashes) {
+    const lows: number[] = [];
+    const highs: number[] = [];
+    for (const { ordinal, hash, classes } of query.hashes) {
       for (const probe of slotProbes(hashSlots(hash)[slot]!)) {
         values.push(probe);
         ordinals.push(ordinal + 1); // PostgreSQL arrays are 1-based
+        lows.push(classes.lo);
+        highs.push(classes.hi);
       }
     }
-    // LATERAL forces one index-only scan per probe value (never a hash join over the whole table).
+    // LATERAL forces one index-only scan per probe value (never a hash join over the whole table); the
+    // btree is keyed on (slot, label_class), so the class range narrows the scan itself.
     return sql`
       select w.id as row_id, p.q - 1 as q_ord, bit_count(w.hash # (${queryHashes})[p.q])::int as distance
-      from unnest(${pgIntArray(values)}::int[], ${pgIntArray(ordinals)}::int[]) as p(v, q)
-      cross join lateral (select id, hash from work_hashes x where ${sql.ref(`x.${column}`)} = p.v) as w`;
+      from unnest(${pgIntArray(values)}::int[], ${pgIntArray(ordinals)}::int[], ${pgIntArray(lows)}::int[], ${pgIntArray(highs)}::int[]) as p(v, q, lo, hi)
+      cross join lateral (
+        select id, hash from work_hashes x
+        where ${sql.ref(`x.${column}`)} = p.v and x.label_class between p.lo and p.hi
+      ) as w`;
   });
   // current_schema() is parallel-unsafe, which keeps the planner from a Parallel Append over the 16
   // branches: starting workers costs more (~10-30 ms) than the lookup itself.
@@ -141,9 +154,12 @@ export function scanMatchSql(query: MatchQuery): RawBuilder<MatchRow> {
     ? sql`
       select w.work_id, w.id as row_id, w.label as stored_label, q.q_ord, bit_count(w.hash # q.hash)::int as distance
       from work_hashes w
-      cross join (values ${sql.join(
-        query.hashes.map(({ ordinal, hash }) => sql`(${sql.lit(ordinal)}::int, ${toBitLiteral(hash)}::bit(256))`),
-      )}) as q(q_ord, hash)`
+      join (values ${sql.join(
+        query.hashes.map(
+          ({ ordinal, hash, classes }) =>
+            sql`(${sql.lit(ordinal)}::int, ${toBitLiteral(hash)}::bit(256), ${sql.lit(classes.lo)}::int, ${sql.lit(classes.hi)}::int)`,
+        ),
+      )}) as q(q_ord, hash, lo, hi) on w.label_class between q.lo and q.hi`
     : emptyCandidates();
   return rankWithExact(candidates, query);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import { MAX_INDEXED_DISTANCE } from './hashes.ts';
+import { MATCH_TARGETS } from './label-classes.ts';
 
 const hex64 = (message: string) =>
   z
@@ -12,9 +13,18 @@ export const labelledHashesSchema = z
   .array(z.object({ label: z.string().min(1).max(64), hash: hex64('a hash is 64 hex characters (256 bits)') }))
   .max(64);
 
+/** A query hash may name which stored rows it is compared with (label-classes.ts); default 'any'. */
 export const matchQuerySchema = z.object({
   sha256: hex64('sha256 is 64 hex characters').optional(),
-  hashes: labelledHashesSchema,
+  hashes: z
+    .array(
+      z.object({
+        label: z.string().min(1).max(64),
+        hash: hex64('a hash is 64 hex characters (256 bits)'),
+        against: z.enum(MATCH_TARGETS).default('any'),
+      }),
+    )
+    .max(64),
 });
 
 export const matchOptionsSchema = z.object({

@@ -3,7 +3,8 @@ import type { Database } from '../../db/schema.ts';
 import type { LabelledHash } from '../images/types.ts';
 import { AppError } from '../errors.ts';
 import { isHashHex } from './hashes.ts';
-import { dedupeHashes, matchOptionsSchema, matchQuerySchema, parseOrThrow } from './schemas.ts';
+import { matchOptionsSchema, matchQuerySchema, parseOrThrow } from './schemas.ts';
+import { classRange, unionRange, type ClassRange, type MatchTarget } from './label-classes.ts';
 import {
   bulkInsertHashRows,
   findIndexedMatches,
@@ -15,6 +16,7 @@ import {
 
 /** Stores a work's hashes in the match index; see repository.ts. */
 export { indexWorkHashes } from './repository.ts';
+export type { MatchTarget } from './label-classes.ts';
 
 export interface MatchCandidate {
   workId: string;
@@ -37,9 +39,12 @@ export interface MatchOptions {
   limit?: number;
 }
 
+/** A query hash; `against` restricts which stored rows it is compared with (default 'any'). */
+export type MatchQueryHash = Pick<LabelledHash, 'label' | 'hash'> & { against?: MatchTarget | undefined };
+
 export interface MatchQueryInput {
   sha256?: string | undefined;
-  hashes: Pick<LabelledHash, 'label' | 'hash'>[];
+  hashes: MatchQueryHash[];
 }
 
 /** Bulk import (migrations of existing catalogues, benchmarks): one statement per 20,000 rows. */
@@ -74,15 +79,30 @@ async function run(
 ): Promise<MatchCandidate[]> {
   const query = parseOrThrow(matchQuerySchema, input, 'match query');
   const { maxDistance, limit } = parseOrThrow(matchOptionsSchema, options, 'match options');
-  const hashes = dedupeHashes(query.hashes);
+  const hashes = mergeIdenticalHashes(query.hashes);
   if (!query.sha256 && hashes.length === 0) return [];
   const rows = await strategy(db, {
     sha256: query.sha256,
-    hashes: hashes.map((h, ordinal) => ({ ordinal, hash: h.hash })),
+    hashes: hashes.map((h, ordinal) => ({ ordinal, hash: h.hash, classes: h.classes })),
     maxDistance,
     limit,
   });
   return rows.map((row) => toCandidate(row, hashes));
+}
+
+/**
+ * Symmetric images have identical dihedral variants (and an untrimmed image's 'trimmed' region can
+ * equal its global hash): each distinct hash is queried once, under its first label, against the union
+ * of the stored classes all its copies asked for.
+ */
+function mergeIdenticalHashes(hashes: { label: string; hash: string; against: MatchTarget }[]): { label: string; hash: string; classes: ClassRange }[] {
+  const byHash = new Map<string, { label: string; hash: string; classes: ClassRange }>();
+  for (const h of hashes) {
+    const seen = byHash.get(h.hash);
+    if (seen) seen.classes = unionRange(seen.classes, classRange(h.against));
+    else byHash.set(h.hash, { label: h.label, hash: h.hash, classes: classRange(h.against) });
+  }
+  return [...byHash.values()];
 }
 
 function toCandidate(row: MatchRow, hashes: { label: string }[]): MatchCandidate {

@@ -1,5 +1,6 @@
 import type { LabelledHash } from '../images/types.ts';
 import type { Fingerprint } from '../images/types.ts';
+import type { MatchTarget } from '../matching/label-classes.ts';
 
 export const MATCH_DISTANCE = 31;
 /** Flat or minimalist images have unstable PDQ hashes: below this quality a stricter distance applies. */
@@ -8,8 +9,17 @@ export const LOW_QUALITY_DISTANCE = 12;
 /** At or below this distance the copy is the same picture; above, only similar (e.g. a colourway). */
 export const SAME_DISTANCE = 16;
 
-/** Every hash a query contributes: the 8 dihedral variants of the whole image and its sub-windows. */
-export const queryHashes = (fp: Fingerprint): LabelledHash[] => [...fp.variants, ...fp.regions];
+/**
+ * Every hash a query contributes, each with the stored hashes it is compared with (the pairs the match
+ * rules need, not all 19 × 12): the dihedral variants against the work's whole image ('global' and
+ * 'alpha-black': rotated, flipped, re-encoded copies); the query's 'global' also against every stored
+ * region (the copy is a crop of the work); the query's regions against the stored 'global' only (the
+ * copy is the work padded, letter-boxed or flattened).
+ */
+export const queryHashes = (fp: Fingerprint): (LabelledHash & { against: MatchTarget })[] => [
+  ...fp.variants.map((v) => ({ ...v, against: v.label === 'global' ? ('any' as const) : ('whole' as const) })),
+  ...fp.regions.map((r) => ({ ...r, against: 'whole-only' as const })),
+];
 
 /** Hashes a registered work is indexed under. */
 export const storedHashes = (fp: Pick<Fingerprint, 'pdq' | 'pdqQuality' | 'regions'>): LabelledHash[] => [

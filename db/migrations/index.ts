@@ -4,6 +4,7 @@ import * as logTree from './0002_log_tree.ts';
 import * as matchIndex from './0003_match_index.ts';
 import * as registry from './0004_registry.ts';
 import * as idempotency from './0005_idempotency.ts';
+import * as matchLabelClass from './0006_match_label_class.ts';
 
 /** All migrations in order. Add new ones here; names sort lexically. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_match_index': matchIndex,
   '0004_registry': registry,
   '0005_idempotency': idempotency,
+  '0006_match_label_class': matchLabelClass,
 };

@@ -1,10 +1,13 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDatabase, startTestServer, type TestServer } from '../helpers/server.ts';
 import { bruteForceMatches, bulkIndexHashes, findMatches, indexWorkHashes, type MatchCandidate } from '../../api/matching/service.ts';
 import { withIndexesDeferred, type HashRow } from '../../api/matching/repository.ts';
 import { sql } from 'kysely';
 import { hammingDistanceHex } from '../../api/matching/hashes.ts';
 import { insertWorks, neighbour, randomHash, seededRandom } from './fixtures.ts';
+import { queryHashes, storedHashes } from '../../api/works/match-policy.ts';
+import { storedLabelClass } from '../../api/matching/label-classes.ts';
+import type { Fingerprint } from '../../api/images/types.ts';
 
 const VARIANTS = ['global', 'rot90', 'rot180', 'rot270', 'flipx', 'flipy', 'transpose', 'transverse'];
 const REGIONS = ['crop-90', 'crop-75', 'crop-60'];
@@ -160,6 +163,88 @@ describeEachDatabase('match index', (backend) => {
     expect(workIndex.rows[0]!.n).toBe(1);
     const matches = await findMatches(db, { hashes: [q('global', target)] });
     expect(matches.map((m) => [m.workId, m.distance])).toEqual([['bulk-near', 31]]);
+  });
+
+  describe('restricted to the pairs the match rules need', () => {
+    const DIHEDRAL = ['global', 'rot90', 'rot180', 'rot270', 'flipx', 'flipy', 'flip-plus1', 'flip-minus1'];
+    const REGION_LABELS = ['crop-96', 'crop-92', 'crop-88', 'crop-85', 'crop-81', 'crop-78', 'crop-75', 'crop-72', 'crop-69', 'trimmed', 'alpha-black'];
+    /** The product's rule, written out independently of label-classes.ts. */
+    const allowed = (queryLabel: string, storedLabel: string) =>
+      (DIHEDRAL.includes(queryLabel) && (storedLabel === 'global' || storedLabel === 'alpha-black')) ||
+      (queryLabel === 'global' && storedLabel !== 'global') ||
+      (REGION_LABELS.includes(queryLabel) && storedLabel === 'global');
+
+    it('matches every allowed (query, stored) pair and no other, index and full scan alike', async () => {
+      const db = server.ctx.db;
+      const variants = DIHEDRAL.map((label) => q(label, randomHash(random)));
+      const regions = REGION_LABELS.map((label) => q(label, randomHash(random)));
+      const fp: Fingerprint = {
+        sha256: 'ef'.repeat(32), pdq: variants[0]!.hash, pdqQuality: 100, width: 64, height: 64, format: 'png',
+        variants, regions, thumbnail: Buffer.alloc(0),
+      };
+      const query = queryHashes(fp);
+      expect(query).toHaveLength(19);
+      const storedLabels = storedHashes({ pdq: randomHash(random), pdqQuality: 100, regions }).map((h) => h.label);
+      expect(storedLabels).toHaveLength(12);
+      // One work per (query label, stored label): a single stored row 4 bits from that query hash.
+      const works: { id: string; queryLabel: string; storedLabel: string; hash: string }[] = [];
+      for (const [qi, h] of query.entries()) {
+        for (const [si, storedLabel] of storedLabels.entries()) {
+          works.push({ id: `pair-${qi}-${si}`, queryLabel: h.label, storedLabel, hash: neighbour(h.hash, 4, random) });
+        }
+      }
+      await insertWorks(db, works.map((w) => ({ id: w.id })));
+      await bulkIndexHashes(db, works.map((w) => ({ workId: w.id, label: w.storedLabel, hash: w.hash })));
+      for (const w of works) stored.set(w.id, [{ label: w.storedLabel, hash: w.hash }]);
+
+      const pairs = (matches: MatchCandidate[]) =>
+        matches.filter((m) => m.workId.startsWith('pair-')).map((m) => `${m.queryLabel}→${m.storedLabel}`).sort();
+      const expected = works.filter((w) => allowed(w.queryLabel, w.storedLabel)).map((w) => `${w.queryLabel}→${w.storedLabel}`).sort();
+      expect(expected.length).toBeGreaterThan(30);
+      expect(expected.length).toBeLessThan(works.length / 2);
+
+      const indexed = await findMatches(db, { hashes: query }, { limit: 1000 });
+      expect(pairs(indexed)).toEqual(expected);
+      expect(indexed.filter((m) => m.workId.startsWith('pair-')).every((m) => m.distance === 4)).toBe(true);
+      expect(await bruteForceMatches(db, { hashes: query }, { limit: 1000 })).toEqual(indexed);
+      // A region against a region (e.g. a padded copy's 'crop-75' near the work's 'crop-96') is no longer a match…
+      expect(pairs(indexed)).not.toContain('crop-75→crop-96');
+      expect(pairs(indexed)).toContain('crop-75→global');
+      expect(pairs(indexed)).toContain('global→crop-96');
+      expect(pairs(indexed)).toContain('rot90→alpha-black');
+      expect(pairs(indexed)).not.toContain('rot90→crop-96');
+      // …while without restriction ('any', the default) every one of the 19 × 12 pairs is.
+      const unrestricted = query.map(({ label, hash }) => ({ label, hash }));
+      expect(pairs(await findMatches(db, { hashes: unrestricted }, { limit: 1000 }))).toHaveLength(works.length);
+    });
+
+    it('queries identical hashes once, against the union of the stored classes they asked for', async () => {
+      const db = server.ctx.db;
+      const base = randomHash(random);
+      await insertWorks(db, [{ id: 'union-crop' }, { id: 'union-global' }]);
+      await bulkIndexHashes(db, [
+        { workId: 'union-crop', label: 'crop-88', hash: neighbour(base, 2, random) },
+        { workId: 'union-global', label: 'global', hash: neighbour(base, 3, random) },
+      ]);
+      const ids = (matches: MatchCandidate[]) => matches.map((m) => m.workId).filter((id) => id.startsWith('union-')).sort();
+      expect(ids(await findMatches(db, { hashes: [{ label: 'trimmed', hash: base, against: 'whole-only' }] }))).toEqual(['union-global']);
+      expect(ids(await findMatches(db, { hashes: [{ label: 'rot90', hash: base, against: 'regions' }] }))).toEqual(['union-crop']);
+      const both = [
+        { label: 'trimmed', hash: base, against: 'whole-only' as const },
+        { label: 'rot90', hash: base, against: 'regions' as const },
+      ];
+      const matches = await findMatches(db, { hashes: both });
+      expect(ids(matches)).toEqual(['union-crop', 'union-global']);
+      expect(matches.filter((m) => m.workId.startsWith('union-')).every((m) => m.queryLabel === 'trimmed')).toBe(true);
+      expect(await bruteForceMatches(db, { hashes: both })).toEqual(matches);
+      await expect(findMatches(db, { hashes: [{ label: 'x', hash: base, against: 'nothing' as never }] })).rejects.toMatchObject({ code: 'validation_failed' });
+    });
+
+    it('derives the stored label class in the database exactly as label-classes.ts does', async () => {
+      const rows = await sql<{ label: string; label_class: number }>`select distinct label, label_class from work_hashes`.execute(server.ctx.db);
+      expect(rows.rows.length).toBeGreaterThanOrEqual(12);
+      for (const row of rows.rows) expect(row.label_class, row.label).toBe(storedLabelClass(row.label));
+    });
   });
 
   it('rejects malformed hashes and out-of-range options with validation_failed', async () => {
