@@ -37,6 +37,7 @@ import { queryHashes, storedHashes } from '../api/works/match-policy.ts';
 import { DIHEDRAL_LABELS } from '../api/images/pdq.ts';
 import { CROP_SCALES } from '../api/images/regions.ts';
 import type { Fingerprint } from '../api/images/types.ts';
+import { rng } from './lib/artwork.ts';
 
 const REGION_LABELS = [...CROP_SCALES.map((s) => `crop-${Math.round(s * 100)}`), 'trimmed', 'alpha-black'];
 
@@ -62,17 +63,7 @@ const ADMIN_URL = args.url ?? process.env.DATABASE_URL ?? 'postgres://postgres@1
 const CHUNK = 50_000;
 const VARIANTS = ['global', 'rot90', 'rot180', 'rot270', 'flipx', 'flipy', 'transpose', 'transverse'];
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = mulberry32(Number(args.seed));
+const random = rng(Number(args.seed));
 const randomWord = () => Math.floor(random() * 2 ** 32);
 
 /** Stored hashes as 8 uint32 words each, generated from the seed (regenerable, so 10M fit easily). */

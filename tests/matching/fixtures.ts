@@ -2,18 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { flipBits, HASH_BITS } from '../../api/matching/hashes.ts';
+import { rng } from '../../scripts/lib/artwork.ts';
 
-/** A seeded PRNG (mulberry32) so a failing exactness test can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG so a failing exactness test can be replayed. */
+export const seededRandom = rng;
 
 export function randomHash(random: () => number): string {
   let hex = '';
