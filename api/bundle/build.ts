@@ -35,7 +35,6 @@ export async function buildBundle(ctx: AppContext, workId: string, jwks: { keys:
 
   return {
     format: BUNDLE_FORMAT,
-    generatedAt: ctx.clock.now().toISOString(),
     registry: { url: ctx.config.publicUrl, origin: checkpoint.origin, vkey: ctx.log.verifierKey, jwks },
     checkpoint: checkpoint.note,
     work: { id: work.id, credential: work.jws, entry: await prove(work.log_index) },

@@ -14,7 +14,6 @@ export const provenEntrySchema = z.object({
 export const bundleSchema = z
   .object({
     format: z.literal(BUNDLE_FORMAT),
-    generatedAt: z.string(),
     registry: z.object({ url: z.string(), origin: z.string(), vkey: z.string(), jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }) }),
     /** The signed checkpoint note every proof in the bundle is against. */
     checkpoint: z.string(),

@@ -89,7 +89,6 @@ function parseBundle(ctx: Context, input: unknown): string {
   const parsed = bundleSchema.safeParse(input);
   if (!parsed.success) fail('bundle_malformed', `not an Aura proof bundle: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
   ctx.bundle = parsed.data!;
-  if (!/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(ctx.bundle.generatedAt)) fail('bundle_malformed', 'generatedAt is not an ISO timestamp');
   ctx.entries = new Map();
   for (const p of allEntries(ctx.bundle)) {
     const body = decodeBase64Strict(p.body) ?? fail('entry_malformed', `entry ${p.index}: body is not base64`);
