@@ -35,18 +35,9 @@ function failed(status: number, body: ProblemBody): ApiError {
   return err;
 }
 
-export interface AiMarker { kind: string; where: string; value: string }
-
-export interface PublicEvidence {
-  camera?: { make?: string; model?: string; lens?: string };
-  software?: string;
-  created?: string;
-  creator?: string;
-  rights?: string;
-  digitalSourceType?: string;
-  c2pa?: { present: boolean; claimGenerator?: string; actions?: string[]; digitalSourceType?: string; signatureValid?: boolean };
-  aiMarkers: AiMarker[];
-}
+// The evidence shapes are the server's own types (type-only: nothing of the API is bundled).
+import type { AiMarker, PublicEvidence } from '../../api/images/types.ts';
+export type { AiMarker, PublicEvidence };
 
 export interface AccountRef { handle: string; displayName: string; kind?: 'artist' | 'organization' }
 
