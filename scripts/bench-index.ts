@@ -3,6 +3,7 @@
  *
  *   npx tsx scripts/bench-index.ts [--n 1000000] [--queries 1000] [--scan-queries 100] [--url postgres://…]
  *   npx tsx scripts/bench-index.ts --works 100000 [--queries 1000] [--scan-queries 20]
+ *   npx tsx scripts/bench-index.ts --keep …            keeps the database; rerun on it with --reuse <name>
  *
  * Creates a fresh PostgreSQL database (DATABASE_URL or postgres://postgres@127.0.0.1:5432/test as the
  * admin connection), loads N synthetic works with one random 256-bit hash each, runs the queries, drops
@@ -50,6 +51,7 @@ const { values: args } = parseArgs({
     url: { type: 'string' },
     seed: { type: 'string', default: '42' },
     keep: { type: 'boolean', default: false },
+    reuse: { type: 'string' },
   },
 });
 const WORKS = args.works === undefined ? undefined : Number(args.works);
@@ -89,10 +91,11 @@ const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function main(): Promise<void> {
-  const name = `aura_bench_${randomBytes(4).toString('hex')}`;
+  const name = args.reuse ?? `aura_bench_${randomBytes(4).toString('hex')}`;
+  if (!/^aura_bench_[0-9a-f]{8}$/.test(name)) throw new Error(`--reuse takes a database this benchmark kept (aura_bench_…), not ${name}`);
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  if (!args.reuse) await admin.query(`create database ${name}`);
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   const { db, close } = await openDatabase({ url: url.toString(), poolSize: 4 });
@@ -102,37 +105,8 @@ async function main(): Promise<void> {
     console.log(`$ npx tsx scripts/bench-index.ts ${process.argv.slice(2).join(' ')}`.trimEnd());
     console.log(`PostgreSQL ${version}; ${WORK_COUNT.toLocaleString('en')} works, ${ROWS_PER_WORK} hash row(s) each (${N.toLocaleString('en')} rows); database ${name}; ${os.cpus().length} CPUs`);
 
-    let t = performance.now();
-    await sql`insert into accounts (id, handle, kind, display_name) values ('bench', 'bench', 'artist', 'Bench')`.execute(db);
-    await sql`insert into keys (kid, account_id, jwk, status) values ('bench', 'bench', '{}', 'active')`.execute(db);
-    await sql`
-      insert into works (id, account_id, kid, jws, payload, sha256, pdq, pdq_quality, width, height, title,
-                         digital_source_type, evidence_private, thumbnail, status, log_index)
-      select 'w' || g, 'bench', 'bench', '', '{}', md5(g::text) || md5((-g)::text), '', 100, 1, 1, '', '', '{}', '', 'active', g
-      from generate_series(0, ${WORK_COUNT - 1}) g`.execute(db);
-    const worksSeconds = (performance.now() - t) / 1000;
-
-    t = performance.now();
-    let rowsSeconds = 0;
-    await withIndexesDeferred(db, async () => {
-      // Two chunks in flight: one being built in JS while the other is written.
-      let inFlight: Promise<void> = Promise.resolve();
-      for (let start = 0; start < N; start += CHUNK) {
-        const rows: HashRow[] = [];
-        for (let i = start; i < Math.min(N, start + CHUNK); i++) rows.push({ workId: workId(i), label: labelOf(i), hash: hexOf(i) });
-        await inFlight;
-        inFlight = bulkIndexHashes(db, rows);
-      }
-      await inFlight;
-      rowsSeconds = (performance.now() - t) / 1000;
-    });
-    const loadSeconds = (performance.now() - t) / 1000;
-    await sql`vacuum analyze work_hashes`.execute(db);
-    await sql`analyze works`.execute(db);
-    console.log(
-      `load: works rows ${worksSeconds.toFixed(1)} s; hash rows ${rowsSeconds.toFixed(1)} s (${Math.round(N / rowsSeconds).toLocaleString('en')} rows/s); ` +
-        `indexes and foreign key restored in ${(loadSeconds - rowsSeconds).toFixed(1)} s`,
-    );
+    if (args.reuse) await checkReusedDatabase(db);
+    else await load(db);
 
     const sizes = (
       await sql<{ table: number; indexes: number; slots: number }>`
@@ -218,6 +192,51 @@ async function main(): Promise<void> {
     if (!args.keep) await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
   }
+}
+
+/** Loads the works and their hash rows with the indexes deferred, then vacuums and analyses. */
+async function load(db: Parameters<typeof findMatches>[0]): Promise<void> {
+  let t = performance.now();
+  await sql`insert into accounts (id, handle, kind, display_name) values ('bench', 'bench', 'artist', 'Bench')`.execute(db);
+  await sql`insert into keys (kid, account_id, jwk, status) values ('bench', 'bench', '{}', 'active')`.execute(db);
+  await sql`
+    insert into works (id, account_id, kid, jws, payload, sha256, pdq, pdq_quality, width, height, title,
+                       digital_source_type, evidence_private, thumbnail, status, log_index)
+    select 'w' || g, 'bench', 'bench', '', '{}', md5(g::text) || md5((-g)::text), '', 100, 1, 1, '', '', '{}', '', 'active', g
+    from generate_series(0, ${WORK_COUNT - 1}) g`.execute(db);
+  const worksSeconds = (performance.now() - t) / 1000;
+
+  t = performance.now();
+  let rowsSeconds = 0;
+  await withIndexesDeferred(db, async () => {
+    // Two chunks in flight: one being built in JS while the other is written.
+    let inFlight: Promise<void> = Promise.resolve();
+    for (let start = 0; start < N; start += CHUNK) {
+      const rows: HashRow[] = [];
+      for (let i = start; i < Math.min(N, start + CHUNK); i++) rows.push({ workId: workId(i), label: labelOf(i), hash: hexOf(i) });
+      await inFlight;
+      inFlight = bulkIndexHashes(db, rows);
+    }
+    await inFlight;
+    rowsSeconds = (performance.now() - t) / 1000;
+  });
+  const loadSeconds = (performance.now() - t) / 1000;
+  await sql`vacuum analyze work_hashes`.execute(db);
+  await sql`analyze works`.execute(db);
+  console.log(
+    `load: works rows ${worksSeconds.toFixed(1)} s; hash rows ${rowsSeconds.toFixed(1)} s (${Math.round(N / rowsSeconds).toLocaleString('en')} rows/s); ` +
+      `indexes and foreign key restored in ${(loadSeconds - rowsSeconds).toFixed(1)} s`,
+  );
+}
+
+/** --reuse: the kept database must hold exactly the rows this seed and size generate. */
+async function checkReusedDatabase(db: Parameters<typeof findMatches>[0]): Promise<void> {
+  const rows = Number((await sql<{ n: string }>`select count(*) as n from work_hashes`.execute(db)).rows[0]!.n);
+  const first = (await sql<{ hash: string }>`select hash::text as hash from work_hashes order by id limit 1`.execute(db)).rows[0];
+  if (rows !== N || !first || BigInt('0b' + first.hash).toString(16).padStart(64, '0') !== hexOf(0)) {
+    throw new Error(`the reused database holds ${rows.toLocaleString('en')} rows, not the ${N.toLocaleString('en')} this --n/--works and --seed generate`);
+  }
+  console.log('load: reused the kept database');
 }
 
 /** --works: the registry's real shape, 19 query hashes with classes vs 12 stored rows per work. */

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { LabelledHash } from '../images/types.ts';
-import { SLOT_COUNT, hashSlots, slotProbes, toBitLiteral } from './hashes.ts';
+import { SLOT_COUNT, hashSlots, toBitLiteral } from './hashes.ts';
 import { dedupeHashes, labelledHashesSchema, parseOrThrow } from './schemas.ts';
 import { slotIndexDdl } from '../../db/migrations/0006_match_label_class.ts';
 import type { ClassRange } from './label-classes.ts';
@@ -99,10 +99,11 @@ function pgTextArray(values: string[]): string {
 }
 
 /**
- * Multi-index hashing in one statement. For each of the 16 slots: the 17 values within one bit of each
- * query hash's slot value, each looked up by an index-only scan of that slot's btree (which carries the
- * full hash), the 256-bit distance computed against the query hash that probed it; the best pair per
- * work kept, and the exact SHA-256 match joined in the same round trip.
+ * Multi-index hashing in one statement: aura_match_candidates (migration 0007) probes, for each of the
+ * 16 slots, the 17 values within one bit of each query hash's slot value by an index-only scan of
+ * that slot's btree (which carries the full hash) and keeps the rows within the distance of the
+ * query hash that probed them; the best pair per work is kept and the exact SHA-256 match joined in
+ * the same round trip.
  */
 export async function findIndexedMatches(db: Kysely<Database>, query: MatchQuery): Promise<MatchRow[]> {
   return (await indexedMatchSql(query).execute(db)).rows;
@@ -115,37 +116,16 @@ export async function findMatchesByScan(db: Kysely<Database>, query: MatchQuery)
 
 export function indexedMatchSql(query: MatchQuery): RawBuilder<MatchRow> {
   if (query.hashes.length === 0) return rankWithExact(emptyCandidates(), query);
-  const queryHashes = sql`${pgTextArray(query.hashes.map((h) => toBitLiteral(h.hash)))}::bit(256)[]`;
-  const branches = SLOT_COLUMNS.map((column, slot) => {
-    const values: number[] = [];
-    const ordinals: number[] = [];
-    const lows: number[] = [];
-    const highs: number[] = [];
-    for (const { ordinal, hash, classes } of query.hashes) {
-      for (const probe of slotProbes(hashSlots(hash)[slot]!)) {
-        values.push(probe);
-        ordinals.push(ordinal + 1); // PostgreSQL arrays are 1-based
-        lows.push(classes.lo);
-        highs.push(classes.hi);
-      }
-    }
-    // LATERAL forces one index-only scan per probe value (never a hash join over the whole table); the
-    // btree is keyed on (slot, label_class), so the class range narrows the scan itself.
-    return sql`
-      select w.id as row_id, p.q - 1 as q_ord, bit_count(w.hash # (${queryHashes})[p.q])::int as distance
-      from unnest(${pgIntArray(values)}::int[], ${pgIntArray(ordinals)}::int[], ${pgIntArray(lows)}::int[], ${pgIntArray(highs)}::int[]) as p(v, q, lo, hi)
-      cross join lateral (
-        select id, hash from work_hashes x
-        where ${sql.ref(`x.${column}`)} = p.v and x.label_class between p.lo and p.hi
-      ) as w`;
-  });
-  // current_schema() is parallel-unsafe, which keeps the planner from a Parallel Append over the 16
-  // branches: starting workers costs more (~10-30 ms) than the lookup itself.
+  const { hashes } = query;
   const candidates = sql`
-    select h.work_id, c.row_id, h.label as stored_label, c.q_ord, c.distance
-    from (${sql.join(branches, sql` union all `)}) as c
-    join work_hashes h on h.id = c.row_id
-    where c.distance <= ${query.maxDistance} and current_schema() is not null`;
+    select h.work_id, c.row_id, h.label as stored_label, (${pgIntArray(hashes.map((h) => h.ordinal))}::int[])[c.q_ord] as q_ord, c.distance
+    from aura_match_candidates(
+      ${pgTextArray(hashes.map((h) => toBitLiteral(h.hash)))}::bit(256)[],
+      ${pgIntArray(hashes.map((h) => h.classes.lo))}::int[],
+      ${pgIntArray(hashes.map((h) => h.classes.hi))}::int[],
+      ${query.maxDistance}::int
+    ) as c
+    join work_hashes h on h.id = c.row_id`;
   return rankWithExact(candidates, query);
 }
 
@@ -159,7 +139,8 @@ export function scanMatchSql(query: MatchQuery): RawBuilder<MatchRow> {
           ({ ordinal, hash, classes }) =>
             sql`(${sql.lit(ordinal)}::int, ${toBitLiteral(hash)}::bit(256), ${sql.lit(classes.lo)}::int, ${sql.lit(classes.hi)}::int)`,
         ),
-      )}) as q(q_ord, hash, lo, hi) on w.label_class between q.lo and q.hi`
+      )}) as q(q_ord, hash, lo, hi) on w.label_class between q.lo and q.hi
+      where bit_count(w.hash # q.hash) <= ${query.maxDistance}`
     : emptyCandidates();
   return rankWithExact(candidates, query);
 }
@@ -177,7 +158,6 @@ function rankWithExact(candidates: RawBuilder<unknown>, query: MatchQuery): RawB
     best as (
       select distinct on (work_id) work_id, distance, q_ord, stored_label
       from candidates
-      where distance <= ${query.maxDistance}
       order by work_id, distance, q_ord, row_id
     ),
     exact as (${exact})

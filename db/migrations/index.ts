@@ -5,6 +5,7 @@ import * as matchIndex from './0003_match_index.ts';
 import * as registry from './0004_registry.ts';
 import * as idempotency from './0005_idempotency.ts';
 import * as matchLabelClass from './0006_match_label_class.ts';
+import * as matchFunction from './0007_match_function.ts';
 
 /** All migrations in order. Add new ones here; names sort lexically. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_registry': registry,
   '0005_idempotency': idempotency,
   '0006_match_label_class': matchLabelClass,
+  '0007_match_function': matchFunction,
 };
