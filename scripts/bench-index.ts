@@ -13,10 +13,10 @@
  * (at a random position) is a stored hash with d random bits flipped, d uniform in 0..31. Misses are
  * 8 fresh random hashes.
  *
- * --works N switches to the shape of the real registry: N works × 12 stored rows each (the labels
- * storedHashes() gives: 'global', 'crop-96' … 'crop-69', 'trimmed', 'alpha-black') and queries of 19
+ * --works N switches to the shape of the real registry: N works × 13 stored rows each (the labels
+ * storedHashes() gives: 'global', 'crop-96' … 'crop-69', 'trimmed', 'alpha-black', 'lightness') and queries of 20
  * hashes with the stored classes queryHashes() assigns them (api/matching/label-classes.ts). Every
- * query runs twice, alternating, restricted (as a verify runs) and unrestricted (all 19 × 12 pairs);
+ * query runs twice, alternating, restricted (as a verify runs) and unrestricted (all 20 × 13 pairs);
  * planted queries hold one allowed (query label, stored label) pair.
  *
  * Recall: every planted work must be found (a random hash is within 31 bits of another with
@@ -40,7 +40,7 @@ import { CROP_SCALES } from '../api/images/regions.ts';
 import type { Fingerprint } from '../api/images/types.ts';
 import { rng } from './lib/artwork.ts';
 
-const REGION_LABELS = [...CROP_SCALES.map((s) => `crop-${Math.round(s * 100)}`), 'trimmed', 'alpha-black'];
+const REGION_LABELS = [...CROP_SCALES.map((s) => `crop-${Math.round(s * 100)}`), 'trimmed', 'alpha-black', 'lightness'];
 
 const { values: args } = parseArgs({
   options: {
@@ -57,7 +57,7 @@ const { values: args } = parseArgs({
 const WORKS = args.works === undefined ? undefined : Number(args.works);
 const STORED_LABELS = storedHashes({ pdq: '0'.repeat(64), pdqQuality: 100, regions: REGION_LABELS.map((label) => ({ label, hash: '', quality: 100 })) }).map((h) => h.label);
 const ROWS_PER_WORK = WORKS === undefined ? 1 : STORED_LABELS.length;
-/** Stored hash rows (N works × 12 with --works). */
+/** Stored hash rows (N works × 13 with --works). */
 const N = WORKS === undefined ? Number(args.n) : WORKS * ROWS_PER_WORK;
 const QUERIES = Number(args.queries);
 const SCAN_QUERIES = Math.min(Number(args['scan-queries']), QUERIES);
@@ -239,7 +239,7 @@ async function checkReusedDatabase(db: Parameters<typeof findMatches>[0]): Promi
   console.log('load: reused the kept database');
 }
 
-/** --works: the registry's real shape, 19 query hashes with classes vs 12 stored rows per work. */
+/** --works: the registry's real shape, 20 query hashes with classes vs 13 stored rows per work. */
 async function benchWorks(db: Parameters<typeof findMatches>[0], sizes: { table: number; indexes: number; slots: number }): Promise<void> {
   // Per label class, slot histograms: the exact number of rows a probe reaches within a class range.
   const slotCounts = [0, 1, 2].map(() => Array.from({ length: SLOT_COUNT }, () => new Uint32Array(65536)));
@@ -319,7 +319,7 @@ async function benchWorks(db: Parameters<typeof findMatches>[0], sizes: { table:
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
   console.log('');
-  console.log(`| ${WORK_COUNT.toLocaleString('en')} works (${N.toLocaleString('en')} rows), ${QUERIES} verifies × 19 hashes | p50 | p95 | p99 | mean | candidates p50 | recall |`);
+  console.log(`| ${WORK_COUNT.toLocaleString('en')} works (${N.toLocaleString('en')} rows), ${QUERIES} verifies × ${queries[0]?.hashes.length ?? 0} hashes | p50 | p95 | p99 | mean | candidates p50 | recall |`);
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const mode of ['restricted', 'unrestricted'] as const) {
     const t = sorted(runs[mode].times);

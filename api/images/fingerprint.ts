@@ -2,14 +2,15 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { flattenOnto, hasTransparency } from './alpha.ts';
 import { decodeImage, type DecodedImage } from './decode.ts';
-import { dihedralHashes, hammingDistance, lumaFromPixels, pdqFromLuma, pdqOfWindows } from './pdq.ts';
+import { halfLightnessPlane } from './lightness.ts';
+import { dihedralVariantsOfPlane, hammingDistance, lumaFromPixels, pdqFromLuma, pdqOfWindows } from './pdq.ts';
 import { contentWindow, cropWindows } from './regions.ts';
 import type { Fingerprint, ImageLimits, LabelledHash } from './types.ts';
 
 /** Background a transparent image is composited on for its main hash (re-posts mostly land on white). */
 const PRIMARY_BACKGROUND = 255;
-/** The black flatten is stored only when it differs this much from the white one. */
-const DISTINCT_ALPHA_VARIANT_BITS = 16;
+/** The black flatten and the lightness hash are stored only when they differ this much from the global hash. */
+const DISTINCT_VARIANT_BITS = 16;
 
 /**
  * SHA-256, PDQ with its 8 dihedral variants, region hashes and a WebP thumbnail, all from one decode.
@@ -49,18 +50,24 @@ export function hashPixels(decoded: Pick<DecodedImage, 'pixels'>): PixelHashes {
   const rgb = transparent ? flattenOnto(data, PRIMARY_BACKGROUND) : data;
   const luma = lumaFromPixels(rgb, width, height, transparent ? 3 : channels);
 
-  const trimmed = contentWindow(luma, width, height);
-  const windows = [{ label: 'global', x: 0, y: 0, width, height }, ...cropWindows(width, height), ...(trimmed ? [trimmed] : [])];
-  const [whole, ...parts] = pdqOfWindows(luma, width, height, windows);
-  const variants = dihedralHashes(whole!.dct).map((v) => ({ ...v, quality: whole!.quality }));
+  // Each variant is exactly the hash of the rotated or flipped image (see dihedralVariantsOfPlane).
+  const variants: LabelledHash[] = dihedralVariantsOfPlane(luma, width, height);
   const global = variants[0]!;
-  const regions: LabelledHash[] = parts.map((r, i) => ({ label: windows[i + 1]!.label, hash: r.hash, quality: r.quality }));
+  const trimmed = contentWindow(luma, width, height);
+  const windows = [...cropWindows(width, height), ...(trimmed ? [trimmed] : [])];
+  const regions: LabelledHash[] = pdqOfWindows(luma, width, height, windows).map((r, i) => ({ label: windows[i]!.label, hash: r.hash, quality: r.quality }));
+
+  const plane = halfLightnessPlane(rgb, width, height, transparent ? 3 : channels);
+  const lightness = pdqFromLuma(plane.data, plane.width, plane.height);
+  if (hammingDistance(lightness.hash, global.hash) > DISTINCT_VARIANT_BITS) {
+    regions.push({ label: 'lightness', hash: lightness.hash, quality: lightness.quality });
+  }
 
   if (transparent) {
     // Re-posts land on white (the main hash) or black. sharp resizes premultiplied, so the colour hidden
     // under transparent pixels is gone here: copies that reveal it by dropping alpha are not covered.
     const onBlack = pdqFromLuma(lumaFromPixels(flattenOnto(data, 0), width, height, 3), width, height);
-    if (hammingDistance(onBlack.hash, global.hash) > DISTINCT_ALPHA_VARIANT_BITS) {
+    if (hammingDistance(onBlack.hash, global.hash) > DISTINCT_VARIANT_BITS) {
       regions.push({ label: 'alpha-black', hash: onBlack.hash, quality: onBlack.quality });
     }
   }

@@ -22,7 +22,7 @@ export interface Fingerprint {
   width: number;
   height: number;
   format: ImageFormat;
-  /** The 8 dihedral variants of the global hash computed from the DCT; [0] is 'global'. */
+  /** The hashes of the 8 rotations and flips of the image, from the DCT (api/images/pdq.ts dihedralVariantsOfPlane); [0] is 'global'. */
   variants: LabelledHash[];
   /** Extra hashes of sub-windows (centred crops …) so cropped or padded copies still match. */
   regions: LabelledHash[];

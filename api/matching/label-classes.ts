@@ -1,22 +1,35 @@
 /**
  * Which stored hashes a query hash is compared with. Stored rows carry a label class (a generated
- * column, migration 0006) ordered so that every allowed set is one contiguous range: the slot btrees
- * are keyed on (slot, label_class), so a restricted probe is a single index range scan that never
+ * column, migrations 0006 and 0008) ordered so that every allowed set is one contiguous range: the slot
+ * btrees are keyed on (slot, label_class), so a restricted probe is a single index range scan that never
  * reads the rows it may not match.
  *
- *   0 'global'       the whole registered image
- *   1 'alpha-black'  the whole image flattened on black (a whole image and a region at once)
- *   2 any other      a region: 'crop-96' … 'crop-69', 'trimmed'
+ *   0 'lightness'    the whole image hashed on CIE lightness instead of PDQ's luma (colour-robust)
+ *   1 'global'       the whole registered image
+ *   2 'alpha-black'  the whole image flattened on black (a whole image and a region at once)
+ *   3 'crop-72'      the centred 72 % window, also compared window to window (SAME_WINDOW_LABEL)
+ *   4 any other      a region: 'crop-96' … 'crop-69', 'trimmed'
  */
-export const LABEL_CLASS = { global: 0, alphaBlack: 1, region: 2 } as const;
+export const LABEL_CLASS = { lightness: 0, global: 1, alphaBlack: 2, sameWindow: 3, region: 4 } as const;
+
+/**
+ * The region compared with the same region of a work: a copy with a watermark, caption or logo near an
+ * edge differs from the work in its whole image and in every large window, but not in a centred window
+ * that leaves the edges out (measured: 34–70 bits apart globally, 0–8 bits in this window).
+ */
+export const SAME_WINDOW_LABEL = 'crop-72';
 
 /**
  * - 'whole': stored 'global' and 'alpha-black' (a rotated, flipped or re-encoded copy of the whole image);
- * - 'regions': every stored row but 'global' (the copy is a crop of the work);
+ * - 'regions': every stored row but 'global' and 'lightness' (the copy is a crop of the work);
  * - 'whole-only': stored 'global' only (the copy is a padded, letter-boxed or flattened work);
+ * - 'lightness': stored 'lightness' and 'global' (a copy whose colours or brightness changed, hashed on
+ *   lightness; 'global' too because a work whose lightness hash equalled its global hash stored only one);
+ * - 'whole-or-same-window': stored 'global', 'alpha-black' and 'crop-72' (the query's 'crop-72': a
+ *   padded copy, or a watermarked one compared window to window);
  * - 'any': every stored row (the default).
  */
-export const MATCH_TARGETS = ['any', 'whole', 'regions', 'whole-only'] as const;
+export const MATCH_TARGETS = ['any', 'whole', 'regions', 'whole-only', 'lightness', 'whole-or-same-window'] as const;
 export type MatchTarget = (typeof MATCH_TARGETS)[number];
 
 export interface ClassRange {
@@ -25,10 +38,12 @@ export interface ClassRange {
 }
 
 const RANGES: Record<MatchTarget, ClassRange> = {
-  any: { lo: LABEL_CLASS.global, hi: LABEL_CLASS.region },
+  any: { lo: LABEL_CLASS.lightness, hi: LABEL_CLASS.region },
   whole: { lo: LABEL_CLASS.global, hi: LABEL_CLASS.alphaBlack },
   regions: { lo: LABEL_CLASS.alphaBlack, hi: LABEL_CLASS.region },
   'whole-only': { lo: LABEL_CLASS.global, hi: LABEL_CLASS.global },
+  lightness: { lo: LABEL_CLASS.lightness, hi: LABEL_CLASS.global },
+  'whole-or-same-window': { lo: LABEL_CLASS.global, hi: LABEL_CLASS.sameWindow },
 };
 
 export function classRange(target: MatchTarget): ClassRange {
@@ -43,10 +58,12 @@ export function unionRange(a: ClassRange, b: ClassRange): ClassRange {
   return { lo: Math.min(a.lo, b.lo), hi: Math.max(a.hi, b.hi) };
 }
 
-/** The class of a stored label: the TypeScript twin of the generated column's CASE (migration 0006). */
+/** The class of a stored label: the TypeScript twin of the generated column's CASE (migration 0008). */
 export function storedLabelClass(label: string): number {
+  if (label === 'lightness') return LABEL_CLASS.lightness;
   if (label === 'global') return LABEL_CLASS.global;
   if (label === 'alpha-black') return LABEL_CLASS.alphaBlack;
+  if (label === SAME_WINDOW_LABEL) return LABEL_CLASS.sameWindow;
   return LABEL_CLASS.region;
 }
 

@@ -1,6 +1,6 @@
 import type { LabelledHash } from '../images/types.ts';
 import type { Fingerprint } from '../images/types.ts';
-import type { MatchTarget } from '../matching/label-classes.ts';
+import { SAME_WINDOW_LABEL, type MatchTarget } from '../matching/label-classes.ts';
 
 export const MATCH_DISTANCE = 31;
 /** Flat or minimalist images have unstable PDQ hashes: below this quality a stricter distance applies. */
@@ -11,15 +11,23 @@ export const SAME_DISTANCE = 16;
 
 /**
  * Every hash a query contributes, each with the stored hashes it is compared with (the pairs the match
- * rules need, not all 19 × 12): the dihedral variants against the work's whole image ('global' and
+ * rules need, not all 20 × 13): the dihedral variants against the work's whole image ('global' and
  * 'alpha-black': rotated, flipped, re-encoded copies); the query's 'global' also against every stored
- * region (the copy is a crop of the work); the query's regions against the stored 'global' only (the
- * copy is the work padded, letter-boxed or flattened).
+ * region (the copy is a crop of the work); the query's 'lightness' against the stored 'lightness' and
+ * 'global' (the copy's colours or brightness changed); the query's other regions against the stored
+ * 'global' (the copy is the work padded, letter-boxed or flattened), and its 'crop-72' also against the
+ * stored 'crop-72' (a watermark or caption near the edge).
  */
 export const queryHashes = (fp: Fingerprint): (LabelledHash & { against: MatchTarget })[] => [
   ...fp.variants.map((v) => ({ ...v, against: v.label === 'global' ? ('any' as const) : ('whole' as const) })),
-  ...fp.regions.map((r) => ({ ...r, against: 'whole-only' as const })),
+  ...fp.regions.map((r) => ({ ...r, against: regionTarget(r.label) })),
 ];
+
+function regionTarget(label: string): MatchTarget {
+  if (label === 'lightness') return 'lightness';
+  if (label === SAME_WINDOW_LABEL) return 'whole-or-same-window';
+  return 'whole-only';
+}
 
 /** Hashes a registered work is indexed under. */
 export const storedHashes = (fp: Pick<Fingerprint, 'pdq' | 'pdqQuality' | 'regions'>): LabelledHash[] => [
@@ -63,6 +71,7 @@ const LABELS: Record<string, string> = {
 
 /** What a region hash says about the copy, seen from the query side and from the stored side. */
 function regionChange(label: string, side: 'query' | 'stored'): string | undefined {
+  if (label === 'lightness') return 'colours or brightness changed';
   if (label === 'trimmed') return side === 'query' ? 'letter-boxed or framed' : 'borders trimmed';
   if (label.startsWith('alpha-')) return 'transparency flattened';
   if (label.startsWith('crop-')) return side === 'query' ? 'padded or letter-boxed' : 'cropped';
@@ -75,9 +84,13 @@ export function describeTransform(m: { exact: boolean; distance: number; queryLa
   const parts: string[] = [];
   const rotation = LABELS[m.queryLabel];
   if (rotation) parts.push(rotation);
-  const fromQuery = rotation === undefined ? regionChange(m.queryLabel, 'query') : undefined;
-  const fromStored = regionChange(m.storedLabel, 'stored');
-  for (const change of [fromQuery, fromStored]) if (change && !parts.includes(change)) parts.push(change);
+  if (m.queryLabel === m.storedLabel && m.queryLabel.startsWith('crop-')) {
+    parts.push('changed near its edges (a watermark, caption or frame)');
+  } else {
+    const fromQuery = rotation === undefined ? regionChange(m.queryLabel, 'query') : undefined;
+    const fromStored = regionChange(m.storedLabel, 'stored');
+    for (const change of [fromQuery, fromStored]) if (change && !parts.includes(change)) parts.push(change);
+  }
   if (m.distance > 0) parts.push('re-encoded or resized');
   return parts.length ? parts.join(', ') : 'a different file of the same picture (re-encoded, resized or with other metadata)';
 }

@@ -6,6 +6,7 @@ import * as registry from './0004_registry.ts';
 import * as idempotency from './0005_idempotency.ts';
 import * as matchLabelClass from './0006_match_label_class.ts';
 import * as matchFunction from './0007_match_function.ts';
+import * as lightnessClass from './0008_lightness_class.ts';
 
 /** All migrations in order. Add new ones here; names sort lexically. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_idempotency': idempotency,
   '0006_match_label_class': matchLabelClass,
   '0007_match_function': matchFunction,
+  '0008_lightness_class': lightnessClass,
 };

@@ -1,18 +1,21 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fingerprintImage } from '../../api/images/fingerprint.ts';
 import { hammingDistance } from '../../api/images/pdq.ts';
 import { contentWindow, cropWindows } from '../../api/images/regions.ts';
 import type { Fingerprint } from '../../api/images/types.ts';
 import { painting, paintingPixels } from './synthetic.ts';
+import { queryHashes, storedHashes } from '../../api/works/match-policy.ts';
+import { classRange, rangeAllows } from '../../api/matching/label-classes.ts';
 
 const limits = { maxBytes: 20 * 1024 * 1024, maxPixels: 40_000_000 };
 
-/** The matching rule: min distance between any query hash (variants + regions) and any stored one (global + regions). */
+/** The registry's matching rule: min distance over the (query hash, stored hash) pairs the match policy compares. */
 function bestDistance(query: Fingerprint, stored: Fingerprint): { distance: number; label: string } {
   let best = { distance: 257, label: '' };
-  for (const q of [...query.variants, ...query.regions]) {
-    for (const s of [{ label: 'global', hash: stored.pdq }, ...stored.regions]) {
+  for (const q of queryHashes(query)) {
+    for (const s of storedHashes(stored)) {
+      if (!rangeAllows(classRange(q.against), s.label)) continue;
       const d = hammingDistance(q.hash, s.hash);
       if (d < best.distance) best = { distance: d, label: `${q.label}→${s.label}` };
     }
@@ -110,5 +113,51 @@ describe('crops and padding', () => {
     expect(contentWindow(luma, width, height)).toEqual({ label: 'trimmed', x: 0, y: 20, width: 200, height: 120 });
     const noBorder = new Float32Array(width * height).map((_, i) => (i * 37) % 255);
     expect(contentWindow(noBorder, width, height)).toBeUndefined();
+  });
+});
+
+describe('colour, flips and watermarks', () => {
+  let original: Buffer;
+  let stored: Fingerprint;
+  beforeAll(async () => {
+    original = await painting(1200, 900, 2).png().toBuffer();
+    stored = await fingerprintImage(original, limits);
+  });
+
+  it('stores a lightness hash for a colourful image', () => {
+    expect(stored.regions.map((r) => r.label)).toContain('lightness');
+  });
+
+  it.each([
+    ['brightness -20% (LCh)', (i: Sharp) => i.modulate({ brightness: 0.8 })],
+    ['greyscale', (i: Sharp) => i.greyscale()],
+  ] as const)('a %s copy of a saturated painting matches through the lightness hash', async (_name, edit) => {
+    const query = await fingerprintImage(await edit(sharp(original)).jpeg({ quality: 85 }).toBuffer(), limits);
+    expect(hammingDistance(query.pdq, stored.pdq)).toBeGreaterThan(31); // PDQ's luma moves with the colours
+    const best = bestDistance(query, stored);
+    expect(best.distance).toBeLessThanOrEqual(16);
+    expect(best.label).toMatch(/lightness/);
+  });
+
+  it.each([
+    ['mirrored left-right', (i: Sharp) => i.flop()],
+    ['mirrored top-bottom', (i: Sharp) => i.flip()],
+    ['rotated 90°', (i: Sharp) => i.rotate(90)],
+    ['rotated 180°', (i: Sharp) => i.rotate(180)],
+  ] as const)('a losslessly %s copy matches a dihedral variant within 2 bits', async (_name, edit) => {
+    const query = await fingerprintImage(await edit(sharp(original)).png().toBuffer(), limits);
+    expect(hammingDistance(query.pdq, stored.pdq)).toBeGreaterThan(60);
+    expect(Math.min(...query.variants.map((v) => hammingDistance(v.hash, stored.pdq)))).toBeLessThanOrEqual(2);
+  });
+
+  it('a copy with a caption along the bottom matches window to window', async () => {
+    const caption = Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="900"><text x="60" y="828" font-family="sans-serif" font-size="63" fill="white" stroke="black">@reposter_account</text></svg>`,
+    );
+    const query = await fingerprintImage(await sharp(original).composite([{ input: caption }]).jpeg({ quality: 85 }).toBuffer(), limits);
+    expect(hammingDistance(query.pdq, stored.pdq)).toBeGreaterThan(31);
+    const best = bestDistance(query, stored);
+    expect(best.distance).toBeLessThanOrEqual(16);
+    expect(best.label).toBe('crop-72→crop-72');
   });
 });

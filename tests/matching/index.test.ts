@@ -167,12 +167,14 @@ describeEachDatabase('match index', (backend) => {
 
   describe('restricted to the pairs the match rules need', () => {
     const DIHEDRAL = ['global', 'rot90', 'rot180', 'rot270', 'flipx', 'flipy', 'flip-plus1', 'flip-minus1'];
-    const REGION_LABELS = ['crop-96', 'crop-92', 'crop-88', 'crop-85', 'crop-81', 'crop-78', 'crop-75', 'crop-72', 'crop-69', 'trimmed', 'alpha-black'];
+    const REGION_LABELS = ['crop-96', 'crop-92', 'crop-88', 'crop-85', 'crop-81', 'crop-78', 'crop-75', 'crop-72', 'crop-69', 'trimmed', 'alpha-black', 'lightness'];
     /** The product's rule, written out independently of label-classes.ts. */
     const allowed = (queryLabel: string, storedLabel: string) =>
       (DIHEDRAL.includes(queryLabel) && (storedLabel === 'global' || storedLabel === 'alpha-black')) ||
       (queryLabel === 'global' && storedLabel !== 'global') ||
-      (REGION_LABELS.includes(queryLabel) && storedLabel === 'global');
+      (queryLabel === 'lightness' && (storedLabel === 'lightness' || storedLabel === 'global')) ||
+      (REGION_LABELS.includes(queryLabel) && queryLabel !== 'lightness' && storedLabel === 'global') ||
+      (queryLabel === 'crop-72' && (storedLabel === 'crop-72' || storedLabel === 'alpha-black'));
 
     it('matches every allowed (query, stored) pair and no other, index and full scan alike', async () => {
       const db = server.ctx.db;
@@ -183,9 +185,9 @@ describeEachDatabase('match index', (backend) => {
         variants, regions, thumbnail: Buffer.alloc(0),
       };
       const query = queryHashes(fp);
-      expect(query).toHaveLength(19);
+      expect(query).toHaveLength(20);
       const storedLabels = storedHashes({ pdq: randomHash(random), pdqQuality: 100, regions }).map((h) => h.label);
-      expect(storedLabels).toHaveLength(12);
+      expect(storedLabels).toHaveLength(13);
       // One work per (query label, stored label): a single stored row 4 bits from that query hash.
       const works: { id: string; queryLabel: string; storedLabel: string; hash: string }[] = [];
       for (const [qi, h] of query.entries()) {
@@ -213,7 +215,14 @@ describeEachDatabase('match index', (backend) => {
       expect(pairs(indexed)).toContain('global→crop-96');
       expect(pairs(indexed)).toContain('rot90→alpha-black');
       expect(pairs(indexed)).not.toContain('rot90→crop-96');
-      // …while without restriction ('any', the default) every one of the 19 × 12 pairs is.
+      expect(pairs(indexed)).toContain('lightness→lightness');
+      expect(pairs(indexed)).toContain('lightness→global');
+      expect(pairs(indexed)).toContain('global→lightness');
+      expect(pairs(indexed)).not.toContain('lightness→crop-96');
+      expect(pairs(indexed)).not.toContain('rot90→lightness');
+      expect(pairs(indexed)).toContain('crop-72→crop-72');
+      expect(pairs(indexed)).not.toContain('crop-75→crop-75');
+      // …while without restriction ('any', the default) every one of the 20 × 13 pairs is.
       const unrestricted = query.map(({ label, hash }) => ({ label, hash }));
       expect(pairs(await findMatches(db, { hashes: unrestricted }, { limit: 1000 }))).toHaveLength(works.length);
     });
@@ -242,7 +251,7 @@ describeEachDatabase('match index', (backend) => {
 
     it('derives the stored label class in the database exactly as label-classes.ts does', async () => {
       const rows = await sql<{ label: string; label_class: number }>`select distinct label, label_class from work_hashes`.execute(server.ctx.db);
-      expect(rows.rows.length).toBeGreaterThanOrEqual(12);
+      expect(rows.rows.length).toBeGreaterThanOrEqual(13);
       for (const row of rows.rows) expect(row.label_class, row.label).toBe(storedLabelClass(row.label));
     });
   });

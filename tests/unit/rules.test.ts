@@ -62,6 +62,8 @@ describe('match policy', () => {
     expect(describeTransform({ exact: false, distance: 12, queryLabel: 'rot90', storedLabel: 'global' })).toBe('rotated 90°, re-encoded or resized');
     expect(describeTransform({ exact: false, distance: 3, queryLabel: 'global', storedLabel: 'crop-80' })).toBe('cropped, re-encoded or resized');
     expect(describeTransform({ exact: false, distance: 3, queryLabel: 'crop-80', storedLabel: 'global' })).toContain('padded');
+    expect(describeTransform({ exact: false, distance: 4, queryLabel: 'crop-72', storedLabel: 'crop-72' })).toBe('changed near its edges (a watermark, caption or frame), re-encoded or resized');
+    expect(describeTransform({ exact: false, distance: 6, queryLabel: 'lightness', storedLabel: 'lightness' })).toBe('colours or brightness changed, re-encoded or resized');
   });
 });
 

@@ -1,0 +1,71 @@
+/**
+ * CIE L* (lightness, 0..100 scaled to 0..255) of 8-bit sRGB pixels: the plane Aura hashes besides PDQ's
+ * luma. PDQ's luma (0.299 R + 0.587 G + 0.114 B on gamma-encoded values) is not a function of lightness
+ * alone, so edits that keep lightness order but move colours — a brightness change made in LCh (sharp's
+ * modulate, most photo editors), a greyscale conversion from linear luminance (libvips, CSS) — reorder the
+ * luma of saturated, near-isoluminant colours and flip 30–55 of 256 bits on colourful paintings, while the
+ * lightness hash moves 2–12 (measured in scripts/bench-robustness.ts).
+ */
+const LINEAR = Float64Array.from({ length: 256 }, (_, v) => {
+  const c = v / 255;
+  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+});
+
+/** Rec. 709 / sRGB luminance weights (on linear light), the Y of CIE XYZ under D65. */
+const Y_R = 0.2126;
+const Y_G = 0.7152;
+const Y_B = 0.0722;
+
+/**
+ * L* as a function of Y, tabulated: a cube root per pixel would cost more than the hash itself. 16,384
+ * steps keep the table in cache; its coarsest step (near black, where L* is steepest) moves L* by 0.15
+ * of 255, below an 8-bit level.
+ */
+const STEPS = 16_383;
+const LIGHTNESS_OF_Y = Float32Array.from({ length: STEPS + 1 }, (_, i) => lightnessOfY(i / STEPS));
+/** Linear-light channel contributions to Y, pre-scaled to table steps. */
+const R_STEPS = Float32Array.from(LINEAR, (v) => Y_R * v * STEPS);
+const G_STEPS = Float32Array.from(LINEAR, (v) => Y_G * v * STEPS);
+const B_STEPS = Float32Array.from(LINEAR, (v) => Y_B * v * STEPS);
+const GREY_STEPS = Float32Array.from(LINEAR, (v) => v * STEPS);
+
+function lightnessOfY(y: number): number {
+  const lStar = y > 216 / 24389 ? 116 * Math.cbrt(y) - 16 : (24389 / 27) * y;
+  return (lStar * 255) / 100;
+}
+
+export interface LightnessPlane {
+  data: Float32Array;
+  width: number;
+  height: number;
+}
+
+/**
+ * The lightness plane at half resolution (each value from a 2×2 block's mean sRGB code; an odd last
+ * row or column is dropped): the hash only keeps a 64×64 tent-filtered grid, and a quarter of the
+ * pixels makes this the cheap part of the fingerprint. Channels: 1–2 grey, 3–4 RGB (alpha ignored).
+ */
+export function halfLightnessPlane(data: Uint8Array, width: number, height: number, channels: number): LightnessPlane {
+  const w = width >> 1;
+  const h = height >> 1;
+  const out = new Float32Array(w * h);
+  const row = width * channels;
+  const grey = channels < 3;
+  for (let y = 0; y < h; y++) {
+    let a = 2 * y * row;
+    let b = a + row;
+    for (let x = 0; x < w; x++, a += 2 * channels, b += 2 * channels) {
+      const c = channels;
+      if (grey) {
+        const v = (data[a]! + data[a + c]! + data[b]! + data[b + c]! + 2) >> 2;
+        out[y * w + x] = LIGHTNESS_OF_Y[(GREY_STEPS[v]! + 0.5) | 0]!;
+      } else {
+        const r = (data[a]! + data[a + c]! + data[b]! + data[b + c]! + 2) >> 2;
+        const g = (data[a + 1]! + data[a + c + 1]! + data[b + 1]! + data[b + c + 1]! + 2) >> 2;
+        const bl = (data[a + 2]! + data[a + c + 2]! + data[b + 2]! + data[b + c + 2]! + 2) >> 2;
+        out[y * w + x] = LIGHTNESS_OF_Y[(R_STEPS[r]! + G_STEPS[g]! + B_STEPS[bl]! + 0.5) | 0]!;
+      }
+    }
+  }
+  return { data: out, width: w, height: h };
+}
