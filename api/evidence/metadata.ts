@@ -80,12 +80,18 @@ async function webpExif(bytes: Buffer): Promise<Buffer | undefined> {
   }
 }
 
-/** XMP packets found anywhere in the bytes (JPEG APP1, PNG iTXt, WebP XMP chunk …), raw text. */
+/**
+ * XMP packets found in the bytes (JPEG APP1, PNG iTXt, WebP XMP chunk …), raw text. In a JPEG only the
+ * segments before the scan data are searched: XMP lives in APP1 (XMP part 3), and the entropy-coded
+ * image data, most of the file, cannot hold a packet.
+ */
 export function findXmpPackets(bytes: Buffer, extraTexts: string[] = []): string[] {
   const packets: string[] = [];
+  const limit = jpegHeaderLength(bytes) ?? bytes.length;
   let from = 0;
   while (packets.length < 8) {
     const start = bytes.indexOf(XMP_OPEN, from);
+    if (start < 0 || start >= limit) break;
     if (start < 0) break;
     const end = bytes.indexOf(XMP_CLOSE, start);
     if (end < 0) break;
@@ -94,6 +100,27 @@ export function findXmpPackets(bytes: Buffer, extraTexts: string[] = []): string
   }
   for (const t of extraTexts) if (t.includes('<x:xmpmeta') || t.includes('<rdf:RDF')) packets.push(t);
   return packets;
+}
+
+/** Offset of a JPEG's first start-of-scan segment, or undefined when the bytes are not a walkable JPEG. */
+export function jpegHeaderLength(bytes: Buffer): number | undefined {
+  if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return undefined;
+  let at = 2;
+  while (at + 4 <= bytes.length) {
+    if (bytes[at] !== 0xff) return undefined;
+    const marker = bytes[at + 1]!;
+    if (marker === 0xff) {
+      at++; // fill byte
+      continue;
+    }
+    if (marker === 0xda) return at;
+    if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      at += 2; // markers without a length
+      continue;
+    }
+    at += 2 + bytes.readUInt16BE(at + 2);
+  }
+  return undefined;
 }
 
 const XMP_OPEN = Buffer.from('<x:xmpmeta', 'latin1');

@@ -4,6 +4,7 @@ import { isAiSourceType, xmpDigitalSourceTypes } from '../../api/evidence/ai-mar
 import { decodeUserComment, repairMojibake } from '../../api/evidence/fields.ts';
 import { MAX_INFLATED_TEXT_BYTES, readPngTextChunks } from '../../api/evidence/png-chunks.ts';
 import { readEvidence } from '../../api/evidence/read-evidence.ts';
+import { findXmpPackets, jpegHeaderLength } from '../../api/evidence/metadata.ts';
 import { analyzeImage } from '../../api/images/analyze.ts';
 import { readFixture } from '../helpers/server.ts';
 import { painting } from '../images/synthetic.ts';
@@ -198,6 +199,19 @@ describe('AI markers in generated files', () => {
     // XMP inside a compressed iTXt chunk of a PNG (exifr does not inflate it)
     const inPng = await readEvidence(withPngChunks(png, iTXt('XML:com.adobe.xmp', xmpPacket(`${IPTC}compositeSynthetic`), true)));
     expect(inPng.public.aiMarkers.map((m) => m.value)).toEqual([`${IPTC}compositeSynthetic`]);
+  });
+
+  it('reads XMP from a JPEG\'s APP1 segment, not from bytes after the start of scan', async () => {
+    const jpeg = await painting(64, 48).jpeg().toBuffer();
+    const sos = jpegHeaderLength(jpeg)!;
+    expect(jpeg.readUInt16BE(sos)).toBe(0xffda);
+    expect(jpegHeaderLength(Buffer.from('not a jpeg'))).toBeUndefined();
+    const trailing = Buffer.concat([jpeg, Buffer.from(xmpPacket(`${IPTC}trainedAlgorithmicMedia`))]);
+    expect(findXmpPackets(trailing)).toEqual([]);
+    const inApp1 = await painting(64, 48).jpeg().withXmp(xmpPacket(`${IPTC}digitalCreation`)).toBuffer();
+    expect(findXmpPackets(inApp1)).toHaveLength(1);
+    // Any other container is searched whole.
+    expect(findXmpPackets(Buffer.concat([Buffer.from('RIFF....WEBP'), Buffer.from(xmpPacket('x'))]))).toHaveLength(1);
   });
 
   it('classifies source-type terms and parses both XMP forms', () => {
