@@ -196,6 +196,7 @@ const rows: string[] = [];
 const misses: string[] = [];
 let totalHits = 0;
 let totalStrict = 0;
+const otherTotals: number[] = [];
 let totalQueries = 0;
 for (const [name, transform] of Object.entries(TRANSFORMS)) {
   let hits = 0;
@@ -223,6 +224,7 @@ for (const [name, transform] of Object.entries(TRANSFORMS)) {
   distances.sort((a, b) => a - b);
   totalHits += hits;
   totalStrict += strictHits;
+  otherHits.forEach((h, o) => (otherTotals[o] = (otherTotals[o] ?? 0) + h));
   totalQueries += works.length;
   const viaText = Object.entries(via).map(([k, v]) => `${k} ${v}`).join(', ');
   rows.push(
@@ -254,7 +256,10 @@ console.log(`${works.length} works (${works.length - 6} from Debian packages ${P
 console.log('| transform | recall (≤ 31 bits, variants + regions) | recall (registry rule: ≤ 12 bits if PDQ quality < 50) | recall (global hash only) | median best distance | closest pair was |' + others.map((o) => ` ${o.name} |`).join(''));
 console.log('| --- | ---: | ---: | ---: | ---: | --- |' + others.map(() => ' ---: |').join(''));
 for (const row of rows) console.log(row);
-console.log(`| **all** | ${totalHits}/${totalQueries} (${((100 * totalHits) / totalQueries).toFixed(1)}%) | ${totalStrict}/${totalQueries} (${((100 * totalStrict) / totalQueries).toFixed(1)}%) | | | |`);
+console.log(
+  `| **all** | ${totalHits}/${totalQueries} (${((100 * totalHits) / totalQueries).toFixed(1)}%) | ${totalStrict}/${totalQueries} (${((100 * totalStrict) / totalQueries).toFixed(1)}%) | | | |` +
+    others.map((_, o) => ` ${otherTotals[o] ?? 0}/${totalQueries} (${((100 * (otherTotals[o] ?? 0)) / totalQueries).toFixed(1)}%) |`).join(''),
+);
 console.log(`\nmisses:`);
 for (const miss of misses) console.log(`  - ${miss}`);
 console.log(`\nfalse matches between distinct works (ordered pairs, query hashes vs stored hashes): ${falseMatches}/${pairs}`);
