@@ -70,14 +70,6 @@ export function pdq(data: Uint8Array, width: number, height: number, channels: n
   return pdqFromLuma(lumaFromPixels(data, width, height, channels), width, height);
 }
 
-/**
- * The hashes of the 8 rotations/flips of the image, from its DCT alone (same order as DIHEDRAL_LABELS).
- * Approximate under flips; `dihedralVariantsOfPlane` gives the exact ones from the plane.
- */
-export function dihedralHashes(dct: Float32Array): { label: DihedralLabel; hash: string }[] {
-  return DIHEDRAL_LABELS.map((label) => ({ label, hash: hashFromDct(dihedralDct(dct, label)) }));
-}
-
 export interface DihedralVariant {
   label: DihedralLabel;
   hash: string;
@@ -105,9 +97,9 @@ const VARIANT_MIRRORS: Record<DihedralLabel, number> = {
  * `pdqFromLuma(luma, width, height)`), each equal to hashing the transformed plane itself (up to float
  * rounding ties at the median; the quality is that of the transformed plane too).
  *
- * `dihedralHashes(dct)` is off under flips (16–18 bits on a 512-px-wide photo, more on busy textures),
- * because the reference sampler is not mirror-symmetric: even box windows lean forward and the samples sit
- * at floor((i + 0.5) · length / 64).
+ * Sign-flipping the plain block's DCT alone is off under flips (16–18 bits on a 512-px-wide photo, more
+ * on busy textures), because the reference sampler is not mirror-symmetric: even box windows lean
+ * forward and the samples sit at floor((i + 0.5) · length / 64).
  * So this samples the plane four times — reference taps, and the taps mirrored along x, y or both (the
  * mirrored taps of sample j are the reference taps of sample 63 − j reflected, summed in the order the
  * flipped plane would sum them: S10(P) = flipX(S00(flipX(P))) bit for bit) — and each variant takes the
