@@ -58,15 +58,20 @@ export function judgeMatch(m: { distance: number; exact: boolean }, queryQuality
   };
 }
 
+/**
+ * How the copy was turned, named by the query variant that matched (the variant undoes the copy's
+ * transform): a copy turned 90° clockwise matches through 'rot90', a left-right mirror through 'flipy'.
+ * Checked against real transformed images in tests/images/robustness.test.ts.
+ */
 const LABELS: Record<string, string> = {
   global: '',
-  rot90: 'rotated 90°',
+  rot90: 'rotated 90° clockwise',
   rot180: 'rotated 180°',
-  rot270: 'rotated 270°',
-  flipx: 'mirrored horizontally',
-  flipy: 'flipped vertically',
-  'flip-plus1': 'flipped along a diagonal',
-  'flip-minus1': 'flipped along the other diagonal',
+  rot270: 'rotated 90° counter-clockwise',
+  flipx: 'mirrored top to bottom',
+  flipy: 'mirrored left to right',
+  'flip-plus1': 'mirrored along the diagonal from top left to bottom right',
+  'flip-minus1': 'mirrored along the diagonal from top right to bottom left',
 };
 
 /** What a region hash says about the copy, seen from the query side and from the stored side. */

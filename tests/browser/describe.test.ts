@@ -18,7 +18,8 @@ describe('plain-language descriptions (describe.ts)', () => {
   });
 
   it('describes transforms, source types and rejects files the registry cannot read', () => {
-    expect(describeTransform('rot90')).toBe('rotated 90°');
+    expect(describeTransform('rot90')).toBe('rotated 90° clockwise');
+    expect(describeTransform('flipy')).toBe('mirrored left to right');
     expect(describeTransform('crop-80')).toMatch(/80% window/);
     expect(describeSourceType('http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia')).toMatch(/AI-generated/);
     expect(checkImageFile({ name: 'a.heic', type: 'image/heic', size: 10 })).toMatch(/HEIC/);

@@ -5,7 +5,7 @@ import { hammingDistance } from '../../api/images/pdq.ts';
 import { contentWindow, cropWindows } from '../../api/images/regions.ts';
 import type { Fingerprint } from '../../api/images/types.ts';
 import { painting, paintingPixels } from './synthetic.ts';
-import { queryHashes, storedHashes } from '../../api/works/match-policy.ts';
+import { describeTransform, queryHashes, storedHashes } from '../../api/works/match-policy.ts';
 import { classRange, rangeAllows } from '../../api/matching/label-classes.ts';
 
 const limits = { maxBytes: 20 * 1024 * 1024, maxPixels: 40_000_000 };
@@ -148,6 +148,20 @@ describe('colour, flips and watermarks', () => {
     const query = await fingerprintImage(await edit(sharp(original)).png().toBuffer(), limits);
     expect(hammingDistance(query.pdq, stored.pdq)).toBeGreaterThan(60);
     expect(Math.min(...query.variants.map((v) => hammingDistance(v.hash, stored.pdq)))).toBeLessThanOrEqual(2);
+  });
+
+  it.each([
+    ['mirrored left to right', (b: Buffer) => sharp(b).flop().png().toBuffer()],
+    ['mirrored top to bottom', (b: Buffer) => sharp(b).flip().png().toBuffer()],
+    ['rotated 90° clockwise', (b: Buffer) => sharp(b).rotate(90).png().toBuffer()],
+    ['rotated 90° counter-clockwise', (b: Buffer) => sharp(b).rotate(270).png().toBuffer()],
+    ['rotated 180°', (b: Buffer) => sharp(b).rotate(180).png().toBuffer()],
+    ['mirrored along the diagonal from top left to bottom right', async (b: Buffer) => sharp(await sharp(b).rotate(90).png().toBuffer()).flop().png().toBuffer()],
+    ['mirrored along the diagonal from top right to bottom left', async (b: Buffer) => sharp(await sharp(b).rotate(90).png().toBuffer()).flip().png().toBuffer()],
+  ] as const)('a copy %s is described so', async (description, edit) => {
+    const query = await fingerprintImage(await edit(original), limits);
+    const best = [...query.variants].sort((x, y) => hammingDistance(x.hash, stored.pdq) - hammingDistance(y.hash, stored.pdq))[0]!;
+    expect(describeTransform({ exact: false, distance: 0, queryLabel: best.label, storedLabel: 'global' })).toBe(description);
   });
 
   it('a copy with a caption along the bottom matches window to window', async () => {

@@ -59,7 +59,7 @@ describe('match policy', () => {
   });
   it('describes transforms in plain language', () => {
     expect(describeTransform({ exact: true, distance: 0, queryLabel: 'global', storedLabel: 'global' })).toBe('identical file');
-    expect(describeTransform({ exact: false, distance: 12, queryLabel: 'rot90', storedLabel: 'global' })).toBe('rotated 90°, re-encoded or resized');
+    expect(describeTransform({ exact: false, distance: 12, queryLabel: 'rot90', storedLabel: 'global' })).toBe('rotated 90° clockwise, re-encoded or resized');
     expect(describeTransform({ exact: false, distance: 3, queryLabel: 'global', storedLabel: 'crop-80' })).toBe('cropped, re-encoded or resized');
     expect(describeTransform({ exact: false, distance: 3, queryLabel: 'crop-80', storedLabel: 'global' })).toContain('padded');
     expect(describeTransform({ exact: false, distance: 4, queryLabel: 'crop-72', storedLabel: 'crop-72' })).toBe('changed near its edges (a watermark, caption or frame), re-encoded or resized');

@@ -43,15 +43,13 @@ const similar: MatchMeaning = {
 const TRANSFORMS: Record<string, string> = {
   global: 'none — same orientation',
   identity: 'none — same orientation',
-  rot90: 'rotated 90°',
+  rot90: 'rotated 90° clockwise',
   rot180: 'rotated 180°',
-  rot270: 'rotated 270°',
-  flipx: 'mirrored left–right',
-  flipy: 'mirrored top–bottom',
-  flipplus1: 'mirrored along the diagonal',
-  flipminus1: 'mirrored along the anti-diagonal',
-  transpose: 'mirrored along the diagonal',
-  transverse: 'mirrored along the anti-diagonal',
+  rot270: 'rotated 90° counter-clockwise',
+  flipx: 'mirrored top to bottom',
+  flipy: 'mirrored left to right',
+  'flip-plus1': 'mirrored along the diagonal from top left to bottom right',
+  'flip-minus1': 'mirrored along the diagonal from top right to bottom left',
 };
 
 export function describeTransform(transform: string | undefined): string {
