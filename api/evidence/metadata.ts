@@ -92,7 +92,6 @@ export function findXmpPackets(bytes: Buffer, extraTexts: string[] = []): string
   while (packets.length < 8) {
     const start = bytes.indexOf(XMP_OPEN, from);
     if (start < 0 || start >= limit) break;
-    if (start < 0) break;
     const end = bytes.indexOf(XMP_CLOSE, start);
     if (end < 0) break;
     packets.push(bytes.toString('utf8', start, end + XMP_CLOSE.length));

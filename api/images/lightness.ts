@@ -49,13 +49,13 @@ export function halfLightnessPlane(data: Uint8Array, width: number, height: numb
   const w = width >> 1;
   const h = height >> 1;
   const out = new Float32Array(w * h);
-  const row = width * channels;
-  const grey = channels < 3;
+  const c = channels;
+  const row = width * c;
+  const grey = c < 3;
   for (let y = 0; y < h; y++) {
     let a = 2 * y * row;
     let b = a + row;
-    for (let x = 0; x < w; x++, a += 2 * channels, b += 2 * channels) {
-      const c = channels;
+    for (let x = 0; x < w; x++, a += 2 * c, b += 2 * c) {
       if (grey) {
         const v = (data[a]! + data[a + c]! + data[b]! + data[b + c]! + 2) >> 2;
         out[y * w + x] = LIGHTNESS_OF_Y[(GREY_STEPS[v]! + 0.5) | 0]!;
