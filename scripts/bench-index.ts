@@ -4,6 +4,7 @@
  *   npx tsx scripts/bench-index.ts [--n 1000000] [--queries 1000] [--scan-queries 100] [--url postgres://…]
  *   npx tsx scripts/bench-index.ts --works 100000 [--queries 1000] [--scan-queries 20]
  *   npx tsx scripts/bench-index.ts --keep …            keeps the database; rerun on it with --reuse <name>
+ *                                                      (a reused database is kept too; drop it by hand)
  *
  * Creates a fresh PostgreSQL database (DATABASE_URL or postgres://postgres@127.0.0.1:5432/test as the
  * admin connection), loads N synthetic works with one random 256-bit hash each, runs the queries, drops
@@ -13,10 +14,11 @@
  * (at a random position) is a stored hash with d random bits flipped, d uniform in 0..31. Misses are
  * 8 fresh random hashes.
  *
- * --works N switches to the shape of the real registry: N works × 13 stored rows each (the labels
- * storedHashes() gives: 'global', 'crop-96' … 'crop-69', 'trimmed', 'alpha-black', 'lightness') and queries of 20
- * hashes with the stored classes queryHashes() assigns them (api/matching/label-classes.ts). Every
- * query runs twice, alternating, restricted (as a verify runs) and unrestricted (all 20 × 13 pairs);
+ * --works N switches to the shape of the real registry: N works × 14 stored rows each (the labels
+ * storedHashes() gives: 'global', 'crop-96' … 'crop-69', 'trimmed', 'alpha-black', 'lightness',
+ * 'lightness-clipped') and queries of 21 hashes with the stored classes queryHashes() assigns them
+ * (api/matching/label-classes.ts). Every query runs twice, alternating, restricted (as a verify runs)
+ * and unrestricted (all 21 × 14 pairs);
  * planted queries hold one allowed (query label, stored label) pair.
  *
  * Recall: every planted work must be found (a random hash is within 31 bits of another with
@@ -33,14 +35,14 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { bulkIndexHashes, bruteForceMatches, findMatches, type MatchCandidate, type MatchQueryHash } from '../api/matching/service.ts';
 import { withIndexesDeferred, type HashRow } from '../api/matching/repository.ts';
 import { hashSlots, slotProbes, SLOT_COUNT } from '../api/matching/hashes.ts';
-import { classRange, storedLabelClass, type ClassRange } from '../api/matching/label-classes.ts';
+import { classRange, LIGHTNESS_LABELS, storedLabelClass, type ClassRange } from '../api/matching/label-classes.ts';
 import { queryHashes, storedHashes } from '../api/works/match-policy.ts';
 import { DIHEDRAL_LABELS } from '../api/images/pdq.ts';
 import { CROP_SCALES } from '../api/images/regions.ts';
 import type { Fingerprint } from '../api/images/types.ts';
 import { rng } from './lib/artwork.ts';
 
-const REGION_LABELS = [...CROP_SCALES.map((s) => `crop-${Math.round(s * 100)}`), 'trimmed', 'alpha-black', 'lightness'];
+const REGION_LABELS = [...CROP_SCALES.map((s) => `crop-${Math.round(s * 100)}`), 'trimmed', 'alpha-black', ...LIGHTNESS_LABELS];
 
 const { values: args } = parseArgs({
   options: {
@@ -57,7 +59,7 @@ const { values: args } = parseArgs({
 const WORKS = args.works === undefined ? undefined : Number(args.works);
 const STORED_LABELS = storedHashes({ pdq: '0'.repeat(64), pdqQuality: 100, regions: REGION_LABELS.map((label) => ({ label, hash: '', quality: 100 })) }).map((h) => h.label);
 const ROWS_PER_WORK = WORKS === undefined ? 1 : STORED_LABELS.length;
-/** Stored hash rows (N works × 13 with --works). */
+/** Stored hash rows (N works × 14 with --works). */
 const N = WORKS === undefined ? Number(args.n) : WORKS * ROWS_PER_WORK;
 const QUERIES = Number(args.queries);
 const SCAN_QUERIES = Math.min(Number(args['scan-queries']), QUERIES);
@@ -189,7 +191,8 @@ async function main(): Promise<void> {
     console.log(`disk: table ${mb(sizes.table)}, all indexes ${mb(sizes.indexes)} (16 slot btrees ${mb(Number(sizes.slots))})`);
   } finally {
     await close();
-    if (!args.keep) await admin.query(`drop database if exists ${name} with (force)`);
+    // A database passed with --reuse was kept on purpose: it stays until dropped by hand.
+    if (!args.keep && !args.reuse) await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
   }
 }

@@ -174,7 +174,7 @@ function bestMatch(query: Fingerprint, stored: Fingerprint): Outcome {
 }
 
 function viaOf(queryLabel: string, storedLabel: string): string {
-  if (queryLabel === 'lightness' || storedLabel === 'lightness') return 'lightness';
+  if (queryLabel.startsWith('lightness') || storedLabel.startsWith('lightness')) return 'lightness';
   if (queryLabel === 'global' && storedLabel === 'global') return 'global';
   if (queryLabel.startsWith('crop') || queryLabel === 'trimmed' || storedLabel !== 'global') return 'region';
   return 'dihedral';
@@ -194,6 +194,7 @@ const otherMatches = (o: number, query: string | undefined, work: number) => {
 
 const rows: string[] = [];
 const misses: string[] = [];
+const strictMisses: string[] = [];
 let totalHits = 0;
 let totalStrict = 0;
 const otherTotals: number[] = [];
@@ -218,6 +219,7 @@ for (const [name, transform] of Object.entries(TRANSFORMS)) {
       misses.push(`${name}: ${works[i]!.name} (PDQ quality ${stored[i]!.pdqQuality}, ${outcome.distance} bits)`);
     }
     if (judgeMatch({ distance: outcome.distance, exact: false }, query.pdqQuality, stored[i]!.pdqQuality).accepted) strictHits++;
+    else if (outcome.distance <= THRESHOLD) strictMisses.push(`${name}: ${works[i]!.name} (PDQ quality ${stored[i]!.pdqQuality} → ${query.pdqQuality}, ${outcome.distance} bits)`);
     if (hammingDistance(query.pdq, stored[i]!.pdq) <= THRESHOLD) hitsGlobalOnly++;
     for (let o = 0; o < others.length; o++) if (otherMatches(o, await others[o]!.hash(copy), i)) otherHits[o]!++;
   }
@@ -262,6 +264,8 @@ console.log(
 );
 console.log(`\nmisses:`);
 for (const miss of misses) console.log(`  - ${miss}`);
+console.log(`\nalso missed under the registry rule (low-detail images, within 31 bits but beyond 12):`);
+for (const miss of strictMisses) console.log(`  - ${miss}`);
 console.log(`\nfalse matches between distinct works (ordered pairs, query hashes vs stored hashes): ${falseMatches}/${pairs}`);
 for (const pair of falsePairs) console.log(`  - ${pair}`);
 others.forEach((o, i) => console.log(`false matches with ${o.name}: ${otherFalse[i]}/${pairs}`));

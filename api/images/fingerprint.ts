@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { flattenOnto, hasTransparency } from './alpha.ts';
 import { decodeImage, type DecodedImage } from './decode.ts';
-import { halfLightnessPlane } from './lightness.ts';
+import { CLIPPED_SHARE, clipBrightest, halfLightnessPlane } from './lightness.ts';
 import { dihedralVariantsOfPlane, hammingDistance, lumaFromPixels, pdqFromLuma, pdqOfWindows } from './pdq.ts';
 import { contentWindow, cropWindows } from './regions.ts';
 import type { Fingerprint, ImageLimits, LabelledHash } from './types.ts';
 
 /** Background a transparent image is composited on for its main hash (re-posts mostly land on white). */
 const PRIMARY_BACKGROUND = 255;
-/** The black flatten and the lightness hash are stored only when they differ this much from the global hash. */
+/** The black flatten and the lightness hashes are stored only when they differ this much from the global hash. */
 const DISTINCT_VARIANT_BITS = 16;
 
 /**
@@ -58,10 +58,17 @@ export function hashPixels(decoded: Pick<DecodedImage, 'pixels'>): PixelHashes {
   const regions: LabelledHash[] = pdqOfWindows(luma, width, height, windows).map((r, i) => ({ label: windows[i]!.label, hash: r.hash, quality: r.quality }));
 
   const plane = halfLightnessPlane(rgb, width, height, transparent ? 3 : channels);
-  const lightness = pdqFromLuma(plane.data, plane.width, plane.height);
-  if (hammingDistance(lightness.hash, global.hash) > DISTINCT_VARIANT_BITS) {
-    regions.push({ label: 'lightness', hash: lightness.hash, quality: lightness.quality });
-  }
+  // Both lightness hashes are kept only where they add something: a copy within 16 bits of a kept hash
+  // is already found through it.
+  const kept = [global.hash];
+  const keepIfDistinct = (label: string, h: { hash: string; quality: number }) => {
+    if (kept.every((k) => hammingDistance(h.hash, k) > DISTINCT_VARIANT_BITS)) {
+      regions.push({ label, hash: h.hash, quality: h.quality });
+      kept.push(h.hash);
+    }
+  };
+  keepIfDistinct('lightness', pdqFromLuma(plane.data, plane.width, plane.height));
+  keepIfDistinct('lightness-clipped', pdqFromLuma(clipBrightest(plane.data, CLIPPED_SHARE), plane.width, plane.height));
 
   if (transparent) {
     // Re-posts land on white (the main hash) or black. sharp resizes premultiplied, so the colour hidden

@@ -69,3 +69,31 @@ export function halfLightnessPlane(data: Uint8Array, width: number, height: numb
   }
   return { data: out, width: w, height: h };
 }
+
+/**
+ * The share of the brightest pixels flattened before the 'lightness-clipped' hash is taken. Brightening clips
+ * highlights: a +20 % lightness edit sends everything above L* 83 to white, which on a bright image is
+ * a third of the picture and moves even the lightness hash 36 bits. Flattening the brightest 30 % at
+ * their lower bound makes the plane a function of the ranks below it, so any edit that scales lightness
+ * and clips no more than that share leaves the hash where it was (PDQ's median threshold ignores scale).
+ */
+export const CLIPPED_SHARE = 0.3;
+
+const HISTOGRAM_BINS = 2048;
+
+/**
+ * Caps `plane` (values 0..255) in place at the level below which 1 − `share` of its values lie, found
+ * from a histogram in one pass (to 1/8 of a level: far finer than the hash can see).
+ */
+export function clipBrightest(plane: Float32Array, share: number): Float32Array {
+  const counts = new Uint32Array(HISTOGRAM_BINS);
+  const scale = HISTOGRAM_BINS / 256;
+  for (let i = 0; i < plane.length; i++) counts[Math.min(HISTOGRAM_BINS - 1, (plane[i]! * scale) | 0)]!++;
+  const keep = Math.ceil(plane.length * (1 - share));
+  let seen = 0;
+  let bin = 0;
+  while (bin < HISTOGRAM_BINS - 1 && seen + counts[bin]! < keep) seen += counts[bin++]!;
+  const cap = (bin + 1) / scale;
+  for (let i = 0; i < plane.length; i++) if (plane[i]! > cap) plane[i] = cap;
+  return plane;
+}

@@ -4,12 +4,16 @@
  * btrees are keyed on (slot, label_class), so a restricted probe is a single index range scan that never
  * reads the rows it may not match.
  *
- *   0 'lightness'    the whole image hashed on CIE lightness instead of PDQ's luma (colour-robust)
+ *   0 'lightness'    the whole image hashed on CIE lightness instead of PDQ's luma (colour-robust), and
+ *     'lightness-clipped' the same with its brightest 30 % flattened (robust to clipped highlights)
  *   1 'global'       the whole registered image
  *   2 'alpha-black'  the whole image flattened on black (a whole image and a region at once)
  *   3 'crop-72'      the centred 72 % window, also compared window to window (SAME_WINDOW_LABEL)
  *   4 any other      a region: 'crop-96' … 'crop-69', 'trimmed'
  */
+/** Whole-image hashes taken on CIE lightness (api/images/lightness.ts); they share label class 0. */
+export const LIGHTNESS_LABELS: readonly string[] = ['lightness', 'lightness-clipped'];
+
 export const LABEL_CLASS = { lightness: 0, global: 1, alphaBlack: 2, sameWindow: 3, region: 4 } as const;
 
 /**
@@ -21,9 +25,9 @@ export const SAME_WINDOW_LABEL = 'crop-72';
 
 /**
  * - 'whole': stored 'global' and 'alpha-black' (a rotated, flipped or re-encoded copy of the whole image);
- * - 'regions': every stored row but 'global' and 'lightness' (the copy is a crop of the work);
+ * - 'regions': every stored row but 'global' and the lightness hashes (the copy is a crop of the work);
  * - 'whole-only': stored 'global' only (the copy is a padded, letter-boxed or flattened work);
- * - 'lightness': stored 'lightness' and 'global' (a copy whose colours or brightness changed, hashed on
+ * - 'lightness': stored lightness hashes and 'global' (a copy whose colours or brightness changed, hashed on
  *   lightness; 'global' too because a work whose lightness hash equalled its global hash stored only one);
  * - 'whole-or-same-window': stored 'global', 'alpha-black' and 'crop-72' (the query's 'crop-72': a
  *   padded copy, or a watermarked one compared window to window);
@@ -60,7 +64,7 @@ export function unionRange(a: ClassRange, b: ClassRange): ClassRange {
 
 /** The class of a stored label: the TypeScript twin of the generated column's CASE (migration 0008). */
 export function storedLabelClass(label: string): number {
-  if (label === 'lightness') return LABEL_CLASS.lightness;
+  if (LIGHTNESS_LABELS.includes(label)) return LABEL_CLASS.lightness;
   if (label === 'global') return LABEL_CLASS.global;
   if (label === 'alpha-black') return LABEL_CLASS.alphaBlack;
   if (label === SAME_WINDOW_LABEL) return LABEL_CLASS.sameWindow;

@@ -1,6 +1,6 @@
 import type { LabelledHash } from '../images/types.ts';
 import type { Fingerprint } from '../images/types.ts';
-import { SAME_WINDOW_LABEL, type MatchTarget } from '../matching/label-classes.ts';
+import { LIGHTNESS_LABELS, SAME_WINDOW_LABEL, type MatchTarget } from '../matching/label-classes.ts';
 
 export const MATCH_DISTANCE = 31;
 /** Flat or minimalist images have unstable PDQ hashes: below this quality a stricter distance applies. */
@@ -13,8 +13,8 @@ export const SAME_DISTANCE = 16;
  * Every hash a query contributes, each with the stored hashes it is compared with (the pairs the match
  * rules need, not all 20 × 13): the dihedral variants against the work's whole image ('global' and
  * 'alpha-black': rotated, flipped, re-encoded copies); the query's 'global' also against every stored
- * region (the copy is a crop of the work); the query's 'lightness' against the stored 'lightness' and
- * 'global' (the copy's colours or brightness changed); the query's other regions against the stored
+ * region (the copy is a crop of the work); the query's lightness hashes against the stored lightness hashes
+ * and 'global' (the copy's colours or brightness changed); the query's other regions against the stored
  * 'global' (the copy is the work padded, letter-boxed or flattened), and its 'crop-72' also against the
  * stored 'crop-72' (a watermark or caption near the edge).
  */
@@ -24,7 +24,7 @@ export const queryHashes = (fp: Fingerprint): (LabelledHash & { against: MatchTa
 ];
 
 function regionTarget(label: string): MatchTarget {
-  if (label === 'lightness') return 'lightness';
+  if (LIGHTNESS_LABELS.includes(label)) return 'lightness';
   if (label === SAME_WINDOW_LABEL) return 'whole-or-same-window';
   return 'whole-only';
 }
@@ -76,7 +76,7 @@ const LABELS: Record<string, string> = {
 
 /** What a region hash says about the copy, seen from the query side and from the stored side. */
 function regionChange(label: string, side: 'query' | 'stored'): string | undefined {
-  if (label === 'lightness') return 'colours or brightness changed';
+  if (LIGHTNESS_LABELS.includes(label)) return 'colours or brightness changed';
   if (label === 'trimmed') return side === 'query' ? 'letter-boxed or framed' : 'borders trimmed';
   if (label.startsWith('alpha-')) return 'transparency flattened';
   if (label.startsWith('crop-')) return side === 'query' ? 'padded or letter-boxed' : 'cropped';

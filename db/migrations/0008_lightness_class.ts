@@ -12,8 +12,10 @@ import { slotIndexDdl } from './0006_match_label_class.ts';
  *
  * Dropping the generated column drops the 16 slot btrees keyed on it; they are rebuilt on the new one.
  */
+export const CLASS_OF_LABEL = `case label when 'lightness' then 0 when 'global' then 1 when 'alpha-black' then 2 when 'crop-72' then 3 else 4 end`;
+
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await relabel(db, `case label when 'lightness' then 0 when 'global' then 1 when 'alpha-black' then 2 when 'crop-72' then 3 else 4 end`);
+  await relabel(db, CLASS_OF_LABEL);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
@@ -21,7 +23,8 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await relabel(db, `case label when 'global' then 0 when 'alpha-black' then 1 else 2 end`);
 }
 
-async function relabel(db: Kysely<unknown>, classOfLabel: string): Promise<void> {
+/** Regenerates label_class from `classOfLabel` (SQL over `label`) and rebuilds the slot btrees on it. */
+export async function relabel(db: Kysely<unknown>, classOfLabel: string): Promise<void> {
   await sql`alter table work_hashes drop column label_class`.execute(db);
   await sql.raw(`alter table work_hashes add column label_class smallint not null generated always as (${classOfLabel}) stored`).execute(db);
   for (let slot = 0; slot < SLOT_COUNT; slot++) await sql.raw(slotIndexDdl(slot)).execute(db);

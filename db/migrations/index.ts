@@ -7,6 +7,7 @@ import * as idempotency from './0005_idempotency.ts';
 import * as matchLabelClass from './0006_match_label_class.ts';
 import * as matchFunction from './0007_match_function.ts';
 import * as lightnessClass from './0008_lightness_class.ts';
+import * as clippedLightness from './0009_clipped_lightness.ts';
 
 /** All migrations in order. Add new ones here; names sort lexically. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006_match_label_class': matchLabelClass,
   '0007_match_function': matchFunction,
   '0008_lightness_class': lightnessClass,
+  '0009_clipped_lightness': clippedLightness,
 };

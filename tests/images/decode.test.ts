@@ -69,7 +69,7 @@ describe('decoding every accepted format', () => {
     expect(fp.thumbnail.includes(Buffer.from('secret-owner'))).toBe(false);
     expect(fp.variants.map((v) => v.label)).toEqual(['global', 'rot90', 'rot180', 'rot270', 'flipx', 'flipy', 'flip-plus1', 'flip-minus1']);
     expect(fp.variants[0]!.hash).toBe(fp.pdq);
-    expect(fp.regions.map((r) => r.label)).toEqual(['crop-96', 'crop-92', 'crop-88', 'crop-85', 'crop-81', 'crop-78', 'crop-75', 'crop-72', 'crop-69', 'lightness']);
+    expect(fp.regions.map((r) => r.label)).toEqual(['crop-96', 'crop-92', 'crop-88', 'crop-85', 'crop-81', 'crop-78', 'crop-75', 'crop-72', 'crop-69', 'lightness', 'lightness-clipped']);
   });
 
   it('computes SHA-256 over the exact bytes', async () => {

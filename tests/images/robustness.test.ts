@@ -5,6 +5,8 @@ import { hammingDistance } from '../../api/images/pdq.ts';
 import { contentWindow, cropWindows } from '../../api/images/regions.ts';
 import type { Fingerprint } from '../../api/images/types.ts';
 import { painting, paintingPixels } from './synthetic.ts';
+import { CLIPPED_SHARE, clipBrightest, halfLightnessPlane } from '../../api/images/lightness.ts';
+import { pdqFromLuma } from '../../api/images/pdq.ts';
 import { describeTransform, queryHashes, storedHashes } from '../../api/works/match-policy.ts';
 import { classRange, rangeAllows } from '../../api/matching/label-classes.ts';
 
@@ -113,6 +115,43 @@ describe('crops and padding', () => {
     expect(contentWindow(luma, width, height)).toEqual({ label: 'trimmed', x: 0, y: 20, width: 200, height: 120 });
     const noBorder = new Float32Array(width * height).map((_, i) => (i * 37) % 255);
     expect(contentWindow(noBorder, width, height)).toBeUndefined();
+  });
+});
+
+describe('clipped highlights', () => {
+  const lightnessOf = (seed: number) => halfLightnessPlane(paintingPixels(640, 480, seed), 640, 480, 3);
+
+  it.each([1, 2, 6])('a brightening that clips up to 30 %% of the picture leaves the clipped lightness hash in place (painting %i)', (seed) => {
+    const { data, width, height } = lightnessOf(seed);
+    const bright = data.map((v) => Math.min(255, v * 1.3));
+    const brighter = bright.map((v) => Math.min(255, v * 1.2));
+    const clippedShare = bright.filter((v) => v > 255 / 1.2).length / bright.length;
+    expect(clippedShare).toBeGreaterThan(0.2);
+    expect(clippedShare).toBeLessThanOrEqual(CLIPPED_SHARE);
+    const hash = (plane: Float32Array) => pdqFromLuma(plane, width, height).hash;
+    expect(hammingDistance(hash(bright), hash(brighter))).toBeGreaterThan(20);
+    expect(hammingDistance(hash(clipBrightest(bright, CLIPPED_SHARE)), hash(clipBrightest(brighter, CLIPPED_SHARE)))).toBeLessThanOrEqual(2);
+  });
+
+  it('flattens exactly the brightest share at the level below it', () => {
+    const plane = Float32Array.from({ length: 1000 }, (_, i) => (i * 7919) % 1000 / 4); // 0..249.75, each value once
+    const clipped = clipBrightest(Float32Array.from(plane), 0.3);
+    const cap = Math.max(...clipped);
+    expect(cap).toBeGreaterThanOrEqual(174.75);
+    expect(cap).toBeLessThan(175.25);
+    expect(clipped.filter((v) => v === cap).length).toBeGreaterThanOrEqual(299);
+    plane.forEach((v, i) => expect(clipped[i]).toBe(Math.min(v, cap)));
+  });
+
+  it('a bright painting brightened again in LCh matches through the clipped lightness hash', async () => {
+    const original = await sharp(await painting(1200, 900, 4).png().toBuffer()).modulate({ brightness: 1.3 }).png().toBuffer();
+    const stored = await fingerprintImage(original, limits);
+    const query = await fingerprintImage(await sharp(original).modulate({ brightness: 1.2 }).jpeg({ quality: 85 }).toBuffer(), limits);
+    expect(hammingDistance(query.pdq, stored.pdq)).toBeGreaterThan(31);
+    const best = bestDistance(query, stored);
+    expect(best.distance).toBeLessThanOrEqual(16);
+    expect(best.label).toMatch(/lightness-clipped/);
+    expect(describeTransform({ exact: false, distance: best.distance, queryLabel: 'lightness-clipped', storedLabel: 'lightness-clipped' })).toMatch(/^colours or brightness changed/);
   });
 });
 

@@ -167,13 +167,14 @@ describeEachDatabase('match index', (backend) => {
 
   describe('restricted to the pairs the match rules need', () => {
     const DIHEDRAL = ['global', 'rot90', 'rot180', 'rot270', 'flipx', 'flipy', 'flip-plus1', 'flip-minus1'];
-    const REGION_LABELS = ['crop-96', 'crop-92', 'crop-88', 'crop-85', 'crop-81', 'crop-78', 'crop-75', 'crop-72', 'crop-69', 'trimmed', 'alpha-black', 'lightness'];
+    const REGION_LABELS = ['crop-96', 'crop-92', 'crop-88', 'crop-85', 'crop-81', 'crop-78', 'crop-75', 'crop-72', 'crop-69', 'trimmed', 'alpha-black', 'lightness', 'lightness-clipped'];
+    const LIGHTNESS = ['lightness', 'lightness-clipped'];
     /** The product's rule, written out independently of label-classes.ts. */
     const allowed = (queryLabel: string, storedLabel: string) =>
       (DIHEDRAL.includes(queryLabel) && (storedLabel === 'global' || storedLabel === 'alpha-black')) ||
       (queryLabel === 'global' && storedLabel !== 'global') ||
-      (queryLabel === 'lightness' && (storedLabel === 'lightness' || storedLabel === 'global')) ||
-      (REGION_LABELS.includes(queryLabel) && queryLabel !== 'lightness' && storedLabel === 'global') ||
+      (LIGHTNESS.includes(queryLabel) && (LIGHTNESS.includes(storedLabel) || storedLabel === 'global')) ||
+      (REGION_LABELS.includes(queryLabel) && !LIGHTNESS.includes(queryLabel) && storedLabel === 'global') ||
       (queryLabel === 'crop-72' && (storedLabel === 'crop-72' || storedLabel === 'alpha-black'));
 
     it('matches every allowed (query, stored) pair and no other, index and full scan alike', async () => {
@@ -185,9 +186,9 @@ describeEachDatabase('match index', (backend) => {
         variants, regions, thumbnail: Buffer.alloc(0),
       };
       const query = queryHashes(fp);
-      expect(query).toHaveLength(20);
+      expect(query).toHaveLength(21);
       const storedLabels = storedHashes({ pdq: randomHash(random), pdqQuality: 100, regions }).map((h) => h.label);
-      expect(storedLabels).toHaveLength(13);
+      expect(storedLabels).toHaveLength(14);
       // One work per (query label, stored label): a single stored row 4 bits from that query hash.
       const works: { id: string; queryLabel: string; storedLabel: string; hash: string }[] = [];
       for (const [qi, h] of query.entries()) {
@@ -218,11 +219,14 @@ describeEachDatabase('match index', (backend) => {
       expect(pairs(indexed)).toContain('lightness→lightness');
       expect(pairs(indexed)).toContain('lightness→global');
       expect(pairs(indexed)).toContain('global→lightness');
+      expect(pairs(indexed)).toContain('lightness-clipped→lightness-clipped');
+      expect(pairs(indexed)).toContain('lightness→lightness-clipped');
+      expect(pairs(indexed)).not.toContain('rot90→lightness-clipped');
       expect(pairs(indexed)).not.toContain('lightness→crop-96');
       expect(pairs(indexed)).not.toContain('rot90→lightness');
       expect(pairs(indexed)).toContain('crop-72→crop-72');
       expect(pairs(indexed)).not.toContain('crop-75→crop-75');
-      // …while without restriction ('any', the default) every one of the 20 × 13 pairs is.
+      // …while without restriction ('any', the default) every one of the 21 × 14 pairs is.
       const unrestricted = query.map(({ label, hash }) => ({ label, hash }));
       expect(pairs(await findMatches(db, { hashes: unrestricted }, { limit: 1000 }))).toHaveLength(works.length);
     });
@@ -251,7 +255,7 @@ describeEachDatabase('match index', (backend) => {
 
     it('derives the stored label class in the database exactly as label-classes.ts does', async () => {
       const rows = await sql<{ label: string; label_class: number }>`select distinct label, label_class from work_hashes`.execute(server.ctx.db);
-      expect(rows.rows.length).toBeGreaterThanOrEqual(13);
+      expect(rows.rows.length).toBeGreaterThanOrEqual(14);
       for (const row of rows.rows) expect(row.label_class, row.label).toBe(storedLabelClass(row.label));
     });
   });
