@@ -87,14 +87,15 @@ async function webpExif(bytes: Buffer): Promise<Buffer | undefined> {
  */
 export function findXmpPackets(bytes: Buffer, extraTexts: string[] = []): string[] {
   const packets: string[] = [];
-  const limit = jpegHeaderLength(bytes) ?? bytes.length;
+  // Searched as a view, so a JPEG without XMP costs a walk of its header, not a scan of the whole file.
+  const searched = bytes.subarray(0, jpegHeaderLength(bytes) ?? bytes.length);
   let from = 0;
   while (packets.length < 8) {
-    const start = bytes.indexOf(XMP_OPEN, from);
-    if (start < 0 || start >= limit) break;
-    const end = bytes.indexOf(XMP_CLOSE, start);
+    const start = searched.indexOf(XMP_OPEN, from);
+    if (start < 0) break;
+    const end = searched.indexOf(XMP_CLOSE, start);
     if (end < 0) break;
-    packets.push(bytes.toString('utf8', start, end + XMP_CLOSE.length));
+    packets.push(searched.toString('utf8', start, end + XMP_CLOSE.length));
     from = end + XMP_CLOSE.length;
   }
   for (const t of extraTexts) if (t.includes('<x:xmpmeta') || t.includes('<rdf:RDF')) packets.push(t);

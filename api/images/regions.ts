@@ -39,38 +39,54 @@ const MIN_BORDER = 0.015;
  * undefined when there is no such border. Pure; works on the luma plane.
  */
 export function contentWindow(luma: Float32Array, width: number, height: number): Window | undefined {
-  const row = (y: number) => ({ at: (i: number) => luma[y * width + i]!, length: width });
-  const col = (x: number) => ({ at: (i: number) => luma[i * width + x]!, length: height });
-  const top = borderDepth((k) => row(k), height);
-  const bottom = borderDepth((k) => row(height - 1 - k), height);
-  const left = borderDepth((k) => col(k), width);
-  const right = borderDepth((k) => col(width - 1 - k), width);
-  const w = width - left - right;
+  const minWidth = Math.max(MIN_WINDOW, width * 0.4);
+  const minHeight = Math.max(MIN_WINDOW, height * 0.4);
+  // Each opposite side is walked only as deep as can still leave a large enough window: a smooth
+  // picture (a sky, a studio backdrop) would otherwise be walked line by line to its middle.
+  const top = borderDepth(luma, { start: 0, step: 1, next: width, length: width }, height / 2);
+  const bottom = borderDepth(luma, { start: (height - 1) * width, step: 1, next: -width, length: width }, Math.min(height / 2, height - top - minHeight + 1));
   const h = height - top - bottom;
+  if (h < minHeight) return undefined;
+  const left = borderDepth(luma, { start: 0, step: width, next: 1, length: height }, width / 2);
+  const right = borderDepth(luma, { start: width - 1, step: width, next: -1, length: height }, Math.min(width / 2, width - left - minWidth + 1));
+  const w = width - left - right;
   const trimmedEnough = top + bottom >= MIN_BORDER * height || left + right >= MIN_BORDER * width;
-  if (!trimmedEnough || w < Math.max(MIN_WINDOW, width * 0.4) || h < Math.max(MIN_WINDOW, height * 0.4)) return undefined;
+  if (!trimmedEnough || w < minWidth) return undefined;
   return { label: 'trimmed', x: left, y: top, width: w, height: h };
 }
 
-type Line = { at(i: number): number; length: number };
+/**
+ * Lines of the plane walked in from one side: line k starts at `start + k * next` and has `length`
+ * values `step` apart.
+ */
+interface Side {
+  start: number;
+  step: number;
+  next: number;
+  length: number;
+}
 
-function borderDepth(line: (k: number) => Line, extent: number): number {
-  const first = line(0);
-  const reference = median(first);
+/** How many lines from the edge inwards (up to `limit`) stay flat around the outermost line's median. */
+function borderDepth(luma: Float32Array, side: Side, limit: number): number {
+  const reference = lineMedian(luma, side.start, side.step, side.length);
+  // More than this many pixels off the reference and the line is not padding.
+  const allowedOff = side.length - Math.ceil(FLAT_SHARE * side.length);
   let depth = 0;
-  while (depth < extent / 2 && isFlat(line(depth), reference)) depth++;
+  while (depth < limit && isFlat(luma, side.start + depth * side.next, side.step, side.length, reference, allowedOff)) depth++;
   return depth;
 }
 
-function isFlat(line: Line, reference: number): boolean {
-  let within = 0;
-  for (let i = 0; i < line.length; i++) if (Math.abs(line.at(i) - reference) <= FLAT_TOLERANCE) within++;
-  return within >= FLAT_SHARE * line.length;
+function isFlat(luma: Float32Array, start: number, step: number, length: number, reference: number, allowedOff: number): boolean {
+  let off = 0;
+  for (let i = 0, p = start; i < length; i++, p += step) {
+    if (Math.abs(luma[p]! - reference) > FLAT_TOLERANCE && ++off > allowedOff) return false;
+  }
+  return true;
 }
 
-function median(line: Line): number {
-  const values = new Float32Array(line.length);
-  for (let i = 0; i < line.length; i++) values[i] = line.at(i);
+function lineMedian(luma: Float32Array, start: number, step: number, length: number): number {
+  const values = new Float32Array(length);
+  for (let i = 0, p = start; i < length; i++, p += step) values[i] = luma[p]!;
   values.sort();
-  return values[values.length >> 1]!;
+  return values[length >> 1]!;
 }
