@@ -45,10 +45,9 @@ export interface PixelHashes {
 
 /** All perceptual hashes of decoded pixels (pure computation; exported for the benchmarks). */
 export function hashPixels(decoded: Pick<DecodedImage, 'pixels'>): PixelHashes {
-  const { data, width, height, channels } = decoded.pixels;
-  const transparent = channels === 4 && hasTransparency(data);
-  const rgb = transparent ? flattenOnto(data, PRIMARY_BACKGROUND) : data;
-  const luma = lumaFromPixels(rgb, width, height, transparent ? 3 : channels);
+  const { data, width, height } = decoded.pixels;
+  const { rgb, channels, transparent } = opaquePixels(decoded.pixels);
+  const luma = lumaFromPixels(rgb, width, height, channels);
 
   // Each variant is exactly the hash of the rotated or flipped image (see dihedralVariantsOfPlane).
   const variants: LabelledHash[] = dihedralVariantsOfPlane(luma, width, height);
@@ -56,19 +55,7 @@ export function hashPixels(decoded: Pick<DecodedImage, 'pixels'>): PixelHashes {
   const trimmed = contentWindow(luma, width, height);
   const windows = [...cropWindows(width, height), ...(trimmed ? [trimmed] : [])];
   const regions: LabelledHash[] = pdqOfWindows(luma, width, height, windows).map((r, i) => ({ label: windows[i]!.label, hash: r.hash, quality: r.quality }));
-
-  const plane = halfLightnessPlane(rgb, width, height, transparent ? 3 : channels);
-  // Both lightness hashes are kept only where they add something: a copy within 16 bits of a kept hash
-  // is already found through it.
-  const kept = [global.hash];
-  const keepIfDistinct = (label: string, h: { hash: string; quality: number }) => {
-    if (kept.every((k) => hammingDistance(h.hash, k) > DISTINCT_VARIANT_BITS)) {
-      regions.push({ label, hash: h.hash, quality: h.quality });
-      kept.push(h.hash);
-    }
-  };
-  keepIfDistinct('lightness', pdqFromLuma(plane.data, plane.width, plane.height));
-  keepIfDistinct('lightness-clipped', pdqFromLuma(clipBrightest(plane.data, CLIPPED_SHARE), plane.width, plane.height));
+  regions.push(...lightnessHashes({ data: rgb, width, height, channels }, global.hash));
 
   if (transparent) {
     // Re-posts land on white (the main hash) or black. sharp resizes premultiplied, so the colour hidden
@@ -79,6 +66,33 @@ export function hashPixels(decoded: Pick<DecodedImage, 'pixels'>): PixelHashes {
     }
   }
   return { global, variants, regions };
+}
+
+/** The pixels as hashed: an image with transparent pixels flattened on white (3 channels). */
+export function opaquePixels(pixels: DecodedImage['pixels']): { rgb: Uint8Array; channels: number; transparent: boolean } {
+  const transparent = pixels.channels === 4 && hasTransparency(pixels.data);
+  return transparent ? { rgb: flattenOnto(pixels.data, PRIMARY_BACKGROUND), channels: 3, transparent } : { rgb: pixels.data, channels: pixels.channels, transparent };
+}
+
+/**
+ * The lightness hashes worth storing besides the global hash (api/images/lightness.ts): 'lightness'
+ * and 'lightness-clipped', each only when more than 16 bits from every hash kept before it — a copy
+ * within 16 bits of a kept hash is already found through that one.
+ */
+export function lightnessHashes(pixels: { data: Uint8Array; width: number; height: number; channels: number }, globalHash: string): LabelledHash[] {
+  const plane = halfLightnessPlane(pixels.data, pixels.width, pixels.height, pixels.channels);
+  const kept = [globalHash];
+  const hashes: LabelledHash[] = [];
+  const keepIfDistinct = (label: string, h: { hash: string; quality: number }) => {
+    if (kept.every((k) => hammingDistance(h.hash, k) > DISTINCT_VARIANT_BITS)) {
+      hashes.push({ label, hash: h.hash, quality: h.quality });
+      kept.push(h.hash);
+    }
+  };
+  keepIfDistinct('lightness', pdqFromLuma(plane.data, plane.width, plane.height));
+  // clipBrightest works in place, so it runs after the plain hash is taken.
+  keepIfDistinct('lightness-clipped', pdqFromLuma(clipBrightest(plane.data, CLIPPED_SHARE), plane.width, plane.height));
+  return hashes;
 }
 
 function makeThumbnail(decoded: DecodedImage): Promise<Buffer> {

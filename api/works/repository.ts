@@ -130,3 +130,19 @@ export async function listWorks(db: Db, query: WorkListQuery) {
   ]);
   return { rows, total: Number(total.n) };
 }
+
+/**
+ * The next works in id order after `afterId` that have none of `labels` among their match-index rows,
+ * with what re-hashing needs: the stored thumbnail and the global PDQ hash.
+ */
+export const findWorksWithoutHashLabels = (db: Db, labels: readonly string[], afterId: string, limit: number) =>
+  db
+    .selectFrom('works')
+    .select(['works.id', 'works.thumbnail', 'works.pdq'])
+    .where('works.id', '>', afterId)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('work_hashes').select('work_hashes.id').whereRef('work_hashes.work_id', '=', 'works.id').where('work_hashes.label', 'in', [...labels]))),
+    )
+    .orderBy('works.id')
+    .limit(limit)
+    .execute();

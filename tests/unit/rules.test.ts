@@ -64,6 +64,8 @@ describe('match policy', () => {
     expect(describeTransform({ exact: false, distance: 3, queryLabel: 'crop-80', storedLabel: 'global' })).toContain('padded');
     expect(describeTransform({ exact: false, distance: 4, queryLabel: 'crop-72', storedLabel: 'crop-72' })).toBe('changed near its edges (a watermark, caption or frame), re-encoded or resized');
     expect(describeTransform({ exact: false, distance: 6, queryLabel: 'lightness', storedLabel: 'lightness' })).toBe('colours or brightness changed, re-encoded or resized');
+    expect(describeTransform({ exact: false, distance: 2, queryLabel: 'lightness-clipped', storedLabel: 'lightness-clipped' })).toBe('colours or brightness changed, re-encoded or resized');
+    expect(describeTransform({ exact: false, distance: 9, queryLabel: 'lightness-clipped', storedLabel: 'global' })).toBe('colours or brightness changed, re-encoded or resized');
   });
 });
 

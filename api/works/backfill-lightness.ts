@@ -1,0 +1,55 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { decodeImage } from '../images/decode.ts';
+import { lightnessHashes, opaquePixels } from '../images/fingerprint.ts';
+import type { ImageLimits } from '../images/types.ts';
+import { LIGHTNESS_LABELS } from '../matching/label-classes.ts';
+import { indexWorkHashes } from '../matching/service.ts';
+import { findWorksWithoutHashLabels } from './repository.ts';
+
+export interface BackfillProgress {
+  /** Works looked at: those with no lightness row yet. */
+  works: number;
+  /** Works that gained at least one row. */
+  updated: number;
+  rows: number;
+  /** Works whose thumbnail could not be decoded (left as they were). */
+  unreadable: string[];
+}
+
+/**
+ * Adds the lightness hashes ('lightness', 'lightness-clipped') to works registered before Aura computed
+ * them (migrations 0008 and 0009 cannot: SQL has no pixels). The registry keeps no original file, so
+ * they are taken from the work's stored thumbnail — the same oriented working copy inside 512 px the
+ * registration hashed, but WebP-compressed with subsampled chroma, so the hashes land a few bits from
+ * what registration stores (8 and 10 bits on a saturated painting, tests/matching/backfill.test.ts). Works whose lightness hashes are within 16 bits of their global hash get no row, as
+ * at registration, and are looked at again on the next run: the backfill is idempotent.
+ */
+export async function backfillLightnessHashes(
+  db: Kysely<Database>,
+  limits: ImageLimits,
+  options: { batchSize?: number; onBatch?: (progress: BackfillProgress) => void } = {},
+): Promise<BackfillProgress> {
+  const progress: BackfillProgress = { works: 0, updated: 0, rows: 0, unreadable: [] };
+  let after = '';
+  for (;;) {
+    const batch = await findWorksWithoutHashLabels(db, LIGHTNESS_LABELS, after, options.batchSize ?? 100);
+    if (batch.length === 0) return progress;
+    for (const work of batch) {
+      progress.works++;
+      const decoded = await decodeImage(work.thumbnail, limits).catch(() => undefined);
+      if (!decoded) {
+        progress.unreadable.push(work.id);
+        continue;
+      }
+      const { rgb, channels } = opaquePixels(decoded.pixels);
+      const hashes = lightnessHashes({ data: rgb, width: decoded.pixels.width, height: decoded.pixels.height, channels }, work.pdq);
+      if (hashes.length === 0) continue;
+      await indexWorkHashes(db, work.id, hashes);
+      progress.updated++;
+      progress.rows += hashes.length;
+    }
+    after = batch.at(-1)!.id;
+    options.onBatch?.(progress);
+  }
+}

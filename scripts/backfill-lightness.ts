@@ -1,0 +1,30 @@
+/**
+ * Adds the lightness hashes to works registered before Aura computed them (api/works/backfill-lightness.ts).
+ * Run once after upgrading, against the same database the server uses (DATABASE_URL or the embedded
+ * one in AURA_DATA_DIR); safe to run again, and while the server is up.
+ *
+ *   npm run db:backfill-lightness
+ */
+import cliProgress from 'cli-progress';
+import { sql } from 'kysely';
+import { loadConfig } from '../api/config.ts';
+import { backfillLightnessHashes } from '../api/works/backfill-lightness.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { openDatabase } from '../db/open.ts';
+
+const config = loadConfig();
+const { db, kind, close } = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+try {
+  await migrateToLatest(db);
+  const total = Number((await sql<{ n: string }>`select count(*) as n from works`.execute(db)).rows[0]!.n);
+  const bar = new cliProgress.SingleBar({ format: 'works without lightness hashes [{bar}] {value} looked at, {updated} updated' }, cliProgress.Presets.shades_classic);
+  bar.start(total, 0, { updated: 0 });
+  const done = await backfillLightnessHashes(db, { maxBytes: config.maxUploadBytes, maxPixels: config.maxPixels }, {
+    onBatch: (p) => bar.update(p.works, { updated: p.updated }),
+  });
+  bar.stop();
+  console.log(`${kind}: ${done.works} of ${total} works had no lightness hash; ${done.updated} gained ${done.rows} rows`);
+  if (done.unreadable.length) console.log(`thumbnails that could not be decoded (left as they were): ${done.unreadable.join(', ')}`);
+} finally {
+  await close();
+}

@@ -1,0 +1,62 @@
+import sharp from 'sharp';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase, startTestServer, type TestServer } from '../helpers/server.ts';
+import { insertWorks } from './fixtures.ts';
+import { painting } from '../images/synthetic.ts';
+import { fingerprintImage } from '../../api/images/fingerprint.ts';
+import { hammingDistance } from '../../api/images/pdq.ts';
+import type { Fingerprint } from '../../api/images/types.ts';
+import { LIGHTNESS_LABELS } from '../../api/matching/label-classes.ts';
+import { findMatches, indexWorkHashes } from '../../api/matching/service.ts';
+import { backfillLightnessHashes } from '../../api/works/backfill-lightness.ts';
+import { queryHashes, storedHashes } from '../../api/works/match-policy.ts';
+
+const limits = { maxBytes: 20 * 1024 * 1024, maxPixels: 40_000_000 };
+const isLightness = (label: string) => LIGHTNESS_LABELS.includes(label);
+
+describeEachDatabase('lightness backfill', (backend) => {
+  let server: TestServer;
+  let original: Buffer;
+  let registered: Fingerprint;
+
+  beforeAll(async () => {
+    server = await startTestServer(backend);
+    const db = server.ctx.db;
+    original = await painting(1200, 900, 2).png().toBuffer();
+    registered = await fingerprintImage(original, limits);
+    // A work registered before the lightness hashes existed: every other row, and its real thumbnail.
+    await insertWorks(db, [{ id: 'legacy-colour' }, { id: 'legacy-no-thumbnail' }, { id: 'current' }]);
+    await db.updateTable('works').set({ thumbnail: registered.thumbnail, pdq: registered.pdq }).where('id', 'in', ['legacy-colour', 'current']).execute();
+    await indexWorkHashes(db, 'legacy-colour', storedHashes(registered).filter((h) => !isLightness(h.label)));
+    await indexWorkHashes(db, 'current', storedHashes(registered));
+  });
+  afterAll(async () => server?.close());
+
+  it('adds lightness hashes close to the ones registration computes, and a colour-edited copy then matches through them', async () => {
+    const db = server.ctx.db;
+    const expected = registered.regions.filter((r) => isLightness(r.label));
+    expect(expected.map((r) => r.label)).toEqual(['lightness', 'lightness-clipped']);
+    const greyCopy = await fingerprintImage(await sharp(original).greyscale().jpeg({ quality: 85 }).toBuffer(), limits);
+    const legacyMatch = async () => (await findMatches(db, { hashes: queryHashes(greyCopy) })).find((m) => m.workId === 'legacy-colour');
+    expect((await legacyMatch())?.storedLabel ?? 'none').not.toMatch(/lightness/);
+
+    const progress = await backfillLightnessHashes(db, limits, { batchSize: 2 });
+    expect(progress).toEqual({ works: 2, updated: 1, rows: 2, unreadable: ['legacy-no-thumbnail'] });
+
+    const rows = await db.selectFrom('work_hashes').select(['label', 'hash']).where('work_id', '=', 'legacy-colour').where('label', 'in', [...LIGHTNESS_LABELS]).orderBy('label').execute();
+    expect(rows.map((r) => r.label)).toEqual(['lightness', 'lightness-clipped']);
+    for (const row of rows) {
+      const hex = BigInt(`0b${row.hash}`).toString(16).padStart(64, '0');
+      // Measured 8 ('lightness') and 10 ('lightness-clipped') bits: the thumbnail is WebP, chroma subsampled.
+      expect(hammingDistance(hex, expected.find((r) => r.label === row.label)!.hash), row.label).toBeLessThanOrEqual(12);
+    }
+    const match = await legacyMatch();
+    expect(match?.storedLabel).toMatch(/^lightness/);
+    expect(match!.distance).toBeLessThanOrEqual(16);
+  });
+
+  it('is idempotent: a second run adds nothing', async () => {
+    const progress = await backfillLightnessHashes(server.ctx.db, limits);
+    expect(progress).toEqual({ works: 1, updated: 0, rows: 0, unreadable: ['legacy-no-thumbnail'] });
+  });
+});
