@@ -5,10 +5,10 @@ import { lightnessHashes, opaquePixels } from '../images/fingerprint.ts';
 import type { ImageLimits } from '../images/types.ts';
 import { LIGHTNESS_LABELS } from '../matching/label-classes.ts';
 import { indexWorkHashes } from '../matching/service.ts';
-import { findWorksWithoutHashLabels } from './repository.ts';
+import { findWorksMissingHashLabels } from './repository.ts';
 
 export interface BackfillProgress {
-  /** Works looked at: those with no lightness row yet. */
+  /** Works looked at: those missing a lightness row. */
   works: number;
   /** Works that gained at least one row. */
   updated: number;
@@ -22,8 +22,11 @@ export interface BackfillProgress {
  * them (migrations 0008 and 0009 cannot: SQL has no pixels). The registry keeps no original file, so
  * they are taken from the work's stored thumbnail — the same oriented working copy inside 512 px the
  * registration hashed, but WebP-compressed with subsampled chroma, so the hashes land a few bits from
- * what registration stores (8 and 10 bits on a saturated painting, tests/matching/backfill.test.ts). Works whose lightness hashes are within 16 bits of their global hash get no row, as
- * at registration, and are looked at again on the next run: the backfill is idempotent.
+ * what registration stores (8 and 10 bits on a saturated painting, tests/matching/backfill.test.ts).
+ * A work keeps the lightness rows it has (one registered between migrations 0008 and 0009 has
+ * 'lightness' and gains only 'lightness-clipped'). A hash within 16 bits of the global hash gets no row,
+ * as at registration, and its work is looked at again on the next run, which adds nothing: the
+ * backfill is idempotent.
  */
 export async function backfillLightnessHashes(
   db: Kysely<Database>,
@@ -33,7 +36,7 @@ export async function backfillLightnessHashes(
   const progress: BackfillProgress = { works: 0, updated: 0, rows: 0, unreadable: [] };
   let after = '';
   for (;;) {
-    const batch = await findWorksWithoutHashLabels(db, LIGHTNESS_LABELS, after, options.batchSize ?? 100);
+    const batch = await findWorksMissingHashLabels(db, LIGHTNESS_LABELS, after, options.batchSize ?? 100);
     if (batch.length === 0) return progress;
     for (const work of batch) {
       progress.works++;
@@ -43,7 +46,9 @@ export async function backfillLightnessHashes(
         continue;
       }
       const { rgb, channels } = opaquePixels(decoded.pixels);
-      const hashes = lightnessHashes({ data: rgb, width: decoded.pixels.width, height: decoded.pixels.height, channels }, work.pdq);
+      const hashes = lightnessHashes({ data: rgb, width: decoded.pixels.width, height: decoded.pixels.height, channels }, work.pdq).filter(
+        (h) => !work.labels.has(h.label),
+      );
       if (hashes.length === 0) continue;
       await indexWorkHashes(db, work.id, hashes);
       progress.updated++;

@@ -132,17 +132,28 @@ export async function listWorks(db: Db, query: WorkListQuery) {
 }
 
 /**
- * The next works in id order after `afterId` that have none of `labels` among their match-index rows,
- * with what re-hashing needs: the stored thumbnail and the global PDQ hash.
+ * The next works in id order after `afterId` that lack at least one of `labels` among their
+ * match-index rows, with what re-hashing needs (the stored thumbnail, the global PDQ hash) and which of
+ * `labels` they already have.
  */
-export const findWorksWithoutHashLabels = (db: Db, labels: readonly string[], afterId: string, limit: number) =>
-  db
+export async function findWorksMissingHashLabels(db: Db, labels: readonly string[], afterId: string, limit: number) {
+  const works = await db
     .selectFrom('works')
     .select(['works.id', 'works.thumbnail', 'works.pdq'])
     .where('works.id', '>', afterId)
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('work_hashes').select('work_hashes.id').whereRef('work_hashes.work_id', '=', 'works.id').where('work_hashes.label', 'in', [...labels]))),
+    .where(({ selectFrom }) =>
+      selectFrom('work_hashes')
+        .select(({ fn }) => fn.count<number>('work_hashes.label').distinct().as('n'))
+        .whereRef('work_hashes.work_id', '=', 'works.id')
+        .where('work_hashes.label', 'in', [...labels]),
+      '<',
+      labels.length,
     )
     .orderBy('works.id')
     .limit(limit)
     .execute();
+  const present = works.length
+    ? await db.selectFrom('work_hashes').select(['work_id', 'label']).where('work_id', 'in', works.map((w) => w.id)).where('label', 'in', [...labels]).execute()
+    : [];
+  return works.map((w) => ({ ...w, labels: new Set(present.filter((p) => p.work_id === w.id).map((p) => p.label)) }));
+}

@@ -25,10 +25,13 @@ describeEachDatabase('lightness backfill', (backend) => {
     original = await painting(1200, 900, 2).png().toBuffer();
     registered = await fingerprintImage(original, limits);
     // A work registered before the lightness hashes existed: every other row, and its real thumbnail.
-    await insertWorks(db, [{ id: 'legacy-colour' }, { id: 'legacy-no-thumbnail' }, { id: 'current' }]);
-    await db.updateTable('works').set({ thumbnail: registered.thumbnail, pdq: registered.pdq }).where('id', 'in', ['legacy-colour', 'current']).execute();
+    await insertWorks(db, [{ id: 'legacy-colour' }, { id: 'legacy-no-thumbnail' }, { id: 'current' }, { id: 'plain-lightness-only' }]);
+    const withThumbnail = ['legacy-colour', 'current', 'plain-lightness-only'];
+    await db.updateTable('works').set({ thumbnail: registered.thumbnail, pdq: registered.pdq }).where('id', 'in', withThumbnail).execute();
     await indexWorkHashes(db, 'legacy-colour', storedHashes(registered).filter((h) => !isLightness(h.label)));
     await indexWorkHashes(db, 'current', storedHashes(registered));
+    // Registered between migrations 0008 and 0009: it has 'lightness' but not 'lightness-clipped'.
+    await indexWorkHashes(db, 'plain-lightness-only', storedHashes(registered).filter((h) => h.label !== 'lightness-clipped'));
   });
   afterAll(async () => server?.close());
 
@@ -41,7 +44,11 @@ describeEachDatabase('lightness backfill', (backend) => {
     expect((await legacyMatch())?.storedLabel ?? 'none').not.toMatch(/lightness/);
 
     const progress = await backfillLightnessHashes(db, limits, { batchSize: 2 });
-    expect(progress).toEqual({ works: 2, updated: 1, rows: 2, unreadable: ['legacy-no-thumbnail'] });
+    expect(progress).toEqual({ works: 3, updated: 2, rows: 3, unreadable: ['legacy-no-thumbnail'] });
+    const labelsOf = async (id: string) =>
+      (await db.selectFrom('work_hashes').select('label').where('work_id', '=', id).where('label', 'in', [...LIGHTNESS_LABELS]).orderBy('label').execute()).map((r) => r.label);
+    expect(await labelsOf('plain-lightness-only')).toEqual(['lightness', 'lightness-clipped']); // no second 'lightness' row
+    expect(await labelsOf('current')).toEqual(['lightness', 'lightness-clipped']);
 
     const rows = await db.selectFrom('work_hashes').select(['label', 'hash']).where('work_id', '=', 'legacy-colour').where('label', 'in', [...LIGHTNESS_LABELS]).orderBy('label').execute();
     expect(rows.map((r) => r.label)).toEqual(['lightness', 'lightness-clipped']);
