@@ -23,8 +23,11 @@ try {
     onBatch: (p) => bar.update(p.works, { updated: p.updated }),
   });
   bar.stop();
-  console.log(`${kind}: ${done.works} of ${total} works had no lightness hash; ${done.updated} gained ${done.rows} rows`);
-  if (done.unreadable.length) console.log(`thumbnails that could not be decoded (left as they were): ${done.unreadable.join(', ')}`);
+  console.log(`${kind}: ${done.works} of ${total} works were missing a lightness hash; ${done.updated} gained ${done.rows} rows`);
+  if (done.unreadable) {
+    const more = done.unreadable > done.unreadableIds.length ? ', …' : '';
+    console.log(`${done.unreadable} thumbnails could not be decoded (those works were left as they were): ${done.unreadableIds.join(', ')}${more}`);
+  }
 } finally {
   await close();
 }

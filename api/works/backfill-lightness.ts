@@ -13,9 +13,12 @@ export interface BackfillProgress {
   /** Works that gained at least one row. */
   updated: number;
   rows: number;
-  /** Works whose thumbnail could not be decoded (left as they were). */
-  unreadable: string[];
+  /** Works whose thumbnail could not be decoded (left as they were), and the first few of their ids. */
+  unreadable: number;
+  unreadableIds: string[];
 }
+
+const LISTED_UNREADABLE = 20;
 
 /**
  * Adds the lightness hashes ('lightness', 'lightness-clipped') to works registered before Aura computed
@@ -33,7 +36,7 @@ export async function backfillLightnessHashes(
   limits: ImageLimits,
   options: { batchSize?: number; onBatch?: (progress: BackfillProgress) => void } = {},
 ): Promise<BackfillProgress> {
-  const progress: BackfillProgress = { works: 0, updated: 0, rows: 0, unreadable: [] };
+  const progress: BackfillProgress = { works: 0, updated: 0, rows: 0, unreadable: 0, unreadableIds: [] };
   let after = '';
   for (;;) {
     const batch = await findWorksMissingHashLabels(db, LIGHTNESS_LABELS, after, options.batchSize ?? 100);
@@ -42,7 +45,7 @@ export async function backfillLightnessHashes(
       progress.works++;
       const decoded = await decodeImage(work.thumbnail, limits).catch(() => undefined);
       if (!decoded) {
-        progress.unreadable.push(work.id);
+        if (progress.unreadable++ < LISTED_UNREADABLE) progress.unreadableIds.push(work.id);
         continue;
       }
       const { rgb, channels } = opaquePixels(decoded.pixels);

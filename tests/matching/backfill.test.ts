@@ -44,7 +44,7 @@ describeEachDatabase('lightness backfill', (backend) => {
     expect((await legacyMatch())?.storedLabel ?? 'none').not.toMatch(/lightness/);
 
     const progress = await backfillLightnessHashes(db, limits, { batchSize: 2 });
-    expect(progress).toEqual({ works: 3, updated: 2, rows: 3, unreadable: ['legacy-no-thumbnail'] });
+    expect(progress).toEqual({ works: 3, updated: 2, rows: 3, unreadable: 1, unreadableIds: ['legacy-no-thumbnail'] });
     const labelsOf = async (id: string) =>
       (await db.selectFrom('work_hashes').select('label').where('work_id', '=', id).where('label', 'in', [...LIGHTNESS_LABELS]).orderBy('label').execute()).map((r) => r.label);
     expect(await labelsOf('plain-lightness-only')).toEqual(['lightness', 'lightness-clipped']); // no second 'lightness' row
@@ -64,6 +64,6 @@ describeEachDatabase('lightness backfill', (backend) => {
 
   it('is idempotent: a second run adds nothing', async () => {
     const progress = await backfillLightnessHashes(server.ctx.db, limits);
-    expect(progress).toEqual({ works: 1, updated: 0, rows: 0, unreadable: ['legacy-no-thumbnail'] });
+    expect(progress).toEqual({ works: 1, updated: 0, rows: 0, unreadable: 1, unreadableIds: ['legacy-no-thumbnail'] });
   });
 });
