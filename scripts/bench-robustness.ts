@@ -24,7 +24,7 @@ import { hammingDistance } from '../api/images/pdq.ts';
 import type { Fingerprint } from '../api/images/types.ts';
 import { painting } from '../tests/images/synthetic.ts';
 import { judgeMatch, queryHashes, storedHashes } from '../api/works/match-policy.ts';
-import { classRange, rangeAllows } from '../api/matching/label-classes.ts';
+import { classRange, LIGHTNESS_LABELS, rangeAllows } from '../api/matching/label-classes.ts';
 
 const THRESHOLD = 31;
 const PACKAGES = ['lomiri-wallpapers-16.04', 'lomiri-wallpapers-20.04', 'desktop-base', 'debian-edu-artwork-emerald', 'sway-backgrounds'];
@@ -174,7 +174,7 @@ function bestMatch(query: Fingerprint, stored: Fingerprint): Outcome {
 }
 
 function viaOf(queryLabel: string, storedLabel: string): string {
-  if (queryLabel.startsWith('lightness') || storedLabel.startsWith('lightness')) return 'lightness';
+  if (LIGHTNESS_LABELS.includes(queryLabel) || LIGHTNESS_LABELS.includes(storedLabel)) return 'lightness';
   if (queryLabel === 'global' && storedLabel === 'global') return 'global';
   if (queryLabel.startsWith('crop') || queryLabel === 'trimmed' || storedLabel !== 'global') return 'region';
   return 'dihedral';
