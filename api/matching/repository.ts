@@ -99,11 +99,11 @@ function pgTextArray(values: string[]): string {
 }
 
 /**
- * Multi-index hashing in one statement: aura_match_candidates (migration 0007) probes, for each of the
- * 16 slots, the 17 values within one bit of each query hash's slot value by an index-only scan of
- * that slot's btree (which carries the full hash) and keeps the rows within the distance of the
- * query hash that probed them; the best pair per work is kept and the exact SHA-256 match joined in
- * the same round trip.
+ * Multi-index hashing in one statement: aura_find_matches (migration 0010) takes the candidates from
+ * aura_match_candidates (migration 0007), which probes, for each of the 16 slots, the 17 values within
+ * one bit of each query hash's slot value by an index-only scan of that slot's btree (which carries
+ * the full hash) and keeps the rows within the distance of the query hash that probed them; then it
+ * keeps the best pair per work, joins the exact SHA-256 match and ranks them as rankWithExact does.
  */
 export async function findIndexedMatches(db: Kysely<Database>, query: MatchQuery): Promise<MatchRow[]> {
   return (await indexedMatchSql(query).execute(db)).rows;
@@ -115,18 +115,18 @@ export async function findMatchesByScan(db: Kysely<Database>, query: MatchQuery)
 }
 
 export function indexedMatchSql(query: MatchQuery): RawBuilder<MatchRow> {
-  if (query.hashes.length === 0) return rankWithExact(emptyCandidates(), query);
   const { hashes } = query;
-  const candidates = sql`
-    select h.work_id, c.row_id, h.label as stored_label, (${pgIntArray(hashes.map((h) => h.ordinal))}::int[])[c.q_ord] as q_ord, c.distance
-    from aura_match_candidates(
+  return sql<MatchRow>`
+    select work_id, distance, q_ord, stored_label, exact, status
+    from aura_find_matches(
       ${pgTextArray(hashes.map((h) => toBitLiteral(h.hash)))}::bit(256)[],
       ${pgIntArray(hashes.map((h) => h.classes.lo))}::int[],
       ${pgIntArray(hashes.map((h) => h.classes.hi))}::int[],
-      ${query.maxDistance}::int
-    ) as c
-    join work_hashes h on h.id = c.row_id`;
-  return rankWithExact(candidates, query);
+      ${pgIntArray(hashes.map((h) => h.ordinal))}::int[],
+      ${query.maxDistance}::int,
+      ${query.sha256 ?? null}::text,
+      ${query.limit}::int
+    )`;
 }
 
 export function scanMatchSql(query: MatchQuery): RawBuilder<MatchRow> {
@@ -149,6 +149,7 @@ function emptyCandidates(): RawBuilder<unknown> {
   return sql`select null::text as work_id, null::bigint as row_id, null::text as stored_label, null::int as q_ord, null::int as distance where false`;
 }
 
+/** The ranking of the full scan; aura_find_matches (migration 0010) ranks the index's candidates alike. */
 function rankWithExact(candidates: RawBuilder<unknown>, query: MatchQuery): RawBuilder<MatchRow> {
   const exact = query.sha256
     ? sql`select id as work_id from works where sha256 = ${query.sha256}`
