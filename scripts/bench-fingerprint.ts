@@ -86,10 +86,11 @@ const meta = await sharp(jpeg).metadata();
 console.log(`input: ${meta.width}×${meta.height} JPEG, ${(jpeg.length / 1024 / 1024).toFixed(1)} MB; ${iterations} rounds, each step once per round in rotating order, after 3 warm-ups; sharp concurrency ${sharp.concurrency()}, ${process.version}`);
 
 const decoded = await decodeImage(jpeg, limits);
-const [baseline, hashesOnly, fingerprint, analyze] = await timeInterleaved([
+const [baseline, hashesOnly, fingerprint, analyze, verifyPath] = await timeInterleaved([
   () => sharp(jpeg).rotate().resize({ width: 512, height: 512, fit: 'inside', withoutEnlargement: true }).raw().toBuffer(),
   () => hashPixels(decoded),
-  () => fingerprintImage(jpeg, limits),
+  () => fingerprintImage(jpeg, limits, { thumbnail: true }),
+  () => analyzeImage(jpeg, limits, { thumbnail: true }),
   () => analyzeImage(jpeg, limits),
 ]);
 
@@ -97,7 +98,8 @@ const rows: [string, Samples][] = [
   ['sharp decode + shrink to 512 (baseline)', baseline!],
   ['PDQ + 8 variants + regions on the 512-px buffer', hashesOnly!],
   ['fingerprintImage (decode, SHA-256, hashes, thumbnail)', fingerprint!],
-  ['analyzeImage (fingerprint + metadata evidence)', analyze!],
+  ['analyzeImage (fingerprint + metadata evidence): registration', analyze!],
+  ['analyzeImage without the thumbnail: verify, inspect', verifyPath!],
 ];
 console.log('\n| step | wall median ms | wall p90 ms | CPU median ms | × baseline (wall) | × baseline (CPU) |\n| --- | ---: | ---: | ---: | ---: | ---: |');
 for (const [name, s] of rows) {
@@ -107,5 +109,6 @@ const ratio = (s: Samples) => `wall ${median(s.wallRatio).toFixed(2)} (p90 ${p90
 console.log('\nratios are medians over rounds of (step ÷ baseline in the same round)');
 console.log(`fingerprintImage / baseline: ${ratio(fingerprint!)} (goal ≤ 1.3)`);
 console.log(`analyzeImage / baseline: ${ratio(analyze!)}`);
+console.log(`analyzeImage without the thumbnail (verify, inspect) / baseline: ${ratio(verifyPath!)}`);
 console.log(`load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs`);
 console.log('command: npx tsx scripts/bench-fingerprint.ts ' + iterations);

@@ -271,7 +271,7 @@ async function benchWorks(db: Parameters<typeof findMatches>[0], sizes: { table:
 
   // Query shape from the real policy: queryHashes() of a fingerprint with 8 variants and 11 regions.
   const fingerprint = (hashes: string[]): Fingerprint => ({
-    sha256: '', pdq: hashes[0]!, pdqQuality: 100, width: 1, height: 1, format: 'png', thumbnail: Buffer.alloc(0),
+    sha256: '', pdq: hashes[0]!, pdqQuality: 100, width: 1, height: 1, format: 'png',
     variants: DIHEDRAL_LABELS.map((label, i) => ({ label, hash: hashes[i]!, quality: 100 })),
     regions: REGION_LABELS.map((label, i) => ({ label, hash: hashes[DIHEDRAL_LABELS.length + i]!, quality: 100 })),
   });

@@ -1,7 +1,8 @@
 /**
  * Load figures against a real PostgreSQL, loopback only, bounded in time and count:
  *  - POST /v1/verify at 16 and 64 connections (autocannon), and the raw in-process analyzeImage
- *    throughput on the same images in the same run (the server's overhead is the ratio of the two);
+ *    throughput on the same images in the same run (as verify runs it, without the thumbnail that
+ *    only registration stores; the server's overhead is the ratio of the two);
  *  - registration (draft + sign + commit, measured per registration) at 16 and 64 concurrent clients;
  *  - three API processes on one database under a registration burst, then a check that no log entry
  *    was lost, duplicated or reordered.

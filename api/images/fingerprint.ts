@@ -5,7 +5,7 @@ import { decodeImage, type DecodedImage } from './decode.ts';
 import { CLIPPED_SHARE, clipBrightest, halfLightnessPlane } from './lightness.ts';
 import { dihedralVariantsOfPlane, hammingDistance, lumaFromPixels, pdqFromLuma, pdqOfWindows } from './pdq.ts';
 import { contentWindow, cropWindows } from './regions.ts';
-import type { Fingerprint, ImageLimits, LabelledHash } from './types.ts';
+import type { Fingerprint, FingerprintOptions, ImageLimits, LabelledHash, ThumbnailedFingerprint } from './types.ts';
 
 /** Background a transparent image is composited on for its main hash (re-posts mostly land on white). */
 const PRIMARY_BACKGROUND = 255;
@@ -13,15 +13,17 @@ const PRIMARY_BACKGROUND = 255;
 const DISTINCT_VARIANT_BITS = 16;
 
 /**
- * SHA-256, PDQ with its 8 dihedral variants, region hashes and a WebP thumbnail, all from one decode.
- * Throws AppError for unsupported, corrupt or oversized input.
+ * SHA-256, PDQ with its 8 dihedral variants, region hashes and, when asked for, a WebP thumbnail, all
+ * from one decode. Throws AppError for unsupported, corrupt or oversized input.
  */
-export async function fingerprintImage(bytes: Buffer, limits: ImageLimits): Promise<Fingerprint> {
+export async function fingerprintImage(bytes: Buffer, limits: ImageLimits, options: { thumbnail: true }): Promise<ThumbnailedFingerprint>;
+export async function fingerprintImage(bytes: Buffer, limits: ImageLimits, options?: FingerprintOptions): Promise<Fingerprint>;
+export async function fingerprintImage(bytes: Buffer, limits: ImageLimits, options: FingerprintOptions = { thumbnail: false }): Promise<Fingerprint> {
   const decoding = decodeImage(bytes, limits);
   // Hashing the bytes on this thread overlaps with sharp decoding on the libuv pool.
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const decoded = await decoding;
-  const thumbnailing = makeThumbnail(decoded); // encodes on the pool while the hashes are computed here
+  const thumbnailing = options.thumbnail ? makeThumbnail(decoded) : undefined; // encodes on the pool while the hashes are computed here
   const hashes = hashPixels(decoded);
   const thumbnail = await thumbnailing;
   return {
@@ -33,7 +35,7 @@ export async function fingerprintImage(bytes: Buffer, limits: ImageLimits): Prom
     format: decoded.format,
     variants: hashes.variants,
     regions: hashes.regions,
-    thumbnail,
+    ...(thumbnail ? { thumbnail } : {}),
   };
 }
 

@@ -50,7 +50,7 @@ export class RegistrationService {
       );
     }
     if (session.kind !== 'artist') throw new AppError('wrong_account_kind', 'only artist accounts register works');
-    const analyzed = await analyzeImage(image, this.limits());
+    const analyzed = await analyzeImage(image, this.limits(), { thumbnail: true });
     const screening = screenForAiMarkers(analyzed.evidence.public.aiMarkers, term);
     const fp = analyzed.fingerprint;
 
@@ -235,7 +235,7 @@ export class RegistrationService {
   /** Work-in-progress image: before the final (no workId; linked at registration) or after it. */
   async createProcessDraft(session: Session, image: Buffer, workId: string | undefined, note: string | undefined) {
     if (workId) await this.requireOwnWork(session, workId);
-    const { fingerprint: fp } = await analyzeImage(image, this.limits());
+    const { fingerprint: fp } = await analyzeImage(image, this.limits(), { thumbnail: true });
     const processId = randomUUID();
     const now = this.ctx.clock.now();
     const payload = buildProcessCredential({

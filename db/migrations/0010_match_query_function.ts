@@ -9,8 +9,9 @@ import { sql, type Kysely } from 'kysely';
  * benchmark compare the index with (that scan stays a plain statement: inside PL/pgSQL it loses its
  * parallel workers, and a slower reference would flatter the index).
  *
- * JIT compilation is off for both functions: the planner's row estimates for a parameterised probe can
- * pass jit_above_cost, and compiling the plan then costs ~1 s on each call.
+ * JIT compilation is off for both functions. The probes as written stay under jit_above_cost even at
+ * ten million hashes, but a variant with range probes was estimated past it and then spent ~1.1 s
+ * compiling on every call; a cached plan must not depend on an estimate for that.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`alter function aura_match_candidates(bit(256)[], int[], int[], int) set jit = off`.execute(db);

@@ -60,7 +60,7 @@ describe('decoding every accepted format', () => {
 
   it('produces a WebP thumbnail inside 512 px without metadata, and the 8 dihedral variants', async () => {
     const bytes = await painting(1600, 900).withMetadata({ exif: { IFD0: { Copyright: 'secret-owner' } } }).jpeg().toBuffer();
-    const fp = await fingerprintImage(bytes, limits);
+    const fp = await fingerprintImage(bytes, limits, { thumbnail: true });
     const thumb = await sharp(fp.thumbnail).metadata();
     expect(thumb.format).toBe('webp');
     expect(Math.max(thumb.width!, thumb.height!)).toBe(512);
@@ -70,6 +70,16 @@ describe('decoding every accepted format', () => {
     expect(fp.variants.map((v) => v.label)).toEqual(['global', 'rot90', 'rot180', 'rot270', 'flipx', 'flipy', 'flip-plus1', 'flip-minus1']);
     expect(fp.variants[0]!.hash).toBe(fp.pdq);
     expect(fp.regions.map((r) => r.label)).toEqual(['crop-96', 'crop-92', 'crop-88', 'crop-85', 'crop-81', 'crop-78', 'crop-75', 'crop-72', 'crop-69', 'lightness', 'lightness-clipped']);
+  });
+
+  it('encodes the thumbnail only when asked (verify and inspect never store one), with the same hashes', async () => {
+    const bytes = await painting(800, 600, 4).jpeg().toBuffer();
+    const withThumbnail = await fingerprintImage(bytes, limits, { thumbnail: true });
+    const without = await fingerprintImage(bytes, limits);
+    expect(without).not.toHaveProperty('thumbnail');
+    expect(withThumbnail.thumbnail.length).toBeGreaterThan(0);
+    const { thumbnail: _, ...hashes } = withThumbnail;
+    expect(without).toEqual(hashes);
   });
 
   it('computes SHA-256 over the exact bytes', async () => {

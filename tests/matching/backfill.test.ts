@@ -5,7 +5,7 @@ import { insertWorks } from './fixtures.ts';
 import { painting } from '../images/synthetic.ts';
 import { fingerprintImage } from '../../api/images/fingerprint.ts';
 import { hammingDistance } from '../../api/images/pdq.ts';
-import type { Fingerprint } from '../../api/images/types.ts';
+import type { ThumbnailedFingerprint } from '../../api/images/types.ts';
 import { LIGHTNESS_LABELS } from '../../api/matching/label-classes.ts';
 import { findMatches, indexWorkHashes } from '../../api/matching/service.ts';
 import { backfillLightnessHashes } from '../../api/works/backfill-lightness.ts';
@@ -17,13 +17,13 @@ const isLightness = (label: string) => LIGHTNESS_LABELS.includes(label);
 describeEachDatabase('lightness backfill', (backend) => {
   let server: TestServer;
   let original: Buffer;
-  let registered: Fingerprint;
+  let registered: ThumbnailedFingerprint;
 
   beforeAll(async () => {
     server = await startTestServer(backend);
     const db = server.ctx.db;
     original = await painting(1200, 900, 2).png().toBuffer();
-    registered = await fingerprintImage(original, limits);
+    registered = await fingerprintImage(original, limits, { thumbnail: true });
     // A work registered before the lightness hashes existed: every other row, and its real thumbnail.
     await insertWorks(db, [{ id: 'legacy-colour' }, { id: 'legacy-no-thumbnail' }, { id: 'current' }, { id: 'plain-lightness-only' }]);
     const withThumbnail = ['legacy-colour', 'current', 'plain-lightness-only'];
