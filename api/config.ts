@@ -13,6 +13,7 @@ export const configSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATABASE_POOL_SIZE: positiveInt.default(10),
+  DATABASE_IDLE_TIMEOUT_S: positiveInt.default(600),
   AURA_DATA_DIR: z.string().min(1).default('./data'),
   AURA_PUBLIC_URL: z.url().optional(),
   AURA_LOG_ORIGIN: z.string().min(1).optional(),
@@ -36,6 +37,8 @@ export interface Config {
   host: string;
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /** How long a pooled PostgreSQL connection may sit idle before it is closed. */
+  databaseIdleTimeoutMs: number;
   dataDir: string;
   publicUrl: string;
   logOrigin: string;
@@ -70,6 +73,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseIdleTimeoutMs: e.DATABASE_IDLE_TIMEOUT_S * 1000,
     dataDir: path.resolve(e.AURA_DATA_DIR),
     publicUrl,
     logOrigin: e.AURA_LOG_ORIGIN ?? `${new URL(publicUrl).host}/aura-log`,

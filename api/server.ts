@@ -31,7 +31,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const { config } = options;
   const logger = createLogger(config);
   const database =
-    options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
+    options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, idleTimeoutMs: config.databaseIdleTimeoutMs }));
   const ctx = {
     config,
     db: database.db,

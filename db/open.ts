@@ -20,8 +20,15 @@ export interface DatabaseOptions {
   /** Folder for the embedded database; `memory://` for a throw-away one. */
   dataDir?: string;
   poolSize?: number;
+  /**
+   * How long a pooled connection may sit idle before it is closed (pg's default is 10 s). A new
+   * connection's first verify plans the match functions and warms its caches: 19 ms instead of 8 ms
+   * at 100,000 hashes, so a quiet registry should keep its connections.
+   */
+  idleTimeoutMs?: number;
 }
 
+const DEFAULT_IDLE_TIMEOUT_MS = 600_000;
 const INT8 = 20;
 const BYTEA = 17;
 
@@ -33,12 +40,12 @@ const pgliteParsers = {
 };
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenedDatabase> {
-  if (options.url) return openPostgres(options.url, options.poolSize ?? 10);
+  if (options.url) return openPostgres(options.url, options.poolSize ?? 10, options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
   return openEmbedded(options.dataDir ?? 'memory://');
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<OpenedDatabase> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
+async function openPostgres(url: string, poolSize: number, idleTimeoutMs: number): Promise<OpenedDatabase> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000, idleTimeoutMillis: idleTimeoutMs });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
   // A client checked out of the pool has no error listener; losing the server then would be an uncaught

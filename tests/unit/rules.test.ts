@@ -85,11 +85,14 @@ describe('configuration', () => {
     expect(c.port).toBe(8080);
     expect(c.databaseUrl).toBeUndefined();
     expect(c.maxUploadBytes).toBe(40 * 1024 * 1024);
+    expect(c.databaseIdleTimeoutMs).toBe(600_000);
+    expect(loadConfig({ DATABASE_IDLE_TIMEOUT_S: '30' }).databaseIdleTimeoutMs).toBe(30_000);
   });
   it('names the bad variable in one line', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(/^invalid configuration: PORT="abc": /);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ AURA_MAX_UPLOAD_MB: '-1' })).toThrow(/AURA_MAX_UPLOAD_MB/);
+    expect(() => loadConfig({ DATABASE_IDLE_TIMEOUT_S: '0' })).toThrow(/DATABASE_IDLE_TIMEOUT_S/);
   });
 });
