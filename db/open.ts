@@ -22,8 +22,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   /**
    * How long a pooled connection may sit idle before it is closed (pg's default is 10 s). A new
-   * connection's first verify plans the match functions and warms its caches: 19 ms instead of 8 ms
-   * at 100,000 hashes, so a quiet registry should keep its connections.
+   * connection's first verify plans the match functions and warms its caches: 18.7 ms against 5.8 ms
+   * at 100,000 hashes (scripts/bench-index.ts), so a quiet registry should keep its connections.
    */
   idleTimeoutMs?: number;
 }
