@@ -7,7 +7,7 @@ export type InspectResult = z.infer<typeof inspectResponseSchema>;
 
 /** Fingerprint and public evidence of an image; nothing is stored and private evidence is dropped. */
 export async function inspectImage(bytes: Buffer, limits: ImageLimits): Promise<InspectResult> {
-  const { fingerprint, evidence } = await analyzeImage(bytes, limits, { thumbnail: false });
+  const { fingerprint, evidence } = await analyzeImage(bytes, limits);
   return {
     sha256: fingerprint.sha256,
     pdq: fingerprint.pdq,

@@ -107,7 +107,7 @@ export function registerSoftBindingRoutes(api: ApiRouter, ctx: AppContext): void
       if (query.alg !== undefined) requireSupportedAlgorithm(query.alg);
       const bytes = req.file?.buffer ?? (Buffer.isBuffer(req.body) ? req.body : undefined);
       if (!bytes || bytes.length === 0) throw new AppError('bad_request', 'send the image as the request body (Content-Type image/*) or as multipart field "image"');
-      const fingerprint = await fingerprintImage(bytes, limits, { thumbnail: false });
+      const fingerprint = await fingerprintImage(bytes, limits);
       return { matches: await resolver.byContent(fingerprint, query.maxResults) };
     },
   );

@@ -18,7 +18,7 @@ export class VerifyService {
     const { fingerprint: fp, evidence } = await analyzeImage(image, {
       maxBytes: this.ctx.config.maxUploadBytes,
       maxPixels: this.ctx.config.maxPixels,
-    }, { thumbnail: false });
+    });
     const matches = [];
     for (const { candidate: c, work, judgement } of (await findAcceptedMatches(this.ctx.db, fp)).slice(0, MAX_REPORTED_MATCHES)) {
       const view = await this.reader.describe(work);

@@ -26,7 +26,7 @@ export async function runVerifyBundle(bundlePath: string, imagePath: string | un
 }
 
 async function compareImage(image: Buffer, subject: { sha256: string; pdq: string }): Promise<string> {
-  const fp = await fingerprintImage(image, { maxBytes: 200 * 1024 * 1024, maxPixels: 500_000_000 }, { thumbnail: false });
+  const fp = await fingerprintImage(image, { maxBytes: 200 * 1024 * 1024, maxPixels: 500_000_000 });
   if (fp.sha256 === subject.sha256) return 'the image is the registered file (SHA-256 identical)';
   const hashes = [...fp.variants, ...fp.regions];
   const best = Math.min(...hashes.map((h) => hammingDistance(h.hash, subject.pdq)));
