@@ -7,7 +7,9 @@ import os from 'node:os';
 import sharp from 'sharp';
 import { analyzeImage } from '../api/images/analyze.ts';
 import { decodeImage } from '../api/images/decode.ts';
-import { fingerprintImage, hashPixels } from '../api/images/fingerprint.ts';
+import { createHash } from 'node:crypto';
+import { readEvidence } from '../api/evidence/read-evidence.ts';
+import { encodeThumbnail, fingerprintImage, hashPixels } from '../api/images/fingerprint.ts';
 
 const iterations = Number(process.argv[2] ?? 20);
 const limits = { maxBytes: 100 * 1024 * 1024, maxPixels: 100_000_000 };
@@ -86,9 +88,12 @@ const meta = await sharp(jpeg).metadata();
 console.log(`input: ${meta.width}×${meta.height} JPEG, ${(jpeg.length / 1024 / 1024).toFixed(1)} MB; ${iterations} rounds, each step once per round in rotating order, after 3 warm-ups; sharp concurrency ${sharp.concurrency()}, ${process.version}`);
 
 const decoded = await decodeImage(jpeg, limits);
-const [baseline, hashesOnly, fingerprint, analyze, verifyPath] = await timeInterleaved([
+const [baseline, hashesOnly, sha256, evidence, thumbnail, fingerprint, analyze, verifyPath] = await timeInterleaved([
   () => sharp(jpeg).rotate().resize({ width: 512, height: 512, fit: 'inside', withoutEnlargement: true }).raw().toBuffer(),
   () => hashPixels(decoded),
+  () => createHash('sha256').update(jpeg).digest('hex'),
+  () => readEvidence(jpeg),
+  () => encodeThumbnail(decoded),
   () => fingerprintImage(jpeg, limits, { thumbnail: true }),
   () => analyzeImage(jpeg, limits, { thumbnail: true }),
   () => analyzeImage(jpeg, limits),
@@ -96,7 +101,10 @@ const [baseline, hashesOnly, fingerprint, analyze, verifyPath] = await timeInter
 
 const rows: [string, Samples][] = [
   ['sharp decode + shrink to 512 (baseline)', baseline!],
-  ['PDQ + 8 variants + regions on the 512-px buffer', hashesOnly!],
+  ['part: PDQ + 8 variants + regions on the 512-px buffer', hashesOnly!],
+  ['part: SHA-256 of the file', sha256!],
+  ['part: metadata evidence (EXIF, XMP, IPTC, C2PA…)', evidence!],
+  ['part: WebP thumbnail of the 512-px buffer', thumbnail!],
   ['fingerprintImage (decode, SHA-256, hashes, thumbnail)', fingerprint!],
   ['analyzeImage (fingerprint + metadata evidence): registration', analyze!],
   ['analyzeImage without the thumbnail: verify, inspect', verifyPath!],

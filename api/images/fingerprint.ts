@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { flattenOnto, hasTransparency } from './alpha.ts';
 import { decodeImage, type DecodedImage } from './decode.ts';
-import { CLIPPED_SHARE, clipBrightest, halfLightnessPlane } from './lightness.ts';
-import { dihedralVariantsOfPlane, hammingDistance, lumaFromPixels, pdqFromLuma, pdqOfWindows } from './pdq.ts';
+import { CLIPPED_SHARE, halfLightnessModulePlane } from './lightness.ts';
+import { hammingDistance, hashPlane, lumaFromPixels, ModulePlane, pdqFromLuma, pdqOfPlane } from './pdq.ts';
 import { contentWindow, cropWindows } from './regions.ts';
 import type { Fingerprint, FingerprintOptions, ImageLimits, LabelledHash, ThumbnailedFingerprint } from './types.ts';
 
@@ -23,7 +23,7 @@ export async function fingerprintImage(bytes: Buffer, limits: ImageLimits, optio
   // Hashing the bytes on this thread overlaps with sharp decoding on the libuv pool.
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const decoded = await decoding;
-  const thumbnailing = options.thumbnail ? makeThumbnail(decoded) : undefined; // encodes on the pool while the hashes are computed here
+  const thumbnailing = options.thumbnail ? encodeThumbnail(decoded) : undefined; // encodes on the pool while the hashes are computed here
   const hashes = hashPixels(decoded);
   const thumbnail = await thumbnailing;
   return {
@@ -45,18 +45,22 @@ export interface PixelHashes {
   regions: LabelledHash[];
 }
 
-/** All perceptual hashes of decoded pixels (pure computation; exported for the benchmarks). */
-export function hashPixels(decoded: Pick<DecodedImage, 'pixels'>): PixelHashes {
+/** Interleaved 8-bit pixels: 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA (decoded images are 3 or 4). */
+export type Pixels = Omit<DecodedImage['pixels'], 'channels'> & { channels: 1 | 2 | 3 | 4 };
+
+/** All perceptual hashes of decoded pixels (pure computation; exported for the benchmarks and tests). */
+export function hashPixels(decoded: { pixels: Pixels }): PixelHashes {
   const { data, width, height } = decoded.pixels;
   const { rgb, channels, transparent } = opaquePixels(decoded.pixels);
-  const luma = lumaFromPixels(rgb, width, height, channels);
+  const luma = ModulePlane.lumaOfPixels(rgb, width, height, channels);
 
-  // Each variant is exactly the hash of the rotated or flipped image (see dihedralVariantsOfPlane).
-  const variants: LabelledHash[] = dihedralVariantsOfPlane(luma, width, height);
-  const global = variants[0]!;
-  const trimmed = contentWindow(luma, width, height);
+  const trimmed = contentWindow(luma.view(), width, height);
   const windows = [...cropWindows(width, height), ...(trimmed ? [trimmed] : [])];
-  const regions: LabelledHash[] = pdqOfWindows(luma, width, height, windows).map((r, i) => ({ label: windows[i]!.label, hash: r.hash, quality: r.quality }));
+  // Each variant is exactly the hash of the rotated or flipped image (see dihedralVariantsOfPlane).
+  const plane = hashPlane(luma, windows);
+  const variants: LabelledHash[] = plane.variants;
+  const global = variants[0]!;
+  const regions: LabelledHash[] = plane.windows.map((r, i) => ({ label: windows[i]!.label, hash: r.hash, quality: r.quality }));
   regions.push(...lightnessHashes({ data: rgb, width, height, channels }, global.hash));
 
   if (transparent) {
@@ -71,7 +75,7 @@ export function hashPixels(decoded: Pick<DecodedImage, 'pixels'>): PixelHashes {
 }
 
 /** The pixels as hashed: an image with transparent pixels flattened on white (3 channels). */
-export function opaquePixels(pixels: DecodedImage['pixels']): { rgb: Uint8Array; channels: number; transparent: boolean } {
+export function opaquePixels(pixels: Pixels): { rgb: Uint8Array; channels: number; transparent: boolean } {
   const transparent = pixels.channels === 4 && hasTransparency(pixels.data);
   return transparent ? { rgb: flattenOnto(pixels.data, PRIMARY_BACKGROUND), channels: 3, transparent } : { rgb: pixels.data, channels: pixels.channels, transparent };
 }
@@ -82,7 +86,7 @@ export function opaquePixels(pixels: DecodedImage['pixels']): { rgb: Uint8Array;
  * within 16 bits of a kept hash is already found through that one.
  */
 export function lightnessHashes(pixels: { data: Uint8Array; width: number; height: number; channels: number }, globalHash: string): LabelledHash[] {
-  const plane = halfLightnessPlane(pixels.data, pixels.width, pixels.height, pixels.channels);
+  const plane = halfLightnessModulePlane(pixels.data, pixels.width, pixels.height, pixels.channels);
   const kept = [globalHash];
   const hashes: LabelledHash[] = [];
   const keepIfDistinct = (label: string, h: { hash: string; quality: number }) => {
@@ -91,13 +95,14 @@ export function lightnessHashes(pixels: { data: Uint8Array; width: number; heigh
       kept.push(h.hash);
     }
   };
-  keepIfDistinct('lightness', pdqFromLuma(plane.data, plane.width, plane.height));
+  keepIfDistinct('lightness', pdqOfPlane(plane));
   // clipBrightest works in place, so it runs after the plain hash is taken.
-  keepIfDistinct('lightness-clipped', pdqFromLuma(clipBrightest(plane.data, CLIPPED_SHARE), plane.width, plane.height));
+  keepIfDistinct('lightness-clipped', pdqOfPlane(plane.clipBrightest(CLIPPED_SHARE)));
   return hashes;
 }
 
-function makeThumbnail(decoded: DecodedImage): Promise<Buffer> {
+/** The WebP thumbnail of the 512-px working copy (exported for the benchmark). */
+export function encodeThumbnail(decoded: DecodedImage): Promise<Buffer> {
   const { data, width, height, channels } = decoded.pixels;
   return sharp(data, { raw: { width, height, channels } }).webp({ quality: 80, effort: 0 }).toBuffer();
 }

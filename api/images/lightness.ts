@@ -1,3 +1,5 @@
+import { ModulePlane, type LightnessTables } from './pdq-kernels.ts';
+
 /**
  * CIE L* (lightness, 0..100 scaled to 0..255) of 8-bit sRGB pixels: the plane Aura hashes besides PDQ's
  * luma. PDQ's luma (0.299 R + 0.587 G + 0.114 B on gamma-encoded values) is not a function of lightness
@@ -28,6 +30,7 @@ const R_STEPS = Float32Array.from(LINEAR, (v) => Y_R * v * STEPS);
 const G_STEPS = Float32Array.from(LINEAR, (v) => Y_G * v * STEPS);
 const B_STEPS = Float32Array.from(LINEAR, (v) => Y_B * v * STEPS);
 const GREY_STEPS = Float32Array.from(LINEAR, (v) => v * STEPS);
+const TABLES: LightnessTables = { steps: STEPS, lightnessOfY: LIGHTNESS_OF_Y, red: R_STEPS, green: G_STEPS, blue: B_STEPS, grey: GREY_STEPS };
 
 function lightnessOfY(y: number): number {
   const lStar = y > 216 / 24389 ? 116 * Math.cbrt(y) - 16 : (24389 / 27) * y;
@@ -46,28 +49,13 @@ export interface LightnessPlane {
  * pixels makes this the cheap part of the fingerprint. Channels: 1–2 grey, 3–4 RGB (alpha ignored).
  */
 export function halfLightnessPlane(data: Uint8Array, width: number, height: number, channels: number): LightnessPlane {
-  const w = width >> 1;
-  const h = height >> 1;
-  const out = new Float32Array(w * h);
-  const c = channels;
-  const row = width * c;
-  const grey = c < 3;
-  for (let y = 0; y < h; y++) {
-    let a = 2 * y * row;
-    let b = a + row;
-    for (let x = 0; x < w; x++, a += 2 * c, b += 2 * c) {
-      if (grey) {
-        const v = (data[a]! + data[a + c]! + data[b]! + data[b + c]! + 2) >> 2;
-        out[y * w + x] = LIGHTNESS_OF_Y[(GREY_STEPS[v]! + 0.5) | 0]!;
-      } else {
-        const r = (data[a]! + data[a + c]! + data[b]! + data[b + c]! + 2) >> 2;
-        const g = (data[a + 1]! + data[a + c + 1]! + data[b + 1]! + data[b + c + 1]! + 2) >> 2;
-        const bl = (data[a + 2]! + data[a + c + 2]! + data[b + 2]! + data[b + c + 2]! + 2) >> 2;
-        out[y * w + x] = LIGHTNESS_OF_Y[(R_STEPS[r]! + G_STEPS[g]! + B_STEPS[bl]! + 0.5) | 0]!;
-      }
-    }
-  }
-  return { data: out, width: w, height: h };
+  const plane = halfLightnessModulePlane(data, width, height, channels);
+  return { data: plane.values(), width: plane.width, height: plane.height };
+}
+
+/** The same plane, left in the PDQ kernels' memory for hashing (see ModulePlane). */
+export function halfLightnessModulePlane(data: Uint8Array, width: number, height: number, channels: number): ModulePlane {
+  return ModulePlane.halfLightnessOfPixels(data, width, height, channels, TABLES);
 }
 
 /**
@@ -79,21 +67,12 @@ export function halfLightnessPlane(data: Uint8Array, width: number, height: numb
  */
 export const CLIPPED_SHARE = 0.3;
 
-const HISTOGRAM_BINS = 2048;
-
 /**
  * Caps `plane` (values 0..255) in place at the level below which 1 − `share` of its values lie, found
- * from a histogram in one pass (to 1/8 of a level: far finer than the hash can see).
+ * from a histogram in one pass (to 1/8 of a level: far finer than the hash can see). Runs in the PDQ
+ * kernels (ModulePlane.clipBrightest), as the fingerprint does.
  */
 export function clipBrightest(plane: Float32Array, share: number): Float32Array {
-  const counts = new Uint32Array(HISTOGRAM_BINS);
-  const scale = HISTOGRAM_BINS / 256;
-  for (let i = 0; i < plane.length; i++) counts[Math.min(HISTOGRAM_BINS - 1, (plane[i]! * scale) | 0)]!++;
-  const keep = Math.ceil(plane.length * (1 - share));
-  let seen = 0;
-  let bin = 0;
-  while (bin < HISTOGRAM_BINS - 1 && seen + counts[bin]! < keep) seen += counts[bin++]!;
-  const cap = (bin + 1) / scale;
-  for (let i = 0; i < plane.length; i++) if (plane[i]! > cap) plane[i] = cap;
+  plane.set(ModulePlane.fromValues(plane, plane.length, 1).clipBrightest(share).values());
   return plane;
 }

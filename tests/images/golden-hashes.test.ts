@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { hashPixels } from '../../api/images/fingerprint.ts';
+import { CLIPPED_SHARE, clipBrightest, halfLightnessPlane } from '../../api/images/lightness.ts';
+import { lumaFromPixels, pdqOfWindows } from '../../api/images/pdq.ts';
+import { cropWindows } from '../../api/images/regions.ts';
+import { goldenInputs } from './golden-pixels.ts';
+
+/**
+ * Every hash a fingerprint stores, and the floats behind them, bit for bit on fixed pixel buffers. The
+ * expected values were computed by the plain TypeScript loops before the WebAssembly kernels replaced
+ * them (commit e934aa6): registered works keep matching their stored hashes only while this holds. The
+ * hashes alone would not notice a last-bit change (few bits sit that close to the median), so the luma
+ * and lightness planes and the DCTs are compared too, as SHA-256 digests of their bytes.
+ */
+const expected = JSON.parse(fs.readFileSync(new URL('./golden-hashes.json', import.meta.url), 'utf8')) as {
+  hashes: Record<string, string[]>;
+  floats: Record<string, { luma: string; dcts: string; lightness: string; clipped: string }>;
+};
+
+const digest = (a: Float32Array) => createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
+
+describe('fingerprints are stable bit for bit', () => {
+  for (const { name, pixels } of goldenInputs()) {
+    it(`${name}: every stored label, hash and quality as recorded`, () => {
+      const hashes = hashPixels({ pixels });
+      expect([...hashes.variants, ...hashes.regions].map((h) => `${h.label} ${h.hash} ${h.quality}`)).toEqual(expected.hashes[name]);
+    });
+
+    it(`${name}: luma, DCTs, lightness and clipped lightness as recorded`, () => {
+      const { data, width, height, channels } = pixels;
+      const luma = lumaFromPixels(data, width, height, channels);
+      const windows = [{ x: 0, y: 0, width, height }, ...cropWindows(width, height)];
+      const dcts = pdqOfWindows(luma, width, height, windows).map((h) => h.dct);
+      const joined = new Float32Array(dcts.length * 256);
+      dcts.forEach((d, i) => joined.set(d, i * 256));
+      const plane = halfLightnessPlane(data, width, height, channels).data;
+      expect({ luma: digest(luma), dcts: digest(joined), lightness: digest(plane), clipped: digest(clipBrightest(plane, CLIPPED_SHARE)) }).toEqual(expected.floats[name]);
+    });
+  }
+
+  it('records every input', () => {
+    const names = goldenInputs().map((i) => i.name).sort();
+    expect(Object.keys(expected.hashes).sort()).toEqual(names);
+    expect(Object.keys(expected.floats).sort()).toEqual(names);
+  });
+});
