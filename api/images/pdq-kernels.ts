@@ -165,6 +165,9 @@ export class ModulePlane {
   #transposedIsCurrent = false;
 
   private constructor(readonly width: number, readonly height: number, sourceBytes: number) {
+    if (!Number.isInteger(width) || !Number.isInteger(height) || width < 0 || height < 0) {
+      throw new RangeError(`not a plane size: ${width}×${height}`);
+    }
     this.#columnHeight = height + 8; // rows are summed eight at a time, up to 7 past the last
     this.#transposed = PLANE;
     this.#values = alignTo16(this.#transposed + width * this.#columnHeight * 4);
@@ -176,6 +179,7 @@ export class ModulePlane {
 
   /** Copies `values` (width × height, row-major) in. */
   static fromValues(values: Float32Array, width: number, height: number): ModulePlane {
+    if (values.length < width * height) throw new RangeError(`${values.length} values for a ${width}×${height} plane`);
     const plane = new ModulePlane(width, height, 0);
     new Float32Array(memory.buffer, plane.#values, width * height).set(values.subarray(0, width * height));
     return plane;
@@ -183,6 +187,7 @@ export class ModulePlane {
 
   /** PDQ's luminance of interleaved 8-bit pixels (1–4 channels; alpha ignored). */
   static lumaOfPixels(pixels: Uint8Array, width: number, height: number, channels: number): ModulePlane {
+    checkPixels(pixels, width, height, channels);
     const plane = new ModulePlane(width, height, pixels.length);
     kernels.luma(plane.#copyIn(pixels), width, height, channels, plane.#values, plane.#transposed, plane.#columnHeight);
     plane.#transposedIsCurrent = true;
@@ -191,6 +196,7 @@ export class ModulePlane {
 
   /** CIE L* at half resolution (see halfLightnessPlane in lightness.ts). */
   static halfLightnessOfPixels(pixels: Uint8Array, width: number, height: number, channels: number, tables: LightnessTables): ModulePlane {
+    checkPixels(pixels, width, height, channels);
     const plane = new ModulePlane(width >> 1, height >> 1, pixels.length);
     kernels.halfLightness(plane.#copyIn(pixels), width, height, channels, placeLightnessTables(tables), tables.steps, plane.#values);
     return plane;
@@ -234,6 +240,10 @@ export class ModulePlane {
 
   #sample(window: PixelWindow, mirrored: boolean): void {
     this.#check();
+    const { x, y, width, height } = window;
+    if (![x, y, width, height].every(Number.isInteger) || x < 0 || y < 0 || width < 1 || height < 1 || x + width > this.width || y + height > this.height) {
+      throw new RangeError(`window ${width}×${height} at (${x}, ${y}) is not inside the ${this.width}×${this.height} plane`);
+    }
     const { columns, rows } = tapsForWindow(window.width, window.height);
     const rowTaps = rows.table;
     const firstRow = mirrored ? Math.min(rowTaps.first, window.height - 1 - rowTaps.last) : rowTaps.first;
@@ -266,6 +276,12 @@ export class ModulePlane {
 
   #check(): void {
     if (this.#generation !== generation) throw new Error('a newer plane has replaced this one in the PDQ kernels');
+  }
+}
+
+function checkPixels(pixels: Uint8Array, width: number, height: number, channels: number): void {
+  if (![1, 2, 3, 4].includes(channels) || pixels.length < width * height * channels) {
+    throw new RangeError(`${pixels.length} bytes are not ${width}×${height} pixels of ${channels} channels`);
   }
 }
 

@@ -32,7 +32,7 @@ describe('the PDQ kernels memory', () => {
     const height = 1600;
     const luma = plane(width, height, 5);
     // Each length gets its own tap table (8–16 KB here): ~900 lengths overflow the 4 MB kept for taps.
-    const windows = Array.from({ length: 480 }, (_, i) => ({ x: i % 97, y: i % 89, width: 1000 + 2 * i, height: 700 + i }));
+    const windows = Array.from({ length: 480 }, (_, i) => ({ x: i % 37, y: i % 29, width: 1000 + 2 * i, height: 700 + i }));
     const first = pdqOfWindows(luma, width, height, windows).map((h) => h.hash);
     const second = pdqOfWindows(luma, width, height, windows).map((h) => h.hash);
     expect(second).toEqual(first);
@@ -52,5 +52,17 @@ describe('the PDQ kernels memory', () => {
     expect(luma[0]).toBe(Math.fround(0.299 * 10 + 0.587 * 20 + 0.114 * 30));
     expect(luma[1]).toBe(Math.fround(0.299 * 200 + 0.587 * 100 + 0.114 * 50));
     expect(Array.from(ModulePlane.lumaOfPixels(Buffer.from([7, 0, 9, 255]), 2, 1, 2).values())).toEqual([7, 9]);
+  });
+});
+
+describe('the PDQ kernels refuse what they would read past', () => {
+  it('a window outside the plane, too few values or pixels, an odd channel count', () => {
+    const values = plane(64, 48, 7);
+    expect(() => pdqOfWindows(values, 64, 48, [{ x: 10, y: 0, width: 60, height: 48 }])).toThrow(RangeError);
+    expect(() => pdqOfWindows(values, 64, 48, [{ x: -1, y: 0, width: 20, height: 20 }])).toThrow(RangeError);
+    expect(() => pdqFromLuma(values, 64, 49)).toThrow(RangeError);
+    expect(() => ModulePlane.lumaOfPixels(Buffer.alloc(10), 4, 4, 3)).toThrow(RangeError);
+    expect(() => ModulePlane.lumaOfPixels(Buffer.alloc(100), 4, 4, 5)).toThrow(RangeError);
+    expect(() => ModulePlane.fromValues(values, 6.5, 2)).toThrow(RangeError);
   });
 });
