@@ -84,8 +84,20 @@ describe('metadata evidence from real files', () => {
     expect(evidence.public.rights).toMatch(/Big Newspaper/);
   });
 
-  it('ai-markers/comfyui_sdxl.png: reads its text chunks (this copy holds only XMP, no prompt/workflow)', async () => {
-    // The shared fixture is a macOS screenshot of ComfyUI: its only text chunk is XML:com.adobe.xmp.
+  it('ai-markers/comfyui-sdxl-simple-example.png: a real ComfyUI output, flagged by its prompt and workflow chunks', async () => {
+    const bytes = readFixture('ai-markers/comfyui-sdxl-simple-example.png');
+    expect(readPngTextChunks(bytes).map((c) => c.keyword)).toEqual(['prompt', 'workflow']);
+    const evidence = await readEvidence(bytes);
+    expect(evidence.public.aiMarkers.map((m) => [m.kind, m.where])).toEqual([
+      ['generator-parameters', 'png:tEXt:prompt'],
+      ['generator-parameters', 'png:tEXt:workflow'],
+    ]);
+    expect(evidence.public.aiMarkers[0]!.value).toContain('sd_xl_base_1.0');
+    expect(evidence.public.aiMarkers[1]!.value).toContain('"nodes"');
+  });
+
+  it('ai-markers/comfyui_sdxl.png: a screenshot despite its name (only XMP, no prompt/workflow), so no markers', async () => {
+    // A macOS screenshot of ComfyUI: its only text chunk is XML:com.adobe.xmp.
     const bytes = readFixture('ai-markers/comfyui_sdxl.png');
     expect(readPngTextChunks(bytes).map((c) => c.keyword)).toEqual(['XML:com.adobe.xmp']);
     const evidence = await readEvidence(bytes);

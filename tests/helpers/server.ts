@@ -90,6 +90,6 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
   };
 }
 
-/** Reads a shared fixture (never copied into the project). */
-export const fixture = (relative: string): string => path.resolve(import.meta.dirname, '../../../shared/fixtures', relative);
+/** Path of a test fixture: real files from other projects, listed with their source and licence in tests/fixtures/README.md. */
+export const fixture = (relative: string): string => path.resolve(import.meta.dirname, '../fixtures', relative);
 export const readFixture = (relative: string): Buffer => fs.readFileSync(fixture(relative));
