@@ -41,7 +41,7 @@ export interface MarkerInputs {
   c2pa: C2paSummary | undefined;
 }
 
-/** Every AI marker listed in DESIGN.md, each with where it was found. Pure. */
+/** Every AI marker listed in docs/registry.md, each with where it was found. Pure. */
 export function detectAiMarkers(input: MarkerInputs): AiMarker[] {
   const markers: AiMarker[] = [];
   const add = (kind: string, where: string, value: string) => {

@@ -6,7 +6,7 @@
 export const HASH_BITS = 256;
 export const SLOT_COUNT = 16;
 export const SLOT_BITS = 16;
-/** The registry's match threshold (DESIGN.md): PDQ Hamming distance ≤ 31. */
+/** The registry's match threshold (docs/matching.md): PDQ Hamming distance ≤ 31. */
 export const MAX_INDEXED_DISTANCE = SLOT_COUNT * 2 - 1;
 
 export const HASH_HEX = /^[0-9a-f]{64}$/;

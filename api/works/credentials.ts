@@ -23,7 +23,7 @@ export interface WorkClaims {
   processImages: string[];
 }
 
-/** The unsigned W3C VC 2.0 payload the artist signs (DESIGN.md, Formats: Credential). */
+/** The unsigned W3C VC 2.0 payload the artist signs (docs/registry.md, Credential). */
 export function buildWorkCredential(c: WorkClaims): Record<string, unknown> {
   return {
     '@context': VC_CONTEXT,

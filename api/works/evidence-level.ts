@@ -1,4 +1,4 @@
-/** Evidence levels of DESIGN.md, computed from what the log holds, never stored. */
+/** Evidence levels of docs/registry.md, computed from what the log holds, never stored. */
 export const EVIDENCE_LEVELS = {
   0: { name: 'unverified', explanation: 'No valid registration stands behind this image (it matches nothing, or only revoked works).' },
   1: { name: 'self-declared', explanation: 'The artist signed a statement that a human made this work.' },

@@ -2,7 +2,7 @@ import { AI_SOURCE_TYPES, HUMAN_SOURCE_TYPES, IPTC_DIGITAL_SOURCE_TYPE } from '.
 
 export const IPTC_SOURCE_TYPE = IPTC_DIGITAL_SOURCE_TYPE;
 
-/** digitalSourceType terms accepted for human-made works (DESIGN.md), including two retired ones. */
+/** digitalSourceType terms accepted for human-made works (docs/registry.md), including two retired ones. */
 export const HUMAN_MADE_TERMS = HUMAN_SOURCE_TYPES;
 
 /** Composite terms an artist may declare for a work that contains machine-generated parts; shown everywhere. */

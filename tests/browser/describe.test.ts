@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkImageFile, describeMatch, describeSourceType, describeTransform, levelInfo, similarityPercent } from '../../web/src/lib/describe.ts';
 
 describe('plain-language descriptions (describe.ts)', () => {
-  it('names the four evidence levels of DESIGN.md and falls back to unverified', () => {
+  it('names the four evidence levels of docs/registry.md and falls back to unverified', () => {
     expect([0, 1, 2, 3].map((l) => levelInfo(l).name)).toEqual(['Unverified', 'Self-declared', 'Process evidence', 'Witnessed']);
     expect(levelInfo(2).summary).toMatch(/at least three .* 24 hours/);
     expect(levelInfo(undefined).level).toBe(0);

@@ -4,7 +4,7 @@ import { completedNodeHashes, leafHash, mapSource, nodeKey, rootHash, verifyCons
 import { openCheckpoint, parseVerifierKey } from '../../api/log/note.ts';
 
 /**
- * Invariants 1 and 2 of DESIGN.md checked against the database: a dense log, one entry per stored item
+ * Invariants 1 and 2 of docs/registry.md checked against the database: a dense log, one entry per stored item
  * and one item per entry, and the latest checkpoint's root equal to the root of all entries.
  * Returns the problems found (empty when all hold).
  */
