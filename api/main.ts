@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { startServer } from './server.ts';
+import { startServer, StartupError, type RunningServer } from './server.ts';
 
 let config: Config;
 try {
@@ -12,7 +12,16 @@ try {
   throw err;
 }
 
-const running = await startServer({ config, waitForDatabase: true });
+let running: RunningServer;
+try {
+  running = await startServer({ config, waitForDatabase: true });
+} catch (err) {
+  if (err instanceof StartupError) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+}
 const where = config.databaseUrl ? 'PostgreSQL' : `embedded PostgreSQL in ${config.dataDir}`;
 console.log(`Aura is serving on ${running.url} (database: ${where})`);
 

@@ -53,10 +53,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const server = http.createServer({ connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(config.requestTimeoutMs / 4))) }, app);
   server.requestTimeout = config.requestTimeoutMs;
   server.headersTimeout = Math.min(config.requestTimeoutMs, 60_000);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, resolve);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, resolve);
+    });
+  } catch (err) {
+    // Not waiting for migrations: with the database down they retry for ever, and main.ts exits anyway.
+    await log.close();
+    if (!options.database) await database.close();
+    throw listenError(err, config);
+  }
   const { port } = server.address() as AddressInfo;
   const url = `http://localhost:${port}`;
 
@@ -72,6 +79,20 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await database.close();
     })());
   return { url, ctx, server, close };
+}
+
+/** A start-up failure with a one-line message for the operator (main.ts prints it without a stack). */
+export class StartupError extends Error {}
+
+const LISTEN_PROBLEMS: Record<string, string> = {
+  EADDRINUSE: 'is already in use by another process; stop it or set PORT to a free port',
+  EACCES: 'needs privileges this process does not have; set PORT to 1024 or above',
+  EADDRNOTAVAIL: 'is not an address of this machine; check HOST',
+};
+
+function listenError(err: unknown, config: Config): unknown {
+  const problem = LISTEN_PROBLEMS[(err as NodeJS.ErrnoException).code ?? ''];
+  return problem ? new StartupError(`cannot listen on ${config.host}:${config.port}: it ${problem}`) : err;
 }
 
 async function migrateUntilReady(ctx: AppContext, retry: boolean): Promise<void> {

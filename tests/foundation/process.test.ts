@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +22,19 @@ describe('the server as a process', () => {
     const s = await startApiProcess({ PORT: 'abc', AURA_DATA_DIR: tmp() }, undefined, 'exit');
     expect(await s.exited).toBe(2);
     expect(s.output().trim()).toMatch(/^invalid configuration: PORT="abc": [^\n]+$/);
+  });
+
+  it('a port already in use stops start-up with one line, no stack trace', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const { port } = taken.address() as net.AddressInfo;
+    try {
+      const s = await startApiProcess({ AURA_DATA_DIR: tmp() }, port, 'exit');
+      expect(await s.exited).toBe(1);
+      expect(s.output().trim()).toBe(`cannot listen on 127.0.0.1:${port}: it is already in use by another process; stop it or set PORT to a free port`);
+    } finally {
+      await new Promise((r) => taken.close(r));
+    }
   });
 
   it('starts on the embedded database, shuts down gracefully and keeps its data across a restart', async () => {
