@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomInt } from 'node:crypto';
-import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
+import { calculateJwkThumbprint, compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { z } from 'zod';
 import { AppError } from '../../api/errors.ts';
 import { CompactRange } from '../../api/log/merkle.ts';
@@ -18,13 +18,16 @@ import {
  * `aura audit <server> [--state file]`: a log monitor. Trusts the log's verifier key on first use (then
  * pins it), checks each new checkpoint's signature and its consistency with the last one seen, downloads
  * the new entries and re-hashes them to the signed root, spot-checks older entries, and verifies entry
- * signatures whose key was published in the log (best effort). Exit codes: 0 all good; 1 the log
- * misbehaved (fork, rewrite, bad proof or signature); 2 the audit could not run (network, state file).
+ * signatures: an account.created entry against the key its own signed payload carries, every other entry
+ * against the key a key.added entry published. Exit codes (the CLI's): 0 all good; 1 the log misbehaved
+ * (fork, rewrite, bad proof or signature); 2 the audit could not run (state file, bad answer); 4 the server
+ * cannot be reached.
  */
 
 const EXIT_OK = 0;
 const EXIT_ALARM = 1;
 const EXIT_ERROR = 2;
+const EXIT_UNREACHABLE = 4;
 const PAGE = 100;
 
 const stateSchema = z.object({
@@ -84,7 +87,7 @@ export async function runAudit(url: string, statePath: string, print: (line: str
     const full = options.full || !state;
     const range = full ? new CompactRange() : new CompactRange(previous!.size, state!.frontier.map((h) => Buffer.from(h, 'base64')));
     const keys = new Map<string, JWK>(Object.entries(full ? {} : state!.keys));
-    const signatures = { valid: 0, unknownKey: 0 };
+    const signatures: SignatureCounts = { valid: 0, unknownKey: new Map() };
     // Everything below is checked to the end so that one report lists every problem found.
     const alarms: string[] = [];
     for await (const entry of http.entries(range.size, checkpoint.size)) {
@@ -98,7 +101,7 @@ export async function runAudit(url: string, statePath: string, print: (line: str
     } else {
       print(`${full ? 'all' : 'the new'} entries hash to the signed root (${checked} checked)`);
     }
-    print(`entry signatures: ${signatures.valid} valid, ${signatures.unknownKey} by keys not published in the checked entries`);
+    print(`entry signatures: ${signatures.valid} valid${describeUnknownKeys(signatures.unknownKey)}`);
     if (!full) {
       const problem = await spotCheck(http, previous!.size, checkpoint, options.sample ?? 16, print);
       if (problem) alarms.push(problem);
@@ -122,9 +125,29 @@ export async function runAudit(url: string, statePath: string, print: (line: str
       if (state) print(`last checkpoint seen (keep it as evidence):\n${state.checkpoint}`);
       return EXIT_ALARM;
     }
+    if (isUnreachable(err)) {
+      print(`error: cannot reach the server ${base}`);
+      return EXIT_UNREACHABLE;
+    }
     print(`error: ${(err as Error).message}`);
     return EXIT_ERROR;
   }
+}
+
+const isUnreachable = (err: unknown) =>
+  (err instanceof TypeError && /fetch failed/.test(err.message)) || (err instanceof DOMException && err.name === 'TimeoutError');
+
+interface SignatureCounts {
+  valid: number;
+  /** Entries whose signing key no checked entry published, by entry type. */
+  unknownKey: Map<string, number>;
+}
+
+function describeUnknownKeys(unknown: Map<string, number>): string {
+  if (!unknown.size) return '';
+  const total = [...unknown.values()].reduce((a, b) => a + b, 0);
+  const types = [...unknown].map(([type, n]) => `${n} ${type}`).join(', ');
+  return `; ${total} not checked, their key not published in the checked entries (${types})`;
 }
 
 async function checkConsistency(http: LogClient, previous: VerifiedCheckpoint, checkpoint: VerifiedCheckpoint): Promise<void> {
@@ -175,7 +198,7 @@ async function spotCheck(
 async function checkSignature(
   entry: VerifiedEntry,
   keys: Map<string, JWK>,
-  counts: { valid: number; unknownKey: number },
+  counts: SignatureCounts,
 ): Promise<string | undefined> {
   const { entry: e } = entry;
   if (e.type === 'key.added' && typeof e.kid === 'string' && e.jwk && typeof e.jwk === 'object') keys.set(e.kid, e.jwk as JWK);
@@ -186,9 +209,11 @@ async function checkSignature(
   } catch {
     return `entry ${entry.index} holds a jws that is not a JWS`;
   }
+  if (e.type === 'account.created') return checkAccountCreation(entry, kid, keys, counts);
   const jwk = kid ? keys.get(kid) : undefined;
   if (!jwk) {
-    counts.unknownKey += 1;
+    const type = String(e.type);
+    counts.unknownKey.set(type, (counts.unknownKey.get(type) ?? 0) + 1);
     return undefined;
   }
   try {
@@ -198,6 +223,33 @@ async function checkSignature(
   } catch {
     return `entry ${entry.index} (${String(e.type)}) carries a signature that does not verify with key ${kid}`;
   }
+}
+
+/**
+ * An account is created by a self-signed request: its JWS carries the new public key in its payload and
+ * names that key's thumbprint as kid. Checks exactly that, and that it signed the handle the entry records.
+ */
+async function checkAccountCreation(entry: VerifiedEntry, kid: string | undefined, keys: Map<string, JWK>, counts: SignatureCounts): Promise<string | undefined> {
+  const { entry: e } = entry;
+  const problem = (why: string) => `entry ${entry.index} (account.created): ${why}`;
+  let payload: { jwk?: unknown; handle?: unknown };
+  try {
+    payload = JSON.parse(Buffer.from(String(e.jws).split('.')[1]!, 'base64url').toString('utf8')) as typeof payload;
+  } catch {
+    return problem('the signed payload is not JSON');
+  }
+  const jwk = payload.jwk as JWK | undefined;
+  if (!jwk || typeof jwk !== 'object' || jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') return problem('the signed payload carries no Ed25519 key');
+  if (!kid || (await calculateJwkThumbprint({ kty: 'OKP', crv: 'Ed25519', x: jwk.x }, 'sha256')) !== kid) return problem('the kid is not the thumbprint of the key in the payload');
+  const handle = (e.account as { handle?: unknown } | undefined)?.handle;
+  if (payload.handle !== handle) return problem(`signed for the handle ${JSON.stringify(payload.handle)}, logged as ${JSON.stringify(handle)}`);
+  try {
+    await compactVerify(String(e.jws), await importJWK({ kty: 'OKP', crv: 'Ed25519', x: jwk.x }, 'EdDSA'), { algorithms: ['EdDSA'] });
+  } catch {
+    return problem('the signature does not verify with the key in its own payload');
+  }
+  counts.valid += 1;
+  return undefined;
 }
 
 class LogClient {

@@ -9,11 +9,16 @@ import { decryptKey, readKeyFile } from '../lib/key-file.ts';
 export const auraHome = () => process.env.AURA_HOME ?? path.join(os.homedir(), '.aura');
 export const keyPath = (override?: string) => override ?? path.join(auraHome(), 'key.json');
 const sessionPath = () => path.join(auraHome(), 'session.json');
+/** `aura audit` keeps one state file per audited server under AURA_HOME. */
+export const auditStatePath = (server: string) => path.join(auraHome(), 'audit', `${encodeURIComponent(server.replace(/\/+$/, ''))}.json`);
+
+/** The CLI's exit codes, as the README lists them. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, notSignedIn: 3, unreachable: 4 } as const;
 
 export class CliError extends Error {
   constructor(
     message: string,
-    readonly exitCode = 1,
+    readonly exitCode: number = EXIT.failed,
   ) {
     super(message);
   }
@@ -61,7 +66,7 @@ export async function loadIdentity(file?: string): Promise<Identity> {
 /** A client with the saved session's bearer token; fails clearly when not logged in. */
 export function signedInClient(server?: string): AuraClient {
   const session = loadSession();
-  if (!session) throw new CliError('not logged in; run `aura login` first', 2);
+  if (!session) throw new CliError('not logged in; run `aura login` first', EXIT.notSignedIn);
   const client = new AuraClient(serverUrl(server ?? session.server));
   client.token = session.token;
   return client;

@@ -1,13 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { AuraApiError, AuraClient, generateIdentity } from '../lib/aura-client.ts';
 import { encryptKey, readKeyFile, writeKeyFile } from '../lib/key-file.ts';
-import { CliError, keyPath, loadIdentity, loadSession, passphrase, saveSession, serverUrl, signedInClient } from './context.ts';
+import { auditStatePath, CliError, EXIT, keyPath, loadIdentity, loadSession, passphrase, saveSession, serverUrl, signedInClient } from './context.ts';
 import { formatReport } from './format.ts';
 import { importFolder } from './import.ts';
 
-const program = new Command('aura').description('Aura: provenance for human-made art').option('--server <url>', 'Aura server (default $AURA_SERVER or http://localhost:8080)');
+const program = new Command('aura')
+  .description('Aura: provenance for human-made art')
+  .option('--server <url>', 'Aura server (default $AURA_SERVER or http://localhost:8080)')
+  // Throw instead of exiting, so a usage mistake exits with EXIT.usage like the CLI's own checks.
+  .exitOverride();
 const server = () => program.opts<{ server?: string }>().server;
 const fileOf = (p: string) => {
   if (!fs.existsSync(p)) throw new CliError(`no such file: ${p}`, 2);
@@ -169,10 +173,10 @@ program
 program
   .command('audit <server>')
   .description('monitor a log: check the new checkpoint is consistent with the last one seen')
-  .option('--state <file>', 'where the last checkpoint seen is kept', '.aura-audit.json')
-  .action(async (url: string, o: { state: string }) => {
+  .option('--state <file>', 'where the last checkpoint seen is kept (default: under AURA_HOME, one file per server)')
+  .action(async (url: string, o: { state?: string }) => {
     const { runAudit } = await import('./audit.ts');
-    process.exitCode = await runAudit(url, o.state, console.log);
+    process.exitCode = await runAudit(url, o.state ?? auditStatePath(url), console.log);
   });
 
 program
@@ -186,17 +190,20 @@ program
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof AuraApiError) {
+  if (err instanceof CommanderError) {
+    // commander has already printed the message or the help
+    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else if (err instanceof AuraApiError) {
     console.error(`error: ${err.problem.detail ?? err.message} (${err.status} ${err.problem.code ?? ''})`);
-    process.exitCode = err.status === 401 ? 3 : 1;
+    process.exitCode = err.status === 401 ? EXIT.notSignedIn : EXIT.failed;
   } else if (err instanceof CliError) {
     console.error(`error: ${err.message}`);
     process.exitCode = err.exitCode;
   } else if (err instanceof TypeError && /fetch failed/.test(err.message)) {
     console.error(`error: cannot reach the server ${serverUrl(server())}`);
-    process.exitCode = 4;
+    process.exitCode = EXIT.unreachable;
   } else {
     console.error(`error: ${(err as Error).message}`);
-    process.exitCode = 1;
+    process.exitCode = EXIT.failed;
   }
 }

@@ -5,8 +5,14 @@ import { hammingDistance } from '../../api/images/pdq.ts';
 
 const MATCH_DISTANCE = 31;
 
-/** `aura verify-bundle bundle.json [image]`: no network; prints each step with a mark; 0 only when all pass. */
+/** `aura verify-bundle bundle.json [image]`: no network; prints each step with a mark; 0 only when all pass, 2 when a file is missing. */
 export async function runVerifyBundle(bundlePath: string, imagePath: string | undefined, print: (line: string) => void): Promise<number> {
+  for (const file of [bundlePath, imagePath]) {
+    if (file !== undefined && !fs.existsSync(file)) {
+      print(`error: no such file: ${file}`);
+      return 2;
+    }
+  }
   let input: unknown;
   try {
     input = JSON.parse(fs.readFileSync(bundlePath, 'utf8'));

@@ -40,7 +40,7 @@ describe('the aura command line', () => {
     expect(fs.readFileSync(path.join(home, 'key.json'), 'utf8')).not.toMatch(/"d"/);
     expect((await aura(['keygen'])).code).toBe(2);
     expect((await aura(['account', 'create', '--handle', 'cli-artist', '--name', 'CLI Artist'])).stdout).toContain('account @cli-artist created');
-    expect((await aura(['whoami'])).code).toBe(2);
+    expect((await aura(['whoami'])).code).toBe(3);
     expect((await aura(['login'])).stdout).toContain('signed in to');
     expect((await aura(['whoami'])).stdout).toContain('@cli-artist (artist)');
     const image = path.join(work, 'harbour.png');
@@ -71,6 +71,46 @@ describe('the aura command line', () => {
     const second = await aura(['import', folder]);
     expect(second.stdout).toContain('0 registered, 3 already done earlier, 0 failed (of 3 images)');
     expect(second.code).toBe(0);
+  });
+
+  it('exits with the codes the README lists: 2 usage, 3 not signed in', async () => {
+    const signedOut = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-cli-out-'));
+    const image = path.join(work, 'harbour.png');
+    for (const args of [['whoami'], ['register', image, '--title', 'T'], ['process', image], ['attest', 'w', '--type', 'exhibited'], ['revoke', 'w'], ['dispute', 'w', '--reason', 'copied', '--text', 't'], ['import', work]]) {
+      const r = await aura(args, { AURA_HOME: signedOut });
+      expect([args[0], r.code, r.stderr.trim()]).toEqual([args[0], 3, 'error: not logged in; run `aura login` first']);
+    }
+    // An expired or unknown session: the server answers 401, which is "not signed in" too.
+    fs.writeFileSync(path.join(signedOut, 'session.json'), JSON.stringify({ server: server.url, token: 'not-a-token', handle: 'x', expiresAt: new Date().toISOString() }));
+    expect((await aura(['whoami'], { AURA_HOME: signedOut })).code).toBe(3);
+
+    for (const args of [[], ['no-such-command'], ['register', image], ['verify'], ['audit'], ['keygen', '--no-such-option'], ['account', 'create', '--handle', 'h']]) {
+      const r = await aura(args);
+      expect([args.join(' '), r.code]).toEqual([args.join(' '), 2]);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
+    }
+    expect((await aura(['--help'])).code).toBe(0);
+    expect((await aura(['verify-bundle', path.join(work, 'no-bundle.json')])).code).toBe(2);
+  });
+
+  it('aura audit keeps its state under AURA_HOME (one file per server), never in the current folder', async () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-cli-cwd-'));
+    const auditHome = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-cli-audit-'));
+    const audit = () =>
+      run(process.execPath, [CLI, 'audit', server.url], { cwd, env: { PATH: process.env.PATH ?? '', AURA_HOME: auditHome } }).then(
+        ({ stdout }) => ({ code: 0, stdout }),
+        (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+      );
+    const first = await audit();
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('trusting the log key on first use');
+    expect(fs.readdirSync(cwd)).toEqual([]);
+    const state = path.join(auditHome, 'audit', `${encodeURIComponent(server.url)}.json`);
+    expect(JSON.parse(fs.readFileSync(state, 'utf8')).server).toBe(server.url);
+    const second = await audit();
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('consistent with the last checkpoint seen');
+    expect(second.stdout).not.toContain('trusting the log key on first use');
   });
 
   it('fails clearly: wrong passphrase, missing file, unreachable server', async () => {
