@@ -3,6 +3,9 @@
  *
  *   npm run demo [-- --port 8080] [--data <dir>] [--out ./demo-images] [--works 30]
  *
+ * The database goes in --data, else in $AURA_DATA_DIR, else in a temporary folder deleted when the demo stops
+ * (Ctrl+C, SIGTERM, or an error).
+ *
  * The server gets a demo clock that starts six days in the past; the seeder, running in this same process, moves
  * it forward so that work-in-progress images are really logged on different (simulated) days, then brings it back
  * to real time before anything signed with a timestamp. Nothing outside this process can move it.
@@ -12,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../api/config.ts';
-import { startServer } from '../api/server.ts';
+import { startServer, StartupError } from '../api/server.ts';
 import { createDemoClock } from './lib/seed-clock.ts';
 import { DEFAULT_WORKS, MAX_WORKS, MIN_WORKS } from './lib/seed-plan.ts';
 import { formatSeedReport, HISTORY_MS, seedRegistry } from './seed.ts';
@@ -33,8 +36,11 @@ async function main(): Promise<void> {
   const works = Number(values.works);
   if (!Number.isInteger(works) || works < MIN_WORKS || works > MAX_WORKS) fail(usage);
 
-  const temporary = !values.data;
-  const dataDir = values.data ? path.resolve(values.data) : fs.mkdtempSync(path.join(os.tmpdir(), 'aura-demo-'));
+  const chosen = values.data ?? process.env.AURA_DATA_DIR;
+  const temporary = !chosen;
+  const dataDir = chosen ? path.resolve(chosen) : fs.mkdtempSync(path.join(os.tmpdir(), 'aura-demo-'));
+  // On every way out (signal, error, seeding cut short), not only after a clean close.
+  if (temporary) process.on('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
   let config;
   try {
     config = loadConfig({
@@ -54,8 +60,8 @@ async function main(): Promise<void> {
   }
 
   const clock = createDemoClock(-HISTORY_MS);
-  const running = await startServer({ config, clock }).catch((err: NodeJS.ErrnoException) =>
-    fail(err.code === 'EADDRINUSE' ? `port ${values.port} is in use: pass another with -- --port <n>` : `could not start Aura: ${err.message}`),
+  const running = await startServer({ config, clock }).catch((err: Error) =>
+    fail(err instanceof StartupError ? `${err.message} (or pass one with -- --port <n>)` : `could not start Aura: ${err.message}`),
   );
   let stopping = false;
   const stop = () => {
@@ -64,10 +70,7 @@ async function main(): Promise<void> {
     console.log('\nstopping the demo …');
     running
       .close()
-      .then(() => {
-        if (temporary) fs.rmSync(dataDir, { recursive: true, force: true });
-        process.exit(0);
-      })
+      .then(() => process.exit(0))
       .catch(() => process.exit(1));
   };
   process.on('SIGINT', stop);
@@ -79,7 +82,7 @@ async function main(): Promise<void> {
   const result = await seedRegistry({ url: running.url, out: values.out, works, time: clock, progress: (line) => console.log(`  ${line}`) });
   console.log(`\n${formatSeedReport(result)}`);
   console.log(`\nSeeded in ${((Date.now() - started) / 1000).toFixed(1)} s. The server clock is back at real time.`);
-  console.log(`Aura demo is serving on ${running.url} — open it in a browser. Ctrl+C stops it${temporary ? ' and deletes its temporary database' : ''}.`);
+  console.log(`Aura demo is serving on ${running.url} — open it in a browser. Ctrl+C (or SIGTERM) stops it${temporary ? ' and deletes its temporary database' : ''}.`);
 }
 
 function fail(message: string): never {
