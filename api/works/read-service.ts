@@ -14,18 +14,20 @@ export interface SignatureStatus {
   kid: string;
   /** The key was on the account and not revoked when the log recorded the signed item. */
   keyActiveAtLogTime: boolean;
+  /** When the key was revoked, if it was (a signature made before stays valid). */
+  keyRevokedAt: string | null;
 }
 
 /** Re-checks a stored signature: it verifies under the named key, and that key was active at log time. */
 export async function checkSignature(db: Kysely<Database>, jws: string, kid: string, logIndex: number, typ = JWS_TYPES.credential): Promise<SignatureStatus> {
   const key = await db.selectFrom('keys').selectAll().where('kid', '=', kid).executeTakeFirst();
-  if (!key) return { valid: false, kid, keyActiveAtLogTime: false };
+  if (!key) return { valid: false, kid, keyActiveAtLogTime: false, keyRevokedAt: null };
   const keyActiveAtLogTime = wasActiveAt(key, logIndex);
   const valid = await verifyWithKey(jws, key.jwk as PublicJwk, typ).then(
     () => true,
     () => false,
   );
-  return { valid: valid && keyActiveAtLogTime, kid, keyActiveAtLogTime };
+  return { valid: valid && keyActiveAtLogTime, kid, keyActiveAtLogTime, keyRevokedAt: key.revoked_at?.toISOString() ?? null };
 }
 
 const wasActiveAt = (key: Key, logIndex: number) =>

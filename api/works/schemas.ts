@@ -8,7 +8,12 @@ export const evidenceLevelSchema = z
   .meta({ id: 'EvidenceLevel' });
 
 export const signatureStatusSchema = z
-  .object({ valid: z.boolean(), kid: z.string(), keyActiveAtLogTime: z.boolean() })
+  .object({
+    valid: z.boolean(),
+    kid: z.string(),
+    keyActiveAtLogTime: z.boolean(),
+    keyRevokedAt: z.string().nullable().meta({ description: 'when the key was revoked, if it was; a signature logged while it was active stays valid' }),
+  })
   .meta({ id: 'SignatureStatus', description: 'the signature verifies and its key was active when the log recorded it' });
 
 export const attestationViewSchema = z

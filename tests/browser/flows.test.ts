@@ -84,6 +84,7 @@ describe.skipIf(!hasChromium)('registration, attestation and verification flows 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Register' }).click();
     await ready(page, '/register');
     await page.getByLabel('Add work-in-progress images').setInputFiles(['q0003.jpg', 'q0004.jpg', 'q0122.jpg'].map((f) => fixture(`pdq/reg-test-input/labelme-subset/${f}`)));
+    await page.getByRole('button', { name: 'Sign and log these 3 images' }).click();
     await expect.poll(() => page.locator('.process-list li.ok').count(), { timeout: 30_000 }).toBe(3);
     expect(await page.locator('.process-list').textContent()).toMatch(/signed and recorded as log entry #\d+/);
 
@@ -94,7 +95,8 @@ describe.skipIf(!hasChromium)('registration, attestation and verification flows 
     await expect.poll(() => page.locator('#draft-h').count(), { timeout: 30_000 }).toBe(1);
     const review = await page.locator('.draft').textContent();
     expect(review).toContain(createHash('sha256').update(original).digest('hex'));
-    expect(review).toContain('AI screening: human-made');
+    expect(review).toContain('AI screening: no AI markers in the metadata');
+    expect(review).toContain('What this cannot prove');
     expect(await page.locator('.draft pre.json').textContent()).toContain('"processImages"');
     await screenshot(page, 'flow-register-review');
 

@@ -6,7 +6,8 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Browser tests skip only when there is no browser on the machine (so CI without one stays green). */
 export const hasChromium = fs.existsSync(CHROMIUM);
 
-const SCREENSHOTS = path.resolve(import.meta.dirname, '../screenshots');
+/** Kept by CI as an artifact; git-ignored. */
+export const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
 const WEB_DIST_INDEX = path.resolve(import.meta.dirname, '../../web/dist/index.html');
 
 export async function launchBrowser(): Promise<Browser> {
@@ -46,4 +47,18 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** Waits until the router finished rendering the given path. */
 export async function ready(page: Page, pathname: string): Promise<void> {
   await page.waitForFunction((p) => document.querySelector('#main')?.getAttribute('data-ready') === p && !document.querySelector('#main')?.hasAttribute('aria-busy'), pathname);
+}
+
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+/** Saves `<name>-desktop.png` and `<name>-phone.png` (390 px), re-laying the page out at each width. */
+export async function screenshotBothWidths(page: Page, name: string): Promise<void> {
+  const before = page.viewportSize() ?? DESKTOP;
+  for (const [suffix, size] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+    await page.setViewportSize(size);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await screenshot(page, `${name}-${suffix}`);
+  }
+  await page.setViewportSize(before);
 }

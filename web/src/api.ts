@@ -44,7 +44,7 @@ export interface AccountRef { handle: string; displayName: string; kind?: 'artis
 /** The server sends the level with its name and explanation; a bare number is accepted too. */
 export type EvidenceLevel = number | { level: number; name?: string; explanation?: string };
 
-export interface SignatureStatus { valid: boolean; kid?: string; keyActiveAtLogTime?: boolean }
+export interface SignatureStatus { valid: boolean; kid?: string; keyActiveAtLogTime?: boolean; keyRevokedAt?: string | null }
 
 export interface Attestation {
   id?: string;

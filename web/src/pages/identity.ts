@@ -3,7 +3,7 @@ import { backupFilename, checkPassphrase, createBackup, generateKey, restoreBack
 import { deleteIdentity, listIdentities, saveIdentity, type StoredIdentity } from '../lib/identities.ts';
 import { currentSession, signIn, signOut } from '../lib/session.ts';
 import type { PageContext } from '../router.ts';
-import { clearError, errorSlot, fieldError, progressBar, showError, showFormError, UserError } from '../ui/components.ts';
+import { clearError, errorSlot, fieldError, filePicker, progressBar, showError, showFormError, UserError } from '../ui/components.ts';
 import { downloadBlob, field, formatDate, h, replace } from '../ui/dom.ts';
 
 export async function renderIdentity(ctx: PageContext): Promise<void> {
@@ -266,12 +266,15 @@ function createSection(ctx: PageContext, refresh: () => void): HTMLElement {
 
 function restoreSection(ctx: PageContext, refresh: () => void): HTMLElement {
   const file = h('input', { type: 'file', name: 'backup', accept: '.aura-key,application/json' });
+  const backupField = field('Backup file (.aura-key)', file);
+  // The restyled picker takes the input's place in its field, before the field's error line.
+  backupField.insertBefore(h('label', { class: 'file-picker-label' }, filePicker(file, 'Choose the backup file')), backupField.querySelector('.field-error'));
   const passphrase = h('input', { type: 'password', name: 'passphrase', autocomplete: 'current-password' });
   const slot = errorSlot();
   const status = h('div', { class: 'status', role: 'status' });
   const progress = progressBar();
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Restore');
-  const form = h('form', { class: 'stack', novalidate: true }, field('Backup file (.aura-key)', file), field('Passphrase', passphrase), h('div', { class: 'actions' }, submit), progress.el, status, slot);
+  const form = h('form', { class: 'stack', novalidate: true }, backupField, field('Passphrase', passphrase), h('div', { class: 'actions' }, submit), progress.el, status, slot);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearError(slot);

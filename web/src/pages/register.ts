@@ -154,12 +154,7 @@ function draftReview(ctx: PageContext, identity: StoredIdentity, draft: WorkDraf
         ['PDQ quality', `${fp.pdqQuality}${fp.pdqQuality < 50 ? ' — low: this is a flat or smooth image, so copies are matched with a stricter rule' : ''}`],
       ]),
     ),
-    h(
-      'div',
-      { class: refused ? 'screening bad' : 'screening ok' },
-      h('h3', null, 'AI screening: ', draft.screening?.verdict ?? (refused ? 'refused' : 'passed')),
-      refused ? [h('p', null, 'This image cannot be registered as human-made, for these reasons:'), markerList(markers), ...(draft.screening.reasons ?? []).map((r) => h('p', null, r))] : h('p', null, 'No markers of AI generation were found in the file’s metadata.'),
-    ),
+    screeningBox(draft, refused),
     evidenceSection(draft.evidence, 'Metadata found in the file'),
     h('details', null, h('summary', null, 'Exactly what you are signing'), h('pre', { class: 'json' }, JSON.stringify(draft.payload, null, 2))),
     h('div', { class: 'actions' }, sign),
@@ -186,6 +181,44 @@ function draftReview(ctx: PageContext, identity: StoredIdentity, draft: WorkDraf
     }
   });
   return section;
+}
+
+/** What the metadata screening looked at, and what it cannot tell: it never says "human-made" on absence of evidence. */
+function screeningBox(draft: WorkDraft, refused: boolean): HTMLElement {
+  const markers = draft.screening?.aiMarkers ?? [];
+  const checked = h(
+    'ul',
+    null,
+    h('li', null, 'the declared digital source type (IPTC, in XMP)'),
+    h('li', null, 'Content Credentials (C2PA) and the generation steps they record'),
+    h('li', null, 'text left by image generators: PNG prompt, workflow and parameters chunks, EXIF comments, Midjourney job IDs'),
+    h('li', null, 'software names of known generators (Midjourney, DALL·E, Stable Diffusion, Firefly, ComfyUI …)'),
+  );
+  if (refused) {
+    return h(
+      'div',
+      { class: 'screening bad' },
+      h('h3', null, 'AI screening: markers of AI generation found'),
+      h('p', null, 'This image cannot be registered as human-made, for these reasons:'),
+      markerList(markers),
+      ...(draft.screening.reasons ?? []).map((r) => h('p', null, r)),
+    );
+  }
+  const declared = draft.screening?.verdict === 'composite-declared';
+  return h(
+    'div',
+    { class: declared ? 'screening declared' : 'screening neutral' },
+    h('h3', null, declared ? 'AI screening: composite declared' : 'AI screening: no AI markers in the metadata'),
+    declared
+      ? [h('p', null, 'You declare that this work combines your own work with generated or synthetic parts; the work page will say so.'), markers.length ? markerList(markers) : null]
+      : h('p', null, 'The registry read the file’s metadata and found none of the signs of AI generation it looks for:'),
+    checked,
+    h(
+      'p',
+      { class: 'small' },
+      'What this cannot prove: metadata is easily removed (a screenshot or a re-save drops it), and the pixels themselves are not judged. Finding nothing is not evidence that a person made the image: your signed statement is the claim, and work-in-progress images and attestations are what back it.',
+    ),
+  );
 }
 
 function receiptView(identity: StoredIdentity, receipt: Receipt): HTMLElement {

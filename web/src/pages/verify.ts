@@ -1,7 +1,7 @@
 import { api, urls, type VerifyMatch, type VerifyReport } from '../api.ts';
 import { describeMatch, describeTransform, MATCH_THRESHOLD, similarityPercent } from '../lib/describe.ts';
 import type { PageContext } from '../router.ts';
-import { UserError, clearError, dropZone, errorSlot, levelBadge, listenForPaste, progressBar, showError } from '../ui/components.ts';
+import { UserError, clearError, dropZone, errorSlot, levelBadge, listenForPaste, progressBar, showError, signatureStatus } from '../ui/components.ts';
 import { h, replace } from '../ui/dom.ts';
 import { attestationList, disputeList, evidenceSection } from '../ui/evidence.ts';
 import { checkImageFile } from '../lib/describe.ts';
@@ -171,7 +171,7 @@ function matchCard(m: VerifyMatch, i: number, uploadedUrl: string, fileName: str
       h('dt', null, 'Transform detected'),
       h('dd', null, describeTransform(m.transform)),
       h('dt', null, 'Signature'),
-      h('dd', null, m.signature?.valid ? h('span', { class: 'ok' }, '✓ Valid artist signature') : h('span', { class: 'bad' }, m.signature?.keyActiveAtLogTime === false ? '✗ Signed with a key that was not active on the account at the time' : '✗ Signature not valid'), m.signature?.kid ? h('span', { class: 'muted' }, ` · key ${m.signature.kid.slice(0, 12)}…`) : null),
+      h('dd', null, signatureStatus(m.signature), m.signature?.kid ? h('span', { class: 'muted' }, ` · key ${m.signature.kid.slice(0, 12)}…`) : null),
       h('dt', null, 'Public log'),
       h('dd', null, typeof m.logIndex === 'number' ? [logStatus(m.logIndex, head)] : 'No log entry reported.'),
     ),

@@ -4,7 +4,7 @@ import { DISPUTE_REASONS, describeLogEvent, describeSourceType } from '../lib/de
 import type { StoredIdentity } from '../lib/identities.ts';
 import { signedInIdentity } from '../lib/session.ts';
 import type { PageContext } from '../router.ts';
-import { clearError, definitionList, errorBox, errorSlot, fieldError, levelBadge, progressBar, showError } from '../ui/components.ts';
+import { clearError, definitionList, errorBox, errorSlot, fieldError, levelBadge, progressBar, showError, signatureStatus } from '../ui/components.ts';
 import { field, formatDate, h, replace } from '../ui/dom.ts';
 import { attestationList, disputeList } from '../ui/evidence.ts';
 import { processUploader } from '../ui/process.ts';
@@ -47,7 +47,7 @@ export async function renderWork(ctx: PageContext): Promise<void> {
           ['How it was made', describeSourceType(work.digitalSourceType)],
           ['Registered', work.registeredAt ? formatDate(work.registeredAt) : undefined],
           ['Log entry', typeof work.logIndex === 'number' ? h('a', { href: urls.logEntry(work.logIndex) }, `#${work.logIndex}`) : undefined],
-          ['Signature', work.signature ? h('span', { class: work.signature.valid ? 'ok' : 'bad' }, work.signature.valid ? '✓ Valid, by key ' : '✗ Not valid, key ', h('code', null, work.signature.kid ?? '')) : undefined],
+          ['Signature', work.signature ? h('span', null, signatureStatus(work.signature), h('span', { class: 'muted' }, ' · key '), h('code', null, work.signature.kid ?? '')) : undefined],
           ['Work-in-progress images', work.processImages ? `${work.processImages.length} (${earlyProcess} logged before the final)` : undefined],
           ['Size', work.width && work.height ? `${work.width} × ${work.height} px` : undefined],
           ['SHA-256', work.sha256 ? h('code', null, work.sha256) : undefined],
@@ -58,7 +58,7 @@ export async function renderWork(ctx: PageContext): Promise<void> {
     h('section', { 'aria-labelledby': 'disp-h' }, h('h2', { id: 'disp-h' }, 'Disputes'), disputeList(work.disputes)),
     h('section', { 'aria-labelledby': 'time-h' }, h('h2', { id: 'time-h' }, 'History in the public log'), timeline(timelineEntries, timelineError)),
     credentialSection(work),
-    proofSection(id),
+    proofSection(id, work.revoked === true),
     identity && isArtist && !work.revoked
       ? processUploader({ workId: id, identity, heading: 'Add work-in-progress images', intro: 'Kept as process evidence on this page. Only images logged before the final count towards evidence level 2.' })
       : null,
@@ -110,7 +110,10 @@ function credentialSection(work: Work): HTMLElement | null {
   );
 }
 
-function proofSection(id: string): HTMLElement {
+function proofSection(id: string, revoked: boolean): HTMLElement {
+  const bundle = h('p', null, h('a', { href: urls.bundle(id), download: `aura-work-${id}.bundle.json`, class: 'button secondary' }, 'Download the proof bundle'), ' Check it without this server: ', h('code', null, 'aura verify-bundle bundle.json [image]'));
+  // A revoked registration is no longer a claim to display elsewhere: its proof stays, its badge is not offered.
+  if (revoked) return h('section', { 'aria-labelledby': 'proof-h' }, h('h2', { id: 'proof-h' }, 'Proof'), bundle, h('p', { class: 'muted' }, 'No badge to embed: the artist revoked this registration.'));
   const origin = location.origin;
   const snippet = `<a href="${origin}${urls.work(id)}"><img src="${origin}${urls.badge(id)}" alt="Registered on Aura as human-made art"></a>`;
   const code = h('textarea', { readonly: true, rows: '3', class: 'snippet', id: 'badge-snippet' });
@@ -130,7 +133,7 @@ function proofSection(id: string): HTMLElement {
     'section',
     { 'aria-labelledby': 'proof-h' },
     h('h2', { id: 'proof-h' }, 'Proof and badge'),
-    h('p', null, h('a', { href: urls.bundle(id), download: `aura-work-${id}.bundle.json`, class: 'button secondary' }, 'Download the proof bundle'), ' Check it without this server: ', h('code', null, 'aura verify-bundle bundle.json [image]')),
+    bundle,
     h('p', null, h('img', { src: urls.badge(id), alt: 'The embeddable Aura badge for this work', class: 'badge-preview' })),
     h('label', { for: 'badge-snippet' }, 'Embed the badge on your site'),
     code,

@@ -1,7 +1,7 @@
-import { ApiError, type EvidenceLevel } from '../api.ts';
+import { ApiError, type EvidenceLevel, type SignatureStatus } from '../api.ts';
 import { KeyError } from '../keys.ts';
 import { checkImageFile, describeMarkerKind, levelInfo } from '../lib/describe.ts';
-import { h, replace } from './dom.ts';
+import { formatDate, h, replace } from './dom.ts';
 
 const FRIENDLY: Record<string, string> = {
   unsupported_media_type: 'This file type is not supported.',
@@ -151,6 +151,22 @@ export function levelBadge(level: EvidenceLevel | undefined, withExplanation = t
   );
 }
 
+/**
+ * A signature's standing, in words. A key revoked after the work was logged does not void the signature
+ * (the log proves when it was made), but the reader is told, as `aura verify-bundle` does.
+ */
+export function signatureStatus(sig: SignatureStatus | undefined, valid = 'Valid artist signature'): HTMLElement {
+  if (sig?.valid) {
+    return h(
+      'span',
+      { class: 'ok signature' },
+      `✓ ${valid}`,
+      sig.keyRevokedAt ? h('span', { class: 'key-revoked-later' }, ` — by a key that was active when the work was logged and was revoked on ${formatDate(sig.keyRevokedAt)}`) : null,
+    );
+  }
+  return h('span', { class: 'bad signature' }, sig?.keyActiveAtLogTime === false ? '✗ Signed with a key that was not active on the account at the time' : '✗ Signature not valid');
+}
+
 export function markerList(markers: { kind: string; where: string; value: string }[]): HTMLElement {
   return h(
     'ul',
@@ -179,13 +195,14 @@ export interface DropZone {
  * accessibility tree (visually restyled), so keyboard and screen-reader users use it directly.
  */
 export function dropZone(options: { label: string; hint: string; name?: string; multiple?: boolean; onFiles: (files: File[]) => void; errorSlot: HTMLElement }): DropZone {
-  const input = h('input', { type: 'file', name: options.name ?? 'image', accept: 'image/*', class: 'drop-input', multiple: options.multiple ?? false });
+  const multiple = options.multiple ?? false;
+  const input = h('input', { type: 'file', name: options.name ?? 'image', accept: 'image/*', multiple });
   const el = h(
     'label',
     { class: 'drop-zone' },
     h('span', { class: 'drop-title' }, options.label),
     h('span', { class: 'drop-hint' }, options.hint),
-    input,
+    filePicker(input, multiple ? 'Choose images' : 'Choose an image'),
   );
   const accept = (files: File[]) => {
     const ok: File[] = [];
@@ -216,6 +233,22 @@ export function dropZone(options: { label: string; hint: string; name?: string; 
     accept(Array.from(e.dataTransfer?.files ?? []));
   });
   return { el, input };
+}
+
+/**
+ * The browser's own file button ("Choose File / No file chosen") restyled: the input stays in the page,
+ * focusable and labelled, but invisible; a button-like text and the chosen file names stand in for it.
+ * Put it inside a <label> (or give it one) so that clicking the stand-in opens the picker.
+ */
+export function filePicker(input: HTMLInputElement, buttonText: string): HTMLElement {
+  input.classList.add('file-input');
+  const chosen = h('span', { class: 'file-name' }, 'No file chosen');
+  const show = () => {
+    const names = Array.from(input.files ?? []).map((f) => f.name);
+    chosen.textContent = names.length === 0 ? 'No file chosen' : names.length === 1 ? names[0]! : `${names.length} files`;
+  };
+  input.addEventListener('change', show);
+  return h('span', { class: 'file-picker' }, input, h('span', { class: 'button secondary file-button', 'aria-hidden': 'true' }, buttonText), chosen);
 }
 
 /** Page-wide paste of an image (the listener is removed when the page changes). */

@@ -4,8 +4,15 @@ import type { StoredIdentity } from '../lib/identities.ts';
 import { clearError, dropZone, errorSlot, progressBar, showError } from './components.ts';
 import { h, replace } from './dom.ts';
 
+interface Pending {
+  file: File;
+  previewUrl: string;
+  item: HTMLLIElement;
+}
+
 /**
- * Adds work-in-progress images: each is uploaded as a draft, signed here, and recorded in the log.
+ * Adds work-in-progress images. Picked images are first shown for review (each can be removed); only when
+ * the artist confirms is each one uploaded as a draft, signed here, and recorded in the append-only log.
  * Without a workId they are logged ahead of the final (what counts towards evidence level 2) and
  * `onAdded` hands back their process ids to link at registration.
  */
@@ -13,50 +20,100 @@ export function processUploader(options: { workId?: string; identity: StoredIden
   const { workId, identity } = options;
   const slot = errorSlot();
   const progress = progressBar();
-  const list = h('ul', { class: 'process-list', 'aria-live': 'polite' });
+  const logged = h('ul', { class: 'process-list', 'aria-live': 'polite' });
+  const pendingList = h('ul', { class: 'process-pending' });
+  const confirm = h('button', { type: 'button', class: 'primary' }, 'Sign and log');
+  const review = h(
+    'div',
+    { class: 'process-review', hidden: true },
+    h('h3', null, 'Review before signing'),
+    h('p', { class: 'hint' }, 'Nothing is signed or logged yet. Remove any image you do not want in the public log, then sign them.'),
+    pendingList,
+    h('div', { class: 'actions' }, confirm),
+  );
+  let pending: Pending[] = [];
   let busy = false;
-  const queue: File[] = [];
 
-  async function drain(): Promise<void> {
-    if (busy) return;
+  const refresh = () => {
+    review.hidden = pending.length === 0;
+    confirm.textContent = `Sign and log ${pending.length === 1 ? 'this image' : `these ${pending.length} images`}`;
+    confirm.disabled = busy;
+    for (const button of pendingList.querySelectorAll('button')) button.disabled = busy;
+  };
+
+  const add = (file: File) => {
+    const previewUrl = URL.createObjectURL(file);
+    const remove = h('button', { type: 'button', class: 'link danger', 'aria-label': `Remove ${file.name}` }, 'Remove');
+    const item = h(
+      'li',
+      null,
+      h('img', { src: previewUrl, alt: `Work-in-progress image ${file.name}` }),
+      h('span', { class: 'process-name' }, file.name, h('span', { class: 'muted small' }, ` · ${formatSize(file.size)}`)),
+      remove,
+    );
+    const entry: Pending = { file, previewUrl, item };
+    remove.addEventListener('click', () => {
+      pending = pending.filter((p) => p !== entry);
+      URL.revokeObjectURL(previewUrl);
+      item.remove();
+      refresh();
+      (pendingList.querySelector('button') ?? confirm).focus();
+    });
+    pending.push(entry);
+    pendingList.append(item);
+  };
+
+  async function signAndLog(): Promise<void> {
+    if (busy || pending.length === 0) return;
     busy = true;
+    clearError(slot);
+    refresh();
     try {
-      for (let file = queue.shift(); file; file = queue.shift()) {
-        const name = file.name;
-        const item = h('li', null, `${name}: uploading…`);
-        list.append(item);
+      for (let entry = pending[0]; entry; entry = pending[0]) {
+        const name = entry.file.name;
+        const line = h('li', null, `${name}: uploading…`);
+        logged.append(line);
         try {
-          const draft = await api.createProcessDraft(workId, file, (f) => progress.set(f, `Uploading ${name}… ${Math.round(f * 100)}%`));
+          const draft = await api.createProcessDraft(workId, entry.file, (f) => progress.set(f, `Uploading ${name}… ${Math.round(f * 100)}%`));
           progress.busy(`Signing ${name} with your key…`);
           const jws = await signCredential(identity, draft.payload);
           const receipt = await api.submitProcess(workId, draft.draftId, jws);
-          replace(item, `${name}: signed and recorded as log entry `, h('a', { href: urls.logEntry(receipt.logIndex) }, `#${receipt.logIndex}`), ' ✓');
-          item.className = 'ok';
+          replace(line, `${name}: signed and recorded as log entry `, h('a', { href: urls.logEntry(receipt.logIndex) }, `#${receipt.logIndex}`), ' ✓');
+          line.className = 'ok';
           options.onAdded?.({ ...receipt, processId: receipt.processId ?? draft.processId });
+          pending.shift();
+          URL.revokeObjectURL(entry.previewUrl);
+          entry.item.remove();
         } catch (err) {
-          item.textContent = `${name}: not recorded`;
-          item.className = 'bad';
+          // Stop at the first failure: the rest stay in review, to retry or remove.
+          line.remove();
           showError(slot, err);
+          break;
         }
       }
     } finally {
       progress.done();
       busy = false;
+      refresh();
     }
   }
+  confirm.addEventListener('click', () => void signAndLog());
 
   const zone = dropZone({
     label: 'Add work-in-progress images',
-    hint: 'Sketches, photos of stages, layered exports. Each one is fingerprinted, signed by you and logged with its date.',
+    hint: 'Sketches, photos of stages, layered exports. You review them first; each one you keep is fingerprinted, signed by you and logged with its date.',
     name: 'process',
     multiple: true,
     errorSlot: slot,
     onFiles: (files) => {
       clearError(slot);
-      queue.push(...files);
-      void drain();
+      files.forEach(add);
+      zone.input.value = '';
+      refresh();
     },
   });
   const headingId = `process-h-${workId ?? 'new'}`;
-  return h('section', { class: 'process', 'aria-labelledby': headingId }, h('h2', { id: headingId }, options.heading), h('p', null, options.intro), zone.el, progress.el, slot, list);
+  return h('section', { class: 'process', 'aria-labelledby': headingId }, h('h2', { id: headingId }, options.heading), h('p', null, options.intro), zone.el, review, progress.el, slot, logged);
 }
+
+const formatSize = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
