@@ -1,10 +1,11 @@
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Clock } from '../../api/clock.ts';
 import { AuraClient, generateIdentity, type Identity } from '../../scripts/lib/aura-client.ts';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
 import { fixture, startTestServer, type TestServer } from '../helpers/server.ts';
-import { hasChromium, launchBrowser, openPage, PHONE, ready, screenshotBothWidths, type WatchedPage } from './support.ts';
+import { DESKTOP, hasChromium, launchBrowser, openPage, PHONE, ready, SCREENSHOTS, screenshotBothWidths, type WatchedPage } from './support.ts';
 
 const DAY = 24 * 3600 * 1000;
 const PASSPHRASE = 'lantern orchard velvet tide';
@@ -150,6 +151,13 @@ describe.skipIf(!hasChromium)('rough edges a newcomer meets, in Chromium at desk
       expect(t.natural / (t.right - t.left)).toBeLessThan(1.2);
     }
 
+    // The badges themselves, at their own size (a full-page screenshot of an SVG document never settles).
+    await page.setViewportSize(DESKTOP);
+    const clip = { x: 0, y: 0, width: measured.width, height: 56 };
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'badge-longest-svg.png'), clip });
+    await page.goto(`${server.url}/v1/works/${revokedWork}/badge.svg`);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'badge-revoked-svg.png'), clip: { ...clip, width: Number(await page.evaluate(() => document.documentElement.getAttribute('width'))) } });
+    await page.setViewportSize(PHONE);
     const revoked = await (await server.fetch(`/v1/works/${revokedWork}/badge.svg`)).text();
     expect(revoked).toContain('Aura · registration revoked');
     expect(revoked).not.toContain('human-made');

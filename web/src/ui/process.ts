@@ -108,7 +108,9 @@ export function processUploader(options: { workId?: string; identity: StoredIden
     onFiles: (files) => {
       clearError(slot);
       files.forEach(add);
+      // The picker is free again for more images: the chosen ones are listed in the review below.
       zone.input.value = '';
+      zone.input.dispatchEvent(new Event('change'));
       refresh();
     },
   });
