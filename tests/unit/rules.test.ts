@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { computeEvidenceLevel } from '../../api/works/evidence-level.ts';
 import { screenForAiMarkers } from '../../api/works/screening.ts';
 import { describeTransform, judgeMatch } from '../../api/works/match-policy.ts';
-import { renderBadge } from '../../api/works/badge.ts';
+import { badgeText, renderBadge } from '../../api/works/badge.ts';
 import { loadConfig, ConfigError } from '../../api/config.ts';
 import { AppError } from '../../api/errors.ts';
 
@@ -76,6 +76,28 @@ describe('badge', () => {
     expect(svg).not.toContain('"onload');
     expect(svg).toContain('&#60;script&#62;');
     expect(svg).toContain('disputed');
+  });
+
+  const base = { title: 'Harbour', artist: 'ada', level: 1, levelName: 'self-declared', revoked: false, disputed: false };
+  const widthOf = (svg: string) => Number(/<svg[^>]* width="(\d+)"/.exec(svg)![1]);
+
+  it('says human-made only while the registration stands (level 1 to 3)', () => {
+    expect(badgeText(base).status).toBe('Aura · human-made · level 1 · self-declared');
+    expect(badgeText({ ...base, level: 2, levelName: 'process evidence' }).status).toBe('Aura · human-made · level 2 · process evidence');
+    expect(badgeText({ ...base, revoked: true, level: 0, levelName: 'unverified' }).status).toBe('Aura · registration revoked');
+    expect(badgeText({ ...base, level: 0, levelName: 'unverified' }).status).toBe('Aura · level 0 · unverified');
+    expect(renderBadge({ ...base, revoked: true, level: 0, levelName: 'unverified' })).not.toContain('human-made');
+  });
+
+  it('is as wide as its longest line, each line held to its measured width', () => {
+    const short = renderBadge(base);
+    const longest = renderBadge({ ...base, title: 'x'.repeat(60), artist: 'y'.repeat(24), level: 2, levelName: 'process evidence', disputed: true });
+    expect(widthOf(longest)).toBeGreaterThan(widthOf(short));
+    for (const svg of [short, longest]) {
+      const lengths = [...svg.matchAll(/textLength="(\d+)"/g)].map((m) => Number(m[1]));
+      expect(lengths).toHaveLength(2);
+      expect(widthOf(svg)).toBe(Math.max(...lengths) + 24);
+    }
   });
 });
 
