@@ -183,6 +183,7 @@ program
   .command('key-info [file]')
   .description('show the kid of a key file without decrypting it')
   .action((file?: string) => {
+    if (!fs.existsSync(keyPath(file))) throw new CliError(`no key file at ${keyPath(file)}; run \`aura keygen\` first`, EXIT.usage);
     const key = readKeyFile(keyPath(file));
     print({ kid: key.kid, publicJwk: key.publicJwk });
   });

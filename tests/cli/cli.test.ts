@@ -91,6 +91,8 @@ describe('the aura command line', () => {
     }
     expect((await aura(['--help'])).code).toBe(0);
     expect((await aura(['verify-bundle', path.join(work, 'no-bundle.json')])).code).toBe(2);
+    const noKey = await aura(['key-info', path.join(work, 'no-key.json')]);
+    expect([noKey.code, noKey.stderr.trim()]).toEqual([2, `error: no key file at ${path.join(work, 'no-key.json')}; run \`aura keygen\` first`]);
   });
 
   it('aura audit keeps its state under AURA_HOME (one file per server), never in the current folder', async () => {
