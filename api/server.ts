@@ -10,6 +10,9 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { createRateLimits } from './http/rate-limits.ts';
 import { SessionIssuer } from './identity/sessions.ts';
 import { createTransparencyLog } from './log/index.ts';
+import { loadOperatorKey } from './trust/operator-key.ts';
+import { OrganizationTrust } from './trust/service.ts';
+import { OperatorKeyMismatchError, pinOperatorKey } from './trust/pin.ts';
 
 export interface RunningServer {
   url: string;
@@ -44,7 +47,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   ctx.sessions = new SessionIssuer(ctx);
   const log = await createTransparencyLog(ctx);
   ctx.log = log;
-  const migrating = migrateUntilReady(ctx, options.waitForDatabase ?? false).then(() => log.start());
+  const operatorKey = await loadOperatorKey({ envKey: config.operatorKey, dataDir: config.dataDir, create: true });
+  ctx.operator = { kid: operatorKey.kid, publicJwk: operatorKey.publicJwk };
+  ctx.trust = new OrganizationTrust({ db: ctx.db, clock: ctx.clock, log, operator: ctx.operator });
+  if (operatorKey.source === 'created') logger.info({ operatorKid: operatorKey.kid }, 'created a new operator key in the data directory');
+  const migrating = migrateUntilReady(ctx, options.waitForDatabase ?? false)
+    .then(() => pinOperatorKey(ctx.db, ctx.operator))
+    .catch((err: unknown) => exitOnKeyMismatch(ctx, err, options.waitForDatabase ?? false))
+    .then(() => log.start());
   if (!options.waitForDatabase) await migrating;
 
   const app = await createApp(ctx);
@@ -72,6 +82,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await database.close();
     })());
   return { url, ctx, server, close };
+}
+
+/** A process whose operator key differs from the database's must not serve: with a server waiting on its database, it stops. */
+function exitOnKeyMismatch(ctx: AppContext, err: unknown, background: boolean): void {
+  if (background && err instanceof OperatorKeyMismatchError) {
+    ctx.logger.fatal(err.message);
+    console.error(err.message);
+    process.exit(2);
+  }
+  throw err;
 }
 
 async function migrateUntilReady(ctx: AppContext, retry: boolean): Promise<void> {
