@@ -7,6 +7,7 @@ import { findAccountByHandle } from '../identity/repository.ts';
 import type { TransparencyLog } from '../log/types.ts';
 import { signOperatorStatement, verifyOperatorStatement, type OperatorKey } from './operator-key.ts';
 import * as repo from './repository.ts';
+import { parseDomain } from './domain-fetch.ts';
 
 /** The registry operator's public key, as every process of one registry shares it (pinned in the database). */
 export interface RegistryOperator {
@@ -106,6 +107,8 @@ export class OrganizationTrust {
   /** `aura operator verify-organization`: signs and logs `organization.verified`. */
   async verifyOrganization(key: OperatorKey, handle: string, options: { note?: string | undefined; domain?: string | undefined }) {
     this.requireRegistryKey(key);
+    if (options.note && options.note.length > 1000) throw new AppError('validation_failed', 'a note is at most 1000 characters');
+    if (options.domain) options = { ...options, domain: parseDomain(options.domain, { allowLoopbackHttp: false }).domain };
     const account = await this.requireOrganization(handle);
     const current = await repo.findVerification(this.deps.db, account.id);
     if (current?.status === 'verified') throw new AppError('conflict', `@${handle} is already verified (since ${current.verified_at.toISOString()})`);
@@ -146,7 +149,7 @@ export class OrganizationTrust {
   /** `aura operator withdraw-organization`: signs and logs `organization.withdrawn`. */
   async withdrawOrganization(key: OperatorKey, handle: string, reason: string) {
     this.requireRegistryKey(key);
-    if (!reason.trim()) throw new AppError('validation_failed', 'a withdrawal needs a reason');
+    if (!reason.trim() || reason.length > 1000) throw new AppError('validation_failed', 'a withdrawal needs a reason of at most 1000 characters');
     const account = await this.requireOrganization(handle);
     const current = await repo.findVerification(this.deps.db, account.id);
     if (current?.status !== 'verified') throw new AppError('conflict', `@${handle} is not verified`);
