@@ -260,19 +260,10 @@ async function checkProcess(ctx: Context): Promise<string> {
  * under a trusted operator key (the viewer's --trust list, else the bundle's own operator key); others are ignored.
  */
 async function checkOrganizations(ctx: Context, trustList: PublicJwk[] | undefined): Promise<string> {
+  const inBundle = await bundleOperatorKey(ctx);
   const trusted = new Map<string, PublicJwk>();
   if (trustList) for (const jwk of trustList) trusted.set(await thumbprint(jwk), jwk);
-  else {
-    const inBundle = ctx.bundle.registry.operator;
-    if (inBundle) {
-      const jwk = publicJwkSchema.safeParse(inBundle);
-      if (!jwk.success) fail('operator_key_invalid', 'the operator key in the bundle is not an Ed25519 public JWK');
-      const kid = await thumbprint(jwk.data!);
-      const listed = ctx.bundle.registry.jwks.keys.some((k) => k.kty === 'OKP' && k.x === jwk.data!.x && k.kid === kid);
-      if (!listed || inBundle.kid !== kid) fail('operator_key_invalid', 'the operator key is not published in the bundle\'s JWKS under its thumbprint');
-      trusted.set(kid, jwk.data!);
-    }
-  }
+  else if (inBundle) trusted.set(inBundle.kid, inBundle.jwk);
   ctx.verifiedOrganizations = new Map();
   let ignored = 0;
   const events = ctx.bundle.organizations.map((p) => ctx.entries.get(p)!).sort((a, b) => a.index - b.index);
@@ -305,6 +296,19 @@ async function checkOrganizations(ctx: Context, trustList: PublicJwk[] | undefin
   const parts = attesting.map((h) => `@${h} ${verified.includes(h) ? 'verified' : 'unverified organisation'}`);
   const source = trustList ? `your trust list (${trusted.size} operator key${trusted.size === 1 ? '' : 's'})` : trusted.size ? `the operator key in the bundle (${[...trusted.keys()][0]})` : 'no operator key (the bundle has none)';
   return `${parts.length ? parts.join('; ') : 'no attesting organisation'}, judged by ${source}${ignored ? `; ${ignored} statement(s) by keys not trusted ignored` : ''}`;
+}
+
+/** The operator key in the bundle, published in its JWKS exactly as given (kty, crv, x, kid = thumbprint, use, alg, role). */
+async function bundleOperatorKey(ctx: Context): Promise<{ kid: string; jwk: PublicJwk } | undefined> {
+  const given = ctx.bundle.registry.operator;
+  if (!given) return undefined;
+  const jwk = publicJwkSchema.safeParse(given);
+  if (!jwk.success) return fail('operator_key_invalid', 'the operator key in the bundle is not an Ed25519 public JWK');
+  const kid = await thumbprint(jwk.data);
+  const wellFormed = given.kid === kid && given.use === 'sig' && given.alg === 'EdDSA' && given.aura_role === 'operator';
+  const published = ctx.bundle.registry.jwks.keys.some((k) => canonicalJson(k).equals(canonicalJson(given)));
+  if (!wellFormed || !published) fail('operator_key_invalid', "the operator key is not published in the bundle's JWKS as given (kid, use, alg, aura_role)");
+  return { kid, jwk: jwk.data };
 }
 
 /** The evidence level from the bundle alone (DESIGN.md): the same rule the registry applies. */
