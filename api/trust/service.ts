@@ -104,7 +104,10 @@ export class OrganizationTrust {
     };
   }
 
-  /** `aura operator verify-organization`: signs and logs `organization.verified`. */
+  /**
+   * `aura operator verify-organization`: signs and logs `organization.verified`. Signs no checkpoint: the command
+   * runs outside the server, and the server signs the grown tree on its next checkpoint (within about a second).
+   */
   async verifyOrganization(key: OperatorKey, handle: string, options: { note?: string | undefined; domain?: string | undefined }) {
     this.requireRegistryKey(key);
     if (options.note && options.note.length > 1000) throw new AppError('validation_failed', 'a note is at most 1000 characters');
@@ -142,7 +145,6 @@ export class OrganizationTrust {
       });
       return entry.index;
     });
-    await this.deps.log.checkpoint();
     return { handle, accountId: account.id, logIndex, verifiedAt: now.toISOString() };
   }
 
@@ -174,7 +176,6 @@ export class OrganizationTrust {
       }
       return entry.index;
     });
-    await this.deps.log.checkpoint();
     return { handle, accountId: account.id, logIndex, withdrawnAt: now.toISOString() };
   }
 
