@@ -131,6 +131,9 @@ export const LOG_EVENT_LABELS: Record<string, string> = {
   'draft.registered': 'Work-in-progress image registered',
   'process.registered': 'Work-in-progress image registered',
   'account.created': 'Account created',
+  'organization.verified': 'Organisation verified by the operator',
+  'organization.withdrawn': 'Operator withdrew an organisation’s verification',
+  'organization.domain-linked': 'Organisation linked a domain',
 };
 
 export const describeLogEvent = (type: string) => LOG_EVENT_LABELS[type] ?? type;
