@@ -173,6 +173,12 @@ describeEachDatabase('trust that cannot be self-issued', (backend) => {
     expect(foreign.stdout).toMatch(/✓ organisations: @totally-real-museum unverified organisation, judged by your trust list \(1 operator key\); 1 statement\(s\) by keys not trusted ignored/);
     expect(foreign.stdout).toMatch(/✓ evidence level: level 1 \(self-declared\)/);
 
+    const image = path.join(bundleDir, 'work.png');
+    fs.writeFileSync(image, await renderArtwork(2718));
+    const report = await cli(['--server', server.url, 'verify', image]);
+    expect(report.stdout).toMatch(/evidence level 3 – witnessed/);
+    expect(report.stdout).toMatch(/✓ witnessed-creation by @totally-real-museum — verified organisation since \d{4}-\d\d-\d\d, by the registry's operator/);
+
     const unreadable = await cli(['verify-bundle', file, '--trust', '{"kty":"RSA"}']);
     expect(unreadable.code).toBe(2);
     expect(unreadable.stdout).toContain('✗ trust list');
