@@ -55,7 +55,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     .then(() => pinOperatorKey(ctx.db, ctx.operator))
     .catch((err: unknown) => exitOnKeyMismatch(ctx, err, options.waitForDatabase ?? false))
     .then(() => log.start());
-  if (!options.waitForDatabase) await migrating;
+  if (!options.waitForDatabase) {
+    // A server that cannot start (a migration failed, another operator key) leaves no open database behind.
+    await migrating.catch(async (err: unknown) => {
+      await log.close();
+      await database.close();
+      throw err;
+    });
+  }
 
   const app = await createApp(ctx);
   // Node checks request time-outs only every `connectionsCheckingInterval` (30 s by default): check often
