@@ -91,14 +91,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   return { url, ctx, server, close };
 }
 
-/** A process whose operator key differs from the database's must not serve: with a server waiting on its database, it stops. */
+/**
+ * A process whose operator key differs from the database's must not serve: started by `api/main.ts` (migrating in
+ * the background) it stops with the one-line message; otherwise startServer rejects with it.
+ */
 function exitOnKeyMismatch(ctx: AppContext, err: unknown, background: boolean): void {
-  if (background && err instanceof OperatorKeyMismatchError) {
+  if (!background) throw err;
+  if (err instanceof OperatorKeyMismatchError) {
     ctx.logger.fatal(err.message);
     console.error(err.message);
     process.exit(2);
   }
-  throw err;
+  // Nobody awaits the background start: say it loudly instead of an unhandled rejection.
+  ctx.logger.error({ err }, 'could not check the operator key against the database');
 }
 
 async function migrateUntilReady(ctx: AppContext, retry: boolean): Promise<void> {
