@@ -40,9 +40,9 @@ describeEachDatabase('domain linkage', (backend) => {
   const link = (client: AuraClient, d: string, handle = 'linked-gallery') => client.request('POST', `/v1/accounts/${handle}/domains`, { domain: d });
   const treeSize = async () => Number((await server.fetch('/v1/log/checkpoint').then((r) => r.text())).split('\n')[1]);
   /** The request is refused with this code and reason, and nothing is logged. */
-  async function refused(promise: Promise<unknown>, status: number, code: string, reason?: string) {
+  async function refused(request: () => Promise<unknown>, status: number, code: string, reason?: string) {
     const before = await treeSize();
-    const err = (await promise.then(
+    const err = (await request().then(
       () => undefined,
       (e) => e,
     )) as { status: number; problem: { code: string; reason?: string; detail: string } } | undefined;
@@ -100,19 +100,19 @@ describeEachDatabase('domain linkage', (backend) => {
 
   it('refuses a redirect to another host', async () => {
     site.answer((_req, res) => res.writeHead(301, { location: `http://127.0.0.1:${site.port}/.well-known/aura.json` }).end());
-    const problem = await refused(link(galleryClient, domain), 422, 'domain_refused', 'redirect_to_other_host');
+    const problem = await refused(() => link(galleryClient, domain), 422, 'domain_refused', 'redirect_to_other_host');
     expect(problem.detail).toContain(`only redirects within ${domain} are followed`);
   });
 
   it('refuses an oversized answer, announced or streamed', async () => {
     site.answer((_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-length': 200_000 }).end('x'.repeat(200_000)));
-    await refused(link(galleryClient, domain), 422, 'domain_fetch_failed', 'too_large');
+    await refused(() => link(galleryClient, domain), 422, 'domain_fetch_failed', 'too_large');
     site.answer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       for (let i = 0; i < 50; i++) res.write('x'.repeat(4096));
       res.end();
     });
-    await refused(link(galleryClient, domain), 422, 'domain_fetch_failed', 'too_large');
+    await refused(() => link(galleryClient, domain), 422, 'domain_fetch_failed', 'too_large');
   });
 
   it('gives up on a slow answer at the time limit', async () => {
@@ -122,32 +122,32 @@ describeEachDatabase('domain linkage', (backend) => {
       // …and never finishes.
     });
     const started = Date.now();
-    await refused(link(galleryClient, domain), 422, 'domain_fetch_failed', 'timeout');
+    await refused(() => link(galleryClient, domain), 422, 'domain_fetch_failed', 'timeout');
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('refuses private, link-local and literal addresses even with loopback allowed for tests', async () => {
-    await refused(link(galleryClient, '10.0.0.7'), 422, 'domain_refused', 'private_address');
-    await refused(link(galleryClient, '192.168.1.1'), 422, 'domain_refused', 'private_address');
-    await refused(link(galleryClient, '169.254.169.254'), 422, 'domain_refused', 'linkLocal_address');
-    await refused(link(galleryClient, '127.0.0.1'), 422, 'domain_refused', 'ip_literal');
-    await refused(link(galleryClient, 'https://example.org/path'), 422, 'domain_refused', 'not_a_domain');
+    await refused(() => link(galleryClient, '10.0.0.7'), 422, 'domain_refused', 'private_address');
+    await refused(() => link(galleryClient, '192.168.1.1'), 422, 'domain_refused', 'private_address');
+    await refused(() => link(galleryClient, '169.254.169.254'), 422, 'domain_refused', 'linkLocal_address');
+    await refused(() => link(galleryClient, '127.0.0.1'), 422, 'domain_refused', 'ip_literal');
+    await refused(() => link(galleryClient, 'https://example.org/path'), 422, 'domain_refused', 'not_a_domain');
   });
 
   it('refuses a document that names another handle or keys that are not the account’s', async () => {
     site.answer(json({ handle: 'someone-else', keys: [gallery.kid] }));
-    await refused(link(galleryClient, domain), 422, 'domain_document_invalid', 'handle');
+    await refused(() => link(galleryClient, domain), 422, 'domain_document_invalid', 'handle');
     site.answer(json({ handle: 'linked-gallery', keys: [(await generateIdentity()).kid] }));
-    await refused(link(galleryClient, domain), 422, 'domain_document_invalid', 'keys');
+    await refused(() => link(galleryClient, domain), 422, 'domain_document_invalid', 'keys');
     site.answer((_req, res) => res.writeHead(200).end('<html>not json</html>'));
-    await refused(link(galleryClient, domain), 422, 'domain_document_invalid', 'json');
+    await refused(() => link(galleryClient, domain), 422, 'domain_document_invalid', 'json');
   });
 
   it('only the organisation itself, signed in, links its domain', async () => {
     site.answer(json({ handle: 'linked-gallery', keys: [gallery.kid] }));
-    await refused(link(new AuraClient(server.url), domain), 401, 'unauthenticated');
-    await refused(link(artistClient, domain), 403, 'forbidden');
-    await refused(link(artistClient, domain, 'linked-artist'), 403, 'wrong_account_kind');
+    await refused(() => link(new AuraClient(server.url), domain), 401, 'unauthenticated');
+    await refused(() => link(artistClient, domain), 403, 'forbidden');
+    await refused(() => link(artistClient, domain, 'linked-artist'), 403, 'wrong_account_kind');
   });
 
   describe('without the test-only setting', () => {
