@@ -47,9 +47,9 @@ interface Context {
   /** Valid, unrevoked attestations: issuer account id and handle. */
   activeAttestations: Array<{ id: string; accountId: string; handle: string }>;
   /** Organisations verified (and not withdrawn) at the checkpoint by a trusted operator key: account id → how. */
-  verifiedOrganizations: Map<string, { handle: string; index: number; kid: string }>;
+  verifiedOrganizations: Map<string, { handle: string; index: number; kid: string; since: string }>;
   /** Attestations that raise the work to level 3. */
-  counting: Array<{ handle: string; kid: string; index: number }>;
+  counting: Array<{ handle: string; kid: string; index: number; since: string }>;
 }
 
 const fail = (code: string, message: string): never => {
@@ -285,7 +285,7 @@ async function checkOrganizations(ctx: Context, trustList: PublicJwk[] | undefin
     if (payload.action !== action || signedAccount?.id !== account?.id || signedAccount?.handle !== account?.handle) {
       fail('signature_invalid', `entry ${e.index}: the operator signed something other than this ${String(type)}`);
     }
-    if (type === 'organization.verified') ctx.verifiedOrganizations.set(account!.id!, { handle: account!.handle!, index: e.index, kid });
+    if (type === 'organization.verified') ctx.verifiedOrganizations.set(account!.id!, { handle: account!.handle!, index: e.index, kid, since: String(e.json.receivedAt) });
     else ctx.verifiedOrganizations.delete(account!.id!);
   }
   ctx.counting = ctx.activeAttestations
@@ -322,7 +322,7 @@ function evidenceLevel(ctx: Context, ownTrustList: boolean): string {
     processTimesBeforeRegistration: processTimes,
     validAttestations: ctx.counting.length,
   });
-  const by = ctx.counting.length ? `: attested by ${ctx.counting.map((c) => `@${c.handle} (verified at log index ${c.index} by operator key ${c.kid})`).join(', ')}` : '';
+  const by = ctx.counting.length ? `: attested by ${ctx.counting.map((c) => `@${c.handle} (verified since ${c.since}, log index ${c.index}, by operator key ${c.kid})`).join(', ')}` : '';
   const trust = ownTrustList
     ? 'organisations judged by your trust list'
     : 'level 3 counts only organisations verified by the operator key in the bundle — pass --trust <operator key> to use your own trust list';

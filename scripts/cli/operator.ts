@@ -37,6 +37,13 @@ export async function runOperator(action: OperatorAction, print: (line: string) 
   if (!config.logKey && !fs.existsSync(path.join(config.dataDir, LOG_KEY_FILE))) {
     throw new CliError(`no log key: set AURA_LOG_KEY or run where the server's data is (${path.join(config.dataDir, LOG_KEY_FILE)} does not exist)`, 2);
   }
+  // PGlite is single-process and keeps postmaster.pid while open: a second opener would corrupt the server's database.
+  if (!config.databaseUrl && fs.existsSync(path.join(config.dataDir, 'pglite', 'postmaster.pid'))) {
+    throw new CliError(
+      `the embedded database in ${config.dataDir} is open (a server is running on it, or one stopped without closing it): stop the server first (if none runs, start and stop it once)`,
+      2,
+    );
+  }
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
   try {
     await migrateToLatest(database.db);

@@ -109,6 +109,12 @@ describeEachDatabase('trust that cannot be self-issued', (backend) => {
     const wrongKey = await operator(['verify-organization', 'totally-real-museum'], { AURA_OPERATOR_KEY: stranger });
     expect(wrongKey.code).toBe(2);
     expect(wrongKey.stderr).toMatch(/AURA_OPERATOR_KEY: this process's operator key \(.+\) is not the registry's operator key stored in the database/);
+    if (backend === 'pglite') {
+      // The embedded database is single-process: never opened beside the running server.
+      const beside = await cli(['operator', 'verify-organization', 'totally-real-museum']);
+      expect(beside.code).toBe(2);
+      expect(beside.stderr).toContain('is open (a server is running on it');
+    }
     const artistToo = await operator(['verify-organization', 'self-made']);
     expect(artistToo.code).toBe(1);
     expect(artistToo.stderr).toContain('@self-made is an artist account');
