@@ -19,6 +19,10 @@ export const configSchema = z.object({
   AURA_LOG_ORIGIN: z.string().min(1).optional(),
   AURA_LOG_KEY: z.string().min(1).optional(),
   AURA_SESSION_SECRET: z.string().min(32).optional(),
+  AURA_OPERATOR_KEY: z.string().min(1).optional(),
+  AURA_DOMAIN_LINK_TIMEOUT_MS: positiveInt.max(60_000).default(5_000),
+  /** Test-only: domain linkage may fetch plain http:// from loopback addresses. Refused outside NODE_ENV=test. */
+  AURA_TEST_DOMAIN_LINK_LOOPBACK: bool.default(false),
   AURA_MAX_UPLOAD_MB: positiveInt.default(40),
   AURA_MAX_PIXELS: positiveInt.default(100_000_000),
   AURA_TRUST_PROXY: bool.default(false),
@@ -44,6 +48,9 @@ export interface Config {
   logOrigin: string;
   logKey: string | undefined;
   sessionSecret: string | undefined;
+  /** The operator's Ed25519 private key (vouches for organisations); else `operator-key.json` in the data directory. */
+  operatorKey: string | undefined;
+  domainLink: { timeoutMs: number; allowLoopbackHttp: boolean };
   maxUploadBytes: number;
   maxPixels: number;
   trustProxy: boolean;
@@ -67,6 +74,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration: ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`);
   }
   const e = parsed.data;
+  if (e.AURA_TEST_DOMAIN_LINK_LOOPBACK && e.NODE_ENV !== 'test') {
+    throw new ConfigError('invalid configuration: AURA_TEST_DOMAIN_LINK_LOOPBACK is only allowed with NODE_ENV=test');
+  }
   const publicUrl = (e.AURA_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   return {
     port: e.PORT,
@@ -79,6 +89,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logOrigin: e.AURA_LOG_ORIGIN ?? `${new URL(publicUrl).host}/aura-log`,
     logKey: e.AURA_LOG_KEY,
     sessionSecret: e.AURA_SESSION_SECRET,
+    operatorKey: e.AURA_OPERATOR_KEY,
+    domainLink: { timeoutMs: e.AURA_DOMAIN_LINK_TIMEOUT_MS, allowLoopbackHttp: e.AURA_TEST_DOMAIN_LINK_LOOPBACK },
     maxUploadBytes: e.AURA_MAX_UPLOAD_MB * 1024 * 1024,
     maxPixels: e.AURA_MAX_PIXELS,
     trustProxy: e.AURA_TRUST_PROXY,

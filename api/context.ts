@@ -7,6 +7,7 @@ import type { DatabaseKind } from '../db/open.ts';
 import type { RequestHandler } from 'express';
 import type { SessionIssuer } from './identity/sessions.ts';
 import type { TransparencyLog } from './log/types.ts';
+import type { OrganizationTrust, RegistryOperator } from './trust/service.ts';
 
 /** What every feature is built from: configuration and the I/O seams. */
 export interface AppContext {
@@ -23,6 +24,10 @@ export interface AppContext {
   limits: RateLimits;
   /** The transparency log (api/log): append inside your transaction, then ask for a checkpoint. */
   log: TransparencyLog;
+  /** The operator's public key (api/trust): published in the JWKS and in bundles. */
+  operator: RegistryOperator;
+  /** Which organisations the operator has verified (api/trust). */
+  trust: OrganizationTrust;
 }
 
 export interface RateLimits {

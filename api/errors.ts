@@ -39,6 +39,9 @@ export const errorCodes = {
   consistency_proof_invalid: 422,
   log_entry_mismatch: 422,
   log_fork_detected: 422,
+  domain_refused: 422,
+  domain_fetch_failed: 422,
+  domain_document_invalid: 422,
   internal: 500,
 } as const;
 

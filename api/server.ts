@@ -10,6 +10,9 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { createRateLimits } from './http/rate-limits.ts';
 import { SessionIssuer } from './identity/sessions.ts';
 import { createTransparencyLog } from './log/index.ts';
+import { loadOperatorKey } from './trust/operator-key.ts';
+import { OrganizationTrust } from './trust/service.ts';
+import { OperatorKeyMismatchError, pinOperatorKey } from './trust/pin.ts';
 
 export interface RunningServer {
   url: string;
@@ -44,8 +47,22 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   ctx.sessions = new SessionIssuer(ctx);
   const log = await createTransparencyLog(ctx);
   ctx.log = log;
-  const migrating = migrateUntilReady(ctx, options.waitForDatabase ?? false).then(() => log.start());
-  if (!options.waitForDatabase) await migrating;
+  const operatorKey = await loadOperatorKey({ envKey: config.operatorKey, dataDir: config.dataDir, create: true });
+  ctx.operator = { kid: operatorKey.kid, publicJwk: operatorKey.publicJwk };
+  ctx.trust = new OrganizationTrust({ db: ctx.db, clock: ctx.clock, log, operator: ctx.operator });
+  if (operatorKey.source === 'created') logger.info({ operatorKid: operatorKey.kid }, 'created a new operator key in the data directory');
+  const migrating = migrateUntilReady(ctx, options.waitForDatabase ?? false)
+    .then(() => pinOperatorKey(ctx.db, ctx.operator))
+    .catch((err: unknown) => exitOnKeyMismatch(ctx, err, options.waitForDatabase ?? false))
+    .then(() => log.start());
+  if (!options.waitForDatabase) {
+    // A server that cannot start (a migration failed, another operator key) leaves no open database behind.
+    await migrating.catch(async (err: unknown) => {
+      await log.close();
+      await database.close();
+      throw err;
+    });
+  }
 
   const app = await createApp(ctx);
   // Node checks request time-outs only every `connectionsCheckingInterval` (30 s by default): check often
@@ -93,6 +110,21 @@ const LISTEN_PROBLEMS: Record<string, string> = {
 function listenError(err: unknown, config: Config): unknown {
   const problem = LISTEN_PROBLEMS[(err as NodeJS.ErrnoException).code ?? ''];
   return problem ? new StartupError(`cannot listen on ${config.host}:${config.port}: it ${problem}`) : err;
+}
+
+/**
+ * A process whose operator key differs from the database's must not serve: started by `api/main.ts` (migrating in
+ * the background) it stops with the one-line message; otherwise startServer rejects with it.
+ */
+function exitOnKeyMismatch(ctx: AppContext, err: unknown, background: boolean): void {
+  if (!background) throw err;
+  if (err instanceof OperatorKeyMismatchError) {
+    ctx.logger.fatal(err.message);
+    console.error(err.message);
+    process.exit(2);
+  }
+  // Nobody awaits the background start: say it loudly instead of an unhandled rejection.
+  ctx.logger.error({ err }, 'could not check the operator key against the database');
 }
 
 async function migrateUntilReady(ctx: AppContext, retry: boolean): Promise<void> {

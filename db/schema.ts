@@ -170,6 +170,40 @@ export interface IdempotencyKeysTable {
   expires_at: Date;
 }
 
+/** The registry's own public keys that every process must share (migration 0017); role 'operator'. */
+export interface RegistryKeysTable {
+  role: string;
+  kid: string;
+  public_jwk: Json<Record<string, string>>;
+  created_at: Timestamp;
+}
+
+/** The operator's current word on an organisation (migration 0017); the log holds every change. */
+export interface OrganizationVerificationsTable {
+  account_id: string;
+  status: 'verified' | 'withdrawn';
+  operator_kid: string;
+  note: string | null;
+  domain: string | null;
+  verified_at: Date;
+  verified_log_index: number;
+  verification_jws: string;
+  withdrawn_at: Date | null;
+  withdrawn_log_index: number | null;
+  withdrawal_jws: string | null;
+  withdrawal_reason: string | null;
+}
+
+/** Domains an organisation proved it controls through https://<domain>/.well-known/aura.json (migration 0017). */
+export interface OrganizationDomainsTable {
+  account_id: string;
+  domain: string;
+  kids: Json<string[]>;
+  document_sha256: string;
+  linked_at: Date;
+  log_index: number;
+}
+
 export interface Database {
   server_secrets: ServerSecretsTable;
   accounts: AccountsTable;
@@ -185,6 +219,9 @@ export interface Database {
   log_nodes: LogNodesTable;
   work_hashes: WorkHashesTable;
   idempotency_keys: IdempotencyKeysTable;
+  registry_keys: RegistryKeysTable;
+  organization_verifications: OrganizationVerificationsTable;
+  organization_domains: OrganizationDomainsTable;
 }
 
 export type Account = Selectable<AccountsTable>;

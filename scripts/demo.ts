@@ -16,6 +16,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../api/config.ts';
 import { startServer, StartupError } from '../api/server.ts';
+import { loadOperatorKey } from '../api/trust/operator-key.ts';
 import { createDemoClock } from './lib/seed-clock.ts';
 import { DEFAULT_WORKS, MAX_WORKS, MIN_WORKS } from './lib/seed-plan.ts';
 import { formatSeedReport, HISTORY_MS, seedRegistry } from './seed.ts';
@@ -79,7 +80,10 @@ async function main(): Promise<void> {
   console.log(`Aura demo: serving ${running.url} (embedded database in ${temporary ? `a temporary folder, ${dataDir}` : dataDir})`);
   console.log(`Seeding ${works} works; the server clock is simulated while the history is written …`);
   const started = Date.now();
-  const result = await seedRegistry({ url: running.url, out: values.out, works, time: clock, progress: (line) => console.log(`  ${line}`) });
+  // The operator's key is in this demo's data directory: the demo plays the operator and verifies its gallery.
+  const operatorKey = await loadOperatorKey({ envKey: config.operatorKey, dataDir, create: false });
+  const operator = async (handle: string, note: string) => void (await running.ctx.trust.verifyOrganization(operatorKey, handle, { note }));
+  const result = await seedRegistry({ url: running.url, out: values.out, works, time: clock, operator, progress: (line) => console.log(`  ${line}`) });
   console.log(`\n${formatSeedReport(result)}`);
   console.log(`\nSeeded in ${((Date.now() - started) / 1000).toFixed(1)} s. The server clock is back at real time.`);
   console.log(`Aura demo is serving on ${running.url} — open it in a browser. Ctrl+C (or SIGTERM) stops it${temporary ? ' and deletes its temporary database' : ''}.`);

@@ -37,6 +37,11 @@ export interface SeedOptions {
   clock?: Clock;
   fetch?: typeof fetch;
   progress?: (line: string) => void;
+  /**
+   * The registry operator's hand: verifies the gallery so that its attestations count (level 3). `npm run demo` passes
+   * one (the server runs in the same process); against a server elsewhere the report names the command to run there.
+   */
+  operator?: (handle: string, note: string) => Promise<void>;
 }
 
 export interface SeededWork {
@@ -53,8 +58,10 @@ export interface SeedResult {
   url: string;
   out: string;
   plan: SeedPlan;
-  created: { accounts: number; works: number; processImages: number; attestations: number; disputes: number; revocations: number; keyRotations: number };
+  created: { accounts: number; works: number; processImages: number; attestations: number; disputes: number; revocations: number; keyRotations: number; verifications: number };
   works: SeededWork[];
+  /** The operator has verified the gallery: its attestations raise works to level 3. */
+  galleryVerified: boolean;
   /** Process works whose last work-in-progress image waits for a day of real time to pass. */
   waiting: Array<{ work: SeedWork; readyAt: Date }>;
   simulatedTime: boolean;
@@ -85,7 +92,7 @@ export async function seedRegistry(options: SeedOptions): Promise<SeedResult> {
   const time = options.time;
   const serverNow = () => (time ?? options.clock ?? systemClock).now().getTime();
   const anonymous = new AuraClient(options.url, fetchImpl);
-  const created = { accounts: 0, works: 0, processImages: 0, attestations: 0, disputes: 0, revocations: 0, keyRotations: 0 };
+  const created = { accounts: 0, works: 0, processImages: 0, attestations: 0, disputes: 0, revocations: 0, keyRotations: 0, verifications: 0 };
 
   const serverKey = String(await anonymous.request('GET', '/v1/log/vkey')).trim();
   const state = readSeedState(out);
@@ -197,6 +204,15 @@ export async function seedRegistry(options: SeedOptions): Promise<SeedResult> {
     progress(`key rotated for @${plan.keyRotation}`);
   }
 
+  const galleryProfile = await anonymous.request<{ organization?: { verified: boolean } }>('GET', `/v1/accounts/${plan.gallery}`);
+  let galleryVerified = galleryProfile.organization?.verified === true;
+  if (!galleryVerified && options.operator) {
+    await options.operator(plan.gallery, plan.galleryVerification.note);
+    galleryVerified = true;
+    created.verifications++;
+    progress(`the operator verified @${plan.gallery}`);
+  }
+
   const works: SeededWork[] = [];
   for (const work of plan.works) {
     const existing = registered.get(work.key);
@@ -216,7 +232,7 @@ export async function seedRegistry(options: SeedOptions): Promise<SeedResult> {
   const copiesOf = [sampleFor(3), sampleFor(2), sampleFor(1, (w) => w.openDisputes === 0)].filter((w): w is SeedWork => w !== undefined);
   const { copies, unregistered } = await writeSampleImages(out, plan.works, copiesOf);
   const log = await checkRegistryLog(anonymous);
-  return { url: options.url.replace(/\/$/, ''), out, plan, created, works, waiting, simulatedTime: Boolean(time), copies, unregistered, keysDir: path.join(out, 'keys'), log };
+  return { url: options.url.replace(/\/$/, ''), out, plan, created, works, galleryVerified, waiting, simulatedTime: Boolean(time), copies, unregistered, keysDir: path.join(out, 'keys'), log };
 }
 
 /** Loads the account's key from the out folder (or makes and saves one first) and checks the server agrees. */
@@ -338,7 +354,7 @@ export function formatSeedReport(r: SeedResult): string {
   lines.push(`Seeded ${r.url}`);
   lines.push(
     `  created now: ${c.accounts} accounts, ${c.works} works, ${c.processImages} process images, ${c.attestations} attestations, ` +
-      `${c.revocations} revocations, ${c.disputes} disputes, ${c.keyRotations} key rotations`,
+      `${c.revocations} revocations, ${c.disputes} disputes, ${c.keyRotations} key rotations, ${c.verifications} organisation verifications`,
   );
   lines.push(
     `  registry holds: ${artists} artists + gallery @${r.plan.gallery}, ${r.works.length} of the plan's ${r.plan.works.length} works, ` +
@@ -355,7 +371,7 @@ export function formatSeedReport(r: SeedResult): string {
   }
   const disputed = r.works.find((w) => w.openDisputes > 0);
   if (disputed) lines.push(`  disputed                      ${r.url}/w/${disputed.id}  "${disputed.work.title}"`);
-  lines.push(`  gallery profile               ${r.url}/@${r.plan.gallery}`);
+  lines.push(`  gallery profile               ${r.url}/@${r.plan.gallery}  (${r.galleryVerified ? 'verified by the operator' : 'not verified'})`);
   lines.push(`  key rotation                  ${r.url}/@${r.plan.keyRotation}`);
   lines.push(`  log explorer                  ${r.url}/log`);
   const copy = r.copies.find((x) => x.transform === 'resized') ?? r.copies[0];
@@ -374,6 +390,13 @@ export function formatSeedReport(r: SeedResult): string {
     );
   } else if (!level2) {
     lines.push('No work reached level 2 (process evidence): it needs work-in-progress images logged over at least 24 hours of real time.');
+  }
+  if (!r.galleryVerified) {
+    lines.push(
+      `Level 3 (witnessed) needs an attestation from an organisation the registry's operator has verified. To verify the demo gallery, run`,
+      `  aura operator verify-organization ${r.plan.gallery} --note "${r.plan.galleryVerification.note}"`,
+      `where the server's data is (same AURA_DATA_DIR or DATABASE_URL; stop the server first if it uses the embedded database).`,
+    );
   }
   lines.push(`Account keys: ${rel(r.keysDir)}/*.json, passphrase "${DEMO_PASSPHRASE}" (DEMO ONLY: import one in the web UI to act as that account).`);
   return lines.join('\n');

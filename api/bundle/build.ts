@@ -1,8 +1,10 @@
 import type { AppContext } from '../context.ts';
 import { notFound } from '../errors.ts';
+import { operatorJwk } from '../trust/operator-key.ts';
 import { BUNDLE_FORMAT, type ProofBundle, type ProvenEntry } from './format.ts';
 
 const KEY_EVENTS = ['account.created', 'key.added', 'key.revoked'];
+const ORGANIZATION_EVENTS = ['organization.verified', 'organization.withdrawn'];
 
 /** Everything needed to check a work offline, proven against one signed checkpoint. */
 export async function buildBundle(ctx: AppContext, workId: string, jwks: { keys: Record<string, unknown>[] }): Promise<ProofBundle> {
@@ -24,6 +26,14 @@ export async function buildBundle(ctx: AppContext, workId: string, jwks: { keys:
     .orderBy('idx')
     .execute();
 
+  const organizationEntries = await db
+    .selectFrom('log_entries')
+    .select('idx')
+    .where('type', 'in', ORGANIZATION_EVENTS)
+    .where('subject_id', 'in', [...new Set(attestations.map((a) => a.issuer_account_id)), ''])
+    .orderBy('idx')
+    .execute();
+
   const checkpoint = await ctx.log.checkpoint();
   const prove = async (index: number): Promise<ProvenEntry> => {
     const entry = await ctx.log.getEntry(index);
@@ -35,7 +45,7 @@ export async function buildBundle(ctx: AppContext, workId: string, jwks: { keys:
 
   return {
     format: BUNDLE_FORMAT,
-    registry: { url: ctx.config.publicUrl, origin: checkpoint.origin, vkey: ctx.log.verifierKey, jwks },
+    registry: { url: ctx.config.publicUrl, origin: checkpoint.origin, vkey: ctx.log.verifierKey, jwks, operator: operatorJwk(ctx.operator) },
     checkpoint: checkpoint.note,
     work: { id: work.id, credential: work.jws, entry: await prove(work.log_index) },
     revocation: await maybe(work.revoked_log_index),
@@ -45,5 +55,6 @@ export async function buildBundle(ctx: AppContext, workId: string, jwks: { keys:
     disputes: await Promise.all(disputes.map((d) => prove(d.log_index))),
     processImages: await Promise.all(processImages.map((p) => prove(p.log_index))),
     keyHistory: await Promise.all(keyEntries.map((k) => prove(k.idx))),
+    organizations: await Promise.all(organizationEntries.filter((o) => o.idx < checkpoint.size).map((o) => prove(o.idx))),
   };
 }

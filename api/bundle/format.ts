@@ -14,7 +14,14 @@ export const provenEntrySchema = z.object({
 export const bundleSchema = z
   .object({
     format: z.literal(BUNDLE_FORMAT),
-    registry: z.object({ url: z.string(), origin: z.string(), vkey: z.string(), jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }) }),
+    registry: z.object({
+      url: z.string(),
+      origin: z.string(),
+      vkey: z.string(),
+      jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }),
+      /** The operator key that verifies organisations (also in `jwks`); absent in bundles made before issue 18. */
+      operator: z.record(z.string(), z.unknown()).optional(),
+    }),
     /** The signed checkpoint note every proof in the bundle is against. */
     checkpoint: z.string(),
     work: z.object({ id: z.string(), credential: z.string(), entry: provenEntrySchema }),
@@ -26,6 +33,8 @@ export const bundleSchema = z
     processImages: z.array(provenEntrySchema),
     /** account.created, key.added and key.revoked entries of the artist, every attesting organisation and every disputer. */
     keyHistory: z.array(provenEntrySchema),
+    /** organization.verified and organization.withdrawn entries of every attesting organisation, in log order. */
+    organizations: z.array(provenEntrySchema).default([]),
   })
   .meta({ id: 'ProofBundle' });
 

@@ -6,6 +6,8 @@ import { JWS_TYPES } from '../identity/signatures.ts';
 import { thumbprint, publicJwkSchema, type PublicJwk } from '../identity/jwk.ts';
 import { canonicalJson } from '../log/canonical.ts';
 import { bundleSchema, type ProofBundle, type ProvenEntry } from './format.ts';
+import { OPERATOR_JWS_TYPE } from '../trust/operator-key.ts';
+import { computeEvidenceLevel, EVIDENCE_LEVELS } from '../works/evidence-level.ts';
 
 /** A failed verification step, with a stable code (as jose and sigstore-js do). */
 export class BundleVerificationError extends Error {
@@ -42,6 +44,12 @@ interface Context {
   entries: Map<ProvenEntry, Entry>;
   keys: Map<string, KeyState>;
   workPayload: Record<string, unknown>;
+  /** Valid, unrevoked attestations: issuer account id and handle. */
+  activeAttestations: Array<{ id: string; accountId: string; handle: string }>;
+  /** Organisations verified (and not withdrawn) at the checkpoint by a trusted operator key: account id → how. */
+  verifiedOrganizations: Map<string, { handle: string; index: number; kid: string; since: string }>;
+  /** Attestations that raise the work to level 3. */
+  counting: Array<{ handle: string; kid: string; index: number; since: string }>;
 }
 
 const fail = (code: string, message: string): never => {
@@ -51,6 +59,11 @@ const fail = (code: string, message: string): never => {
 export interface VerifyOptions {
   /** Pin the registry's note verifier key instead of trusting the one inside the bundle. */
   trustedVkey?: string;
+  /**
+   * The viewer's own trust list: operator keys whose verification of an organisation makes its attestations count.
+   * Without one, the operator key in the bundle is used, and the result says so.
+   */
+  trustedOperatorKeys?: PublicJwk[];
   /** Compares an image with the registered one; returns a description or throws BundleVerificationError. */
   checkImage?: (subject: { sha256: string; pdq: string }) => Promise<string>;
 }
@@ -68,6 +81,8 @@ export async function verifyBundle(input: unknown, options: VerifyOptions = {}):
     ['attestations', () => checkAttestations(ctx)],
     ['revocation and disputes', () => checkRevocationAndDisputes(ctx)],
     ['process evidence', () => checkProcess(ctx)],
+    ['organisations', () => checkOrganizations(ctx, options.trustedOperatorKeys)],
+    ['evidence level', () => evidenceLevel(ctx, options.trustedOperatorKeys !== undefined)],
   ];
   if (options.checkImage) {
     const check = options.checkImage;
@@ -203,6 +218,7 @@ async function checkWork(ctx: Context): Promise<string> {
 async function checkAttestations(ctx: Context): Promise<string> {
   const workHash = createHash('sha256').update(ctx.bundle.work.credential).digest('hex');
   const lines: string[] = [];
+  ctx.activeAttestations = [];
   for (const a of ctx.bundle.attestations) {
     const { entry, account, payload } = await signedEntry(ctx, a.entry, 'attestation.issued', JWS_TYPES.credential);
     if (entry.json.jws !== a.credential || entry.json.attestationId !== a.id) fail('credential_mismatch', `attestation ${a.id} differs from its log entry`);
@@ -212,6 +228,8 @@ async function checkAttestations(ctx: Context): Promise<string> {
     if (a.revocation) {
       await signedEntry(ctx, a.revocation, 'attestation.revoked', JWS_TYPES.action);
       status = 'revoked';
+    } else {
+      ctx.activeAttestations.push({ id: a.id, accountId: String((entry.json.account as { id?: string } | undefined)?.id), handle: account });
     }
     lines.push(`${subject.attestationType} by @${account} (${status})`);
   }
@@ -237,6 +255,80 @@ async function checkProcess(ctx: Context): Promise<string> {
   return `${ctx.bundle.processImages.length} work-in-progress images, ${before} logged before the work`;
 }
 
+/**
+ * Replays organization.verified / organization.withdrawn in log order. A statement counts only when it verifies
+ * under a trusted operator key (the viewer's --trust list, else the bundle's own operator key); others are ignored.
+ */
+async function checkOrganizations(ctx: Context, trustList: PublicJwk[] | undefined): Promise<string> {
+  const inBundle = await bundleOperatorKey(ctx);
+  const trusted = new Map<string, PublicJwk>();
+  if (trustList) for (const jwk of trustList) trusted.set(await thumbprint(jwk), jwk);
+  else if (inBundle) trusted.set(inBundle.kid, inBundle.jwk);
+  ctx.verifiedOrganizations = new Map();
+  let ignored = 0;
+  const events = ctx.bundle.organizations.map((p) => ctx.entries.get(p)!).sort((a, b) => a.index - b.index);
+  for (const e of events) {
+    const type = e.json.type;
+    if (type !== 'organization.verified' && type !== 'organization.withdrawn') fail('entry_type_mismatch', `entry ${e.index} is ${String(type)}, not an organisation event`);
+    const account = e.json.account as { id?: string; handle?: string } | undefined;
+    const kid = String(e.json.operatorKid);
+    const key = trusted.get(kid);
+    if (!key) {
+      ignored++;
+      continue;
+    }
+    const { payload } = await verifyWithKey(String(e.json.jws), key, OPERATOR_JWS_TYPE).catch(() =>
+      fail('signature_invalid', `entry ${e.index}: the operator statement does not verify with operator key ${kid}`),
+    );
+    const signedAccount = payload.account as { id?: string; handle?: string } | undefined;
+    const action = type === 'organization.verified' ? 'organization.verify' : 'organization.withdraw';
+    if (payload.action !== action || signedAccount?.id !== account?.id || signedAccount?.handle !== account?.handle) {
+      fail('signature_invalid', `entry ${e.index}: the operator signed something other than this ${String(type)}`);
+    }
+    if (type === 'organization.verified') ctx.verifiedOrganizations.set(account!.id!, { handle: account!.handle!, index: e.index, kid, since: String(e.json.receivedAt) });
+    else ctx.verifiedOrganizations.delete(account!.id!);
+  }
+  ctx.counting = ctx.activeAttestations
+    .filter((a) => ctx.verifiedOrganizations.has(a.accountId))
+    .map((a) => ({ ...ctx.verifiedOrganizations.get(a.accountId)! }));
+  const attesting = [...new Set(ctx.activeAttestations.map((a) => a.handle))];
+  const verified = attesting.filter((h) => ctx.counting.some((c) => c.handle === h));
+  const parts = attesting.map((h) => `@${h} ${verified.includes(h) ? 'verified' : 'unverified organisation'}`);
+  const source = trustList ? `your trust list (${trusted.size} operator key${trusted.size === 1 ? '' : 's'})` : trusted.size ? `the operator key in the bundle (${[...trusted.keys()][0]})` : 'no operator key (the bundle has none)';
+  return `${parts.length ? parts.join('; ') : 'no attesting organisation'}, judged by ${source}${ignored ? `; ${ignored} statement(s) by keys not trusted ignored` : ''}`;
+}
+
+/** The operator key in the bundle, published in its JWKS exactly as given (kty, crv, x, kid = thumbprint, use, alg, role). */
+async function bundleOperatorKey(ctx: Context): Promise<{ kid: string; jwk: PublicJwk } | undefined> {
+  const given = ctx.bundle.registry.operator;
+  if (!given) return undefined;
+  const jwk = publicJwkSchema.safeParse(given);
+  if (!jwk.success) return fail('operator_key_invalid', 'the operator key in the bundle is not an Ed25519 public JWK');
+  const kid = await thumbprint(jwk.data);
+  const wellFormed = given.kid === kid && given.use === 'sig' && given.alg === 'EdDSA' && given.aura_role === 'operator';
+  const published = ctx.bundle.registry.jwks.keys.some((k) => canonicalJson(k).equals(canonicalJson(given)));
+  if (!wellFormed || !published) fail('operator_key_invalid', "the operator key is not published in the bundle's JWKS as given (kid, use, alg, aura_role)");
+  return { kid, jwk: jwk.data };
+}
+
+/** The evidence level from the bundle alone (DESIGN.md): the same rule the registry applies. */
+function evidenceLevel(ctx: Context, ownTrustList: boolean): string {
+  const processTimes = ctx.bundle.processImages
+    .filter((p) => p.index < ctx.bundle.work.entry.index)
+    .map((p) => new Date(String(ctx.entries.get(p)!.json.receivedAt)));
+  const level = computeEvidenceLevel({
+    revoked: ctx.bundle.revocation !== null,
+    signatureValid: true,
+    processTimesBeforeRegistration: processTimes,
+    validAttestations: ctx.counting.length,
+  });
+  const by = ctx.counting.length ? `: attested by ${ctx.counting.map((c) => `@${c.handle} (verified since ${c.since}, log index ${c.index}, by operator key ${c.kid})`).join(', ')}` : '';
+  const trust = ownTrustList
+    ? 'organisations judged by your trust list'
+    : 'level 3 counts only organisations verified by the operator key in the bundle — pass --trust <operator key> to use your own trust list';
+  return `level ${level} (${EVIDENCE_LEVELS[level].name})${by}; ${trust}`;
+}
+
 function allEntries(b: ProofBundle): ProvenEntry[] {
   return [
     b.work.entry,
@@ -245,5 +337,6 @@ function allEntries(b: ProofBundle): ProvenEntry[] {
     ...b.disputes,
     ...b.processImages,
     ...b.keyHistory,
+    ...b.organizations,
   ];
 }

@@ -92,7 +92,11 @@ export function registerIdentityRoutes(api: ApiRouter, ctx: AppContext): void {
       params: z.object({ handle: handleSchema }),
       responses: { 200: { description: 'the account', schema: accountSchema } },
     },
-    ({ params }) => identity.getAccount(params.handle),
+    async ({ params }) => {
+      const account = await identity.getAccount(params.handle);
+      // An organisation's profile says whether the operator verified it, since when and by whom, and its linked domains.
+      return account.kind === 'organization' ? { ...account, organization: await ctx.trust.profile(account.id) } : account;
+    },
   );
 
   api.route(

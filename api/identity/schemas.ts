@@ -38,6 +38,15 @@ export const accountSchema = z
     createdAt: z.string(),
     logIndex: z.number().int().nullable(),
     keys: z.array(keySchema),
+    organization: z
+      .object({
+        verified: z.boolean(),
+        label: z.string(),
+        verification: z.unknown().nullable(),
+        domains: z.array(z.object({ domain: z.string(), kids: z.array(z.string()), linkedAt: z.string(), logIndex: z.number().int() })),
+      })
+      .optional()
+      .describe("organisations only: the operator's verification (see OrganizationVerification) and the domains it linked"),
   })
   .meta({ id: 'Account' });
 

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { AppendedEntry } from './types.ts';
 import { MAX_ENTRIES_PAGE, type TransparencyLogService } from './service.ts';
+import { operatorJwk } from '../trust/operator-key.ts';
 
 const count = (name: string) =>
   z
@@ -146,13 +147,13 @@ export function registerLogRoutes(api: ApiRouter, ctx: AppContext): void {
     {
       method: 'get',
       path: '/.well-known/jwks.json',
-      summary: "The registry's public keys (the log key, kid = RFC 7638 thumbprint)",
+      summary: "The registry's public keys: the log key, and the operator key (aura_role operator) that verifies organisations; kid = RFC 7638 thumbprint",
       tags,
       responses: { 200: { description: 'a JWK set', schema: jwksSchema } },
     },
     ({ res }) => {
       res.setHeader('Cache-Control', 'public, max-age=300');
-      return { keys: [log().publicJwk] };
+      return { keys: [log().publicJwk, operatorJwk(ctx.operator)] };
     },
   );
 }

@@ -6,7 +6,10 @@ export const EVIDENCE_LEVELS = {
     name: 'process evidence',
     explanation: 'Besides the signed statement, at least 3 work-in-progress images were logged before the final, over at least 24 hours.',
   },
-  3: { name: 'witnessed', explanation: 'Besides the signed statement, an organisation has signed an attestation about this work.' },
+  3: {
+    name: 'witnessed',
+    explanation: "Besides the signed statement, an organisation verified by the registry's operator has signed an attestation about this work.",
+  },
 } as const;
 
 export type EvidenceLevel = keyof typeof EVIDENCE_LEVELS;
@@ -16,7 +19,10 @@ export interface LevelInputs {
   signatureValid: boolean;
   /** Log receipt times of process images logged before the work's own registration. */
   processTimesBeforeRegistration: Date[];
-  /** Attestations that are active, validly signed, by an organisation account. */
+  /**
+   * Attestations that are active, validly signed, by an organisation the operator has verified and not withdrawn.
+   * Attestations by unverified organisations are shown but never counted here.
+   */
   validAttestations: number;
 }
 

@@ -30,6 +30,8 @@ export async function checkSignature(db: Kysely<Database>, jws: string, kid: str
   return { valid: valid && keyActiveAtLogTime, kid, keyActiveAtLogTime, keyRevokedAt: key.revoked_at?.toISOString() ?? null };
 }
 
+const ORGANIZATION_EVENTS = ['organization.verified', 'organization.withdrawn'];
+
 const wasActiveAt = (key: Key, logIndex: number) =>
   (key.added_log_index ?? Infinity) < logIndex && (key.revoked_log_index === null || key.revoked_log_index > logIndex);
 
@@ -52,22 +54,26 @@ export class WorkReader {
       repo.listDisputes(db, work.id),
       repo.listProcessImages(db, work.id),
     ]);
+    const standings = await this.ctx.trust.standingOf(attestationRows.map((a) => a.issuer_account_id));
     const attestations = await Promise.all(
       attestationRows.map(async (a) => {
         const sig = await checkSignature(db, a.jws, a.kid, a.log_index);
-        const valid = sig.valid && a.issuer_kind === 'organization';
+        const valid = sig.valid && a.issuer_kind === 'organization' && a.status === 'active';
+        const standing = standings.get(a.issuer_account_id)!;
         return {
           id: a.id,
           type: a.type,
           note: a.note,
           date: a.date,
-          issuer: { handle: a.handle, displayName: a.display_name },
+          issuer: { handle: a.handle, displayName: a.display_name, verified: standing.verified, label: standing.label, verification: standing.verification },
           issuedAt: a.created_at.toISOString(),
           logIndex: a.log_index,
           status: a.status,
           revokedAt: a.revoked_at?.toISOString() ?? null,
           signature: sig,
-          valid: valid && a.status === 'active',
+          valid,
+          // Signed before or after the verification alike: the operator vouches for whoever holds the organisation's keys.
+          countsTowardLevel: valid && standing.verified,
         };
       }),
     );
@@ -91,7 +97,7 @@ export class WorkReader {
       revoked: work.status === 'revoked',
       signatureValid: signature.valid,
       processTimesBeforeRegistration: processRows.filter((p) => p.log_index < work.log_index).map((p) => p.created_at),
-      validAttestations: attestations.filter((a) => a.valid).length,
+      validAttestations: attestations.filter((a) => a.countsTowardLevel).length,
     });
     const payload = work.payload as { credentialSubject?: Record<string, unknown> };
     const subject = payload.credentialSubject ?? {};
@@ -140,6 +146,11 @@ export class WorkReader {
           eb('subject_id', 'in', eb.selectFrom('attestations').select('id').where('work_id', '=', workId)),
           eb('subject_id', 'in', eb.selectFrom('disputes').select('id').where('work_id', '=', workId)),
           eb('subject_id', 'in', eb.selectFrom('process_images').select('id').where('work_id', '=', workId)),
+          // The operator verifying or withdrawing an attesting organisation changes this work's level: show when.
+          eb.and([
+            eb('type', 'in', ORGANIZATION_EVENTS),
+            eb('subject_id', 'in', eb.selectFrom('attestations').select('issuer_account_id').where('work_id', '=', workId)),
+          ]),
         ]),
       )
       .orderBy('idx')

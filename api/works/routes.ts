@@ -6,7 +6,7 @@ import { compactJwsSchema } from '../identity/schemas.ts';
 import { RegistrationService } from './registration-service.ts';
 import { AttestationService, ATTESTATION_TYPES } from './attestation-service.ts';
 import { WorkReader } from './read-service.ts';
-import { renderBadge } from './badge.ts';
+import { renderBadge, type BadgeWitness } from './badge.ts';
 import { workListSchema, workViewSchema } from './schemas.ts';
 
 const id = z.uuid();
@@ -164,6 +164,7 @@ export function registerWorkRoutes(api: ApiRouter, ctx: AppContext): void {
           levelName: work.evidenceLevel.name,
           revoked: work.revoked,
           disputed: work.openDisputes > 0,
+          witness: badgeWitness(work.attestations),
         }),
       );
     },
@@ -223,4 +224,10 @@ export function registerWorkRoutes(api: ApiRouter, ctx: AppContext): void {
     { method: 'post', path: '/v1/works/:id/disputes', summary: 'Dispute a work (aura-action+jwt { action: "work.dispute", workId, reason, text, iat })', tags: ['works'], auth: true, params: workParams, body: signedAction, responses: { 201: { description: 'filed' } } },
     async ({ req, params, body }) => attestations.fileDispute(await session(req), params.id, body.jws),
   );
+}
+
+/** The organisation a badge names: one whose attestation counts toward the level, else the first valid one. */
+function badgeWitness(attestations: Array<{ valid: boolean; countsTowardLevel: boolean; issuer: { handle: string; verified: boolean; verification: { since: string } | null } }>): BadgeWitness | undefined {
+  const a = attestations.find((x) => x.countsTowardLevel) ?? attestations.find((x) => x.valid);
+  return a && { handle: a.issuer.handle, verified: a.countsTowardLevel, since: a.countsTowardLevel ? a.issuer.verification?.since : undefined };
 }

@@ -16,19 +16,38 @@ export const signatureStatusSchema = z
   })
   .meta({ id: 'SignatureStatus', description: 'the signature verifies and its key was active when the log recorded it' });
 
+export const organizationVerificationSchema = z
+  .object({
+    status: z.enum(['verified', 'withdrawn']),
+    since: z.string(),
+    by: z.object({ role: z.literal('registry operator'), kid: z.string() }),
+    note: z.string().nullable(),
+    domain: z.string().nullable(),
+    logIndex: z.number().int(),
+    withdrawnAt: z.string().nullable(),
+    withdrawnLogIndex: z.number().int().nullable(),
+    withdrawalReason: z.string().nullable(),
+  })
+  .meta({ id: 'OrganizationVerification', description: "the operator's latest statement about an organisation (organization.verified / organization.withdrawn in the log)" });
+
 export const attestationViewSchema = z
   .object({
     id: z.string(),
     type: z.string(),
     note: z.string().nullable(),
     date: z.string().nullable(),
-    issuer: person,
+    issuer: person.extend({
+      verified: z.boolean().describe("the registry's operator has verified this organisation and not withdrawn it"),
+      label: z.enum(['verified organisation', 'unverified organisation']),
+      verification: organizationVerificationSchema.nullable(),
+    }),
     issuedAt: z.string(),
     logIndex: z.number().int(),
     status: z.enum(['active', 'revoked']),
     revokedAt: z.string().nullable(),
     signature: signatureStatusSchema,
-    valid: z.boolean(),
+    valid: z.boolean().describe('validly signed, active, by an organisation account'),
+    countsTowardLevel: z.boolean().describe('valid and its organisation is verified: only these raise a work to level 3'),
   })
   .meta({ id: 'Attestation' });
 

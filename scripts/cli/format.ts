@@ -14,7 +14,11 @@ export function formatReport(report: any): string {
       `  ${m.exact ? 'exact file' : `${m.verdict} image, distance ${m.distance}/256 (${m.transform})`}`,
       `  evidence level ${m.evidenceLevel.level} – ${m.evidenceLevel.name}: ${m.evidenceLevel.explanation}`,
       `  signature ${m.signature.valid ? 'valid' : 'NOT valid'} (key ${m.signature.kid}), log index ${m.logIndex}`,
-      ...m.attestations.map((a: any) => `  ${a.valid ? '✓' : '✗'} ${a.type} by @${a.issuer.handle}${a.status === 'revoked' ? ' (revoked)' : ''}`),
+      ...m.attestations.map(
+        (a: any) =>
+          `  ${a.valid ? '✓' : '✗'} ${a.type} by @${a.issuer.handle}${a.status === 'revoked' ? ' (revoked)' : ''}` +
+          (a.issuer.verified ? ` — verified organisation since ${String(a.issuer.verification?.since).slice(0, 10)}, by the registry's operator` : ` — ${a.issuer.label ?? 'unverified organisation'}: does not raise the level`),
+      ),
       ...m.disputes.map((d: any) => `  ! disputed (${d.reason}) by @${d.filedBy.handle}: ${d.text}`),
       `  ${m.work.url}`,
     );

@@ -164,10 +164,32 @@ program
 
 program
   .command('verify-bundle <bundle> [image]')
-  .description('verify a proof bundle offline: signatures, key validity, inclusion proofs, checkpoint, and the image')
-  .action(async (bundle: string, image: string | undefined) => {
+  .description('verify a proof bundle offline: signatures, key validity, inclusion proofs, checkpoint, the image, and the evidence level')
+  .option('--trust <key>', 'an operator key you trust to verify organisations (JWK or JWKS, file or inline; repeatable); default: the key in the bundle', (v: string, all: string[]) => [...all, v], [] as string[])
+  .action(async (bundle: string, image: string | undefined, o: { trust: string[] }) => {
     const { runVerifyBundle } = await import('./verify-bundle.ts');
-    process.exitCode = await runVerifyBundle(bundle, image, console.log);
+    process.exitCode = await runVerifyBundle(bundle, image, console.log, { trust: o.trust });
+  });
+
+const operator = program
+  .command('operator')
+  .description("the registry operator's commands: run where the server's data is (same DATABASE_URL or AURA_DATA_DIR, and AURA_OPERATOR_KEY if set)");
+operator
+  .command('verify-organization <handle>')
+  .description('vouch for an organisation: its attestations raise works to level 3 (a signed organization.verified log entry)')
+  .option('--note <text>', 'what the operator checked, shown on the profile')
+  .option('--domain <domain>', 'the domain the operator checked belongs to the organisation')
+  .action(async (handle: string, o: { note?: string; domain?: string }) => {
+    const { runOperator } = await import('./operator.ts');
+    await runOperator({ kind: 'verify', handle, note: o.note, domain: o.domain }, print);
+  });
+operator
+  .command('withdraw-organization <handle>')
+  .description('withdraw a verification: works relying on its attestations drop below level 3 (a signed organization.withdrawn log entry)')
+  .requiredOption('--reason <text>', 'why, shown on the profile and in the log')
+  .action(async (handle: string, o: { reason: string }) => {
+    const { runOperator } = await import('./operator.ts');
+    await runOperator({ kind: 'withdraw', handle, reason: o.reason }, print);
   });
 
 program

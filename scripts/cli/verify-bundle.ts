@@ -2,16 +2,33 @@ import fs from 'node:fs';
 import { verifyBundle, BundleVerificationError } from '../../api/bundle/verify.ts';
 import { fingerprintImage } from '../../api/images/fingerprint.ts';
 import { hammingDistance } from '../../api/images/pdq.ts';
+import { publicJwkSchema, type PublicJwk } from '../../api/identity/jwk.ts';
 
 const MATCH_DISTANCE = 31;
 
-/** `aura verify-bundle bundle.json [image]`: no network; prints each step with a mark; 0 only when all pass, 2 when a file is missing. */
-export async function runVerifyBundle(bundlePath: string, imagePath: string | undefined, print: (line: string) => void): Promise<number> {
+/**
+ * `aura verify-bundle bundle.json [image] [--trust key]…`: no network; prints each step with a mark; 0 only when all
+ * pass, 2 when a file is missing. Each `--trust` is an operator public key the viewer trusts: a JWK or JWKS, inline
+ * or in a file.
+ */
+export async function runVerifyBundle(
+  bundlePath: string,
+  imagePath: string | undefined,
+  print: (line: string) => void,
+  options: { trust?: string[] } = {},
+): Promise<number> {
   for (const file of [bundlePath, imagePath]) {
     if (file !== undefined && !fs.existsSync(file)) {
       print(`error: no such file: ${file}`);
       return 2;
     }
+  }
+  let trustedOperatorKeys: PublicJwk[] | undefined;
+  try {
+    trustedOperatorKeys = options.trust?.length ? options.trust.flatMap(readTrustedKeys) : undefined;
+  } catch (err) {
+    print(`✗ trust list: ${(err as Error).message}`);
+    return 2;
   }
   let input: unknown;
   try {
@@ -23,12 +40,32 @@ export async function runVerifyBundle(bundlePath: string, imagePath: string | un
   const image = imagePath ? fs.readFileSync(imagePath) : undefined;
   const results = await verifyBundle(input, {
     ...(process.env.AURA_TRUSTED_VKEY ? { trustedVkey: process.env.AURA_TRUSTED_VKEY } : {}),
+    ...(trustedOperatorKeys ? { trustedOperatorKeys } : {}),
     ...(image ? { checkImage: (subject) => compareImage(image, subject) } : {}),
   });
   for (const r of results) print(`${r.ok ? '✓' : '✗'} ${r.step}: ${r.detail}${r.code ? ` [${r.code}]` : ''}`);
   const ok = results.every((r) => r.ok);
   print(ok ? 'bundle verified' : 'bundle NOT verified');
   return ok ? 0 : 1;
+}
+
+/** A `--trust` value: a file or inline JSON holding an Ed25519 public JWK, or a JWKS (each Ed25519 key in it). */
+export function readTrustedKeys(value: string): PublicJwk[] {
+  const text = value.trim().startsWith('{') ? value : fs.existsSync(value) ? fs.readFileSync(value, 'utf8') : undefined;
+  if (text === undefined) throw new Error(`${value} is neither a key file nor a JWK`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`${value.length > 60 ? 'the key' : value} is not JSON (give an Ed25519 public JWK or a JWKS)`);
+  }
+  const candidates = Array.isArray((json as { keys?: unknown }).keys) ? ((json as { keys: unknown[] }).keys) : [json];
+  const keys = candidates.flatMap((k) => {
+    const parsed = publicJwkSchema.safeParse(k);
+    return parsed.success ? [parsed.data] : [];
+  });
+  if (!keys.length) throw new Error(`${value.length > 60 ? 'the key' : value} holds no Ed25519 public key`);
+  return keys;
 }
 
 async function compareImage(image: Buffer, subject: { sha256: string; pdq: string }): Promise<string> {

@@ -38,6 +38,8 @@ export interface SeedWork {
 export interface SeedPlan {
   accounts: SeedAccount[];
   gallery: string;
+  /** The operator verifies the gallery (organization.verified), so its attestations give level 3. */
+  galleryVerification: { note: string };
   works: SeedWork[];
   /** The artist who adds a new key and revokes the old one at the end. */
   keyRotation: string;
@@ -131,7 +133,13 @@ export function planSeed(workCount = DEFAULT_WORKS): SeedPlan {
     }
     return work;
   });
-  return { accounts: [...ARTISTS.map(({ medium: _m, sourceType: _s, format: _f, ...a }) => a), GALLERY], gallery: GALLERY.handle, works, keyRotation: ARTISTS[3]!.handle };
+  return {
+    accounts: [...ARTISTS.map(({ medium: _m, sourceType: _s, format: _f, ...a }) => a), GALLERY],
+    gallery: GALLERY.handle,
+    galleryVerification: { note: 'Demo: the operator checked the gallery’s registration and premises.' },
+    works,
+    keyRotation: ARTISTS[3]!.handle,
+  };
 }
 
 export type HistoryStep =

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { fixture, readFixture, startTestServer, type TestServer } from '../helpers/server.ts';
 import { hasChromium, launchBrowser, openPage, ready, screenshot, type WatchedPage } from './support.ts';
+import { operatorVerifies } from '../helpers/operator.ts';
 
 const PASSPHRASE = 'lantern orchard velvet tide';
 
@@ -159,8 +160,17 @@ describe.skipIf(!hasChromium)('registration, attestation and verification flows 
 
     await page.getByRole('link', { name: 'See it on the work’s page' }).click();
     await ready(page, `/w/${workId}`);
-    expect(await page.locator('.level-badge').textContent()).toContain('Evidence level 3: Witnessed');
+    // Anyone can make an organisation account: until the operator verifies it, its attestation is shown but gives no level 3.
+    expect(await page.locator('.level-badge').textContent()).not.toContain('Evidence level 3');
     expect(await page.locator('.attestations').textContent()).toContain('Exhibited by Gallery North');
+    expect(await page.locator('.attestations').textContent()).toContain('unverified organisation');
+    await screenshot(page, 'flow-work-page-unverified-organisation');
+    await operatorVerifies(server, 'gallery-north', { note: 'visited the gallery' });
+    await page.reload();
+    await ready(page, `/w/${workId}`);
+    expect(await page.locator('.level-badge').textContent()).toContain('Evidence level 3: Witnessed');
+    expect(await page.locator('.attestations').textContent()).toMatch(/Exhibited by Gallery North\s*verified organisation since .+ by the registry’s operator/);
+    expect(await page.locator('.timeline').textContent()).toContain('Organisation verified by the operator');
     // Anyone signed in may dispute; it shows beside the level at once.
     await page.getByLabel('What is wrong').selectOption('copied');
     await page.getByLabel(/^Explain/).fill('A near-identical photo appeared on a stock site in 2019.');
@@ -218,6 +228,7 @@ describe.skipIf(!hasChromium)('registration, attestation and verification flows 
     await page.goto('/@gallery-north');
     await ready(page, '/@gallery-north');
     await expect.poll(() => page.locator('ul.attestations').textContent(), { timeout: 15_000 }).toContain('Pen and coaster');
+    expect(await page.locator('section.verification').textContent()).toMatch(/verified organisation since .+, by the registry’s operator \(key .+\).*Operator’s note: visited the gallery/);
     await screenshot(page, 'flow-gallery-profile');
 
     await page.goto('/works?q=coaster');

@@ -8,6 +8,7 @@ import { AuraClient, generateIdentity } from '../../scripts/lib/aura-client.ts';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
 import { verifyBundle } from '../../api/bundle/verify.ts';
 import { runVerifyBundle } from '../../scripts/cli/verify-bundle.ts';
+import { operatorVerifies, operatorWithdraws } from '../helpers/operator.ts';
 
 const png = (bytes: Buffer) => ({ bytes, filename: 'w.png', type: 'image/png' });
 
@@ -62,6 +63,15 @@ describeEachDatabase('offline proof bundles', (backend) => {
     const issued = await g.attest(gallery, workId, { type: 'studio-visit', note: 'visited' });
     await g.attest(gallery, workId, { type: 'exhibited' });
     await g.revokeAttestation(gallery, issued.attestationId);
+    // One verified organisation (verified, withdrawn, verified again) and one the operator never verified.
+    await operatorVerifies(server, 'museum');
+    await operatorWithdraws(server, 'museum', 'testing a withdrawal');
+    await operatorVerifies(server, 'museum', { note: 'verified again' });
+    const popUp = await generateIdentity();
+    const p = new AuraClient(server.url);
+    await p.createAccount(popUp, { handle: 'pop-up', displayName: 'Totally Real Museum', kind: 'organization' });
+    await p.signIn(popUp);
+    await p.attest(popUp, workId, { type: 'witnessed-creation' });
     await c.dispute(critic, workId, 'copied', 'looks like a print I own');
     await a.revokeKey(next, artist.kid);
     const res = await server.fetch(`/v1/works/${workId}/bundle`);
@@ -75,6 +85,20 @@ describeEachDatabase('offline proof bundles', (backend) => {
     expect(results.filter((r) => !r.ok)).toEqual([]);
     expect(results.map((r) => r.step)).toContain('key history');
     expect(results.find((r) => r.step === 'attestations')!.detail).toMatch(/studio-visit by @museum \(revoked\).*exhibited by @museum \(valid\)/);
+    expect(bundle.organizations).toHaveLength(3);
+    expect(results.find((r) => r.step === 'organisations')!.detail).toMatch(/@museum verified; @pop-up unverified organisation, judged by the operator key in the bundle/);
+    expect(results.find((r) => r.step === 'evidence level')!.detail).toMatch(/^level 3 \(witnessed\): attested by @museum .*operator key in the bundle — pass --trust/);
+  });
+
+  it('judges organisations by the viewer\'s own trust list when given one', async () => {
+    const theirs = bundle.registry.operator;
+    const own = await verifyBundle(bundle, { trustedOperatorKeys: [{ kty: 'OKP', crv: 'Ed25519', x: theirs.x }] });
+    expect(own.every((r) => r.ok)).toBe(true);
+    expect(own.find((r) => r.step === 'evidence level')!.detail).toMatch(/^level 3 .*judged by your trust list/);
+    const stranger = (await generateIdentity()).publicJwk as { kty: 'OKP'; crv: 'Ed25519'; x: string };
+    const other = await verifyBundle(bundle, { trustedOperatorKeys: [stranger] });
+    expect(other.find((r) => r.step === 'organisations')!.detail).toMatch(/@museum unverified organisation.*3 statement\(s\) by keys not trusted ignored/);
+    expect(other.find((r) => r.step === 'evidence level')!.detail).toMatch(/^level 1 \(self-declared\)/);
   });
 
   it('checks an image against the bundle: the file, a resized copy, and an unrelated image', async () => {

@@ -12,11 +12,13 @@ describe.runIf(process.env.TEST_DATABASE_URL)('transparency log shared by 3 proc
   let servers: TestServer[] = [];
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
   const logKey = exportLogKey(generateKeyPairSync('ed25519').privateKey);
+  // Processes sharing a database share the operator key too (docs/trust.md), like the log key.
+  const operatorKey = exportLogKey(generateKeyPairSync('ed25519').privateKey);
 
   beforeAll(async () => {
     scratch = await createScratchDatabase();
     servers = await Promise.all(
-      [0, 1, 2].map(() => startTestServer('postgres', { databaseUrl: scratch.url, env: { AURA_LOG_KEY: logKey } })),
+      [0, 1, 2].map(() => startTestServer('postgres', { databaseUrl: scratch.url, env: { AURA_LOG_KEY: logKey, AURA_OPERATOR_KEY: operatorKey } })),
     );
   });
   afterAll(async () => {

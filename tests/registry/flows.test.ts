@@ -4,6 +4,7 @@ import { describeEachDatabase, startTestServer, type TestServer } from '../helpe
 import { AuraClient, generateIdentity, signCredential, type Identity } from '../../scripts/lib/aura-client.ts';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
 import { fixedClock } from '../../api/clock.ts';
+import { operatorVerifies } from '../helpers/operator.ts';
 
 const DAY = 24 * 3600 * 1000;
 const png = (bytes: Buffer, filename = 'work.png') => ({ bytes, filename, type: 'image/png' });
@@ -75,8 +76,9 @@ describeEachDatabase('registry flows', (backend) => {
     expect(again).toMatchObject({ existing: true, workId });
   });
 
-  it('lets a gallery attest (level 3) and a viewer verify a resized, re-compressed copy', async () => {
+  it('lets a gallery the operator verified attest (level 3) and a viewer verify a resized, re-compressed copy', async () => {
     await galleryClient.attest(gallery, workId, { type: 'exhibited', note: 'Shown in "Light", spring 2026', date: '2026-04-01' });
+    await operatorVerifies(server, 'north-gallery', { note: 'checked in person' });
     const copy = await sharp(workImage).resize({ width: 500 }).jpeg({ quality: 60 }).toBuffer();
     const report = await new AuraClient(server.url).verify({ bytes: copy, filename: 'copy.jpg', type: 'image/jpeg' });
     expect(report.matches.length).toBeGreaterThan(0);
@@ -86,7 +88,7 @@ describeEachDatabase('registry flows', (backend) => {
     expect(best.distance).toBeLessThanOrEqual(31);
     expect(best.work.artist.handle).toBe('ada');
     expect(best.evidenceLevel.level).toBe(3);
-    expect(best.attestations[0]).toMatchObject({ type: 'exhibited', issuer: { handle: 'north-gallery' }, valid: true });
+    expect(best.attestations[0]).toMatchObject({ type: 'exhibited', issuer: { handle: 'north-gallery', verified: true, label: 'verified organisation' }, valid: true, countsTowardLevel: true });
     expect(best.signature.valid).toBe(true);
   });
 

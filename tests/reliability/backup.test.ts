@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createScratchDatabase, startTestServer, type TestServer } from '../helpers/server.ts';
 import { verifyBundle } from '../../api/bundle/verify.ts';
 import { LOG_KEY_FILE } from '../../api/log/keys.ts';
+import { OPERATOR_KEY_FILE } from '../../api/trust/operator-key.ts';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
 import { fetchCheckpoint, provesConsistent, type SeenCheckpoint } from './audit.ts';
 import { pngFile, signedInAccount } from './support.ts';
@@ -77,14 +78,14 @@ describe.runIf(process.env.TEST_DATABASE_URL)('backup and restore with pg_dump a
     const dump = path.join(backupDir, 'aura.sql');
     // The commands of docs/backup.md: a consistent dump while the registry keeps running, plus the key.
     execFileSync('pg_dump', ['--no-owner', '--no-privileges', '--file', dump, source.databaseUrl!]);
-    fs.copyFileSync(path.join(source.dataDir, LOG_KEY_FILE), path.join(backupDir, LOG_KEY_FILE));
+    for (const key of [LOG_KEY_FILE, OPERATOR_KEY_FILE]) fs.copyFileSync(path.join(source.dataDir, key), path.join(backupDir, key));
 
     const target = await createScratchDatabase();
     cleanup.push(() => target.drop());
     execFileSync('psql', ['--quiet', '--set', 'ON_ERROR_STOP=1', '--file', dump, target.url], { stdio: ['ignore', 'ignore', 'pipe'] });
     const dataDir = tmp('aura-restored-');
     cleanup.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-    fs.copyFileSync(path.join(backupDir, LOG_KEY_FILE), path.join(dataDir, LOG_KEY_FILE));
+    for (const key of [LOG_KEY_FILE, OPERATOR_KEY_FILE]) fs.copyFileSync(path.join(backupDir, key), path.join(dataDir, key));
 
     const restored = await startTestServer('postgres', { databaseUrl: target.url, dataDir });
     cleanup.push(() => restored.close());

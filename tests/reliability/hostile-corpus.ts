@@ -156,6 +156,8 @@ export async function buildCorpus(t: CorpusTargets): Promise<HostileCase[]> {
     { path: `${work}/revoke`, auth: 'artist', base: { jws: 'a.b.c' }, fields: ['jws'] },
     { path: `${work}/disputes`, auth: 'artist', base: { jws: 'a.b.c' }, fields: ['jws'] },
     { path: '/matches/byBinding', base: { alg: 'com.aura.pdq', value: 'AAAA' }, fields: ['alg', 'value'] },
+    // Domain linkage (the organisation signed in by hostile.test.ts): nothing here may make the registry fetch anything.
+    { path: '/v1/accounts/hostile-gallery/domains', auth: 'organization', base: { domain: '169.254.169.254' }, fields: ['domain'] },
   ];
   for (const e of jsonEndpoints) {
     const post = (name: string, body: () => BodyInit, headers: Record<string, string> = JSON_HEADERS, code?: string): HostileCase => ({

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { operatorVerifies } from '../helpers/operator.ts';
 import { createDemoClock } from '../../scripts/lib/seed-clock.ts';
 import { formatSeedReport, seedRegistry, type SeedResult } from '../../scripts/seed.ts';
 import { DAY } from '../../scripts/lib/seed-plan.ts';
@@ -23,7 +24,7 @@ describe('demo seed on a server with a simulated clock', () => {
   beforeAll(async () => {
     server = await startTestServer('pglite', { clock });
     out = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-seed-'));
-    result = await seedRegistry({ url: server.url, out, works: WORKS, time: clock });
+    result = await seedRegistry({ url: server.url, out, works: WORKS, time: clock, operator: (handle, note) => operatorVerifies(server, handle, { note }).then(() => {}) });
   });
   afterAll(async () => {
     await server?.close();
@@ -46,9 +47,10 @@ describe('demo seed on a server with a simulated clock', () => {
     expect(await count('disputes')).toBe(1);
     expect(await count('works', true)).toBe(1);
     expect(await count('process_images')).toBe(2 * 4);
-    expect(result.created).toEqual({ accounts: 6, works: WORKS, processImages: 8, attestations: plannedAttestations, disputes: 1, revocations: 1, keyRotations: 1 });
+    expect(result.created).toEqual({ accounts: 6, works: WORKS, processImages: 8, attestations: plannedAttestations, disputes: 1, revocations: 1, keyRotations: 1, verifications: 1 });
     const gallery = await (await server.fetch(`/v1/accounts/${result.plan.gallery}`)).json();
     expect(gallery.kind).toBe('organization');
+    expect(gallery.organization).toMatchObject({ verified: true, verification: { note: result.plan.galleryVerification.note } });
   });
 
   it('leaves the server clock at real time afterwards', () => {
@@ -124,8 +126,8 @@ describe('demo seed on a server with a simulated clock', () => {
 
   it('adds nothing when run a second time', async () => {
     const before = { accounts: await count('accounts'), works: await count('works'), log: await count('log_entries') };
-    const again = await seedRegistry({ url: server.url, out, works: WORKS, time: clock });
-    expect(again.created).toEqual({ accounts: 0, works: 0, processImages: 0, attestations: 0, disputes: 0, revocations: 0, keyRotations: 0 });
+    const again = await seedRegistry({ url: server.url, out, works: WORKS, time: clock, operator: () => Promise.reject(new Error('verified twice')) });
+    expect(again.created).toEqual({ accounts: 0, works: 0, processImages: 0, attestations: 0, disputes: 0, revocations: 0, keyRotations: 0, verifications: 0 });
     expect({ accounts: await count('accounts'), works: await count('works'), log: await count('log_entries') }).toEqual(before);
     expect(again.works.map((w) => w.id)).toEqual(result.works.map((w) => w.id));
   });
@@ -151,11 +153,17 @@ describe('demo seed on a server whose clock it cannot move', () => {
     const processWorks = first.plan.works.filter((w) => w.processStages.length);
     expect(first.waiting.map((w) => w.work.key)).toEqual(processWorks.map((w) => w.key));
     expect(first.works).toHaveLength(8 - processWorks.length);
-    expect(first.works.map((w) => w.level).sort()).toEqual([0, 1, 1, 3, 3, 3]);
+    // Without the operator's hand the gallery stays unverified: its attestations do not give level 3, and the report says what to run.
+    expect(first.galleryVerified).toBe(false);
+    expect(first.works.map((w) => w.level).sort()).toEqual([0, 1, 1, 1, 1, 1]);
     expect(formatSeedReport(first)).toContain('Run this same command');
+    expect(formatSeedReport(first)).toContain(`aura operator verify-organization ${first.plan.gallery}`);
+    await operatorVerifies(server, first.plan.gallery);
 
     const early = await seedRegistry({ url: server.url, out, works: 8, clock: serverClock });
-    expect(early.created).toEqual({ accounts: 0, works: 0, processImages: 0, attestations: 0, disputes: 0, revocations: 0, keyRotations: 0 });
+    expect(early.created).toEqual({ accounts: 0, works: 0, processImages: 0, attestations: 0, disputes: 0, revocations: 0, keyRotations: 0, verifications: 0 });
+    expect(early.galleryVerified).toBe(true);
+    expect(early.works.map((w) => w.level).sort()).toEqual([0, 1, 1, 3, 3, 3]);
 
     serverClock.advance(DAY + 60_000);
     const later = await seedRegistry({ url: server.url, out, works: 8, clock: serverClock });

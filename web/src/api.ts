@@ -46,10 +46,31 @@ export type EvidenceLevel = number | { level: number; name?: string; explanation
 
 export interface SignatureStatus { valid: boolean; kid?: string; keyActiveAtLogTime?: boolean; keyRevokedAt?: string | null }
 
+/** The operator's latest statement about an organisation (organization.verified / organization.withdrawn). */
+export interface OrganizationVerification {
+  status: 'verified' | 'withdrawn';
+  since: string;
+  by: { role: string; kid: string };
+  note?: string | null;
+  domain?: string | null;
+  logIndex: number;
+  withdrawnAt?: string | null;
+  withdrawnLogIndex?: number | null;
+  withdrawalReason?: string | null;
+}
+
+/** Whether the registry's operator vouches for an organisation; only verified ones raise a work to level 3. */
+export interface OrganizationStanding {
+  verified: boolean;
+  label?: string;
+  verification?: OrganizationVerification | null;
+}
+
 export interface Attestation {
   id?: string;
   type: string;
-  issuer?: AccountRef;
+  issuer?: AccountRef & Partial<OrganizationStanding>;
+  countsTowardLevel?: boolean;
   note?: string | null;
   date?: string | null;
   issuedAt?: string;
@@ -131,6 +152,7 @@ export interface Account {
   works?: WorkSummary[];
   attestationsIssued?: (Attestation & { workId?: string; work?: { id: string; title: string } })[];
   url?: string;
+  organization?: OrganizationStanding & { domains?: Array<{ domain: string; kids: string[]; linkedAt: string; logIndex: number }> };
 }
 
 export interface SessionResponse { token: string; account: Account; expiresAt: string }

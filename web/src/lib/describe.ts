@@ -6,7 +6,7 @@ export const EVIDENCE_LEVELS: LevelInfo[] = [
   { level: 0, name: 'Unverified', summary: 'Nothing backs a human-made claim for this image: it matches no registered work, or only works the artist has revoked.' },
   { level: 1, name: 'Self-declared', summary: 'The artist signed a statement, with their own key, that a human made this work. Nobody else has vouched for it yet.' },
   { level: 2, name: 'Process evidence', summary: 'Self-declared, plus at least three work-in-progress images of this work recorded in the public log earlier, over at least 24 hours.' },
-  { level: 3, name: 'Witnessed', summary: 'Self-declared, plus a signed attestation from at least one organisation, such as a gallery that witnessed, exhibited or acquired it.' },
+  { level: 3, name: 'Witnessed', summary: 'Self-declared, plus a signed attestation from at least one organisation the registry’s operator has verified, such as a gallery that witnessed, exhibited or acquired it.' },
 ];
 
 /** Accepts the server's `{ level, name, explanation }` or a bare number. */
@@ -131,6 +131,9 @@ export const LOG_EVENT_LABELS: Record<string, string> = {
   'draft.registered': 'Work-in-progress image registered',
   'process.registered': 'Work-in-progress image registered',
   'account.created': 'Account created',
+  'organization.verified': 'Organisation verified by the operator',
+  'organization.withdrawn': 'Operator withdrew an organisation’s verification',
+  'organization.domain-linked': 'Organisation linked a domain',
 };
 
 export const describeLogEvent = (type: string) => LOG_EVENT_LABELS[type] ?? type;

@@ -42,8 +42,48 @@ export async function renderProfile(ctx: PageContext): Promise<void> {
     account.kind === 'artist'
       ? h('section', { 'aria-labelledby': 'works-h' }, h('h2', { id: 'works-h' }, 'Works'), worksError ? errorBox(worksError) : worksGrid(works ?? [], 'No works registered yet.'))
       : null,
+    account.kind === 'organization' ? verification(account) : null,
     account.kind === 'organization' ? (worksError ? errorBox(worksError) : attestationsIssued(account)) : null,
     keyHistory(account),
+  );
+}
+
+/** Whether the registry's operator vouches for this organisation (since when, by whom), and the domains it proved. */
+function verification(account: Account): HTMLElement {
+  const org = account.organization;
+  const v = org?.verification;
+  const entry = (index: number | null | undefined) => (typeof index === 'number' ? [' · ', h('a', { href: urls.logEntry(index) }, `entry #${index}`)] : null);
+  const standing = org?.verified && v
+    ? [
+        h('p', null, h('span', { class: 'tag ok' }, 'verified organisation'), ` since ${formatDate(v.since)}, by the registry’s operator (key `, h('code', null, v.by.kid), ')', entry(v.logIndex)),
+        v.note ? h('p', { class: 'note' }, `Operator’s note: ${v.note}`) : null,
+        v.domain ? h('p', null, `Domain checked by the operator: ${v.domain}`) : null,
+        h('p', { class: 'muted' }, 'Its attestations raise the works they are about to evidence level 3 while it stays verified.'),
+      ]
+    : [
+        h('p', null, h('span', { class: 'tag warn' }, 'unverified organisation')),
+        v?.status === 'withdrawn'
+          ? h('p', null, `The operator verified it on ${formatDate(v.since)} and withdrew that on ${v.withdrawnAt ? formatDate(v.withdrawnAt) : '?'}${v.withdrawalReason ? `: ${v.withdrawalReason}` : ''}`, entry(v.withdrawnLogIndex))
+          : null,
+        h('p', { class: 'muted' }, 'Anyone can create an organisation account. Until the registry’s operator verifies it, its attestations are shown but raise no work to level 3.'),
+      ];
+  const domains = org?.domains ?? [];
+  return h(
+    'section',
+    { class: 'verification', 'aria-labelledby': 'verification-h' },
+    h('h2', { id: 'verification-h' }, 'Verification'),
+    standing,
+    domains.length
+      ? [
+          h('h3', null, 'Linked domains'),
+          h(
+            'ul',
+            { class: 'domains' },
+            domains.map((d) => h('li', null, h('strong', null, d.domain), ` — its aura.json names ${d.kids.length} key${d.kids.length === 1 ? '' : 's'} of this account · ${formatDate(d.linkedAt)}`, entry(d.logIndex))),
+          ),
+          h('p', { class: 'muted' }, 'A linked domain is evidence for the operator, not a verification by itself.'),
+        ]
+      : null,
   );
 }
 

@@ -1,4 +1,4 @@
-import type { Attestation, Dispute, PublicEvidence } from '../api.ts';
+import type { Attestation, Dispute, OrganizationStanding, PublicEvidence } from '../api.ts';
 import { urls } from '../api.ts';
 import { attestationLabel, describeSourceType, disputeLabel } from '../lib/describe.ts';
 import { definitionList, markerList } from './components.ts';
@@ -48,12 +48,28 @@ export function attestationList(items: Attestation[] | undefined): HTMLElement {
         'li',
         null,
         h('strong', null, attestationLabel(a.type)),
-        a.issuer ? [' by ', h('a', { href: urls.profile(a.issuer.handle) }, a.issuer.displayName || `@${a.issuer.handle}`)] : null,
+        a.issuer ? [' by ', h('a', { href: urls.profile(a.issuer.handle) }, a.issuer.displayName || `@${a.issuer.handle}`), issuerStanding(a.issuer)] : null,
         a.date ? ` · ${a.date}` : a.issuedAt ? ` · ${formatDate(a.issuedAt)}` : null,
         a.valid === false ? h('span', { class: 'bad' }, ' · signature invalid') : null,
+        a.valid !== false && a.issuer?.verified === false ? h('p', { class: 'muted standing-note' }, 'Shown, but it does not raise the evidence level: the registry’s operator has not verified this organisation.') : null,
         a.note ? h('p', { class: 'note' }, a.note) : null,
       ),
     ),
+  );
+}
+
+/** "verified organisation since …, by the registry's operator" or "unverified organisation" (withdrawn: when). */
+export function issuerStanding(issuer: Partial<OrganizationStanding>): HTMLElement | null {
+  if (issuer.verified === undefined) return null;
+  const v = issuer.verification;
+  if (issuer.verified && v) {
+    return h('span', { class: 'standing' }, h('span', { class: 'tag ok' }, 'verified organisation'), ` since ${formatDate(v.since)} by the registry’s operator`);
+  }
+  return h(
+    'span',
+    { class: 'standing' },
+    h('span', { class: 'tag warn' }, 'unverified organisation'),
+    v?.status === 'withdrawn' && v.withdrawnAt ? ` · verification withdrawn on ${formatDate(v.withdrawnAt)}` : null,
   );
 }
 
