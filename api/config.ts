@@ -40,7 +40,10 @@ export interface Config {
   /** How long a pooled PostgreSQL connection may sit idle before it is closed. */
   databaseIdleTimeoutMs: number;
   dataDir: string;
+  /** AURA_PUBLIC_URL, or `http://localhost:<port>` (the port it really listens on) when it is not set. */
   publicUrl: string;
+  /** False when publicUrl is the local default: sign-in then also accepts its loopback spellings. */
+  publicUrlExplicit: boolean;
   logOrigin: string;
   logKey: string | undefined;
   sessionSecret: string | undefined;
@@ -76,6 +79,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseIdleTimeoutMs: e.DATABASE_IDLE_TIMEOUT_S * 1000,
     dataDir: path.resolve(e.AURA_DATA_DIR),
     publicUrl,
+    publicUrlExplicit: e.AURA_PUBLIC_URL !== undefined,
     logOrigin: e.AURA_LOG_ORIGIN ?? `${new URL(publicUrl).host}/aura-log`,
     logKey: e.AURA_LOG_KEY,
     sessionSecret: e.AURA_SESSION_SECRET,

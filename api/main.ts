@@ -13,6 +13,11 @@ try {
 }
 
 const running = await startServer({ config, waitForDatabase: true });
+running.ready.catch(async (err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : `could not start: ${(err as Error).message}`);
+  await running.close().catch(() => {});
+  process.exit(2);
+});
 const where = config.databaseUrl ? 'PostgreSQL' : `embedded PostgreSQL in ${config.dataDir}`;
 console.log(`Aura is serving on ${running.url} (database: ${where})`);
 

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import type { AppContext } from './context.ts';
-import type { Config } from './config.ts';
+import { ConfigError, type Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { openDatabase, type OpenedDatabase } from '../db/open.ts';
@@ -15,6 +15,11 @@ export interface RunningServer {
   url: string;
   ctx: AppContext;
   server: http.Server;
+  /**
+   * Settles once migrations ran and the log key is confirmed against the database; rejects with a
+   * ConfigError (LogKeyMismatchError) when this process must not run. main.ts exits on it.
+   */
+  ready: Promise<void>;
   /** Stops accepting, finishes in-flight requests, closes the database. */
   close(): Promise<void>;
 }
@@ -45,6 +50,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const log = await createTransparencyLog(ctx);
   ctx.log = log;
   const migrating = migrateUntilReady(ctx, options.waitForDatabase ?? false).then(() => log.start());
+  migrating.catch(() => {});
   if (!options.waitForDatabase) await migrating;
 
   const app = await createApp(ctx);
@@ -59,6 +65,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://localhost:${port}`;
+  // With PORT=0 the default public URL names the port the system picked.
+  if (!config.publicUrlExplicit) config.publicUrl = url;
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -71,7 +79,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await log.close();
       await database.close();
     })());
-  return { url, ctx, server, close };
+  return { url, ctx, server, ready: migrating, close };
 }
 
 async function migrateUntilReady(ctx: AppContext, retry: boolean): Promise<void> {
@@ -79,10 +87,11 @@ async function migrateUntilReady(ctx: AppContext, retry: boolean): Promise<void>
     try {
       const applied = await migrateToLatest(ctx.db);
       if (applied.length) ctx.logger.info({ applied }, 'database migrated');
+      await ctx.log.claimKey();
       ctx.readiness.migrated = true;
       return;
     } catch (err) {
-      if (!retry) throw err;
+      if (!retry || err instanceof ConfigError) throw err;
       const delay = Math.min(30_000, 1000 * attempt);
       ctx.logger.error(`database unreachable at start (${(err as Error).message}); retrying in ${delay / 1000}s`);
       await new Promise((r) => setTimeout(r, delay));

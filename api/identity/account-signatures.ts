@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Key } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
 import { readSignedHeader, verifyWithKey, type VerifiedJws } from './signatures.ts';
 import { findKey } from './repository.ts';
 import type { PublicJwk } from './jwk.ts';
@@ -43,5 +44,27 @@ export function requireSignedFields(payload: Record<string, unknown>, expected: 
     if (JSON.stringify(payload[name]) !== JSON.stringify(value)) {
       throw new AppError('invalid_signature', `the signed payload's ${name} does not match the request`);
     }
+  }
+}
+
+const withoutTrailingSlash = (url: string) => url.replace(/\/+$/, '');
+
+/**
+ * The `aud` a sign-in must name: the registry's public URL. With no AURA_PUBLIC_URL (a local registry)
+ * also its loopback spellings, so `http://127.0.0.1:8080` works as well as `http://localhost:8080`.
+ */
+export function signInAudiences(config: Pick<Config, 'publicUrl' | 'publicUrlExplicit'>): string[] {
+  const own = withoutTrailingSlash(config.publicUrl);
+  if (config.publicUrlExplicit) return [own];
+  const url = new URL(own);
+  const rest = `${url.port ? `:${url.port}` : ''}${withoutTrailingSlash(url.pathname)}`;
+  return [own, ...['localhost', '127.0.0.1', '[::1]'].map((host) => `${url.protocol}//${host}${rest}`).filter((a) => a !== own)];
+}
+
+/** A sign-in JWS is for this registry only: a sign-in relayed from a look-alike registry is refused. */
+export function requireAudience(payload: Record<string, unknown>, config: Pick<Config, 'publicUrl' | 'publicUrlExplicit'>): void {
+  const audiences = signInAudiences(config);
+  if (typeof payload.aud !== 'string' || !audiences.includes(withoutTrailingSlash(payload.aud))) {
+    throw new AppError('invalid_signature', `the sign-in must be signed for this registry: aud must be "${audiences[0]}"`);
   }
 }

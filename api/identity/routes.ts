@@ -60,11 +60,12 @@ export function registerIdentityRoutes(api: ApiRouter, ctx: AppContext): void {
     {
       method: 'delete',
       path: '/v1/auth/session',
-      summary: 'Sign out (clears the session cookie)',
+      summary: 'Sign out: revokes the session (bearer token or cookie) in every process at once, and clears the cookie',
       tags: ['identity'],
       responses: { 204: { description: 'signed out' } },
     },
-    ({ res }) => {
+    async ({ req, res }) => {
+      await sessions.revoke(req);
       sessions.clearCookie(res);
       res.status(204).end();
     },
