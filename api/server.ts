@@ -51,7 +51,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   ctx.log = log;
   const migrating = migrateUntilReady(ctx, options.waitForDatabase ?? false).then(() => log.start());
   migrating.catch(() => {});
-  if (!options.waitForDatabase) await migrating;
+  if (!options.waitForDatabase) {
+    await migrating.catch(async (err: unknown) => {
+      await log.close();
+      await database.close();
+      throw err;
+    });
+  }
 
   const app = await createApp(ctx);
   // Node checks request time-outs only every `connectionsCheckingInterval` (30 s by default): check often
