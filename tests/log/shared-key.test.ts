@@ -35,8 +35,10 @@ describe.runIf(process.env.TEST_DATABASE_URL)('processes sharing one PostgreSQL'
     const vkey = await (await fetch(`${first.url}/v1/log/vkey`)).text();
 
     // Its own data directory, hence its own freshly created key: what every process did by default on main.
-    const other = await startApiProcess({ ...shared, AURA_DATA_DIR: tmp() }, undefined, 'exit');
-    expect(await other.exited).toBe(2);
+    const other = await startApiProcess({ ...shared, AURA_DATA_DIR: tmp() }, undefined, 'serving');
+    processes.push(other);
+    const outcome = await Promise.race([other.exited, new Promise((r) => setTimeout(() => r('still running after 60 s'), 60_000))]);
+    expect(outcome).toBe(2);
     const lines = other.output().split('\n').filter((l) => l.includes('AURA_LOG_KEY'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(vkey.trim());
