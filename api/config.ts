@@ -40,9 +40,8 @@ export interface Config {
   /** How long a pooled PostgreSQL connection may sit idle before it is closed. */
   databaseIdleTimeoutMs: number;
   dataDir: string;
-  /** AURA_PUBLIC_URL, or `http://localhost:<port>` (the port it really listens on) when it is not set. */
   publicUrl: string;
-  /** False when publicUrl is the local default: sign-in then also accepts its loopback spellings. */
+  /** False when publicUrl is the local default: sign-in then names http://localhost:<port> or a loopback spelling of it. */
   publicUrlExplicit: boolean;
   logOrigin: string;
   logKey: string | undefined;

@@ -71,8 +71,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://localhost:${port}`;
-  // With PORT=0 the default public URL names the port the system picked.
-  if (!config.publicUrlExplicit) config.publicUrl = url;
+  // With PORT=0 the system picked the port; a local sign-in names that one (api/identity/account-signatures.ts).
+  config.port = port;
 
   let closing: Promise<void> | undefined;
   const close = () =>

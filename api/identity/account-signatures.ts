@@ -49,20 +49,19 @@ export function requireSignedFields(payload: Record<string, unknown>, expected: 
 
 const withoutTrailingSlash = (url: string) => url.replace(/\/+$/, '');
 
+type AudienceConfig = Pick<Config, 'publicUrl' | 'publicUrlExplicit' | 'port'>;
+
 /**
- * The `aud` a sign-in must name: the registry's public URL. With no AURA_PUBLIC_URL (a local registry)
- * also its loopback spellings, so `http://127.0.0.1:8080` works as well as `http://localhost:8080`.
+ * The `aud` a sign-in must name: the registry's public URL (AURA_PUBLIC_URL). Without one (a local
+ * registry) `http://localhost:<port>` on the port it listens on, or a loopback spelling of it.
  */
-export function signInAudiences(config: Pick<Config, 'publicUrl' | 'publicUrlExplicit'>): string[] {
-  const own = withoutTrailingSlash(config.publicUrl);
-  if (config.publicUrlExplicit) return [own];
-  const url = new URL(own);
-  const rest = `${url.port ? `:${url.port}` : ''}${withoutTrailingSlash(url.pathname)}`;
-  return [own, ...['localhost', '127.0.0.1', '[::1]'].map((host) => `${url.protocol}//${host}${rest}`).filter((a) => a !== own)];
+export function signInAudiences(config: AudienceConfig): string[] {
+  if (config.publicUrlExplicit) return [withoutTrailingSlash(config.publicUrl)];
+  return ['localhost', '127.0.0.1', '[::1]'].map((host) => `http://${host}:${config.port}`);
 }
 
 /** A sign-in JWS is for this registry only: a sign-in relayed from a look-alike registry is refused. */
-export function requireAudience(payload: Record<string, unknown>, config: Pick<Config, 'publicUrl' | 'publicUrlExplicit'>): void {
+export function requireAudience(payload: Record<string, unknown>, config: AudienceConfig): void {
   const audiences = signInAudiences(config);
   if (typeof payload.aud !== 'string' || !audiences.includes(withoutTrailingSlash(payload.aud))) {
     throw new AppError('invalid_signature', `the sign-in must be signed for this registry: aud must be "${audiences[0]}"`);

@@ -315,11 +315,11 @@ describeEachDatabase('accounts created before profiles were signed', (backend) =
 
 describe('sign-in audiences', () => {
   it('is the public URL alone when AURA_PUBLIC_URL is set', () => {
-    expect(signInAudiences({ publicUrl: 'https://aura.example', publicUrlExplicit: true })).toEqual(['https://aura.example']);
+    expect(signInAudiences({ publicUrl: 'https://aura.example/', publicUrlExplicit: true, port: 8080 })).toEqual(['https://aura.example']);
   });
 
-  it('adds the loopback spellings of a local default URL', () => {
-    expect(signInAudiences({ publicUrl: 'http://localhost:8080', publicUrlExplicit: false })).toEqual([
+  it('is the port it listens on, in its loopback spellings, for a local registry', () => {
+    expect(signInAudiences({ publicUrl: 'http://localhost:0', publicUrlExplicit: false, port: 8080 })).toEqual([
       'http://localhost:8080',
       'http://127.0.0.1:8080',
       'http://[::1]:8080',
