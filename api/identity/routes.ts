@@ -28,7 +28,7 @@ export function registerIdentityRoutes(api: ApiRouter, ctx: AppContext): void {
     {
       method: 'post',
       path: '/v1/auth/session',
-      summary: 'Sign in with a JWS (typ aura-auth+jwt) over the nonce; sets an HttpOnly cookie and returns a bearer token',
+      summary: 'Sign in with a JWS (typ aura-auth+jwt) over { nonce, aud: the registry public URL, iat }, accepted once; sets an HttpOnly cookie and returns a bearer token',
       tags: ['identity'],
       before: [ctx.limits.signIn],
       body: z.object({ jws: compactJwsSchema }),
