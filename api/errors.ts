@@ -32,7 +32,6 @@ export const errorCodes = {
   rate_limited: 429,
   database_unavailable: 503,
   log_key_missing: 500,
-  log_key_mismatch: 500,
   invalid_log_range: 400,
   checkpoint_malformed: 422,
   checkpoint_signature_invalid: 422,
