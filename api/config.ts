@@ -45,6 +45,8 @@ export interface Config {
   databaseIdleTimeoutMs: number;
   dataDir: string;
   publicUrl: string;
+  /** False when publicUrl is the local default: sign-in then names http://localhost:<port> or a loopback spelling of it. */
+  publicUrlExplicit: boolean;
   logOrigin: string;
   logKey: string | undefined;
   sessionSecret: string | undefined;
@@ -86,6 +88,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseIdleTimeoutMs: e.DATABASE_IDLE_TIMEOUT_S * 1000,
     dataDir: path.resolve(e.AURA_DATA_DIR),
     publicUrl,
+    publicUrlExplicit: e.AURA_PUBLIC_URL !== undefined,
     logOrigin: e.AURA_LOG_ORIGIN ?? `${new URL(publicUrl).host}/aura-log`,
     logKey: e.AURA_LOG_KEY,
     sessionSecret: e.AURA_SESSION_SECRET,

@@ -28,6 +28,7 @@ export const errorCodes = {
   draft_used: 409,
   already_revoked: 409,
   idempotency_conflict: 409,
+  jws_replayed: 409,
   rate_limited: 429,
   database_unavailable: 503,
   log_key_missing: 500,

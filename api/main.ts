@@ -22,6 +22,11 @@ try {
   }
   throw err;
 }
+running.ready.catch(async (err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : `could not start: ${(err as Error).message}`);
+  await running.close().catch(() => {});
+  process.exit(2);
+});
 const where = config.databaseUrl ? 'PostgreSQL' : `embedded PostgreSQL in ${config.dataDir}`;
 console.log(`Aura is serving on ${running.url} (database: ${where})`);
 

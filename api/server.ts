@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import type { AppContext } from './context.ts';
-import type { Config } from './config.ts';
+import { ConfigError, type Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { openDatabase, type OpenedDatabase } from '../db/open.ts';
@@ -12,12 +12,17 @@ import { SessionIssuer } from './identity/sessions.ts';
 import { createTransparencyLog } from './log/index.ts';
 import { loadOperatorKey } from './trust/operator-key.ts';
 import { OrganizationTrust } from './trust/service.ts';
-import { OperatorKeyMismatchError, pinOperatorKey } from './trust/pin.ts';
+import { pinOperatorKey } from './trust/pin.ts';
 
 export interface RunningServer {
   url: string;
   ctx: AppContext;
   server: http.Server;
+  /**
+   * Settles once migrations ran and the log key is confirmed against the database; rejects with a
+   * ConfigError (LogKeyMismatchError) when this process must not run. main.ts exits on it.
+   */
+  ready: Promise<void>;
   /** Stops accepting, finishes in-flight requests, closes the database. */
   close(): Promise<void>;
 }
@@ -51,12 +56,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   ctx.operator = { kid: operatorKey.kid, publicJwk: operatorKey.publicJwk };
   ctx.trust = new OrganizationTrust({ db: ctx.db, clock: ctx.clock, log, operator: ctx.operator });
   if (operatorKey.source === 'created') logger.info({ operatorKid: operatorKey.kid }, 'created a new operator key in the data directory');
+  // A key that differs from the one the database holds (operator or log key) rejects `ready` with a one-line ConfigError.
   const migrating = migrateUntilReady(ctx, options.waitForDatabase ?? false)
     .then(() => pinOperatorKey(ctx.db, ctx.operator))
-    .catch((err: unknown) => exitOnKeyMismatch(ctx, err, options.waitForDatabase ?? false))
     .then(() => log.start());
+  migrating.catch(() => {});
   if (!options.waitForDatabase) {
-    // A server that cannot start (a migration failed, another operator key) leaves no open database behind.
+    // A server that cannot start (a migration failed, another key) leaves no open database behind.
     await migrating.catch(async (err: unknown) => {
       await log.close();
       await database.close();
@@ -83,6 +89,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   }
   const { port } = server.address() as AddressInfo;
   const url = `http://localhost:${port}`;
+  // With PORT=0 the system picked the port; a local sign-in names that one (api/identity/account-signatures.ts).
+  config.port = port;
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -95,7 +103,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await log.close();
       await database.close();
     })());
-  return { url, ctx, server, close };
+  return { url, ctx, server, ready: migrating, close };
 }
 
 /** A start-up failure with a one-line message for the operator (main.ts prints it without a stack). */
@@ -112,30 +120,16 @@ function listenError(err: unknown, config: Config): unknown {
   return problem ? new StartupError(`cannot listen on ${config.host}:${config.port}: it ${problem}`) : err;
 }
 
-/**
- * A process whose operator key differs from the database's must not serve: started by `api/main.ts` (migrating in
- * the background) it stops with the one-line message; otherwise startServer rejects with it.
- */
-function exitOnKeyMismatch(ctx: AppContext, err: unknown, background: boolean): void {
-  if (!background) throw err;
-  if (err instanceof OperatorKeyMismatchError) {
-    ctx.logger.fatal(err.message);
-    console.error(err.message);
-    process.exit(2);
-  }
-  // Nobody awaits the background start: say it loudly instead of an unhandled rejection.
-  ctx.logger.error({ err }, 'could not check the operator key against the database');
-}
-
 async function migrateUntilReady(ctx: AppContext, retry: boolean): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       const applied = await migrateToLatest(ctx.db);
       if (applied.length) ctx.logger.info({ applied }, 'database migrated');
+      await ctx.log.claimKey();
       ctx.readiness.migrated = true;
       return;
     } catch (err) {
-      if (!retry) throw err;
+      if (!retry || err instanceof ConfigError) throw err;
       const delay = Math.min(30_000, 1000 * attempt);
       ctx.logger.error(`database unreachable at start (${(err as Error).message}); retrying in ${delay / 1000}s`);
       await new Promise((r) => setTimeout(r, delay));

@@ -16,6 +16,8 @@ export interface AccountsTable {
   website: string | null;
   created_at: Timestamp;
   log_index: number | null;
+  /** The creation proof covers display name, bio and website (migration 0016; false for older accounts). */
+  profile_signed: Generated<boolean>;
 }
 
 export interface KeysTable {
@@ -204,6 +206,32 @@ export interface OrganizationDomainsTable {
   log_index: number;
 }
 
+/** One row per accepted client JWS (migration 0015), keyed by the SHA-256 of `header.payload`. */
+export interface UsedSignaturesTable {
+  signing_input_sha256: Buffer;
+  purpose: string;
+  account_id: string | null;
+  used_at: Date;
+}
+
+/** Server-side sessions (migration 0015): a token is honoured while its row exists and is not revoked. */
+export interface SessionsTable {
+  id: string;
+  account_id: string;
+  kid: string;
+  created_at: Date;
+  expires_at: Date;
+  revoked_at: Date | null;
+}
+
+/** The log's public key, stored by the first process on the database (migration 0016). */
+export interface LogSigningKeyTable {
+  id: number;
+  public_key: Buffer;
+  verifier_key: string;
+  stored_at: Date;
+}
+
 export interface Database {
   server_secrets: ServerSecretsTable;
   accounts: AccountsTable;
@@ -222,6 +250,9 @@ export interface Database {
   registry_keys: RegistryKeysTable;
   organization_verifications: OrganizationVerificationsTable;
   organization_domains: OrganizationDomainsTable;
+  used_signatures: UsedSignaturesTable;
+  sessions: SessionsTable;
+  log_signing_key: LogSigningKeyTable;
 }
 
 export type Account = Selectable<AccountsTable>;

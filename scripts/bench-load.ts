@@ -68,6 +68,9 @@ interface ApiProcess {
   stop(): Promise<void>;
 }
 
+/** Processes behind one load balancer share one public URL: the log origin and the sign-in audience. */
+const PUBLIC_URL = 'http://aura.bench.invalid';
+
 async function startApi(databaseUrl: string, logKeyDir: string): Promise<ApiProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
@@ -81,7 +84,7 @@ async function startApi(databaseUrl: string, logKeyDir: string): Promise<ApiProc
       DATABASE_URL: databaseUrl,
       AURA_DATA_DIR: logKeyDir,
       // Processes behind one load balancer share one public URL, hence one log origin.
-      AURA_PUBLIC_URL: 'http://aura.bench.invalid',
+      AURA_PUBLIC_URL: PUBLIC_URL,
       AURA_RATE_LIMIT_PER_MINUTE: '10000000',
       AURA_RATE_LIMIT_SIGNIN_PER_MINUTE: '10000000',
       AURA_RATE_LIMIT_REGISTER_PER_MINUTE: '10000000',
@@ -189,6 +192,7 @@ async function createArtists(url: string, count: number, prefix: string): Promis
   for (let i = 0; i < count; i++) {
     const identity = await generateIdentity();
     const client = new AuraClient(url);
+    client.audience = PUBLIC_URL;
     await client.createAccount(identity, { handle: `${prefix}-${i}`, displayName: `Bench ${prefix} ${i}`, kind: 'artist' });
     await client.signIn(identity);
     artists.push({ identity, client });

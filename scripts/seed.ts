@@ -11,7 +11,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { systemClock, type Clock } from '../api/clock.ts';
-import { AuraApiError, AuraClient, generateIdentity, sign, type Identity } from './lib/aura-client.ts';
+import { AuraApiError, AuraClient, generateIdentity, type Identity } from './lib/aura-client.ts';
 import { checkRegistryLog, type LogCheck } from './lib/seed-log-check.ts';
 import { renderStage, renderWork, sha256Hex, writeSampleImages, type WrittenCopy } from './lib/seed-images.ts';
 import { DEMO_PASSPHRASE, readSeedKey, writeSeedKey } from './lib/seed-keys.ts';
@@ -266,12 +266,7 @@ async function prepareActor(account: SeedAccount, out: string, url: string, fetc
 async function createAccount(a: Actor, iatSeconds: number | undefined): Promise<void> {
   const { handle, displayName, kind, bio, website } = a.account;
   const fields = { handle, displayName, kind, bio, ...(website ? { website } : {}) };
-  if (iatSeconds === undefined) {
-    await a.client.createAccount(a.identity, fields);
-    return;
-  }
-  const proof = await sign(a.identity, { handle, kind, jwk: a.identity.publicJwk, iat: iatSeconds }, 'aura-account+jwt');
-  await a.client.request('POST', '/v1/accounts', { ...fields, jwk: a.identity.publicJwk, proof });
+  await a.client.createAccount(a.identity, fields, iatSeconds);
 }
 
 /** Adds a new key signed by the current one, then revokes the old one with the new key; once per account. */

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Key } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
 import { readSignedHeader, verifyWithKey, type VerifiedJws } from './signatures.ts';
 import { findKey } from './repository.ts';
 import type { PublicJwk } from './jwk.ts';
@@ -43,5 +44,26 @@ export function requireSignedFields(payload: Record<string, unknown>, expected: 
     if (JSON.stringify(payload[name]) !== JSON.stringify(value)) {
       throw new AppError('invalid_signature', `the signed payload's ${name} does not match the request`);
     }
+  }
+}
+
+const withoutTrailingSlash = (url: string) => url.replace(/\/+$/, '');
+
+type AudienceConfig = Pick<Config, 'publicUrl' | 'publicUrlExplicit' | 'port'>;
+
+/**
+ * The `aud` a sign-in must name: the registry's public URL (AURA_PUBLIC_URL). Without one (a local
+ * registry) `http://localhost:<port>` on the port it listens on, or a loopback spelling of it.
+ */
+export function signInAudiences(config: AudienceConfig): string[] {
+  if (config.publicUrlExplicit) return [withoutTrailingSlash(config.publicUrl)];
+  return ['localhost', '127.0.0.1', '[::1]'].map((host) => `http://${host}:${config.port}`);
+}
+
+/** A sign-in JWS is for this registry only: a sign-in relayed from a look-alike registry is refused. */
+export function requireAudience(payload: Record<string, unknown>, config: AudienceConfig): void {
+  const audiences = signInAudiences(config);
+  if (typeof payload.aud !== 'string' || !audiences.includes(withoutTrailingSlash(payload.aud))) {
+    throw new AppError('invalid_signature', `the sign-in must be signed for this registry: aud must be "${audiences[0]}"`);
   }
 }

@@ -27,7 +27,16 @@ export async function countActiveKeys(db: Db, accountId: string): Promise<number
 
 export async function insertAccount(
   db: Db,
-  account: { id: string; handle: string; kind: 'artist' | 'organization'; displayName: string; bio: string; website: string | null; createdAt: Date },
+  account: {
+    id: string;
+    handle: string;
+    kind: 'artist' | 'organization';
+    displayName: string;
+    bio: string;
+    website: string | null;
+    profileSigned: boolean;
+    createdAt: Date;
+  },
 ): Promise<void> {
   await db
     .insertInto('accounts')
@@ -38,6 +47,7 @@ export async function insertAccount(
       display_name: account.displayName,
       bio: account.bio,
       website: account.website,
+      profile_signed: account.profileSigned,
       created_at: account.createdAt,
     })
     .execute();
@@ -87,6 +97,22 @@ export async function consumeChallenge(db: Db, nonce: string, now: Date): Promis
 
 export const deleteExpiredChallenges = (db: Db, now: Date) =>
   db.deleteFrom('auth_challenges').where('expires_at', '<', new Date(now.getTime() - 3600_000)).execute();
+
+export async function insertSession(db: Db, session: { id: string; accountId: string; kid: string; createdAt: Date; expiresAt: Date }): Promise<void> {
+  await db
+    .insertInto('sessions')
+    .values({ id: session.id, account_id: session.accountId, kid: session.kid, created_at: session.createdAt, expires_at: session.expiresAt, revoked_at: null })
+    .execute();
+}
+
+export const findSession = (db: Db, id: string) => db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const revokeSession = (db: Db, id: string, at: Date) =>
+  db.updateTable('sessions').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+
+/** Sessions an hour past their end are of no use even to explain a refusal. */
+export const deleteExpiredSessions = (db: Db, now: Date) =>
+  db.deleteFrom('sessions').where('expires_at', '<', new Date(now.getTime() - 3600_000)).execute();
 
 /** A server-wide secret shared by every API process (first writer wins). */
 export async function getOrCreateSecret(db: Db, name: string, fresh: () => string): Promise<string> {

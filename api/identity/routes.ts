@@ -28,7 +28,7 @@ export function registerIdentityRoutes(api: ApiRouter, ctx: AppContext): void {
     {
       method: 'post',
       path: '/v1/auth/session',
-      summary: 'Sign in with a JWS (typ aura-auth+jwt) over the nonce; sets an HttpOnly cookie and returns a bearer token',
+      summary: 'Sign in with a JWS (typ aura-auth+jwt) over { nonce, aud: the registry public URL, iat }, accepted once; sets an HttpOnly cookie and returns a bearer token',
       tags: ['identity'],
       before: [ctx.limits.signIn],
       body: z.object({ jws: compactJwsSchema }),
@@ -60,11 +60,12 @@ export function registerIdentityRoutes(api: ApiRouter, ctx: AppContext): void {
     {
       method: 'delete',
       path: '/v1/auth/session',
-      summary: 'Sign out (clears the session cookie)',
+      summary: 'Sign out: revokes the session (bearer token or cookie) in every process at once, and clears the cookie',
       tags: ['identity'],
       responses: { 204: { description: 'signed out' } },
     },
-    ({ res }) => {
+    async ({ req, res }) => {
+      await sessions.revoke(req);
       sessions.clearCookie(res);
       res.status(204).end();
     },

@@ -35,6 +35,9 @@ export const accountSchema = z
     displayName: z.string(),
     bio: z.string(),
     website: z.string().nullable(),
+    profileSigned: z.boolean().meta({
+      description: 'true when displayName, bio and website are covered by the proof the account signed at creation; false for accounts created before profiles were signed',
+    }),
     createdAt: z.string(),
     logIndex: z.number().int().nullable(),
     keys: z.array(keySchema),
@@ -57,5 +60,5 @@ export const createAccountBody = z.object({
   bio: z.string().max(2000).optional(),
   website: z.url({ protocol: /^https?$/ }).max(300).optional(),
   jwk: publicJwkSchema,
-  proof: compactJwsSchema.meta({ description: 'JWS (typ aura-account+jwt) by the new key over { handle, kind, jwk, iat }' }),
+  proof: compactJwsSchema.meta({ description: 'JWS (typ aura-account+jwt) by the new key over { handle, kind, jwk, displayName, bio, website, iat } (bio and website may be left out when absent)' }),
 });

@@ -3,7 +3,8 @@ import type { AppContext } from '../context.ts';
 import { AppError, notFound } from '../errors.ts';
 import { JWS_TYPES, verifyWithKey } from './signatures.ts';
 import { thumbprint, type PublicJwk } from './jwk.ts';
-import { requireFreshIat, requireSignedFields, verifyAccountSignature } from './account-signatures.ts';
+import { requireAudience, requireFreshIat, requireSignedFields, verifyAccountSignature } from './account-signatures.ts';
+import { refuseReplay, spendSignature } from './used-signatures.ts';
 import * as repo from './repository.ts';
 import type { SessionIssuer } from './sessions.ts';
 import { readSignedHeader } from './signatures.ts';
@@ -35,16 +36,23 @@ export class IdentityService {
     return { nonce, expiresAt: expiresAt.toISOString() };
   }
 
-  /** Sign-in: a JWS over the server's nonce by an active key; the nonce is consumed once. */
+  /** Sign-in: a JWS over the server's nonce, for this registry (`aud`), by an active key; the nonce is consumed once. */
   async signIn(jws: string) {
     const { kid } = readSignedHeader(jws, JWS_TYPES.auth);
+    await refuseReplay(this.ctx.db, jws);
     const key = await repo.findKey(this.ctx.db, kid);
     if (!key) throw new AppError('invalid_signature', 'no account has this key');
     if (key.status !== 'active') throw new AppError('key_revoked', `key ${kid} has been revoked`);
     const { payload } = await verifyWithKey(jws, key.jwk as PublicJwk, JWS_TYPES.auth);
     if (typeof payload.nonce !== 'string') throw new AppError('challenge_invalid', 'the signed payload has no nonce');
-    const fresh = await repo.consumeChallenge(this.ctx.db, payload.nonce, this.ctx.clock.now());
-    if (!fresh) throw new AppError('challenge_invalid', 'the challenge is unknown, expired or already used; request a new one');
+    requireAudience(payload, this.ctx.config);
+    const nonce = payload.nonce;
+    const now = this.ctx.clock.now();
+    await this.ctx.db.transaction().execute(async (trx) => {
+      const fresh = await repo.consumeChallenge(trx, nonce, now);
+      if (!fresh) throw new AppError('challenge_invalid', 'the challenge is unknown, expired or already used; request a new one');
+      await spendSignature(trx, jws, { purpose: 'sign-in', accountId: key.account_id, at: now });
+    });
     const account = (await repo.findAccountById(this.ctx.db, key.account_id))!;
     const session = { accountId: account.id, handle: account.handle, kind: account.kind, kid };
     const { token, expiresAt } = await this.sessions.issue(session);
@@ -56,10 +64,12 @@ export class IdentityService {
     const { payload, header } = await verifyWithKey(input.proof, input.jwk, JWS_TYPES.account);
     if (header.kid !== kid) throw new AppError('invalid_signature', 'the proof must name the new key as kid');
     requireSignedFields(payload, { handle: input.handle, kind: input.kind });
+    requireSignedFields(signedProfile(payload), signedProfile(input));
     if ((await thumbprint(payload.jwk as PublicJwk).catch(() => '')) !== kid) {
       throw new AppError('invalid_signature', "the signed payload's jwk does not match the request");
     }
     requireFreshIat(payload, this.ctx.clock);
+    await refuseReplay(this.ctx.db, input.proof);
     if (await repo.findAccountByHandle(this.ctx.db, input.handle)) {
       throw new AppError('handle_taken', `the handle @${input.handle} is taken`);
     }
@@ -75,8 +85,10 @@ export class IdentityService {
         displayName: input.displayName,
         bio: input.bio ?? '',
         website: input.website ?? null,
+        profileSigned: true,
         createdAt: now,
       });
+      await spendSignature(trx, input.proof, { purpose: 'account.create', accountId: id, at: now });
       await repo.insertKey(trx, { kid, accountId: id, jwk: input.jwk, addedAt: now });
       const created = await this.ctx.log.append(trx, {
         type: 'account.created',
@@ -107,9 +119,11 @@ export class IdentityService {
     const { payload, kid: signer } = await verifyAccountSignature(this.ctx.db, jws, JWS_TYPES.action, account.id);
     requireSignedFields(payload, { action: 'key.add', handle, kid });
     requireFreshIat(payload, this.ctx.clock);
+    await refuseReplay(this.ctx.db, jws);
     if (await repo.findKey(this.ctx.db, kid)) throw new AppError('conflict', 'this key is already registered');
     const now = this.ctx.clock.now();
     await this.ctx.db.transaction().execute(async (trx) => {
+      await spendSignature(trx, jws, { purpose: 'key.add', accountId: account.id, at: now });
       await repo.insertKey(trx, { kid, accountId: account.id, jwk, addedAt: now });
       const added = await this.ctx.log.append(trx, {
         type: 'key.added',
@@ -133,6 +147,7 @@ export class IdentityService {
     const { payload, kid: signer } = await verifyAccountSignature(this.ctx.db, jws, JWS_TYPES.action, key.account_id);
     requireSignedFields(payload, { action: 'key.revoke', kid });
     requireFreshIat(payload, this.ctx.clock);
+    await refuseReplay(this.ctx.db, jws);
     if (key.status === 'revoked') throw new AppError('already_revoked', `key ${kid} is already revoked`);
     if ((await repo.countActiveKeys(this.ctx.db, key.account_id)) <= 1) {
       throw new AppError('conflict', 'this is the last active key of the account; add a new key before revoking it');
@@ -140,6 +155,7 @@ export class IdentityService {
     const account = (await repo.findAccountById(this.ctx.db, key.account_id))!;
     const now = this.ctx.clock.now();
     await this.ctx.db.transaction().execute(async (trx) => {
+      await spendSignature(trx, jws, { purpose: 'key.revoke', accountId: account.id, at: now });
       if (!(await repo.revokeKey(trx, kid, now))) throw new AppError('already_revoked', `key ${kid} is already revoked`);
       const revoked = await this.ctx.log.append(trx, {
         type: 'key.revoked',
@@ -166,6 +182,7 @@ export class IdentityService {
       displayName: account.display_name,
       bio: account.bio,
       website: account.website,
+      profileSigned: account.profile_signed,
       createdAt: account.created_at.toISOString(),
       logIndex: account.log_index,
       keys: keys.map((k) => ({
@@ -179,6 +196,14 @@ export class IdentityService {
       })),
     };
   }
+}
+
+/**
+ * The profile fields an account signs at creation, absent ones spelled as stored ('' bio, null website),
+ * so a client may leave them out of both the request and the signed payload.
+ */
+function signedProfile(source: { displayName?: unknown; bio?: unknown; website?: unknown }) {
+  return { displayName: source.displayName, bio: source.bio ?? '', website: source.website ?? null };
 }
 
 /** A unique violation racing a pre-check becomes the same clear 409 the pre-check gives. */

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { jwtVerify, SignJWT } from 'jose';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { findAccountById, findKey, getOrCreateSecret } from './repository.ts';
+import { deleteExpiredSessions, findAccountById, findKey, findSession, getOrCreateSecret, insertSession, revokeSession } from './repository.ts';
 
 export const SESSION_COOKIE = 'aura_session';
 const SESSION_TTL_SECONDS = 60 * 60;
@@ -17,7 +17,11 @@ export interface Session {
   kid: string;
 }
 
-/** Issues and checks short-lived HS256 session tokens with a secret shared by all API processes. */
+/**
+ * Issues and checks short-lived HS256 session tokens with a secret shared by all API processes. Each
+ * token names (`jti`) a row in the sessions table and is honoured only while that row is not revoked,
+ * so signing out ends the session at once in every process sharing the database.
+ */
 export class SessionIssuer {
   private secret: Uint8Array | undefined;
   constructor(private readonly ctx: AppContext) {}
@@ -35,9 +39,13 @@ export class SessionIssuer {
   async issue(session: Session): Promise<{ token: string; expiresAt: Date }> {
     const now = this.ctx.clock.now();
     const expiresAt = new Date(now.getTime() + SESSION_TTL_SECONDS * 1000);
+    const id = randomUUID();
+    await insertSession(this.ctx.db, { id, accountId: session.accountId, kid: session.kid, createdAt: now, expiresAt });
+    await deleteExpiredSessions(this.ctx.db, now);
     const token = await new SignJWT({ handle: session.handle, kind: session.kind, kid: session.kid })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(session.accountId)
+      .setJti(id)
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
       .setIssuedAt(Math.floor(now.getTime() / 1000))
@@ -50,6 +58,34 @@ export class SessionIssuer {
   async fromRequest(req: Request): Promise<Session | undefined> {
     const token = bearerToken(req) ?? cookie(req, SESSION_COOKIE);
     if (!token) return undefined;
+    const claims = await this.verifyToken(token);
+    const stored = await findSession(this.ctx.db, claims.jti);
+    if (!stored || stored.account_id !== claims.sub) throw new AppError('unauthenticated', 'the session is unknown; sign in again');
+    if (stored.revoked_at) throw new AppError('unauthenticated', 'this session was signed out; sign in again');
+    const kid = stored.kid;
+    const key = await findKey(this.ctx.db, kid);
+    if (!key || key.status !== 'active' || key.account_id !== claims.sub) {
+      throw new AppError('unauthenticated', 'the key of this session is no longer active; sign in again');
+    }
+    const account = await findAccountById(this.ctx.db, key.account_id);
+    if (!account) throw new AppError('unauthenticated', 'the account of this session does not exist');
+    return { accountId: account.id, handle: account.handle, kind: account.kind, kid };
+  }
+
+  /** Sign-out: revokes the request's session (bearer or cookie) if it has a valid one. An invalid or expired token has nothing to revoke and is ignored. */
+  async revoke(req: Request): Promise<void> {
+    let token: string | undefined;
+    try {
+      token = bearerToken(req) ?? cookie(req, SESSION_COOKIE);
+    } catch {
+      token = cookie(req, SESSION_COOKIE);
+    }
+    if (!token) return;
+    const claims = await this.verifyToken(token).catch(() => undefined);
+    if (claims) await revokeSession(this.ctx.db, claims.jti, this.ctx.clock.now());
+  }
+
+  private async verifyToken(token: string): Promise<{ jti: string; sub: string }> {
     let claims;
     try {
       ({ payload: claims } = await jwtVerify(token, await this.key(), {
@@ -61,14 +97,10 @@ export class SessionIssuer {
     } catch {
       throw new AppError('unauthenticated', 'the session is invalid or expired; sign in again');
     }
-    const kid = String(claims.kid ?? '');
-    const key = await findKey(this.ctx.db, kid);
-    if (!key || key.status !== 'active' || key.account_id !== claims.sub) {
-      throw new AppError('unauthenticated', 'the key of this session is no longer active; sign in again');
+    if (typeof claims.jti !== 'string' || typeof claims.sub !== 'string') {
+      throw new AppError('unauthenticated', 'the session is from an older version of the registry; sign in again');
     }
-    const account = await findAccountById(this.ctx.db, key.account_id);
-    if (!account) throw new AppError('unauthenticated', 'the account of this session does not exist');
-    return { accountId: account.id, handle: account.handle, kind: account.kind, kid };
+    return { jti: claims.jti, sub: claims.sub };
   }
 
   async require(req: Request): Promise<Session> {

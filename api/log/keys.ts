@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { AppError } from '../errors.ts';
+import { ConfigError } from '../config.ts';
 
 export interface LogKey {
   privateKey: KeyObject;
@@ -12,6 +13,16 @@ export interface LogKey {
 }
 
 export const LOG_KEY_FILE = 'log-key.json';
+
+/** This process's log key is not the one the database's log is signed with: it must not start. */
+export class LogKeyMismatchError extends ConfigError {
+  constructor(own: string, stored: string) {
+    super(
+      `AURA_LOG_KEY: this process's log key (${own}) is not the key of the log in this database (${stored}); ` +
+        'give every process that shares the database the same AURA_LOG_KEY (or the same log-key.json)',
+    );
+  }
+}
 
 /**
  * Reads an Ed25519 private key given as an Ed25519 private JWK (JSON), a PKCS#8 PEM, or the base64 of a

@@ -103,3 +103,14 @@ export async function latestCheckpoint(db: Db): Promise<CheckpointRow | undefine
 export async function insertCheckpoint(db: Db, row: CheckpointRow & { createdAt: Date }): Promise<void> {
   await db.insertInto('checkpoints').values({ size: row.size, root: row.root, note: row.note, created_at: row.createdAt }).execute();
 }
+
+/** The log's public key as the first process on this database stored it; the first caller's key wins. */
+export async function storeLogKeyIfAbsent(db: Db, key: { publicKey: Buffer; verifierKey: string; at: Date }): Promise<{ publicKey: Buffer; verifierKey: string }> {
+  await db
+    .insertInto('log_signing_key')
+    .values({ id: 1, public_key: key.publicKey, verifier_key: key.verifierKey, stored_at: key.at })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+  const row = await db.selectFrom('log_signing_key').select(['public_key', 'verifier_key']).where('id', '=', 1).executeTakeFirstOrThrow();
+  return { publicKey: row.public_key, verifierKey: row.verifier_key };
+}

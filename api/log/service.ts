@@ -6,7 +6,7 @@ import type { Clock } from '../clock.ts';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
 import { canonicalJson } from './canonical.ts';
-import type { LogKey } from './keys.ts';
+import { LogKeyMismatchError, type LogKey } from './keys.ts';
 import {
   appendPlan,
   completedNodeHashes,
@@ -61,6 +61,7 @@ export class TransparencyLogService implements TransparencyLog {
   private pendingCheckpoint = false;
   private running: Promise<unknown> | undefined;
   private closed = false;
+  private keyClaim: Promise<void> | undefined;
 
   private constructor(deps: LogServiceDeps, publicJwk: JWK) {
     this.deps = deps;
@@ -129,6 +130,7 @@ export class TransparencyLogService implements TransparencyLog {
     const { db } = this.deps;
     const [latest, size] = await Promise.all([repo.latestCheckpoint(db), repo.logSize(db)]);
     if (latest && latest.size >= size) return this.toSigned(latest);
+    await this.claimKey();
     return db.transaction().execute(async (trx) => {
       await repo.lockLog(trx);
       const current = await repo.logSize(trx);
@@ -224,6 +226,24 @@ export class TransparencyLogService implements TransparencyLog {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.running;
+  }
+
+  /**
+   * Processes sharing a database must sign with one key. The first to start stores its public key in the
+   * database; a process holding another key gets LogKeyMismatchError (at start-up, and before it could
+   * sign a checkpoint). Memoised once it succeeds.
+   */
+  claimKey(): Promise<void> {
+    this.keyClaim ??= (async () => {
+      const { db, key, clock } = this.deps;
+      const stored = await repo.storeLogKeyIfAbsent(db, { publicKey: key.publicKey, verifierKey: this.verifierKey, at: clock.now() });
+      if (!stored.publicKey.equals(key.publicKey)) throw new LogKeyMismatchError(this.verifierKey, stored.verifierKey);
+    })();
+    const claim = this.keyClaim;
+    claim.catch(() => {
+      if (this.keyClaim === claim) this.keyClaim = undefined;
+    });
+    return claim;
   }
 
   /** Loud warnings when the key cannot have signed the log's existing history. */

@@ -42,6 +42,8 @@ export interface ConsistencyProof {
 export interface TransparencyLog {
   /** Appends inside the caller's transaction (so the row and its entry commit or fail together). */
   append(trx: Transaction<Database>, event: LogEventInput): Promise<AppendedEntry>;
+  /** Stores this process's log key in the database if none is; rejects when the stored one differs. */
+  claimKey(): Promise<void>;
   /** Signs and stores a checkpoint for the current tree if it grew; returns the latest checkpoint. */
   checkpoint(): Promise<SignedCheckpoint>;
   inclusionProof(index: number, size: number): Promise<InclusionProof>;

@@ -1,9 +1,11 @@
+import { ConfigError } from '../config.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { pinRegistryKey } from './repository.ts';
 import type { RegistryOperator } from './service.ts';
 
-export class OperatorKeyMismatchError extends Error {}
+/** A ConfigError: `api/main.ts` prints its one line and exits 2. */
+export class OperatorKeyMismatchError extends ConfigError {}
 
 /**
  * Every process of one registry must vouch with one operator key: the first stores its public key in the

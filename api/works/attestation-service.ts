@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import { AppError, notFound } from '../errors.ts';
 import { requireFreshIat, requireSignedFields, verifyAccountSignature } from '../identity/account-signatures.ts';
 import { JWS_TYPES } from '../identity/signatures.ts';
+import { refuseReplay, spendSignature } from '../identity/used-signatures.ts';
 import type { Session } from '../identity/sessions.ts';
 import { buildAttestationCredential } from './credentials.ts';
 import * as repo from './repository.ts';
@@ -58,6 +59,7 @@ export class AttestationService {
 
   async issueAttestation(session: Session, workId: string, draftId: string, jws: string) {
     if (session.kind !== 'organization') throw new AppError('wrong_account_kind', 'only organisation accounts issue attestations');
+    await refuseReplay(this.ctx.db, jws);
     const draft = await repo.findDraft(this.ctx.db, draftId);
     if (!draft || draft.kind !== 'attestation' || draft.account_id !== session.accountId || draft.work_id !== workId) {
       throw notFound('attestation draft');
@@ -72,6 +74,7 @@ export class AttestationService {
     const now = this.ctx.clock.now();
     const logIndex = await this.ctx.db.transaction().execute(async (trx) => {
       if (!(await repo.consumeDraft(trx, draftId, now))) throw new AppError('draft_used', 'this attestation has already been issued');
+      await spendSignature(trx, jws, { purpose: 'attestation.issue', accountId: session.accountId, at: now });
       const entry = await this.ctx.log.append(trx, {
         type: 'attestation.issued',
         subjectId: input.attestationId,
@@ -106,6 +109,7 @@ export class AttestationService {
 
   /** A signed action: typ aura-action+jwt, payload { action, …fields, iat } by an active key of the account. */
   private async verifyAction(session: Session, jws: string, expected: Record<string, unknown>) {
+    await refuseReplay(this.ctx.db, jws);
     const verified = await verifyAccountSignature(this.ctx.db, jws, JWS_TYPES.action, session.accountId);
     requireSignedFields(verified.payload, expected);
     requireFreshIat(verified.payload, this.ctx.clock);
@@ -118,6 +122,7 @@ export class AttestationService {
     const verified = await this.verifyAction(session, jws, { action: 'work.revoke', workId });
     const now = this.ctx.clock.now();
     const logIndex = await this.ctx.db.transaction().execute(async (trx) => {
+      await spendSignature(trx, jws, { purpose: 'work.revoke', accountId: session.accountId, at: now });
       const updated = await trx
         .updateTable('works')
         .set({ status: 'revoked', revoked_at: now, revocation_jws: jws })
@@ -150,6 +155,7 @@ export class AttestationService {
     const verified = await this.verifyAction(session, jws, { action: 'attestation.revoke', attestationId });
     const now = this.ctx.clock.now();
     const logIndex = await this.ctx.db.transaction().execute(async (trx) => {
+      await spendSignature(trx, jws, { purpose: 'attestation.revoke', accountId: session.accountId, at: now });
       const updated = await trx
         .updateTable('attestations')
         .set({ status: 'revoked', revoked_at: now, revocation_jws: jws })
@@ -187,6 +193,7 @@ export class AttestationService {
     const disputeId = randomUUID();
     const now = this.ctx.clock.now();
     const logIndex = await this.ctx.db.transaction().execute(async (trx) => {
+      await spendSignature(trx, jws, { purpose: 'work.dispute', accountId: session.accountId, at: now });
       const entry = await this.ctx.log.append(trx, {
         type: 'dispute.filed',
         subjectId: disputeId,

@@ -7,6 +7,7 @@ import type { AnalyzedImage } from '../images/types.ts';
 import { indexWorkHashes } from '../matching/repository.ts';
 import { verifyAccountSignature } from '../identity/account-signatures.ts';
 import { JWS_TYPES } from '../identity/signatures.ts';
+import { refuseReplay, spendSignature } from '../identity/used-signatures.ts';
 import type { Session } from '../identity/sessions.ts';
 import { findAccountById } from '../identity/repository.ts';
 import { buildProcessCredential, buildWorkCredential } from './credentials.ts';
@@ -175,6 +176,7 @@ export class RegistrationService {
   async registerWork(session: Session, draftId: string, jws: string) {
     const registered = await this.alreadyRegisteredFrom(session, draftId, jws);
     if (registered) return buildReceipt(this.ctx, registered.id, registered.log_index, 200);
+    await refuseReplay(this.ctx.db, jws);
     const draft = await this.loadDraft(session, draftId, 'work');
     const { kid } = await this.verifyDraftSignature(session, draft, jws);
     const fp = draft.fingerprint as unknown as DraftFingerprint;
@@ -185,6 +187,7 @@ export class RegistrationService {
 
     const logIndex = await this.ctx.db.transaction().execute(async (trx) => {
       if (!(await repo.consumeDraft(trx, draftId, now))) throw new AppError('draft_used', 'this draft has already been registered');
+      await spendSignature(trx, jws, { purpose: 'work.register', accountId: session.accountId, at: now });
       const entry = await this.ctx.log.append(trx, {
         type: 'work.registered',
         subjectId: workId,
@@ -264,6 +267,7 @@ export class RegistrationService {
   }
 
   async registerProcess(session: Session, draftId: string, jws: string, expectedWorkId: string | undefined) {
+    await refuseReplay(this.ctx.db, jws);
     const draft = await this.loadDraft(session, draftId, 'process');
     if ((draft.work_id ?? undefined) !== expectedWorkId) throw notFound('draft');
     const { kid } = await this.verifyDraftSignature(session, draft, jws);
@@ -271,6 +275,7 @@ export class RegistrationService {
     const now = this.ctx.clock.now();
     const logIndex = await this.ctx.db.transaction().execute(async (trx) => {
       if (!(await repo.consumeDraft(trx, draftId, now))) throw new AppError('draft_used', 'this draft has already been registered');
+      await spendSignature(trx, jws, { purpose: 'process.register', accountId: session.accountId, at: now });
       const entry = await this.ctx.log.append(trx, {
         type: 'draft.registered',
         subjectId: fp.processId,

@@ -48,6 +48,10 @@ export function saveSession(session: SavedSession): void {
   fs.writeFileSync(sessionPath(), JSON.stringify(session, null, 2) + '\n', { mode: 0o600 });
 }
 
+export function forgetSession(): void {
+  fs.rmSync(sessionPath(), { force: true });
+}
+
 export async function passphrase(prompt = 'Passphrase: '): Promise<string> {
   if (process.env.AURA_PASSPHRASE) return process.env.AURA_PASSPHRASE;
   if (!process.stdin.isTTY) throw new CliError('set AURA_PASSPHRASE or run in a terminal to type the passphrase', 2);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { AuraApiError, AuraClient, generateIdentity } from '../lib/aura-client.ts';
 import { encryptKey, readKeyFile, writeKeyFile } from '../lib/key-file.ts';
-import { auditStatePath, CliError, EXIT, keyPath, loadIdentity, loadSession, passphrase, saveSession, serverUrl, signedInClient } from './context.ts';
+import { auditStatePath, CliError, EXIT, forgetSession, keyPath, loadIdentity, loadSession, passphrase, saveSession, serverUrl, signedInClient } from './context.ts';
 import { formatReport } from './format.ts';
 import { importFolder } from './import.ts';
 
@@ -59,12 +59,24 @@ program
   .command('login')
   .description('sign in by signing the server’s challenge with your key')
   .option('--key <file>')
-  .action(async (o: { key?: string }) => {
+  .option('--audience <url>', 'the registry’s public URL the sign-in is signed for (default: the server URL)')
+  .action(async (o: { key?: string; audience?: string }) => {
     const url = serverUrl(server());
     const client = new AuraClient(url);
+    if (o.audience) client.audience = o.audience.replace(/\/+$/, '');
     const session = await client.signIn(await loadIdentity(o.key));
     saveSession({ server: url, token: session.token, handle: session.account.handle, expiresAt: session.expiresAt });
     print(`signed in to ${url} as @${session.account.handle} until ${session.expiresAt}`);
+  });
+
+program
+  .command('logout')
+  .description('end the session on the server (at once, in every process) and forget it here')
+  .action(async () => {
+    if (!loadSession()) throw new CliError('not logged in', 2);
+    await signedInClient(server()).signOut();
+    forgetSession();
+    print('signed out');
   });
 
 program

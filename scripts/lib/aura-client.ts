@@ -27,6 +27,27 @@ export async function sign(identity: Identity, payload: Record<string, unknown> 
   return new CompactSign(bytes).setProtectedHeader({ alg: 'EdDSA', typ, kid: identity.kid, ...extraHeader }).sign(identity.privateKey);
 }
 
+export interface NewAccount {
+  handle: string;
+  displayName: string;
+  kind: 'artist' | 'organization';
+  bio?: string;
+  website?: string;
+}
+
+/** What an account signs at creation: its handle, kind and key, and the profile shown with it. */
+export function accountProofPayload(identity: Identity, account: NewAccount, iat: number): Record<string, unknown> {
+  return {
+    handle: account.handle,
+    kind: account.kind,
+    jwk: identity.publicJwk,
+    displayName: account.displayName,
+    ...(account.bio !== undefined ? { bio: account.bio } : {}),
+    ...(account.website !== undefined ? { website: account.website } : {}),
+    iat,
+  };
+}
+
 export const signCredential = (identity: Identity, payload: Record<string, unknown>) => sign(identity, payload, 'vc+jwt', { cty: 'vc' });
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -48,7 +69,14 @@ export interface UploadFile {
 /** A thin HTTP client for Aura's API, used by the CLI, the seeder and the tests. */
 export class AuraClient {
   token: string | undefined;
-  constructor(readonly baseUrl: string, readonly fetchImpl: typeof fetch = fetch) {}
+  /**
+   * The registry a sign-in is signed for (`aud`): its public URL. By default the URL this client talks
+   * to; set it when that is not the public one (an API process behind a load balancer).
+   */
+  audience: string;
+  constructor(readonly baseUrl: string, readonly fetchImpl: typeof fetch = fetch) {
+    this.audience = baseUrl.replace(/\/+$/, '');
+  }
 
   async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     const init: RequestInit = { method, headers: { ...headers } };
@@ -72,17 +100,24 @@ export class AuraClient {
     return form;
   }
 
-  async createAccount(identity: Identity, account: { handle: string; displayName: string; kind: 'artist' | 'organization'; bio?: string; website?: string }) {
-    const proof = await sign(identity, { handle: account.handle, kind: account.kind, jwk: identity.publicJwk, iat: nowSeconds() }, 'aura-account+jwt');
-    return this.request('POST', '/v1/accounts', { ...account, jwk: identity.publicJwk, proof });
+  async createAccount(identity: Identity, account: NewAccount, iat = nowSeconds()) {
+    const request = { ...account, displayName: account.displayName.trim() };
+    const proof = await sign(identity, accountProofPayload(identity, request, iat), 'aura-account+jwt');
+    return this.request('POST', '/v1/accounts', { ...request, jwk: identity.publicJwk, proof });
   }
 
   async signIn(identity: Identity) {
     const { nonce } = await this.request('POST', '/v1/auth/challenge', { kid: identity.kid });
-    const jws = await sign(identity, { nonce, aud: this.baseUrl, iat: nowSeconds() }, 'aura-auth+jwt');
+    const jws = await sign(identity, { nonce, aud: this.audience, iat: nowSeconds() }, 'aura-auth+jwt');
     const session = await this.request('POST', '/v1/auth/session', { jws });
     this.token = session.token;
     return session;
+  }
+
+  /** Revokes the session on the server (every process), then forgets the token. */
+  async signOut() {
+    if (this.token) await this.request('DELETE', '/v1/auth/session');
+    this.token = undefined;
   }
 
   async registerWork(identity: Identity, file: UploadFile, fields: { title: string; year?: number; medium?: string; statement?: string; digitalSourceType?: string; processIds?: string[] }) {

@@ -56,8 +56,15 @@ describe.skipIf(!hasChromium)('registration, attestation and verification flows 
     const { page } = artist;
     backupFile = await createIdentity(page, { handle: 'mira', displayName: 'Mira Okafor' });
     await screenshot(page, 'flow-artist-identity');
+    // The profile typed in the page is signed by the new key (issue 18, finding 5).
+    expect((await (await server.fetch('/v1/accounts/mira')).json()).profileSigned).toBe(true);
+    const token = (await artist.context.cookies()).find((c) => c.name === 'aura_session')!.value;
+    const withToken = () => server.fetch('/v1/auth/session', { headers: { authorization: `Bearer ${token}` } });
+    expect((await withToken()).status).toBe(200);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => page.locator('#session').textContent()).toBe('Sign in');
+    // Signing out in the page ended the session on the server, not only in this browser (finding 4).
+    await expect.poll(async () => (await withToken()).status).toBe(401);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect.poll(() => page.locator('#session').textContent(), { timeout: 15_000 }).toContain('@mira');
     expect(artist.problems).toEqual([]);

@@ -64,9 +64,9 @@ describe('web key handling (keys.ts)', () => {
     expect(auth.protectedHeader).toEqual({ alg: 'EdDSA', typ: 'aura-auth+jwt', kid: key.kid });
     expect(decode(auth.payload)).toMatchObject({ nonce: 'nonce-1', aud: 'https://aura.example', iat: expect.any(Number) });
 
-    const proof = await compactVerify(await signAccountProof(key, 'mira', 'artist'), publicKey);
+    const proof = await compactVerify(await signAccountProof(key, 'mira', 'artist', { displayName: 'Mira', bio: 'Paints.' }), publicKey);
     expect(proof.protectedHeader).toEqual({ alg: 'EdDSA', typ: 'aura-account+jwt', kid: key.kid });
-    expect(decode(proof.payload)).toMatchObject({ handle: 'mira', kind: 'artist', jwk: key.publicJwk });
+    expect(decode(proof.payload)).toMatchObject({ handle: 'mira', kind: 'artist', jwk: key.publicJwk, displayName: 'Mira', bio: 'Paints.' });
 
     // The credential payload is signed byte for byte as JSON.stringify of what the server returned.
     const payload = { '@context': ['https://www.w3.org/ns/credentials/v2'], credentialSubject: { title: 'Ünïcode ✓', year: 2024 } };

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { readFixture, startTestServer, type TestServer } from '../helpers/server.ts';
 import { hasChromium, launchBrowser, openPage, ready, screenshot } from './support.ts';
+import { AuraClient, generateIdentity } from '../../scripts/lib/aura-client.ts';
 
 /** Pages that work on any server: verify (incl. its errors), identity keys and backups, routing. */
 describe.skipIf(!hasChromium)('web UI pages in Chromium', () => {
@@ -208,6 +209,25 @@ describe.skipIf(!hasChromium)('web UI pages in Chromium', () => {
     expect((await message.textContent())!.length).toBeGreaterThan(3);
     expect(await page.locator('fieldset .error-code').textContent()).toBe('Error code: validation_failed');
     await screenshot(page, 'identity-field-error');
+    await context.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('says when a profile is not signed by its account (accounts from before signed profiles)', async () => {
+    const client = new AuraClient(server.url);
+    await client.createAccount(await generateIdentity(), { handle: 'signed-profile', displayName: 'Signed Studio', kind: 'artist', bio: 'Signed bio.' });
+    await client.createAccount(await generateIdentity(), { handle: 'old-profile', displayName: 'Old Studio', kind: 'artist', bio: 'Written before 0016.' });
+    // As migration 0016 leaves an account whose proof did not cover its profile (that path: tests/registry/signed-actions.test.ts).
+    await server.ctx.db.updateTable('accounts').set({ profile_signed: false }).where('handle', '=', 'old-profile').execute();
+    const { page, problems, context } = await openPage(browser, server.url);
+    await page.goto('/@old-profile');
+    await ready(page, '/@old-profile');
+    expect(await page.locator('[data-profile-unsigned]').textContent()).toContain('not signed by the account');
+    await screenshot(page, 'profile-unsigned');
+    await page.goto('/@signed-profile');
+    await ready(page, '/@signed-profile');
+    expect(await page.locator('h1').textContent()).toBe('Signed Studio');
+    expect(await page.locator('[data-profile-unsigned]').count()).toBe(0);
     await context.close();
     expect(problems).toEqual([]);
   });

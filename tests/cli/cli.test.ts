@@ -131,4 +131,19 @@ describe('the aura command line', () => {
     expect(code).toBe(4);
     expect(stderr).toContain('cannot reach the server');
   });
+
+  it('signs in only for this registry, and logs out on the server', async () => {
+    const phished = await aura(['login', '--audience', 'https://phishing.example']);
+    expect(phished.code).toBe(3);
+    expect(phished.stderr).toContain(`aud must be "${server.url}"`);
+    expect((await aura(['login'])).code).toBe(0);
+    const { token } = JSON.parse(fs.readFileSync(path.join(home, 'session.json'), 'utf8')) as { token: string };
+    const asBearer = () => server.fetch('/v1/auth/session', { headers: { authorization: `Bearer ${token}` } });
+    expect((await asBearer()).status).toBe(200);
+    expect((await aura(['logout'])).stdout).toContain('signed out');
+    expect(fs.existsSync(path.join(home, 'session.json'))).toBe(false);
+    // The token a thief copied from session.json is dead on the server too.
+    expect((await asBearer()).status).toBe(401);
+    expect((await aura(['whoami'])).code).toBe(2);
+  });
 });

@@ -98,12 +98,14 @@ describeEachDatabase('attacks are refused and leave nothing behind', (backend) =
   it('refuses a replayed challenge and an expired one', async () => {
     const client = new AuraClient(server.url);
     const { nonce } = await client.request('POST', '/v1/auth/challenge', {});
-    const jws = await sign(artist, { nonce, iat: nowSeconds() }, 'aura-auth+jwt');
+    const jws = await sign(artist, { nonce, aud: server.url, iat: nowSeconds() }, 'aura-auth+jwt');
     await client.request('POST', '/v1/auth/session', { jws });
-    await refused(client.request('POST', '/v1/auth/session', { jws }), 401, 'challenge_invalid');
+    await refused(client.request('POST', '/v1/auth/session', { jws }), 409, 'jws_replayed');
+    const again = await sign(artist, { nonce, aud: server.url, iat: nowSeconds() + 1 }, 'aura-auth+jwt');
+    await refused(client.request('POST', '/v1/auth/session', { jws: again }), 401, 'challenge_invalid');
     const late = await client.request('POST', '/v1/auth/challenge', {});
     clock.advance(6 * 60 * 1000);
-    const lateJws = await sign(artist, { nonce: late.nonce, iat: nowSeconds() }, 'aura-auth+jwt');
+    const lateJws = await sign(artist, { nonce: late.nonce, aud: server.url, iat: nowSeconds() }, 'aura-auth+jwt');
     await refused(client.request('POST', '/v1/auth/session', { jws: lateJws }), 401, 'challenge_invalid');
     clock.set(new Date());
   });

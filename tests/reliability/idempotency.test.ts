@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDatabase, startTestServer, type TestServer } from '../helpers/server.ts';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
-import { generateIdentity, nowSeconds, sign, signCredential } from '../../scripts/lib/aura-client.ts';
+import { accountProofPayload, generateIdentity, nowSeconds, sign, signCredential } from '../../scripts/lib/aura-client.ts';
 import { fixedClock } from '../../api/clock.ts';
 import { decide, parseIdempotencyKey, requestFingerprint, RETENTION_MS, type StoredAnswer } from '../../api/http/idempotency.ts';
 import { countRows, pngFile, signedInAccount, type SignedIn } from './support.ts';
@@ -74,8 +74,9 @@ describeEachDatabase('Idempotency-Key', (backend) => {
 
   it('replays account creation instead of failing on the taken handle', async () => {
     const identity = await generateIdentity();
-    const proof = await sign(identity, { handle: 'idem-new', kind: 'artist', jwk: identity.publicJwk, iat: nowSeconds() }, 'aura-account+jwt');
-    const body = { handle: 'idem-new', displayName: 'New', kind: 'artist', jwk: identity.publicJwk, proof };
+    const account = { handle: 'idem-new', displayName: 'New', kind: 'artist' as const };
+    const proof = await sign(identity, accountProofPayload(identity, account, nowSeconds()), 'aura-account+jwt');
+    const body = { ...account, jwk: identity.publicJwk, proof };
     const first = await post('/v1/accounts', body, 'acct-1', undefined);
     expect(first.status).toBe(201);
     const firstBody = await first.text();

@@ -146,6 +146,8 @@ export interface Account {
   kind: 'artist' | 'organization';
   bio?: string;
   website?: string | null;
+  /** False for accounts created before the profile was covered by the account's signature. */
+  profileSigned?: boolean;
   createdAt?: string;
   logIndex?: number | null;
   keys?: AccountKey[];

@@ -139,9 +139,15 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 export const signAuthChallenge = (identity: SigningIdentity, nonce: string, audience: string) =>
   sign(identity, { typ: 'aura-auth+jwt' }, utf8(JSON.stringify({ nonce, aud: audience, iat: nowSeconds() })));
 
-/** Proof of possession sent when the account is created. */
-export const signAccountProof = (identity: SigningIdentity, handle: string, kind: AccountKind) =>
-  sign(identity, { typ: 'aura-account+jwt' }, utf8(JSON.stringify({ handle, kind, jwk: identity.publicJwk, iat: nowSeconds() })));
+export interface SignedProfile {
+  displayName: string;
+  bio?: string;
+  website?: string;
+}
+
+/** Proof of possession sent when the account is created; it also covers the profile shown with the account. */
+export const signAccountProof = (identity: SigningIdentity, handle: string, kind: AccountKind, profile: SignedProfile) =>
+  sign(identity, { typ: 'aura-account+jwt' }, utf8(JSON.stringify({ handle, kind, jwk: identity.publicJwk, ...profile, iat: nowSeconds() })));
 
 /**
  * Signs a payload the server prepared (work, attestation or process credential). The server compares

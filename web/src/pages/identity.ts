@@ -220,13 +220,16 @@ function createSection(ctx: PageContext, refresh: () => void): HTMLElement {
     createButton.disabled = true;
     progress.busy('Signing the account request with your key…');
     try {
-      const proof = await signAccountProof(key, handle.value, kind());
-      const account = await api.createAccount({
-        handle: handle.value,
+      const profile = {
         displayName: displayName.value.trim(),
-        kind: kind(),
         ...(bio.value.trim() ? { bio: bio.value.trim() } : {}),
         ...(website.value.trim() ? { website: website.value.trim() } : {}),
+      };
+      const proof = await signAccountProof(key, handle.value, kind(), profile);
+      const account = await api.createAccount({
+        handle: handle.value,
+        ...profile,
+        kind: kind(),
         jwk: key.publicJwk,
         proof,
       });

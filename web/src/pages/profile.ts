@@ -39,6 +39,9 @@ export async function renderProfile(ctx: PageContext): Promise<void> {
     h('p', { class: 'byline' }, `@${account.handle}`, h('span', { class: 'tag' }, account.kind === 'organization' ? 'Organisation' : 'Artist'), account.createdAt ? ` · joined ${formatDate(account.createdAt)}` : null),
     account.bio ? h('p', { class: 'bio' }, account.bio) : null,
     website ? h('p', null, website) : null,
+    account.profileSigned === false
+      ? h('p', { class: 'note', 'data-profile-unsigned': '' }, 'This name, bio and website are not signed by the account: it was created before profiles were signed.')
+      : null,
     account.kind === 'artist'
       ? h('section', { 'aria-labelledby': 'works-h' }, h('h2', { id: 'works-h' }, 'Works'), worksError ? errorBox(worksError) : worksGrid(works ?? [], 'No works registered yet.'))
       : null,
