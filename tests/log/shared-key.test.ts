@@ -10,6 +10,8 @@ import { createScratchDatabase, startTestServer, type TestServer } from '../help
 import { startApiProcess, type ApiProcess } from '../helpers/processes.ts';
 
 const newLogKey = () => exportLogKey(generateKeyPairSync('ed25519').privateKey);
+// Processes sharing a database share the operator key too (docs/trust.md): only the log key differs here.
+const operatorKey = exportLogKey(generateKeyPairSync('ed25519').privateKey);
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'aura-i18-key-'));
 
 /** Issue 18, finding 6 (one log key per database) and finding 4 across processes. */
@@ -27,7 +29,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)('processes sharing one PostgreSQL'
     scratch = await createScratchDatabase();
     const firstKey = newLogKey();
     // Processes behind one load balancer: one public URL, hence one log origin.
-    const shared = { DATABASE_URL: scratch.url, AURA_PUBLIC_URL: 'http://aura.shared.invalid' };
+    const shared = { DATABASE_URL: scratch.url, AURA_PUBLIC_URL: 'http://aura.shared.invalid', AURA_OPERATOR_KEY: operatorKey };
     const first = await startApiProcess({ ...shared, AURA_DATA_DIR: tmp(), AURA_LOG_KEY: firstKey });
     processes.push(first);
     const client = new AuraClient(first.url);
@@ -56,7 +58,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)('processes sharing one PostgreSQL'
     const shared = await createScratchDatabase();
     const logKey = newLogKey();
     try {
-      const [a, b] = await Promise.all([0, 1].map(() => startTestServer('postgres', { databaseUrl: shared.url, env: { AURA_LOG_KEY: logKey } })));
+      const [a, b] = await Promise.all([0, 1].map(() => startTestServer('postgres', { databaseUrl: shared.url, env: { AURA_LOG_KEY: logKey, AURA_OPERATOR_KEY: operatorKey } })));
       servers.push(a!, b!);
       const identity = await generateIdentity();
       const client = new AuraClient(a!.url);
