@@ -19,6 +19,9 @@ export const configSchema = z.object({
   AURA_LOG_ORIGIN: z.string().min(1).optional(),
   AURA_LOG_KEY: z.string().min(1).optional(),
   AURA_SESSION_SECRET: z.string().min(32).optional(),
+  /** PEM certificate chain (end-entity first) and PKCS#8 PEM key for signing C2PA manifests; both or neither. */
+  AURA_C2PA_CERT: z.string().includes('-----BEGIN CERTIFICATE-----').optional(),
+  AURA_C2PA_KEY: z.string().includes('PRIVATE KEY-----').optional(),
   AURA_MAX_UPLOAD_MB: positiveInt.default(40),
   AURA_MAX_PIXELS: positiveInt.default(100_000_000),
   AURA_TRUST_PROXY: bool.default(false),
@@ -44,6 +47,9 @@ export interface Config {
   logOrigin: string;
   logKey: string | undefined;
   sessionSecret: string | undefined;
+  /** The operator's C2PA signing chain and key; when absent a registry CA is created in the data directory. */
+  c2paCert: string | undefined;
+  c2paKey: string | undefined;
   maxUploadBytes: number;
   maxPixels: number;
   trustProxy: boolean;
@@ -67,6 +73,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration: ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`);
   }
   const e = parsed.data;
+  if (Boolean(e.AURA_C2PA_CERT) !== Boolean(e.AURA_C2PA_KEY)) {
+    throw new ConfigError('invalid configuration: set both AURA_C2PA_CERT and AURA_C2PA_KEY, or neither');
+  }
   const publicUrl = (e.AURA_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   return {
     port: e.PORT,
@@ -79,6 +88,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logOrigin: e.AURA_LOG_ORIGIN ?? `${new URL(publicUrl).host}/aura-log`,
     logKey: e.AURA_LOG_KEY,
     sessionSecret: e.AURA_SESSION_SECRET,
+    c2paCert: e.AURA_C2PA_CERT,
+    c2paKey: e.AURA_C2PA_KEY,
     maxUploadBytes: e.AURA_MAX_UPLOAD_MB * 1024 * 1024,
     maxPixels: e.AURA_MAX_PIXELS,
     trustProxy: e.AURA_TRUST_PROXY,
