@@ -170,6 +170,14 @@ export interface IdempotencyKeysTable {
   expires_at: Date;
 }
 
+export interface ContentCredentialsTable {
+  manifest_id: string;
+  work_id: string;
+  format: string;
+  manifest_store: Buffer;
+  created_at: Timestamp;
+}
+
 export interface Database {
   server_secrets: ServerSecretsTable;
   accounts: AccountsTable;
@@ -185,6 +193,7 @@ export interface Database {
   log_nodes: LogNodesTable;
   work_hashes: WorkHashesTable;
   idempotency_keys: IdempotencyKeysTable;
+  content_credentials: ContentCredentialsTable;
 }
 
 export type Account = Selectable<AccountsTable>;

@@ -45,6 +45,15 @@ export interface ContentCredentialsResult {
   error?: string;
 }
 
+/**
+ * Codes that only say a signer is not on the validator's trust list (Aura's registry CA is not on the C2PA
+ * trust list unless the operator uses a certificate from a C2PA-trusted CA): the manifest itself is intact.
+ */
+export const UNTRUSTED_SIGNER_CODES = ['signingCredential.untrusted', 'cawg.ica.untrusted_issuer', 'cawg.x509.credential.untrusted', 'timeStamp.untrusted'];
+
+/** Failure codes that mean the file or its manifest was changed or is broken, not merely untrusted. */
+export const integrityFailures = (r: ContentCredentialsResult): StatusCode[] => r.failures.filter((f) => !UNTRUSTED_SIGNER_CODES.includes(f.code));
+
 const NONE: ContentCredentialsResult = { present: false, failures: [], informational: [], successes: [], manifestCount: 0 };
 
 export async function readContentCredentials(bytes: Uint8Array): Promise<ContentCredentialsResult> {

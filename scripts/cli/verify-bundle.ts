@@ -2,19 +2,42 @@ import fs from 'node:fs';
 import { verifyBundle, BundleVerificationError } from '../../api/bundle/verify.ts';
 import { fingerprintImage } from '../../api/images/fingerprint.ts';
 import { hammingDistance } from '../../api/images/pdq.ts';
+import { sniffFormat } from '../../api/images/formats.ts';
+import { integrityFailures, readContentCredentials } from '../../api/content-credentials/read.ts';
 
 const MATCH_DISTANCE = 31;
 
-/** `aura verify-bundle bundle.json [image]`: no network; prints each step with a mark; 0 only when all pass. */
+/**
+ * `aura verify-bundle bundle.json [image]`, or `aura verify-bundle credentialed-image`: no network; prints
+ * each step with a mark; 0 only when all pass. An image with Aura Content Credentials carries its bundle
+ * in the `com.aura.registration` assertion, checked against the image's own pixels.
+ */
 export async function runVerifyBundle(bundlePath: string, imagePath: string | undefined, print: (line: string) => void): Promise<number> {
-  let input: unknown;
+  let raw: Buffer;
   try {
-    input = JSON.parse(fs.readFileSync(bundlePath, 'utf8'));
+    raw = fs.readFileSync(bundlePath);
   } catch (err) {
     print(`✗ bundle: cannot read ${bundlePath}: ${(err as Error).message}`);
     return 1;
   }
-  const image = imagePath ? fs.readFileSync(imagePath) : undefined;
+  let input: unknown;
+  let image: Buffer | undefined = imagePath ? fs.readFileSync(imagePath) : undefined;
+  if (sniffFormat(raw).kind === 'supported') {
+    const embedded = await embeddedBundle(raw, print);
+    if (!embedded) {
+      print('bundle NOT verified');
+      return 1;
+    }
+    input = embedded;
+    image ??= raw;
+  } else {
+    try {
+      input = JSON.parse(raw.toString('utf8'));
+    } catch (err) {
+      print(`✗ bundle: cannot read ${bundlePath}: ${(err as Error).message}`);
+      return 1;
+    }
+  }
   const results = await verifyBundle(input, {
     ...(process.env.AURA_TRUSTED_VKEY ? { trustedVkey: process.env.AURA_TRUSTED_VKEY } : {}),
     ...(image ? { checkImage: (subject) => compareImage(image, subject) } : {}),
@@ -23,6 +46,28 @@ export async function runVerifyBundle(bundlePath: string, imagePath: string | un
   const ok = results.every((r) => r.ok);
   print(ok ? 'bundle verified' : 'bundle NOT verified');
   return ok ? 0 : 1;
+}
+
+/** The proof bundle inside Aura's assertion, once c2pa-rs has checked the manifest is intact. */
+async function embeddedBundle(file: Buffer, print: (line: string) => void): Promise<unknown> {
+  const credentials = await readContentCredentials(file);
+  const aura = credentials.activeManifest?.aura;
+  if (!credentials.present || !aura) {
+    print('✗ content credentials: the image carries no Aura manifest (no com.aura.registration assertion)');
+    return undefined;
+  }
+  const broken = integrityFailures(credentials);
+  if (broken.length > 0) {
+    print(`✗ content credentials: the manifest does not validate: ${broken.map((f) => f.code).join(', ')}`);
+    return undefined;
+  }
+  const bundleWorkId = (aura.bundle as { work?: { id?: unknown } } | null)?.work?.id;
+  if (bundleWorkId !== aura.workId) {
+    print(`✗ content credentials: the assertion names work ${aura.workId} but carries the bundle of ${String(bundleWorkId)}`);
+    return undefined;
+  }
+  print(`✓ content credentials: manifest ${credentials.activeManifest!.label} intact (c2pa-rs: ${credentials.validationState}), Aura work ${aura.workId}`);
+  return aura.bundle;
 }
 
 async function compareImage(image: Buffer, subject: { sha256: string; pdq: string }): Promise<string> {

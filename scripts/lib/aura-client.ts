@@ -72,6 +72,21 @@ export class AuraClient {
     return form;
   }
 
+  /** The artist's file back with an embedded C2PA manifest (POST /v1/works/:id/content-credentials). */
+  async contentCredentials(workId: string, file: UploadFile): Promise<{ bytes: Buffer; manifestId: string; type: string }> {
+    const headers: Record<string, string> = this.token ? { authorization: `Bearer ${this.token}` } : {};
+    const res = await this.fetchImpl(`${this.baseUrl.replace(/\/$/, '')}/v1/works/${encodeURIComponent(workId)}/content-credentials`, {
+      method: 'POST',
+      headers,
+      body: this.form(file),
+    });
+    if (!res.ok) {
+      const text = await res.text();
+      throw new AuraApiError(res.status, (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : { detail: text });
+    }
+    return { bytes: Buffer.from(await res.arrayBuffer()), manifestId: res.headers.get('c2pa-manifest-id') ?? '', type: res.headers.get('content-type') ?? '' };
+  }
+
   async createAccount(identity: Identity, account: { handle: string; displayName: string; kind: 'artist' | 'organization'; bio?: string; website?: string }) {
     const proof = await sign(identity, { handle: account.handle, kind: account.kind, jwk: identity.publicJwk, iat: nowSeconds() }, 'aura-account+jwt');
     return this.request('POST', '/v1/accounts', { ...account, jwk: identity.publicJwk, proof });
