@@ -22,6 +22,8 @@ export const configSchema = z.object({
   /** PEM certificate chain (end-entity first) and PKCS#8 PEM key for signing C2PA manifests; both or neither. */
   AURA_C2PA_CERT: z.string().includes('-----BEGIN CERTIFICATE-----').optional(),
   AURA_C2PA_KEY: z.string().includes('PRIVATE KEY-----').optional(),
+  /** POST /matches/byReference may fetch URLs that resolve to private or loopback addresses. */
+  AURA_REFERENCE_FETCH_PRIVATE: bool.default(false),
   AURA_MAX_UPLOAD_MB: positiveInt.default(40),
   AURA_MAX_PIXELS: positiveInt.default(100_000_000),
   AURA_TRUST_PROXY: bool.default(false),
@@ -50,6 +52,7 @@ export interface Config {
   /** The operator's C2PA signing chain and key; when absent a registry CA is created in the data directory. */
   c2paCert: string | undefined;
   c2paKey: string | undefined;
+  referenceFetchPrivate: boolean;
   maxUploadBytes: number;
   maxPixels: number;
   trustProxy: boolean;
@@ -90,6 +93,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionSecret: e.AURA_SESSION_SECRET,
     c2paCert: e.AURA_C2PA_CERT,
     c2paKey: e.AURA_C2PA_KEY,
+    referenceFetchPrivate: e.AURA_REFERENCE_FETCH_PRIVATE,
     maxUploadBytes: e.AURA_MAX_UPLOAD_MB * 1024 * 1024,
     maxPixels: e.AURA_MAX_PIXELS,
     trustProxy: e.AURA_TRUST_PROXY,
