@@ -190,4 +190,67 @@ describeEachDatabase('Content Credentials out', (backend) => {
     expect(await runVerifyBundle(file, undefined, (l) => failed.push(l))).toBe(1);
     expect(failed.join('\n')).toMatch(/✗ content credentials: the manifest does not validate: .*assertion\.hashedURI\.mismatch/);
   });
+
+  const verify = async (bytes: Buffer, type: string) => artist.verify(upload(bytes, type));
+
+  it('verify shows the Content Credentials as c2pa-rs validates them, and recognises Aura’s manifest', async () => {
+    const w = works.jpeg!;
+    const report = await verify(w.credentialed, 'image/jpeg');
+    expect(report.contentCredentials).toMatchObject({
+      present: true,
+      validationState: 'Valid',
+      intact: true,
+      claimGenerator: 'Aura 0.1.0',
+      signer: { issuer: 'Aura registry' },
+      actions: [{ action: 'c2pa.created', digitalSourceType: `${IPTC}digitalCreation` }],
+      identities: [{ sigType: 'cawg.identity_claims_aggregation', names: ['Pat Painter @painter (Aura)'] }],
+      aura: { workId: w.id, known: true, level: { level: 1, name: 'self-declared' }, pixelsMatch: true },
+      softBindings: [{ alg: 'com.aura.pdq.1', workIds: [w.id], pixelsMatch: true }],
+      warnings: [],
+    });
+    expect(report.contentCredentials.failures.map((f: { code: string }) => f.code)).toEqual(['signingCredential.untrusted']);
+    const plain = await verify(w.original, 'image/jpeg');
+    expect(plain.contentCredentials).toMatchObject({ present: false, warnings: [] });
+  });
+
+  it('verify says so when the file was tampered with', async () => {
+    const w = works.jpeg!;
+    const tampered = Buffer.from(w.credentialed);
+    const at = tampered.length - 300; // in the entropy-coded scan: still decodes, the pixels differ a little
+    tampered[at] = tampered[at] === 0x11 ? 0x22 : 0x11;
+    const report = await verify(tampered, 'image/jpeg');
+    expect(report.contentCredentials).toMatchObject({ present: true, intact: false, validationState: 'Invalid' });
+    expect(report.contentCredentials.warnings.join(' ')).toMatch(/do not validate \(.*assertion\.dataHash\.mismatch.*\)/);
+  });
+
+  it('verify flags a manifest whose soft binding points at a different work than the pixels match', async () => {
+    // The manifest of the JPEG work, transplanted onto the pixels of the PNG work.
+    const store = Buffer.from(await (await server.fetch(`/manifests/${works.jpeg!.id}`)).arrayBuffer());
+    const pngPixels = await sharp(works.png!.original).jpeg({ quality: 92 }).toBuffer();
+    const transplanted = insertJpegApp11(pngPixels, store);
+    const report = await verify(transplanted, 'image/jpeg');
+    const cc = report.contentCredentials;
+    expect(cc.present).toBe(true);
+    expect(cc.intact).toBe(false);
+    expect(cc.aura).toMatchObject({ workId: works.jpeg!.id, pixelsMatch: false });
+    expect(cc.softBindings).toEqual([{ alg: 'com.aura.pdq.1', workIds: [works.jpeg!.id], pixelsMatch: false }]);
+    expect(cc.warnings.join(' ')).toContain(`soft binding points at work ${works.jpeg!.id}, but the pixels match work ${works.png!.id}`);
+  });
 });
+
+/** Puts a manifest store into a JPEG as C2PA does (JUMBF in APP11 segments), without re-signing. */
+function insertJpegApp11(jpeg: Buffer, store: Buffer): Buffer {
+  const segments: Buffer[] = [];
+  const max = 65_000;
+  const header = store.subarray(0, 8); // the superbox's LBox + 'jumb'
+  for (let offset = 8, seq = 1; offset < store.length; offset += max, seq++) {
+    const body = store.subarray(offset, Math.min(store.length, offset + max));
+    const ci = Buffer.from([0x4a, 0x50, 0x00, 0x0b, 0, 0, 0, 0]); // 'JP', box instance 11, sequence number
+    ci.writeUInt32BE(seq, 4);
+    const payload = Buffer.concat([ci, header, body]);
+    const len = Buffer.alloc(2);
+    len.writeUInt16BE(payload.length + 2);
+    segments.push(Buffer.concat([Buffer.from([0xff, 0xeb]), len, payload]));
+  }
+  return Buffer.concat([jpeg.subarray(0, 2), ...segments, jpeg.subarray(2)]);
+}
