@@ -56,14 +56,16 @@ export const integrityFailures = (r: ContentCredentialsResult): StatusCode[] => 
 
 const NONE: ContentCredentialsResult = { present: false, failures: [], informational: [], successes: [], manifestCount: 0 };
 
-export async function readContentCredentials(bytes: Uint8Array): Promise<ContentCredentialsResult> {
+/** `trustAnchorsPem`: extra CA certificates to trust (c2pa-rs `trust.user_anchors`), e.g. a registry's published CA. */
+export async function readContentCredentials(bytes: Uint8Array, options: { trustAnchorsPem?: string } = {}): Promise<ContentCredentialsResult> {
   const sniffed = sniffFormat(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
   const format = sniffed.kind === 'supported' ? C2PA_FORMATS[sniffed.format] : undefined;
   if (!format) return NONE;
   const { WasmReader } = c2paWasm();
   let reader: Awaited<ReturnType<typeof WasmReader.fromBlob>>;
   try {
-    reader = await WasmReader.fromBlob(format, new BytesBlob(bytes).asBlob());
+    const context = options.trustAnchorsPem ? JSON.stringify({ trust: { user_anchors: options.trustAnchorsPem } }) : undefined;
+    reader = await WasmReader.fromBlob(format, new BytesBlob(bytes).asBlob(), context);
   } catch (err) {
     const message = errorText(err);
     if (/JumbfNotFound|ProvenanceMissing|no JUMBF|not found/i.test(message)) return NONE;

@@ -28,12 +28,13 @@ describeEachDatabase('Content Credentials out', (backend) => {
   let server: TestServer;
   let artist: AuraClient;
   let other: AuraClient;
+  let me: Awaited<ReturnType<typeof generateIdentity>>;
   const works: Record<string, { id: string; original: Buffer; credentialed: Buffer; manifestId: string; pdq: string }> = {};
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-cc-'));
 
   beforeAll(async () => {
     server = await startTestServer(backend, { env: { AURA_REFERENCE_FETCH_PRIVATE: 'true' } });
-    const me = await generateIdentity();
+    me = await generateIdentity();
     const them = await generateIdentity();
     artist = new AuraClient(server.url);
     other = new AuraClient(server.url);
@@ -157,6 +158,13 @@ describeEachDatabase('Content Credentials out', (backend) => {
     await expect(new AuraClient(server.url).contentCredentials(w.id, upload(w.original, 'image/jpeg'))).rejects.toMatchObject({ status: 401 });
   });
 
+  it('a revoked work can no longer be credentialed', async () => {
+    const image = await sharp(await renderArtwork(777)).png().toBuffer();
+    const { workId } = await artist.registerWork(me, upload(image, 'image/png'), { title: 'Withdrawn' });
+    await artist.revokeWork(me, workId, 'test');
+    await expect(artist.contentCredentials(workId, upload(image, 'image/png'))).rejects.toMatchObject({ status: 409, problem: { code: 'already_revoked' } });
+  });
+
   it('a resized copy of the work is accepted under the match policy', async () => {
     const w = works.jpeg!;
     const resized = await sharp(w.original).resize(640).jpeg({ quality: 80 }).toBuffer();
@@ -167,7 +175,13 @@ describeEachDatabase('Content Credentials out', (backend) => {
   it('publishes the registry CA that signed the chain', async () => {
     const res = await server.fetch('/.well-known/aura/c2pa-ca.pem');
     expect(res.status).toBe(200);
-    expect(await res.text()).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    const pem = await res.text();
+    expect(pem).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    // A validator that adds the published CA to its trust anchors trusts the downloads.
+    const trusted = await readContentCredentials(works.webp!.credentialed, { trustAnchorsPem: pem });
+    expect(trusted.validationState).toBe('Trusted');
+    expect(trusted.failures).toEqual([]);
+    expect(trusted.successes.map((c) => c.code)).toContain('signingCredential.trusted');
   });
 
   it('aura verify-bundle checks a credentialed image offline, and fails when one byte of the proof changes', async () => {
