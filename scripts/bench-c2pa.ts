@@ -69,10 +69,14 @@ try {
   const decode: number[] = [];
   const sign: number[] = [];
   const round: number[] = [];
+  const reading: number[] = [];
+  const readingPlain: number[] = [];
   for (let i = 0; i < iterations; i++) {
     decode.push(await time(() => sharp(jpeg).raw().toBuffer()));
     sign.push(await time(() => credentialImage(jpeg, 'image/jpeg', work, registry, credentials, new Date())));
     round.push(await time(() => client.contentCredentials(workId, file)));
+    reading.push(await time(() => readContentCredentials(http.bytes)));
+    readingPlain.push(await time(() => readContentCredentials(jpeg)));
   }
   const read = await readContentCredentials(http.bytes);
   const d = median(decode);
@@ -80,6 +84,7 @@ try {
   console.log(`  sharp decode (baseline)   ${d.toFixed(1)} ms`);
   console.log(`  embed + sign (c2pa-rs)    ${median(sign).toFixed(1)} ms   ratio ${(median(sign) / d).toFixed(2)}×`);
   console.log(`  HTTP round trip           ${median(round).toFixed(1)} ms   ratio ${(median(round) / d).toFixed(2)}×`);
+  console.log(`  c2pa-rs read + validate  ${median(reading).toFixed(1)} ms   ratio ${(median(reading) / d).toFixed(2)}× (the same file without a manifest: ${median(readingPlain).toFixed(1)} ms)`);
   console.log(`  manifest store            ${warm.manifestStore.length} bytes (of which the proof bundle ${JSON.stringify(bundle).length} bytes of JSON); file grew by ${http.bytes.length - jpeg.length} bytes`);
   console.log(`  read back by c2pa-rs: ${read.validationState}, failures: ${read.failures.map((f) => f.code).join(', ')}`);
 } finally {
