@@ -92,7 +92,11 @@ describeEachDatabase('Content Credentials out', (backend) => {
       expect(summary?.present).toBe(true);
       expect(summary?.claimGenerator).toBe('Aura 0.1.0');
       expect(summary?.digitalSourceType).toBe(`${IPTC}digitalCreation`);
+      expect(summary).toMatchObject({ signatureValid: true, validationErrors: [] });
     }
+    const tampered = Buffer.from(works.png!.credentialed);
+    tampered[tampered.length - 40] = tampered[tampered.length - 40]! ^ 0xff;
+    expect((await readC2pa(tampered))?.signatureValid).toBe(false);
   });
 
   it('a stripped copy finds its manifest again: byBinding and byContent → /manifests/{id}', async () => {
