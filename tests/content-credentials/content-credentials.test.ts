@@ -13,6 +13,8 @@ import { readC2pa } from '../../api/evidence/c2pa.ts';
 import { sniffFormat } from '../../api/images/formats.ts';
 import { runVerifyBundle } from '../../scripts/cli/verify-bundle.ts';
 import { fetchReference } from '../../api/matching/reference-fetch.ts';
+import { credentialImage } from '../../api/content-credentials/manifest.ts';
+import { loadOrCreateC2paCredentials } from '../../api/content-credentials/signing-credentials.ts';
 
 const IPTC = 'http://cv.iptc.org/newscodes/digitalsourcetype/';
 const FORMATS = [
@@ -207,6 +209,19 @@ describeEachDatabase('Content Credentials out', (backend) => {
     const failed: string[] = [];
     expect(await runVerifyBundle(file, undefined, (l) => failed.push(l))).toBe(1);
     expect(failed.join('\n')).toMatch(/✗ content credentials: the manifest does not validate: .*assertion\.hashedURI\.mismatch/);
+
+    // A validly signed manifest whose embedded proof is wrong by one character fails the proof check itself.
+    const credentials = await loadOrCreateC2paCredentials({ envCert: undefined, envKey: undefined, dataDir: server.dataDir, commonName: 'x' });
+    const bad = structuredClone(bundle) as typeof bundle;
+    const hash = bad.work.entry.inclusionProof.hashes[0]!;
+    bad.work.entry.inclusionProof.hashes[0] = (hash[0] === 'A' ? 'B' : 'A') + hash.slice(1);
+    const work = { id: w.id, title: 'x', digitalSourceType: 'digitalCreation', pdq: w.pdq, registeredAt: new Date(), artist: { handle: 'painter', displayName: 'P', kid: 'k', keyAddedAt: new Date() }, bundle: bad as never };
+    const resigned = await credentialImage(w.original, 'image/jpeg', work, { publicUrl: server.ctx.config.publicUrl, name: 'Aura', version: '0.1.0' }, credentials, new Date());
+    fs.writeFileSync(file, resigned.asset);
+    const proofFailed: string[] = [];
+    expect(await runVerifyBundle(file, undefined, (l) => proofFailed.push(l))).toBe(1);
+    expect(proofFailed.join('\n')).toMatch(/✓ content credentials: .* intact/);
+    expect(proofFailed.join('\n')).toMatch(/✗ inclusion proofs: entry \d+ is not in the log at the checkpoint .*\[inclusion_failed\]/);
   });
 
   const verify = async (bytes: Buffer, type: string) => artist.verify(upload(bytes, type));
