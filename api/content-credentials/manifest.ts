@@ -10,7 +10,8 @@ import type { C2paSigningCredentials } from './signing-credentials.ts';
 export const AURA_ASSERTION = 'com.aura.registration';
 export const AURA_ASSERTION_FORMAT = 'aura-c2pa/1';
 export const ICA_SIG_TYPE = 'cawg.identity_claims_aggregation';
-const CLAIM_SIGNATURE_RESERVE = 4_096;
+/** Room for the claim's COSE_Sign1 beyond its certificate chain (headers, signature, padding). */
+const CLAIM_SIGNATURE_OVERHEAD = 1_536;
 const IDENTITY_RESERVE = 6_144;
 
 export interface CredentialedWork {
@@ -160,10 +161,11 @@ export async function credentialImage(
       sign: async (payload: Parameters<typeof identityCredential>[3]) =>
         signCredentialWithCose(credentials.identityKey, identityCredential(work, registry, issuer, payload, now)),
     };
+    const reserveSize = credentials.chain.reduce((n, c) => n + c.rawData.byteLength, CLAIM_SIGNATURE_OVERHEAD);
     const signer = {
       alg: credentials.alg,
-      reserveSize: CLAIM_SIGNATURE_RESERVE,
-      sign: async (claim: Uint8Array) => signClaim(credentials, claim, CLAIM_SIGNATURE_RESERVE),
+      reserveSize,
+      sign: async (claim: Uint8Array) => signClaim(credentials, claim, reserveSize),
     };
     const result = (await builder.signAndGetManifestBytes(signer as never, [identity], mimeType, new BytesBlob(image).asBlob())) as {
       asset: Uint8Array;
