@@ -122,7 +122,9 @@ describeEachDatabase('Content Credentials out', (backend) => {
     expect(w.credentialed.includes(store)).toBe(true);
     const byLabel = await server.fetch(`/manifests/${encodeURIComponent(w.manifestId)}`);
     expect(Buffer.from(await byLabel.arrayBuffer()).equals(store)).toBe(true);
-    expect((await server.fetch('/manifests/urn:c2pa:00000000-0000-0000-0000-000000000000')).status).toBe(404);
+    const missing = await server.fetch('/manifests/urn:c2pa:00000000-0000-0000-0000-000000000000', { headers: { accept: 'text/html' } });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('application/problem+json');
   });
 
   it('byReference fetches the asset at a URL and finds the work; private addresses are refused by default', async () => {
