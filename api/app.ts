@@ -12,7 +12,7 @@ import { buildOpenApiDocument, docsRouter } from './system/routes.ts';
 import { features } from './features.ts';
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
-const API_PREFIXES = ['/v1/', '/matches/', '/services/', '/.well-known/', '/healthz', '/readyz', '/openapi.json', '/docs'];
+const API_PREFIXES = ['/v1/', '/matches/', '/manifests/', '/services/', '/.well-known/', '/healthz', '/readyz', '/openapi.json', '/docs'];
 
 export async function createApp(ctx: AppContext): Promise<express.Express> {
   const app = express();

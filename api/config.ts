@@ -23,6 +23,11 @@ export const configSchema = z.object({
   AURA_DOMAIN_LINK_TIMEOUT_MS: positiveInt.max(60_000).default(5_000),
   /** Test-only: domain linkage may fetch plain http:// from loopback addresses. Refused outside NODE_ENV=test. */
   AURA_TEST_DOMAIN_LINK_LOOPBACK: bool.default(false),
+  /** PEM certificate chain (end-entity first) and PKCS#8 PEM key for signing C2PA manifests; both or neither. */
+  AURA_C2PA_CERT: z.string().includes('-----BEGIN CERTIFICATE-----').optional(),
+  AURA_C2PA_KEY: z.string().includes('PRIVATE KEY-----').optional(),
+  /** POST /matches/byReference may fetch URLs that resolve to private or loopback addresses. */
+  AURA_REFERENCE_FETCH_PRIVATE: bool.default(false),
   AURA_MAX_UPLOAD_MB: positiveInt.default(40),
   AURA_MAX_PIXELS: positiveInt.default(100_000_000),
   AURA_TRUST_PROXY: bool.default(false),
@@ -53,6 +58,10 @@ export interface Config {
   /** The operator's Ed25519 private key (vouches for organisations); else `operator-key.json` in the data directory. */
   operatorKey: string | undefined;
   domainLink: { timeoutMs: number; allowLoopbackHttp: boolean };
+  /** The operator's C2PA signing chain and key; when absent a registry CA is created in the data directory. */
+  c2paCert: string | undefined;
+  c2paKey: string | undefined;
+  referenceFetchPrivate: boolean;
   maxUploadBytes: number;
   maxPixels: number;
   trustProxy: boolean;
@@ -79,6 +88,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.AURA_TEST_DOMAIN_LINK_LOOPBACK && e.NODE_ENV !== 'test') {
     throw new ConfigError('invalid configuration: AURA_TEST_DOMAIN_LINK_LOOPBACK is only allowed with NODE_ENV=test');
   }
+  if (Boolean(e.AURA_C2PA_CERT) !== Boolean(e.AURA_C2PA_KEY)) {
+    throw new ConfigError('invalid configuration: set both AURA_C2PA_CERT and AURA_C2PA_KEY, or neither');
+  }
   const publicUrl = (e.AURA_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   return {
     port: e.PORT,
@@ -94,6 +106,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionSecret: e.AURA_SESSION_SECRET,
     operatorKey: e.AURA_OPERATOR_KEY,
     domainLink: { timeoutMs: e.AURA_DOMAIN_LINK_TIMEOUT_MS, allowLoopbackHttp: e.AURA_TEST_DOMAIN_LINK_LOOPBACK },
+    c2paCert: e.AURA_C2PA_CERT,
+    c2paKey: e.AURA_C2PA_KEY,
+    referenceFetchPrivate: e.AURA_REFERENCE_FETCH_PRIVATE,
     maxUploadBytes: e.AURA_MAX_UPLOAD_MB * 1024 * 1024,
     maxPixels: e.AURA_MAX_PIXELS,
     trustProxy: e.AURA_TRUST_PROXY,

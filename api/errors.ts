@@ -14,6 +14,7 @@ export const errorCodes = {
   payload_too_large: 413,
   too_many_pixels: 422,
   ai_markers_found: 422,
+  image_not_of_work: 422,
   unauthenticated: 401,
   invalid_signature: 401,
   challenge_invalid: 401,

@@ -9,8 +9,9 @@ import { registerBundleRoutes } from './bundle/routes.ts';
 import { registerSoftBindingRoutes } from './matching/soft-binding-routes.ts';
 import { registerInspectRoutes } from './inspect/routes.ts';
 import { registerTrustRoutes } from './trust/routes.ts';
+import { registerContentCredentialRoutes } from './content-credentials/routes.ts';
 
 export type Feature = (api: ApiRouter, ctx: AppContext) => void | Promise<void>;
 
 /** Every feature folder contributes its routes here, in this order. */
-export const features: Feature[] = [registerSystemRoutes, registerLogRoutes, registerIdentityRoutes, registerWorkRoutes, registerVerifyRoutes, registerBundleRoutes, registerInspectRoutes, registerSoftBindingRoutes, registerTrustRoutes];
+export const features: Feature[] = [registerSystemRoutes, registerLogRoutes, registerIdentityRoutes, registerWorkRoutes, registerVerifyRoutes, registerBundleRoutes, registerInspectRoutes, registerSoftBindingRoutes, registerTrustRoutes, registerContentCredentialRoutes];

@@ -232,6 +232,14 @@ export interface LogSigningKeyTable {
   stored_at: Date;
 }
 
+export interface ContentCredentialsTable {
+  manifest_id: string;
+  work_id: string;
+  format: string;
+  manifest_store: Buffer;
+  created_at: Timestamp;
+}
+
 export interface Database {
   server_secrets: ServerSecretsTable;
   accounts: AccountsTable;
@@ -253,6 +261,7 @@ export interface Database {
   used_signatures: UsedSignaturesTable;
   sessions: SessionsTable;
   log_signing_key: LogSigningKeyTable;
+  content_credentials: ContentCredentialsTable;
 }
 
 export type Account = Selectable<AccountsTable>;

@@ -5,6 +5,7 @@ import type { ApiRouter } from '../http/routes.ts';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { fingerprintImage } from '../images/fingerprint.ts';
+import { fetchReference } from './reference-fetch.ts';
 import {
   AURA_PDQ_ALG,
   decodePdqBindingValue,
@@ -28,6 +29,7 @@ const queryResultSchema = z
     matches: z.array(
       z.object({
         manifestId: z.string().describe('the work id; its record is /v1/works/{manifestId}, its proof bundle /v1/works/{manifestId}/bundle'),
+        endpoint: z.string().describe('the manifest repository: GET {endpoint}/manifests/{manifestId} returns the manifest store (application/c2pa)'),
         similarityScore: z.number().int().min(0).max(100),
         aura: z.object({
           workUrl: z.string(),
@@ -107,6 +109,32 @@ export function registerSoftBindingRoutes(api: ApiRouter, ctx: AppContext): void
       if (query.alg !== undefined) requireSupportedAlgorithm(query.alg);
       const bytes = req.file?.buffer ?? (Buffer.isBuffer(req.body) ? req.body : undefined);
       if (!bytes || bytes.length === 0) throw new AppError('bad_request', 'send the image as the request body (Content-Type image/*) or as multipart field "image"');
+      const fingerprint = await fingerprintImage(bytes, limits);
+      return { matches: await resolver.byContent(fingerprint, query.maxResults) };
+    },
+  );
+
+  api.route(
+    {
+      method: 'post',
+      path: '/matches/byReference',
+      summary: 'Works matching the asset at a URL (JSON { referenceUrl, assetLength?, assetType? }); the registry fetches it (no redirects, public addresses only). Same lookup as /v1/verify.',
+      tags: TAGS,
+      query: z.object({ alg: alg.optional(), maxResults }),
+      body: z.object({
+        referenceUrl: z.url({ protocol: /^https?$/ }).max(2000),
+        assetLength: z.number().int().positive().optional(),
+        assetType: z.string().max(100).optional(),
+      }),
+      before: [ctx.limits.verify],
+      responses: { 200: { description: 'matching manifests, best first', schema: queryResultSchema } },
+    },
+    async ({ query, body }) => {
+      if (query.alg !== undefined) requireSupportedAlgorithm(query.alg);
+      if (body.assetLength !== undefined && body.assetLength > ctx.config.maxUploadBytes) {
+        throw new AppError('payload_too_large', `assets larger than ${ctx.config.maxUploadBytes} bytes are not fetched`);
+      }
+      const bytes = await fetchReference(body.referenceUrl, { maxBytes: ctx.config.maxUploadBytes, timeoutMs: 10_000, allowPrivate: ctx.config.referenceFetchPrivate });
       const fingerprint = await fingerprintImage(bytes, limits);
       return { matches: await resolver.byContent(fingerprint, query.maxResults) };
     },

@@ -18,6 +18,8 @@ export const SUPPORTED_FINGERPRINTS = [AURA_PDQ_ALG] as const;
 export interface SoftBindingMatch {
   /** The work id: its record is at /v1/works/{manifestId}, its offline proof at /v1/works/{manifestId}/bundle. */
   manifestId: string;
+  /** Where the manifest store is: GET {endpoint}/manifests/{manifestId} (this registry). */
+  endpoint: string;
   /** 0–100: 100 × (1 − distance / 256), 100 for an identical file. */
   similarityScore: number;
   /** Aura's extension: what the generic score does not say. */
@@ -77,6 +79,7 @@ export class SoftBindingResolver {
       if (!judgement.accepted) continue;
       matches.push({
         manifestId: c.workId,
+        endpoint: this.publicUrl,
         similarityScore: Math.round(judgement.similarity * 100),
         aura: { workUrl: `${this.publicUrl}/v1/works/${encodeURIComponent(c.workId)}`, distance: c.distance, exact: c.exact, kind: judgement.kind, revoked: c.revoked },
       });

@@ -4,6 +4,9 @@ import { WorkReader } from '../works/read-service.ts';
 import { describeTransform } from '../works/match-policy.ts';
 import { findAcceptedMatches } from '../works/matches.ts';
 import { fingerprintSummary } from '../images/summary.ts';
+import { readContentCredentials } from '../content-credentials/read.ts';
+import { contentCredentialsReport } from '../content-credentials/report.ts';
+import { SoftBindingResolver } from '../matching/soft-binding.ts';
 
 const MAX_REPORTED_MATCHES = 10;
 
@@ -15,12 +18,23 @@ export class VerifyService {
   }
 
   async verify(image: Buffer) {
-    const { fingerprint: fp, evidence } = await analyzeImage(image, {
-      maxBytes: this.ctx.config.maxUploadBytes,
-      maxPixels: this.ctx.config.maxPixels,
+    const [{ fingerprint: fp, evidence }, credentials] = await Promise.all([
+      analyzeImage(image, { maxBytes: this.ctx.config.maxUploadBytes, maxPixels: this.ctx.config.maxPixels }),
+      readContentCredentials(image),
+    ]);
+    const accepted = await findAcceptedMatches(this.ctx.db, fp);
+    const resolver = new SoftBindingResolver(this.ctx.db, this.ctx.config.publicUrl);
+    const contentCredentials = await contentCredentialsReport({
+      read: credentials,
+      pixelMatches: accepted.map((a) => a.work.id),
+      resolveBinding: async (pdq) => (await resolver.byBinding(pdq, 10)).map((m) => m.manifestId),
+      levelOf: async (id) => {
+        const view = await this.reader.getWork(id).catch(() => undefined);
+        return view ? { level: view.evidenceLevel.level, name: view.evidenceLevel.name } : undefined;
+      },
     });
     const matches = [];
-    for (const { candidate: c, work, judgement } of (await findAcceptedMatches(this.ctx.db, fp)).slice(0, MAX_REPORTED_MATCHES)) {
+    for (const { candidate: c, work, judgement } of accepted.slice(0, MAX_REPORTED_MATCHES)) {
       const view = await this.reader.describe(work);
       matches.push({
         workId: work.id,
@@ -53,6 +67,7 @@ export class VerifyService {
     return {
       ...fingerprintSummary(fp),
       evidence: evidence.public,
+      contentCredentials,
       matches,
     };
   }

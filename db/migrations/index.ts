@@ -12,6 +12,7 @@ import * as matchQueryFunction from './0010_match_query_function.ts';
 import * as replayAndSessions from './0015_replay_and_sessions.ts';
 import * as profileSignatureAndLogKey from './0016_profile_signature_and_log_key.ts';
 import * as organizationTrust from './0017_organization_trust.ts';
+import * as contentCredentials from './0019_content_credentials.ts';
 
 /** All migrations in order. Add new ones here; names sort lexically. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0015_replay_and_sessions': replayAndSessions,
   '0016_profile_signature_and_log_key': profileSignatureAndLogKey,
   '0017_organization_trust': organizationTrust,
+  '0019_content_credentials': contentCredentials,
 };

@@ -175,8 +175,18 @@ program
   });
 
 program
+  .command('content-credentials <work> <image>')
+  .description('download your registered work with Content Credentials: a C2PA manifest signed by the registry, embedded in the same file')
+  .requiredOption('--out <file>', 'where to write the credentialed image')
+  .action(async (work: string, image: string, o: { out: string }) => {
+    const result = await signedInClient(server()).contentCredentials(work, fileOf(image));
+    fs.writeFileSync(o.out, result.bytes);
+    print(`wrote ${o.out} (${result.type}, ${result.bytes.length} bytes) with C2PA manifest ${result.manifestId}`);
+  });
+
+program
   .command('verify-bundle <bundle> [image]')
-  .description('verify a proof bundle offline: signatures, key validity, inclusion proofs, checkpoint, the image, and the evidence level')
+  .description('verify a proof bundle offline: signatures, key validity, inclusion proofs, checkpoint, the image, and the evidence level; <bundle> may be an image with Aura Content Credentials')
   .option('--trust <key>', 'an operator key you trust to verify organisations (JWK or JWKS, file or inline; repeatable); default: the key in the bundle', (v: string, all: string[]) => [...all, v], [] as string[])
   .action(async (bundle: string, image: string | undefined, o: { trust: string[] }) => {
     const { runVerifyBundle } = await import('./verify-bundle.ts');

@@ -3,13 +3,16 @@ import { verifyBundle, BundleVerificationError } from '../../api/bundle/verify.t
 import { fingerprintImage } from '../../api/images/fingerprint.ts';
 import { hammingDistance } from '../../api/images/pdq.ts';
 import { publicJwkSchema, type PublicJwk } from '../../api/identity/jwk.ts';
+import { sniffFormat } from '../../api/images/formats.ts';
+import { integrityFailures, readContentCredentials } from '../../api/content-credentials/read.ts';
 
 const MATCH_DISTANCE = 31;
 
 /**
- * `aura verify-bundle bundle.json [image] [--trust key]…`: no network; prints each step with a mark; 0 only when all
- * pass, 2 when a file is missing. Each `--trust` is an operator public key the viewer trusts: a JWK or JWKS, inline
- * or in a file.
+ * `aura verify-bundle bundle.json [image] [--trust key]…`, or `aura verify-bundle credentialed-image`: no network;
+ * prints each step with a mark; 0 only when all pass, 2 when a file is missing. An image with Aura Content
+ * Credentials carries its bundle in the `com.aura.registration` assertion, checked against the image's own pixels.
+ * Each `--trust` is an operator public key the viewer trusts: a JWK or JWKS, inline or in a file.
  */
 export async function runVerifyBundle(
   bundlePath: string,
@@ -30,14 +33,31 @@ export async function runVerifyBundle(
     print(`✗ trust list: ${(err as Error).message}`);
     return 2;
   }
-  let input: unknown;
+  let raw: Buffer;
   try {
-    input = JSON.parse(fs.readFileSync(bundlePath, 'utf8'));
+    raw = fs.readFileSync(bundlePath);
   } catch (err) {
     print(`✗ bundle: cannot read ${bundlePath}: ${(err as Error).message}`);
     return 1;
   }
-  const image = imagePath ? fs.readFileSync(imagePath) : undefined;
+  let input: unknown;
+  let image: Buffer | undefined = imagePath ? fs.readFileSync(imagePath) : undefined;
+  if (sniffFormat(raw).kind === 'supported') {
+    const embedded = await embeddedBundle(raw, print);
+    if (!embedded) {
+      print('bundle NOT verified');
+      return 1;
+    }
+    input = embedded;
+    image ??= raw;
+  } else {
+    try {
+      input = JSON.parse(raw.toString('utf8'));
+    } catch (err) {
+      print(`✗ bundle: cannot read ${bundlePath}: ${(err as Error).message}`);
+      return 1;
+    }
+  }
   const results = await verifyBundle(input, {
     ...(process.env.AURA_TRUSTED_VKEY ? { trustedVkey: process.env.AURA_TRUSTED_VKEY } : {}),
     ...(trustedOperatorKeys ? { trustedOperatorKeys } : {}),
@@ -66,6 +86,28 @@ export function readTrustedKeys(value: string): PublicJwk[] {
   });
   if (!keys.length) throw new Error(`${value.length > 60 ? 'the key' : value} holds no Ed25519 public key`);
   return keys;
+}
+
+/** The proof bundle inside Aura's assertion, once c2pa-rs has checked the manifest is intact. */
+async function embeddedBundle(file: Buffer, print: (line: string) => void): Promise<unknown> {
+  const credentials = await readContentCredentials(file);
+  const aura = credentials.activeManifest?.aura;
+  if (!credentials.present || !aura) {
+    print('✗ content credentials: the image carries no Aura manifest (no com.aura.registration assertion)');
+    return undefined;
+  }
+  const broken = integrityFailures(credentials);
+  if (broken.length > 0) {
+    print(`✗ content credentials: the manifest does not validate: ${broken.map((f) => f.code).join(', ')}`);
+    return undefined;
+  }
+  const bundleWorkId = (aura.bundle as { work?: { id?: unknown } } | null)?.work?.id;
+  if (bundleWorkId !== aura.workId) {
+    print(`✗ content credentials: the assertion names work ${aura.workId} but carries the bundle of ${String(bundleWorkId)}`);
+    return undefined;
+  }
+  print(`✓ content credentials: manifest ${credentials.activeManifest!.label} intact (c2pa-rs: ${credentials.validationState}), Aura work ${aura.workId}`);
+  return aura.bundle;
 }
 
 async function compareImage(image: Buffer, subject: { sha256: string; pdq: string }): Promise<string> {

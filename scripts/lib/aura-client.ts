@@ -106,6 +106,21 @@ export class AuraClient {
     return this.request('POST', '/v1/accounts', { ...request, jwk: identity.publicJwk, proof });
   }
 
+  /** The artist's file back with an embedded C2PA manifest (POST /v1/works/:id/content-credentials). */
+  async contentCredentials(workId: string, file: UploadFile): Promise<{ bytes: Buffer; manifestId: string; type: string }> {
+    const headers: Record<string, string> = this.token ? { authorization: `Bearer ${this.token}` } : {};
+    const res = await this.fetchImpl(`${this.baseUrl.replace(/\/$/, '')}/v1/works/${encodeURIComponent(workId)}/content-credentials`, {
+      method: 'POST',
+      headers,
+      body: this.form(file),
+    });
+    if (!res.ok) {
+      const text = await res.text();
+      throw new AuraApiError(res.status, (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : { detail: text });
+    }
+    return { bytes: Buffer.from(await res.arrayBuffer()), manifestId: res.headers.get('c2pa-manifest-id') ?? '', type: res.headers.get('content-type') ?? '' };
+  }
+
   async signIn(identity: Identity) {
     const { nonce } = await this.request('POST', '/v1/auth/challenge', { kid: identity.kid });
     const jws = await sign(identity, { nonce, aud: this.audience, iat: nowSeconds() }, 'aura-auth+jwt');

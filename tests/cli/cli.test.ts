@@ -15,6 +15,7 @@ describe('the aura command line', () => {
   let server: TestServer;
   let home: string;
   let work: string;
+  let workId = '';
   const aura = async (args: string[], env: Record<string, string> = {}) => {
     try {
       const { stdout, stderr } = await run(process.execPath, [CLI, '--server', server.url, ...args], {
@@ -47,6 +48,7 @@ describe('the aura command line', () => {
     fs.writeFileSync(image, await renderArtwork(31));
     const registered = await aura(['register', image, '--title', 'Harbour', '--year', '2026']);
     expect(registered.stdout).toMatch(/registered http.*\/w\/[0-9a-f-]{36} \(log index \d+\)/);
+    workId = /\/w\/([0-9a-f-]{36})/.exec(registered.stdout)![1]!;
     expect((await aura(['register', image, '--title', 'Harbour'])).stdout).toContain('already registered');
   });
 
@@ -57,6 +59,20 @@ describe('the aura command line', () => {
     expect(text.stdout).toContain('"Harbour" by CLI Artist (@cli-artist)');
     const json = JSON.parse((await aura(['verify', copy, '--json'])).stdout);
     expect(json.matches[0].work.title).toBe('Harbour');
+  });
+
+  it('downloads the work with Content Credentials, which verify-bundle checks offline', async () => {
+    const out = path.join(work, 'harbour.c2pa.png');
+    const downloaded = await aura(['content-credentials', workId, path.join(work, 'harbour.png'), '--out', out]);
+    expect(downloaded.stdout).toMatch(/^wrote .*harbour\.c2pa\.png \(image\/png, \d+ bytes\) with C2PA manifest urn:c2pa:/);
+    const offline = await aura(['verify-bundle', out], { AURA_SERVER: 'http://127.0.0.1:9' });
+    expect(offline.code).toBe(0);
+    expect(offline.stdout).toContain('bundle verified');
+    const unrelated = path.join(work, 'unrelated.png');
+    fs.writeFileSync(unrelated, await renderArtwork(32));
+    const refused = await aura(['content-credentials', workId, unrelated, '--out', path.join(work, 'x.png')]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('image_not_of_work');
   });
 
   it('imports a folder with a summary, and resumes without duplicates', async () => {

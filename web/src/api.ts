@@ -37,7 +37,8 @@ function failed(status: number, body: ProblemBody): ApiError {
 
 // The evidence shapes are the server's own types (type-only: nothing of the API is bundled).
 import type { AiMarker, PublicEvidence } from '../../api/images/types.ts';
-export type { AiMarker, PublicEvidence };
+import type { ContentCredentialsReport } from '../../api/content-credentials/report.ts';
+export type { AiMarker, PublicEvidence, ContentCredentialsReport };
 
 export interface AccountRef { handle: string; displayName: string; kind?: 'artist' | 'organization' }
 
@@ -117,6 +118,7 @@ export interface VerifyReport {
   height?: number;
   format?: string;
   evidence: PublicEvidence;
+  contentCredentials?: ContentCredentialsReport;
   matches: VerifyMatch[];
 }
 
@@ -300,7 +302,22 @@ function imageForm(file: Blob, fields: Record<string, string | undefined> = {}):
 
 const enc = encodeURIComponent;
 
+/** The artist's file back with an embedded C2PA manifest; the file name comes from the server. */
+async function contentCredentials(workId: string, file: Blob): Promise<{ blob: Blob; filename: string; manifestId: string }> {
+  let res: Response;
+  try {
+    res = await fetch(`/v1/works/${enc(workId)}/content-credentials`, { method: 'POST', credentials: 'same-origin', body: imageForm(file) });
+  } catch {
+    throw new ApiError(0, { detail: 'Could not reach the Aura server. Check your connection and try again.' });
+  }
+  if (!res.ok) throw await parseError(res);
+  const disposition = res.headers.get('content-disposition') ?? '';
+  const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'content-credentials';
+  return { blob: await res.blob(), filename, manifestId: res.headers.get('c2pa-manifest-id') ?? '' };
+}
+
 export const api = {
+  contentCredentials,
   verify: (file: Blob, onProgress?: Progress) => upload<VerifyReport>('/v1/verify', imageForm(file), onProgress),
   inspect: (file: Blob, onProgress?: Progress) => upload<InspectReport>('/v1/inspect', imageForm(file), onProgress),
 

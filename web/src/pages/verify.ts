@@ -1,7 +1,7 @@
-import { api, urls, type VerifyMatch, type VerifyReport } from '../api.ts';
-import { describeMatch, describeTransform, MATCH_THRESHOLD, similarityPercent } from '../lib/describe.ts';
+import { api, urls, type ContentCredentialsReport, type VerifyMatch, type VerifyReport } from '../api.ts';
+import { describeMatch, describeSourceType, describeTransform, MATCH_THRESHOLD, similarityPercent } from '../lib/describe.ts';
 import type { PageContext } from '../router.ts';
-import { UserError, clearError, dropZone, errorSlot, levelBadge, listenForPaste, progressBar, showError, signatureStatus } from '../ui/components.ts';
+import { UserError, clearError, definitionList, dropZone, errorSlot, levelBadge, listenForPaste, progressBar, showError, signatureStatus } from '../ui/components.ts';
 import { h, replace } from '../ui/dom.ts';
 import { attestationList, disputeList, evidenceSection } from '../ui/evidence.ts';
 import { checkImageFile } from '../lib/describe.ts';
@@ -108,6 +108,7 @@ export function renderReport(report: VerifyReport, uploadedUrl: string, fileName
   return [
     summary,
     ...matches.map((m, i) => matchCard(m, i, uploadedUrl, fileName, head)),
+    ...(report.contentCredentials?.present ? [contentCredentialsSection(report.contentCredentials)] : []),
     evidenceSection(report.evidence, 'What this file itself says'),
     h(
       'details',
@@ -116,6 +117,39 @@ export function renderReport(report: VerifyReport, uploadedUrl: string, fileName
       h('dl', { class: 'facts' }, h('dt', null, 'SHA-256'), h('dd', null, h('code', null, report.sha256)), h('dt', null, 'PDQ'), h('dd', null, h('code', null, report.pdq))),
     ),
   ];
+}
+
+/** The file's C2PA manifest as c2pa-rs validated it on the server; a mismatch with the pixels is shown, never hidden. */
+function contentCredentialsSection(cc: ContentCredentialsReport): HTMLElement {
+  const state = cc.intact
+    ? h('span', { class: 'ok' }, `✓ Intact (${cc.validationState ?? 'valid'})`, cc.failures.length ? ` — the signer is not on your C2PA trust list (${cc.failures.map((f) => f.code).join(', ')})` : '')
+    : h('span', { class: 'bad' }, `✗ Does not validate (${cc.validationState ?? 'invalid'})`);
+  return h(
+    'section',
+    { class: 'content-credentials', 'aria-labelledby': 'cc-h' },
+    h('h2', { id: 'cc-h' }, 'Content Credentials in this file'),
+    cc.warnings.map((w) => h('p', { class: 'banner warning', role: 'note' }, w)),
+    definitionList([
+      ['Validation', state],
+      ['Codes', cc.failures.length ? h('ul', null, cc.failures.map((f) => h('li', null, h('code', null, f.code), f.explanation ? ` — ${f.explanation}` : ''))) : 'no failure codes'],
+      ['Signed by', cc.signer ? [cc.signer.commonName, cc.signer.issuer ? `(issued by ${cc.signer.issuer})` : ''].filter(Boolean).join(' ') : undefined],
+      ['Made with', cc.claimGenerator],
+      ['Actions', cc.actions.length ? cc.actions.map((a) => `${a.action}${a.digitalSourceType ? ` (${describeSourceType(a.digitalSourceType)})` : ''}`).join('; ') : undefined],
+      ['Identity (CAWG)', cc.identities.length ? cc.identities.map((i) => `${i.names.join(', ') || 'unnamed'} — ${i.sigType}`).join('; ') : undefined],
+      [
+        'Aura registration',
+        cc.aura
+          ? h(
+              'span',
+              null,
+              h('a', { href: urls.work(cc.aura.workId) }, cc.aura.known ? 'the registered work' : `work ${cc.aura.workId} (not in this registry)`),
+              cc.aura.level ? ` · evidence level ${cc.aura.level.level} (${cc.aura.level.name})` : '',
+              cc.aura.pixelsMatch ? '' : h('strong', { class: 'bad' }, ' · the pixels do not match it'),
+            )
+          : undefined,
+      ],
+    ]),
+  );
 }
 
 /** Fills in, once the browser has checked it, whether the work's entry is under the signed log head. */

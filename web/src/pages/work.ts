@@ -59,6 +59,7 @@ export async function renderWork(ctx: PageContext): Promise<void> {
     h('section', { 'aria-labelledby': 'time-h' }, h('h2', { id: 'time-h' }, 'History in the public log'), timeline(timelineEntries, timelineError)),
     credentialSection(work),
     proofSection(id, work.revoked === true),
+    identity && isArtist && !work.revoked ? contentCredentialsForm(id) : null,
     identity && isArtist && !work.revoked
       ? processUploader({ workId: id, identity, heading: 'Add work-in-progress images', intro: 'Kept as process evidence on this page. Only images logged before the final count towards evidence level 2.' })
       : null,
@@ -138,6 +139,50 @@ function proofSection(id: string, revoked: boolean): HTMLElement {
     h('label', { for: 'badge-snippet' }, 'Embed the badge on your site'),
     code,
     h('p', null, copy, copied),
+  );
+}
+
+/** The artist uploads their file and gets it back with a C2PA manifest signed by the registry. */
+function contentCredentialsForm(workId: string): HTMLElement {
+  const input = h('input', { type: 'file', name: 'image', accept: 'image/jpeg,image/png,image/webp', required: true });
+  const slot = errorSlot();
+  const progress = progressBar();
+  const status = h('p', { role: 'status', class: 'muted cc-status' });
+  const submit = h('button', { type: 'submit' }, 'Download with Content Credentials');
+  const form = h('form', { class: 'stack', novalidate: true }, field('Your file of this work (JPEG, PNG or WebP)', input), h('div', { class: 'actions' }, submit), progress.el, status, slot);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearError(slot);
+    const file = input.files?.[0];
+    if (!file) return fieldError(input, 'Choose the registered file, or a copy of it.');
+    submit.disabled = true;
+    try {
+      progress.busy('Embedding and signing the C2PA manifest…');
+      const result = await api.contentCredentials(workId, file);
+      const url = URL.createObjectURL(result.blob);
+      const link = h('a', { href: url, download: result.filename }, result.filename);
+      replace(status, 'Ready: ', link, ` (manifest ${result.manifestId})`);
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (err) {
+      showError(slot, err);
+    } finally {
+      submit.disabled = false;
+      progress.done();
+    }
+  });
+  return h(
+    'section',
+    { 'aria-labelledby': 'cc-h' },
+    h('h2', { id: 'cc-h' }, 'Content Credentials'),
+    h(
+      'p',
+      null,
+      'Get your file back with a C2PA manifest embedded: same pixels, same format. It carries this registration, your verified identity and an offline proof, so C2PA tools (and ',
+      h('code', null, 'aura verify-bundle'),
+      ') can check it.',
+    ),
+    form,
   );
 }
 
