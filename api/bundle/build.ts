@@ -1,13 +1,13 @@
 import type { AppContext } from '../context.ts';
 import { notFound } from '../errors.ts';
-import { operatorJwk } from '../trust/operator-key.ts';
+import { operatorJwk, registryJwks } from '../trust/operator-key.ts';
 import { BUNDLE_FORMAT, type ProofBundle, type ProvenEntry } from './format.ts';
 
 const KEY_EVENTS = ['account.created', 'key.added', 'key.revoked'];
 const ORGANIZATION_EVENTS = ['organization.verified', 'organization.withdrawn'];
 
 /** Everything needed to check a work offline, proven against one signed checkpoint. */
-export async function buildBundle(ctx: AppContext, workId: string, jwks: { keys: Record<string, unknown>[] }): Promise<ProofBundle> {
+export async function buildBundle(ctx: AppContext, workId: string): Promise<ProofBundle> {
   const db = ctx.db;
   const work = await db.selectFrom('works').selectAll().where('id', '=', workId).executeTakeFirst();
   if (!work) throw notFound('work');
@@ -45,7 +45,7 @@ export async function buildBundle(ctx: AppContext, workId: string, jwks: { keys:
 
   return {
     format: BUNDLE_FORMAT,
-    registry: { url: ctx.config.publicUrl, origin: checkpoint.origin, vkey: ctx.log.verifierKey, jwks, operator: operatorJwk(ctx.operator) },
+    registry: { url: ctx.config.publicUrl, origin: checkpoint.origin, vkey: ctx.log.verifierKey, jwks: registryJwks(ctx.log.publicJwk, ctx.operator), operator: operatorJwk(ctx.operator) },
     checkpoint: checkpoint.note,
     work: { id: work.id, credential: work.jws, entry: await prove(work.log_index) },
     revocation: await maybe(work.revoked_log_index),

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { ApiRouter } from '../http/routes.ts';
 import type { AppContext } from '../context.ts';
 import { buildBundle } from './build.ts';
-import { operatorJwk } from '../trust/operator-key.ts';
 import { BUNDLE_MEDIA_TYPE, bundleSchema } from './format.ts';
 
 export function registerBundleRoutes(api: ApiRouter, ctx: AppContext): void {
@@ -16,7 +15,7 @@ export function registerBundleRoutes(api: ApiRouter, ctx: AppContext): void {
       responses: { 200: { description: 'the bundle; check it with `aura verify-bundle`', schema: bundleSchema, contentType: BUNDLE_MEDIA_TYPE } },
     },
     async ({ params, res }) => {
-      const bundle = await buildBundle(ctx, params.id, { keys: [ctx.log.publicJwk as Record<string, unknown>, operatorJwk(ctx.operator)] });
+      const bundle = await buildBundle(ctx, params.id);
       res.setHeader('Content-Disposition', `attachment; filename="aura-${params.id}.bundle.json"`);
       res.type(BUNDLE_MEDIA_TYPE).send(JSON.stringify(bundle, null, 2));
     },

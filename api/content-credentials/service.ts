@@ -44,7 +44,7 @@ export class ContentCredentialsService {
     if (!mimeType) throw new AppError('unsupported_media_type', 'Content Credentials can be embedded in JPEG, PNG and WebP files');
     const matchedBy = await this.tieToWork(image, work);
 
-    const bundle = await buildBundle(this.ctx, work.id, { keys: [this.ctx.log.publicJwk as Record<string, unknown>] });
+    const bundle = await buildBundle(this.ctx, work.id);
     const now = this.ctx.clock.now();
     const { asset, manifestStore } = await credentialImage(
       image,

@@ -4,7 +4,7 @@ import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { AppendedEntry } from './types.ts';
 import { MAX_ENTRIES_PAGE, type TransparencyLogService } from './service.ts';
-import { operatorJwk } from '../trust/operator-key.ts';
+import { registryJwks } from '../trust/operator-key.ts';
 
 const count = (name: string) =>
   z
@@ -153,7 +153,7 @@ export function registerLogRoutes(api: ApiRouter, ctx: AppContext): void {
     },
     ({ res }) => {
       res.setHeader('Cache-Control', 'public, max-age=300');
-      return { keys: [log().publicJwk, operatorJwk(ctx.operator)] };
+      return registryJwks(log().publicJwk, ctx.operator);
     },
   );
 }

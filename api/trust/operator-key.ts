@@ -66,6 +66,11 @@ async function withPublic(privateKey: KeyObject, source: OperatorKey['source']):
 /** The public key as published in /.well-known/jwks.json and in bundles. */
 export const operatorJwk = (key: Pick<OperatorKey, 'publicJwk' | 'kid'>) => ({ ...key.publicJwk, kid: key.kid, use: 'sig', alg: 'EdDSA', aura_role: 'operator' });
 
+/** The registry's JWK set (/.well-known/jwks.json, and every bundle): the log key and the operator key. */
+export const registryJwks = (logJwk: object, operator: Pick<OperatorKey, 'publicJwk' | 'kid'>) => ({
+  keys: [logJwk as Record<string, unknown>, operatorJwk(operator)],
+});
+
 /** A statement by the operator: compact JWS, header { alg EdDSA, typ aura-operator+jwt, kid }. */
 export async function signOperatorStatement(key: OperatorKey, payload: Record<string, unknown>): Promise<string> {
   return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))

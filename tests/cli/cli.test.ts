@@ -160,6 +160,6 @@ describe('the aura command line', () => {
     expect(fs.existsSync(path.join(home, 'session.json'))).toBe(false);
     // The token a thief copied from session.json is dead on the server too.
     expect((await asBearer()).status).toBe(401);
-    expect((await aura(['whoami'])).code).toBe(2);
+    expect((await aura(['whoami'])).code).toBe(3);
   });
 });
