@@ -38,7 +38,7 @@ import { bulkIndexHashes, bruteForceMatches, findMatches, type MatchCandidate, t
 import { withIndexesDeferred, type HashRow } from '../api/matching/repository.ts';
 import { hashSlots, slotProbes, SLOT_COUNT } from '../api/matching/hashes.ts';
 import { classRange, LIGHTNESS_LABELS, storedLabelClass, type ClassRange } from '../api/matching/label-classes.ts';
-import { queryHashes, storedHashes } from '../api/works/match-policy.ts';
+import { queryHashes, storedHashes } from '../api/matching/policy.ts';
 import { DIHEDRAL_LABELS } from '../api/images/pdq.ts';
 import { CROP_SCALES } from '../api/images/regions.ts';
 import type { Fingerprint } from '../api/images/types.ts';

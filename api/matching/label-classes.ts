@@ -23,6 +23,9 @@ export const LABEL_CLASS = { lightness: 0, global: 1, alphaBlack: 2, sameWindow:
  */
 export const SAME_WINDOW_LABEL = 'crop-72';
 
+/** A transparent image flattened on black (its main hash is flattened on white). */
+export const ALPHA_BLACK_LABEL = 'alpha-black';
+
 /**
  * - 'whole': stored 'global' and 'alpha-black' (a rotated, flipped or re-encoded copy of the whole image);
  * - 'regions': every stored row but 'global' and the lightness hashes (the copy is a crop of the work);

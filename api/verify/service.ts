@@ -1,8 +1,8 @@
 import type { AppContext } from '../context.ts';
 import { analyzeImage } from '../images/analyze.ts';
 import { WorkReader } from '../works/read-service.ts';
-import { describeTransform } from '../works/match-policy.ts';
-import { findAcceptedMatches } from '../works/matches.ts';
+import { describeTransform } from '../matching/policy.ts';
+import { findAcceptedMatches } from '../matching/accepted.ts';
 import { fingerprintSummary } from '../images/summary.ts';
 
 const MAX_REPORTED_MATCHES = 10;

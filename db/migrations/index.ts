@@ -9,6 +9,7 @@ import * as matchFunction from './0007_match_function.ts';
 import * as lightnessClass from './0008_lightness_class.ts';
 import * as clippedLightness from './0009_clipped_lightness.ts';
 import * as matchQueryFunction from './0010_match_query_function.ts';
+import * as degenerateHashes from './0011_degenerate_hashes.ts';
 
 /** All migrations in order. Add new ones here; names sort lexically. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008_lightness_class': lightnessClass,
   '0009_clipped_lightness': clippedLightness,
   '0010_match_query_function': matchQueryFunction,
+  '0011_degenerate_hashes': degenerateHashes,
 };

@@ -9,7 +9,7 @@ import type { ThumbnailedFingerprint } from '../../api/images/types.ts';
 import { LIGHTNESS_LABELS } from '../../api/matching/label-classes.ts';
 import { findMatches, indexWorkHashes } from '../../api/matching/service.ts';
 import { backfillLightnessHashes } from '../../api/works/backfill-lightness.ts';
-import { queryHashes, storedHashes } from '../../api/works/match-policy.ts';
+import { queryHashes, storedHashes } from '../../api/matching/policy.ts';
 
 const limits = { maxBytes: 20 * 1024 * 1024, maxPixels: 40_000_000 };
 const isLightness = (label: string) => LIGHTNESS_LABELS.includes(label);

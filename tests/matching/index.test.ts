@@ -5,7 +5,7 @@ import { withIndexesDeferred, type HashRow } from '../../api/matching/repository
 import { sql } from 'kysely';
 import { hammingDistanceHex } from '../../api/matching/hashes.ts';
 import { insertWorks, neighbour, randomHash, seededRandom } from './fixtures.ts';
-import { queryHashes, storedHashes } from '../../api/works/match-policy.ts';
+import { queryHashes, storedHashes } from '../../api/matching/policy.ts';
 import { storedLabelClass } from '../../api/matching/label-classes.ts';
 import type { Fingerprint } from '../../api/images/types.ts';
 
@@ -175,7 +175,8 @@ describeEachDatabase('match index', (backend) => {
       (queryLabel === 'global' && storedLabel !== 'global') ||
       (LIGHTNESS.includes(queryLabel) && (LIGHTNESS.includes(storedLabel) || storedLabel === 'global')) ||
       (REGION_LABELS.includes(queryLabel) && !LIGHTNESS.includes(queryLabel) && storedLabel === 'global') ||
-      (queryLabel === 'crop-72' && (storedLabel === 'crop-72' || storedLabel === 'alpha-black'));
+      (queryLabel === 'crop-72' && (storedLabel === 'crop-72' || storedLabel === 'alpha-black')) ||
+      (queryLabel === 'alpha-black' && storedLabel === 'alpha-black');
 
     it('matches every allowed (query, stored) pair and no other, index and full scan alike', async () => {
       const db = server.ctx.db;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeEvidenceLevel } from '../../api/works/evidence-level.ts';
 import { screenForAiMarkers } from '../../api/works/screening.ts';
-import { describeTransform, judgeMatch } from '../../api/works/match-policy.ts';
+import { describeTransform, judgeMatch } from '../../api/matching/policy.ts';
 import { renderBadge } from '../../api/works/badge.ts';
 import { loadConfig, ConfigError } from '../../api/config.ts';
 import { AppError } from '../../api/errors.ts';

@@ -1,6 +1,6 @@
 import type { LabelledHash } from '../images/types.ts';
 import type { Fingerprint } from '../images/types.ts';
-import { LIGHTNESS_LABELS, SAME_WINDOW_LABEL, type MatchTarget } from '../matching/label-classes.ts';
+import { ALPHA_BLACK_LABEL, LIGHTNESS_LABELS, SAME_WINDOW_LABEL, type MatchTarget } from './label-classes.ts';
 
 export const MATCH_DISTANCE = 31;
 /** Flat or minimalist images have unstable PDQ hashes: below this quality a stricter distance applies. */
@@ -8,6 +8,36 @@ export const LOW_QUALITY = 50;
 export const LOW_QUALITY_DISTANCE = 12;
 /** At or below this distance the copy is the same picture; above, only similar (e.g. a colourway). */
 export const SAME_DISTANCE = 16;
+/**
+ * Below this PDQ quality a hash carries no picture: a uniform or alpha-only image flattened to one
+ * colour hashes to all zeros at quality 0, and every flat work collides with every other. Measured on
+ * the tuning corpus (docs/matching.md): a 400-px JPEG re-save moved the global hash of works of quality
+ * 0–2 by 26–182 bits (noise), of quality 3–4 by 16–38, of quality 8–12 by 8–10.
+ */
+export const QUALITY_FLOOR = 3;
+/**
+ * PDQ's median threshold sets about half of the 256 bits (127–128 for distinct coefficients); a hash far
+ * from half comes from a plane whose coefficients tie at the median, i.e. one with (almost) no structure.
+ */
+const MIN_SET_BITS = 64;
+const MAX_SET_BITS = 256 - MIN_SET_BITS;
+
+/**
+ * A hash that must never match (or block a registration) on its own: quality below the floor, or
+ * far from half its bits set. Such a work still registers and is still found by its exact SHA-256.
+ */
+export function isDegenerate(h: Pick<LabelledHash, 'hash' | 'quality'>): boolean {
+  if (h.quality < QUALITY_FLOOR) return true;
+  const ones = setBits(h.hash);
+  return ones < MIN_SET_BITS || ones > MAX_SET_BITS;
+}
+
+const NIBBLE_ONES = [0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4];
+function setBits(hex: string): number {
+  let ones = 0;
+  for (let i = 0; i < hex.length; i++) ones += NIBBLE_ONES[parseInt(hex[i]!, 16)]!;
+  return ones;
+}
 
 /**
  * Every hash a query contributes, each with the stored hashes it is compared with (the pairs the match
@@ -18,22 +48,24 @@ export const SAME_DISTANCE = 16;
  * 'global' (the copy is the work padded, letter-boxed or flattened), and its 'crop-72' also against the
  * stored 'crop-72' (a watermark or caption near the edge).
  */
-export const queryHashes = (fp: Fingerprint): (LabelledHash & { against: MatchTarget })[] => [
-  ...fp.variants.map((v) => ({ ...v, against: v.label === 'global' ? ('any' as const) : ('whole' as const) })),
-  ...fp.regions.map((r) => ({ ...r, against: regionTarget(r.label) })),
-];
+export const queryHashes = (fp: Fingerprint): (LabelledHash & { against: MatchTarget })[] =>
+  [
+    ...fp.variants.map((v) => ({ ...v, against: v.label === 'global' ? ('any' as const) : ('whole' as const) })),
+    ...fp.regions.map((r) => ({ ...r, against: regionTarget(r.label) })),
+  ].filter((h) => !isDegenerate(h));
 
 function regionTarget(label: string): MatchTarget {
   if (LIGHTNESS_LABELS.includes(label)) return 'lightness';
   if (label === SAME_WINDOW_LABEL) return 'whole-or-same-window';
+  // A copy kept transparent of a light alpha-only work is uniform on white: only its black flatten, which
+  // the work stored too, has the picture.
+  if (label === ALPHA_BLACK_LABEL) return 'whole';
   return 'whole-only';
 }
 
-/** Hashes a registered work is indexed under. */
-export const storedHashes = (fp: Pick<Fingerprint, 'pdq' | 'pdqQuality' | 'regions'>): LabelledHash[] => [
-  { label: 'global', hash: fp.pdq, quality: fp.pdqQuality },
-  ...fp.regions,
-];
+/** Hashes a registered work is indexed under (none of them degenerate: see isDegenerate). */
+export const storedHashes = (fp: Pick<Fingerprint, 'pdq' | 'pdqQuality' | 'regions'>): LabelledHash[] =>
+  [{ label: 'global', hash: fp.pdq, quality: fp.pdqQuality }, ...fp.regions].filter((h) => !isDegenerate(h));
 
 export interface MatchJudgement {
   accepted: boolean;
@@ -43,14 +75,30 @@ export interface MatchJudgement {
   note?: string;
 }
 
+/**
+ * The PDQ qualities the rule is judged on: those of the two hashes that matched. The index keeps no
+ * quality per stored row, so a stored region is taken to be as detailed as the query hash that found
+ * it; the stored 'global' has the work's own quality.
+ */
+export function matchedQualities(
+  m: { queryLabel: string; storedLabel: string },
+  query: Pick<Fingerprint, 'pdqQuality' | 'variants' | 'regions'>,
+  workQuality: number,
+): { queryQuality: number; workQuality: number } {
+  const queryQuality = [...query.variants, ...query.regions].find((h) => h.label === m.queryLabel)?.quality ?? query.pdqQuality;
+  return { queryQuality, workQuality: m.storedLabel === 'global' || m.storedLabel === 'sha256' ? workQuality : queryQuality };
+}
+
 export function judgeMatch(m: { distance: number; exact: boolean }, queryQuality: number, workQuality: number): MatchJudgement {
   const similarity = Math.round((1 - m.distance / 256) * 1000) / 1000;
   if (m.exact) return { accepted: true, kind: 'exact', similarity: 1, strict: false };
   const strict = Math.min(queryQuality, workQuality) < LOW_QUALITY;
   const limit = strict ? LOW_QUALITY_DISTANCE : MATCH_DISTANCE;
   const kind = m.distance <= SAME_DISTANCE ? 'same' : 'similar';
+  // Rows indexed before degenerate hashes were left out (migration 0011 deletes the unbalanced ones).
+  const degenerate = Math.min(queryQuality, workQuality) < QUALITY_FLOOR;
   return {
-    accepted: m.distance <= limit,
+    accepted: !degenerate && m.distance <= limit,
     kind,
     similarity,
     strict,

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database, Work } from '../../db/schema.ts';
 import type { Fingerprint } from '../images/types.ts';
-import { findMatches } from '../matching/service.ts';
-import type { MatchCandidate } from '../matching/service.ts';
-import * as repo from './repository.ts';
-import { judgeMatch, queryHashes, type MatchJudgement } from './match-policy.ts';
+import { findMatches } from './service.ts';
+import type { MatchCandidate } from './service.ts';
+import * as repo from '../works/repository.ts';
+import { judgeMatch, matchedQualities, queryHashes, type MatchJudgement } from './policy.ts';
 
 export interface AcceptedMatch {
   candidate: MatchCandidate;
@@ -20,7 +20,8 @@ export async function findAcceptedMatches(db: Kysely<Database>, fp: Fingerprint)
   for (const candidate of candidates) {
     const work = works.get(candidate.workId);
     if (!work) continue;
-    const judgement = judgeMatch(candidate, fp.pdqQuality, work.pdq_quality);
+    const { queryQuality, workQuality } = matchedQualities(candidate, fp, work.pdq_quality);
+    const judgement = judgeMatch(candidate, queryQuality, workQuality);
     if (judgement.accepted) accepted.push({ candidate, work, judgement });
   }
   return accepted;
