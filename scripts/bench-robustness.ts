@@ -238,14 +238,28 @@ const bump = <K>(map: Map<K, Record<(typeof splits)[number], Tally>>, key: K, sp
   map.set(key, row);
 };
 const misses: string[] = [];
+const invisible: string[] = [];
+async function isUniform(bytes: Buffer): Promise<boolean> {
+  const stats = await sharp(bytes).stats();
+  return stats.channels.slice(0, 3).every((c) => c.stdev < 2);
+}
 const falseMatches: string[] = [];
 
 for (const [name, group, transform] of TRANSFORMS) {
   if (only && !only.test(name)) continue;
   for (let i = 0; i < works.length; i++) {
-    const oriented = await sharp(works[i]!.bytes).rotate().toBuffer({ resolveWithObject: true });
+    // A re-poster's tool flattens a transparent work on white unless the transform says otherwise
+    // (libvips alone would flatten on black, which hides black line art entirely).
+    const input = sharp(works[i]!.bytes).rotate();
+    if (!/flattened|transparent/.test(name)) input.flatten({ background: '#ffffff' });
+    const oriented = await input.png().toBuffer({ resolveWithObject: true });
     const copy = await (await transform(sharp(oriented.data), { width: oriented.info.width, height: oriented.info.height })).toBuffer();
     const query = await fingerprintImage(copy, limits);
+    if (queryHashes(query).length === 0 && (await isUniform(copy))) {
+      // Black line art flattened on black: nothing of the picture is left to find.
+      invisible.push(`${name}: ${works[i]!.name}`);
+      continue;
+    }
     const best = candidates(query, packed).find((c) => accepted(c, query, stored));
     const found = best !== undefined && best.work === i;
     if (best && best.work !== i) falseMatches.push(`${name}: ${works[i]!.name} → ${works[best.work]!.name} (${best.distance} bits, ${best.queryLabel}→${best.storedLabel})`);
@@ -283,6 +297,8 @@ console.log(`\nfalse matches (a copy whose best accepted match is another work):
 for (const f of falseMatches) console.log(`  - ${f}`);
 console.log(`false refusals (a registration the priority check refuses because of another work): ${falseRefusals.length}`);
 for (const f of falseRefusals) console.log(`  - ${f}`);
+console.log(`\ncopies left out because nothing of the picture is visible (uniform): ${invisible.length}`);
+for (const m of invisible) console.log(`  - ${m}`);
 console.log(`\nmisses (${misses.length}):`);
 for (const m of misses) console.log(`  - ${m}`);
 console.log(`\ntook ${((performance.now() - started) / 1000).toFixed(0)} s; command: npx tsx scripts/bench-robustness.ts${args.length ? ' ' + args.join(' ') : ''}`);

@@ -4,7 +4,7 @@ import { flattenOnto, hasTransparency } from './alpha.ts';
 import { decodeImage, type DecodedImage } from './decode.ts';
 import { CLIPPED_SHARE, halfLightnessModulePlane } from './lightness.ts';
 import { hammingDistance, hashPlane, lumaFromPixels, ModulePlane, pdqFromLuma, pdqOfPlane } from './pdq.ts';
-import { contentWindow, cropWindows } from './regions.ts';
+import { anchoredWindows, contentWindow, cropWindows, viewWindows } from './regions.ts';
 import type { Fingerprint, FingerprintOptions, ImageLimits, LabelledHash, ThumbnailedFingerprint } from './types.ts';
 
 /** Background a transparent image is composited on for its main hash (re-posts mostly land on white). */
@@ -55,7 +55,7 @@ export function hashPixels(decoded: { pixels: Pixels }): PixelHashes {
   const luma = ModulePlane.lumaOfPixels(rgb, width, height, channels);
 
   const trimmed = contentWindow(luma.view(), width, height);
-  const windows = [...cropWindows(width, height), ...(trimmed ? [trimmed] : [])];
+  const windows = [...cropWindows(width, height), ...(trimmed ? [trimmed] : []), ...anchoredWindows(width, height), ...viewWindows(width, height)];
   // Each variant is exactly the hash of the rotated or flipped image (see dihedralVariantsOfPlane).
   const plane = hashPlane(luma, windows);
   const variants: LabelledHash[] = plane.variants;

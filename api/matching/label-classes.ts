@@ -34,9 +34,11 @@ export const ALPHA_BLACK_LABEL = 'alpha-black';
  *   lightness; 'global' too because a work whose lightness hash equalled its global hash stored only one);
  * - 'whole-or-same-window': stored 'global', 'alpha-black' and 'crop-72' (the query's 'crop-72': a
  *   padded copy, or a watermarked one compared window to window);
+ * - 'whole-or-regions': every stored row but the lightness hashes (a rung of the query's centred ladder:
+ *   a padded copy against 'global', a centred crop against the work's centred windows);
  * - 'any': every stored row (the default).
  */
-export const MATCH_TARGETS = ['any', 'whole', 'regions', 'whole-only', 'lightness', 'whole-or-same-window'] as const;
+export const MATCH_TARGETS = ['any', 'whole', 'regions', 'whole-only', 'lightness', 'whole-or-same-window', 'whole-or-regions'] as const;
 export type MatchTarget = (typeof MATCH_TARGETS)[number];
 
 export interface ClassRange {
@@ -51,6 +53,7 @@ const RANGES: Record<MatchTarget, ClassRange> = {
   'whole-only': { lo: LABEL_CLASS.global, hi: LABEL_CLASS.global },
   lightness: { lo: LABEL_CLASS.lightness, hi: LABEL_CLASS.global },
   'whole-or-same-window': { lo: LABEL_CLASS.global, hi: LABEL_CLASS.sameWindow },
+  'whole-or-regions': { lo: LABEL_CLASS.global, hi: LABEL_CLASS.region },
 };
 
 export function classRange(target: MatchTarget): ClassRange {

@@ -1,4 +1,5 @@
 import type { LabelledHash } from '../images/types.ts';
+import { ANCHORED_PREFIX, STORED_CROP_SCALES, VIEW_PREFIX } from '../images/regions.ts';
 import type { Fingerprint } from '../images/types.ts';
 import { ALPHA_BLACK_LABEL, LIGHTNESS_LABELS, SAME_WINDOW_LABEL, type MatchTarget } from './label-classes.ts';
 
@@ -51,21 +52,33 @@ function setBits(hex: string): number {
 export const queryHashes = (fp: Fingerprint): (LabelledHash & { against: MatchTarget })[] =>
   [
     ...fp.variants.map((v) => ({ ...v, against: v.label === 'global' ? ('any' as const) : ('whole' as const) })),
-    ...fp.regions.map((r) => ({ ...r, against: regionTarget(r.label) })),
+    ...fp.regions.filter((r) => !r.label.startsWith(ANCHORED_PREFIX)).map((r) => ({ ...r, against: regionTarget(r.label) })),
   ].filter((h) => !isDegenerate(h));
 
 function regionTarget(label: string): MatchTarget {
   if (LIGHTNESS_LABELS.includes(label)) return 'lightness';
-  if (label === SAME_WINDOW_LABEL) return 'whole-or-same-window';
+  // A rung of the query's centred ladder: the copy padded (against 'global'), or cropped around the
+  // centre (rung q of a copy cropped to 1 − c meets the work's rung s = q(1 − c)); 'crop-72' also
+  // window to window (a watermark or caption near the edges).
+  if (label === SAME_WINDOW_LABEL || label.startsWith('crop-')) return 'whole-or-regions';
   // A copy kept transparent of a light alpha-only work is uniform on white: only its black flatten, which
   // the work stored too, has the picture.
   if (label === ALPHA_BLACK_LABEL) return 'whole';
+  // The content inside uniform borders (a sprite's transparent margin flattened, a mat, padding): a copy
+  // cropped within that margin, or padded more, has the same content box as the work.
+  if (label === 'trimmed') return 'any';
+  // A view anchored to a side or corner of the copy meets the work's window anchored there.
+  if (label.startsWith(VIEW_PREFIX)) return 'regions';
   return 'whole-only';
 }
 
 /** Hashes a registered work is indexed under (none of them degenerate: see isDegenerate). */
 export const storedHashes = (fp: Pick<Fingerprint, 'pdq' | 'pdqQuality' | 'regions'>): LabelledHash[] =>
-  [{ label: 'global', hash: fp.pdq, quality: fp.pdqQuality }, ...fp.regions].filter((h) => !isDegenerate(h));
+  [{ label: 'global', hash: fp.pdq, quality: fp.pdqQuality }, ...fp.regions.filter((r) => isStoredRegion(r.label))].filter((h) => !isDegenerate(h));
+
+const STORED_CROP_LABELS = STORED_CROP_SCALES.map((s) => `crop-${Math.round(s * 100)}`);
+/** The query hashes the whole centred ladder and its anchored views; a work keeps a few rungs. */
+const isStoredRegion = (label: string) => !label.startsWith(VIEW_PREFIX) && (!label.startsWith('crop-') || STORED_CROP_LABELS.includes(label));
 
 export interface MatchJudgement {
   accepted: boolean;
@@ -128,6 +141,7 @@ function regionChange(label: string, side: 'query' | 'stored'): string | undefin
   if (label === 'trimmed') return side === 'query' ? 'letter-boxed or framed' : 'borders trimmed';
   if (label.startsWith('alpha-')) return 'transparency flattened';
   if (label.startsWith('crop-')) return side === 'query' ? 'padded or letter-boxed' : 'cropped';
+  if (label.startsWith(ANCHORED_PREFIX) || label.startsWith(VIEW_PREFIX)) return 'cropped on one side or at a corner';
   return undefined;
 }
 
