@@ -283,6 +283,9 @@ const pct = (t: Tally | undefined) => (t && t.total ? `${t.found}/${t.total} (${
 const count = (split: (typeof splits)[number]) => works.filter((w) => w.split === split).length;
 console.log(`${works.length} works of ${corpus.length} (${count('tuning')} tuning, ${count('held-out')} held-out) from ${new Set(works.map((w) => w.pkg)).size} Debian packages;`);
 console.log(`transparent ${works.filter((w) => w.transparent).length}, alpha-only ${works.filter((w) => w.alphaOnly).length}, PDQ quality < 50: ${stored.filter((f) => f.pdqQuality < 50).length}, degenerate (quality < ${QUALITY_FLOOR} or unbalanced): ${works.filter((_, i) => classesOf(i).includes('degenerate')).length}\n`);
+const rows = packed.map((p) => p.labels.length);
+const queryRows = stored.map((fp) => queryHashes(fp).length);
+console.log(`index rows per work (stored hashes): mean ${(rows.reduce((a, b) => a + b, 0) / rows.length).toFixed(2)}, max ${Math.max(...rows)}; query hashes per verify: mean ${(queryRows.reduce((a, b) => a + b, 0) / queryRows.length).toFixed(1)}\n`);
 console.log('| transform | goal | tuning | held-out |');
 console.log('| --- | --- | ---: | ---: |');
 for (const [name, group] of TRANSFORMS) {

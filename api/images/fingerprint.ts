@@ -101,6 +101,19 @@ export function lightnessHashes(pixels: { data: Uint8Array; width: number; heigh
   return hashes;
 }
 
+/**
+ * The side and corner windows alone (regions.ts anchoredWindows), for the backfill of works registered
+ * before they were stored.
+ */
+export function anchoredHashes(decoded: { pixels: Pixels }): LabelledHash[] {
+  const { width, height } = decoded.pixels;
+  const { rgb, channels } = opaquePixels(decoded.pixels);
+  const windows = anchoredWindows(width, height);
+  if (windows.length === 0) return [];
+  const plane = hashPlane(ModulePlane.lumaOfPixels(rgb, width, height, channels), windows);
+  return plane.windows.map((r, i) => ({ label: windows[i]!.label, hash: r.hash, quality: r.quality }));
+}
+
 /** The WebP thumbnail of the 512-px working copy (exported for the benchmark). */
 export function encodeThumbnail(decoded: DecodedImage): Promise<Buffer> {
   const { data, width, height, channels } = decoded.pixels;

@@ -6,7 +6,7 @@ import { ALPHA_BLACK_LABEL, LIGHTNESS_LABELS, SAME_WINDOW_LABEL, type MatchTarge
 export const MATCH_DISTANCE = 31;
 /** Flat or minimalist images have unstable PDQ hashes: below this quality a stricter distance applies. */
 export const LOW_QUALITY = 50;
-export const LOW_QUALITY_DISTANCE = 12;
+export const LOW_QUALITY_DISTANCE = 20;
 /** At or below this distance the copy is the same picture; above, only similar (e.g. a colourway). */
 export const SAME_DISTANCE = 16;
 /**
