@@ -23,6 +23,7 @@ import { fingerprintImage } from '../api/images/fingerprint.ts';
 import type { Fingerprint } from '../api/images/types.ts';
 import { judgeMatch, matchedQualities, queryHashes, storedHashes, isDegenerate, QUALITY_FLOOR } from '../api/matching/policy.ts';
 import { classRange, storedLabelClass } from '../api/matching/label-classes.ts';
+import { colouredCells, isColourway } from '../api/images/colour-layout.ts';
 import { collectCorpus, fetchPackages, SOURCES, type CorpusWork } from './lib/art-corpus.ts';
 
 const THRESHOLD = 31;
@@ -193,9 +194,14 @@ function candidates(query: Fingerprint, stored: Packed[]): Candidate[] {
   return out.sort((a, b) => a.distance - b.distance || a.work - b.work);
 }
 
-const accepted = (c: Candidate, query: Fingerprint, works: Fingerprint[]) => {
+const judged = (c: Candidate, query: Fingerprint, works: Fingerprint[]) => {
   const { queryQuality, workQuality } = matchedQualities(c, query, works[c.work]!.pdqQuality);
-  return judgeMatch({ ...c, exact: false }, queryQuality, workQuality).accepted;
+  return judgeMatch({ ...c, exact: false }, queryQuality, workQuality, isColourway(query.colourLayout, works[c.work]!.colourLayout));
+};
+/** Accepted as the same image (a colourway is accepted too, but only as similar). */
+const accepted = (c: Candidate, query: Fingerprint, works: Fingerprint[]) => {
+  const j = judged(c, query, works);
+  return j.accepted && !j.colourway;
 };
 
 const started = performance.now();
@@ -272,6 +278,24 @@ for (const [name, group, transform] of TRANSFORMS) {
   }
 }
 
+// Colourways: each work with its hues turned 150° (the same design in other colours). The registry must
+// not call it the same image: found as a colourway ('similar'), or not at all, both count as right.
+const colourways = { total: 0, same: 0, similar: 0, none: 0 };
+if (!only || only.test('colourway')) {
+  for (let i = 0; i < works.length; i++) {
+    const copy = await sharp(works[i]!.bytes).flatten({ background: '#ffffff' }).modulate({ hue: 150 }).jpeg({ quality: 85 }).toBuffer();
+    const query = await fingerprintImage(copy, limits);
+    // A work with (almost) no colour has no colourway to tell apart: turning its hues changes nothing.
+    if (colouredCells(stored[i]!.colourLayout) < 3) continue;
+    const own = candidates(query, packed).find((c) => c.work === i);
+    const j = own && judged(own, query, stored);
+    if (!j?.accepted) colourways.none++;
+    else if (j.colourway) colourways.similar++;
+    else colourways.same++;
+    colourways.total++;
+  }
+}
+
 // A registration is refused when another work's stored hashes accept it (registry's priority check).
 const falseRefusals: string[] = [];
 for (let i = 0; i < works.length; i++) {
@@ -296,7 +320,8 @@ for (const [group, row] of perGroup) console.log(`| **${group}** (goal ≥ ${GOA
 console.log('\n| hard-case class (all transforms) | tuning | held-out |');
 console.log('| --- | ---: | ---: |');
 for (const [cls, row] of perClass) console.log(`| ${cls} | ${pct(row.tuning)} | ${pct(row['held-out'])} |`);
-console.log(`\nfalse matches (a copy whose best accepted match is another work): ${falseMatches.length}`);
+console.log(`\ncolourways (each work with hues turned 150°): ${colourways.total}; reported as a colourway ('similar') ${colourways.similar}, not matched ${colourways.none}, wrongly as the same image ${colourways.same}`);
+console.log(`false matches (a copy whose best accepted match is another work): ${falseMatches.length}`);
 for (const f of falseMatches) console.log(`  - ${f}`);
 console.log(`false refusals (a registration the priority check refuses because of another work): ${falseRefusals.length}`);
 for (const f of falseRefusals) console.log(`  - ${f}`);

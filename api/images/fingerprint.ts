@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { flattenOnto, hasTransparency } from './alpha.ts';
 import { decodeImage, type DecodedImage } from './decode.ts';
+import { colourLayout } from './colour-layout.ts';
 import { CLIPPED_SHARE, halfLightnessModulePlane } from './lightness.ts';
 import { hammingDistance, hashPlane, lumaFromPixels, ModulePlane, pdqFromLuma, pdqOfPlane } from './pdq.ts';
 import { anchoredWindows, contentWindow, cropWindows, viewWindows } from './regions.ts';
@@ -35,6 +36,7 @@ export async function fingerprintImage(bytes: Buffer, limits: ImageLimits, optio
     format: decoded.format,
     variants: hashes.variants,
     regions: hashes.regions,
+    colourLayout: hashes.colourLayout,
     ...(thumbnail ? { thumbnail } : {}),
   };
 }
@@ -43,6 +45,7 @@ export interface PixelHashes {
   global: LabelledHash;
   variants: LabelledHash[];
   regions: LabelledHash[];
+  colourLayout: string | undefined;
 }
 
 /** Interleaved 8-bit pixels: 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA (decoded images are 3 or 4). */
@@ -71,7 +74,7 @@ export function hashPixels(decoded: { pixels: Pixels }): PixelHashes {
       regions.push({ label: 'alpha-black', hash: onBlack.hash, quality: onBlack.quality });
     }
   }
-  return { global, variants, regions };
+  return { global, variants, regions, colourLayout: colourLayout(rgb, width, height, channels) };
 }
 
 /** The pixels as hashed: an image with transparent pixels flattened on white (3 channels). */

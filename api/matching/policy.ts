@@ -85,8 +85,13 @@ export interface MatchJudgement {
   kind: 'exact' | 'same' | 'similar';
   similarity: number;
   strict: boolean;
+  /** The same design in other colours (api/images/colour-layout.ts): similar, never the same image. */
+  colourway: boolean;
   note?: string;
 }
+
+export const NEAR_MISS_NOTE = 'a similar registered work, not the same image';
+export const COLOURWAY_NOTE = 'the same design in other colours (a colourway): a similar work, not the same image';
 
 /**
  * The PDQ qualities the rule is judged on: those of the two hashes that matched. The index keeps no
@@ -102,9 +107,10 @@ export function matchedQualities(
   return { queryQuality, workQuality: m.storedLabel === 'global' || m.storedLabel === 'sha256' ? workQuality : queryQuality };
 }
 
-export function judgeMatch(m: { distance: number; exact: boolean }, queryQuality: number, workQuality: number): MatchJudgement {
+export function judgeMatch(m: { distance: number; exact: boolean }, queryQuality: number, workQuality: number, colourway = false): MatchJudgement {
   const similarity = Math.round((1 - m.distance / 256) * 1000) / 1000;
-  if (m.exact) return { accepted: true, kind: 'exact', similarity: 1, strict: false };
+  if (m.exact) return { accepted: true, kind: 'exact', similarity: 1, strict: false, colourway: false };
+  if (colourway) return { accepted: true, kind: 'similar', similarity, strict: false, colourway: true, note: COLOURWAY_NOTE };
   const strict = Math.min(queryQuality, workQuality) < LOW_QUALITY;
   const limit = strict ? LOW_QUALITY_DISTANCE : MATCH_DISTANCE;
   const kind = m.distance <= SAME_DISTANCE ? 'same' : 'similar';
@@ -115,6 +121,7 @@ export function judgeMatch(m: { distance: number; exact: boolean }, queryQuality
     kind,
     similarity,
     strict,
+    colourway: false,
     ...(strict ? { note: `low-detail image (PDQ quality below ${LOW_QUALITY}): a stricter threshold of ${LOW_QUALITY_DISTANCE} bits applies` } : {}),
   };
 }

@@ -2,7 +2,8 @@ import type { AppContext } from '../context.ts';
 import { analyzeImage } from '../images/analyze.ts';
 import { WorkReader } from '../works/read-service.ts';
 import { describeTransform } from '../matching/policy.ts';
-import { findAcceptedMatches } from '../matching/accepted.ts';
+import { matchImage } from '../matching/accepted.ts';
+import { NEAR_MISS_NOTE } from '../matching/policy.ts';
 import { fingerprintSummary } from '../images/summary.ts';
 
 const MAX_REPORTED_MATCHES = 10;
@@ -20,7 +21,8 @@ export class VerifyService {
       maxPixels: this.ctx.config.maxPixels,
     });
     const matches = [];
-    for (const { candidate: c, work, judgement } of (await findAcceptedMatches(this.ctx.db, fp)).slice(0, MAX_REPORTED_MATCHES)) {
+    const report = await matchImage(this.ctx.db, fp);
+    for (const { candidate: c, work, judgement } of report.matches.slice(0, MAX_REPORTED_MATCHES)) {
       const view = await this.reader.describe(work);
       matches.push({
         workId: work.id,
@@ -50,10 +52,23 @@ export class VerifyService {
         logIndex: view.logIndex,
       });
     }
+    // Close but past the rule: named honestly as similar, never as the same image.
+    const nearMisses = [];
+    for (const { candidate: c, work } of report.nearMisses.slice(0, MAX_REPORTED_MATCHES)) {
+      const view = await this.reader.describe(work);
+      nearMisses.push({
+        workId: work.id,
+        distance: c.distance,
+        verdict: 'similar' as const,
+        note: NEAR_MISS_NOTE,
+        work: { id: view.id, url: view.url, title: view.title, artist: view.artist, thumbnailUrl: view.thumbnailUrl },
+      });
+    }
     return {
       ...fingerprintSummary(fp),
       evidence: evidence.public,
       matches,
+      nearMisses,
     };
   }
 }

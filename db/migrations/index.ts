@@ -10,6 +10,7 @@ import * as lightnessClass from './0008_lightness_class.ts';
 import * as clippedLightness from './0009_clipped_lightness.ts';
 import * as matchQueryFunction from './0010_match_query_function.ts';
 import * as degenerateHashes from './0011_degenerate_hashes.ts';
+import * as colourLayout from './0012_colour_layout.ts';
 
 /** All migrations in order. Add new ones here; names sort lexically. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009_clipped_lightness': clippedLightness,
   '0010_match_query_function': matchQueryFunction,
   '0011_degenerate_hashes': degenerateHashes,
+  '0012_colour_layout': colourLayout,
 };
