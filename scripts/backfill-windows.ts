@@ -1,5 +1,6 @@
 /**
- * Adds the side and corner windows to works registered before Aura stored them (api/matching/backfill-windows.ts).
+ * Adds the side and corner windows and the colour layout to works registered before Aura stored them
+ * (api/matching/backfill-windows.ts).
  * Run once after upgrading, against the same database the server uses (DATABASE_URL or the embedded
  * one in AURA_DATA_DIR); safe to run again, and while the server is up.
  *
@@ -8,7 +9,7 @@
 import cliProgress from 'cli-progress';
 import { sql } from 'kysely';
 import { loadConfig } from '../api/config.ts';
-import { backfillAnchoredWindows } from '../api/matching/backfill-windows.ts';
+import { backfillAnchoredWindows, backfillColourLayouts } from '../api/matching/backfill-windows.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { openDatabase } from '../db/open.ts';
 
@@ -28,6 +29,8 @@ try {
     const more = done.unreadable > done.unreadableIds.length ? ', …' : '';
     console.log(`${done.unreadable} thumbnails could not be decoded (those works were left as they were): ${done.unreadableIds.join(', ')}${more}`);
   }
+  const layouts = await backfillColourLayouts(db, { maxBytes: config.maxUploadBytes, maxPixels: config.maxPixels });
+  console.log(`${kind}: ${layouts.works} works had no colour layout; ${layouts.updated} gained one`);
 } finally {
   await close();
 }

@@ -4,7 +4,9 @@ import { decodeImage } from '../images/decode.ts';
 import { anchoredHashes } from '../images/fingerprint.ts';
 import { anchoredWindows } from '../images/regions.ts';
 import type { ImageLimits } from '../images/types.ts';
-import { findWorksMissingHashLabels } from '../works/repository.ts';
+import { findWorksMissingHashLabels, findWorksWithoutColourLayout, setColourLayout } from '../works/repository.ts';
+import { colourLayout } from '../images/colour-layout.ts';
+import { opaquePixels } from '../images/fingerprint.ts';
 import type { BackfillProgress } from './backfill-lightness.ts';
 import { isDegenerate } from './policy.ts';
 import { indexWorkHashes } from './service.ts';
@@ -45,5 +47,32 @@ export async function backfillAnchoredWindows(
     }
     after = batch.at(-1)!.id;
     options.onBatch?.(progress);
+  }
+}
+
+/**
+ * Computes the colour layout (api/images/colour-layout.ts) of works registered before migration 0012,
+ * from their thumbnails. A greyscale thumbnail has no layout and is looked at again on the next run.
+ */
+export async function backfillColourLayouts(db: Kysely<Database>, limits: ImageLimits, options: { batchSize?: number } = {}): Promise<BackfillProgress> {
+  const progress: BackfillProgress = { works: 0, updated: 0, rows: 0, unreadable: 0, unreadableIds: [] };
+  let after = '';
+  for (;;) {
+    const batch = await findWorksWithoutColourLayout(db, after, options.batchSize ?? 100);
+    if (batch.length === 0) return progress;
+    for (const work of batch) {
+      progress.works++;
+      const decoded = await decodeImage(work.thumbnail, limits).catch(() => undefined);
+      if (!decoded) {
+        if (progress.unreadable++ < LISTED_UNREADABLE) progress.unreadableIds.push(work.id);
+        continue;
+      }
+      const { rgb, channels } = opaquePixels(decoded.pixels);
+      const layout = colourLayout(rgb, decoded.pixels.width, decoded.pixels.height, channels);
+      if (!layout) continue;
+      await setColourLayout(db, work.id, layout);
+      progress.updated++;
+    }
+    after = batch.at(-1)!.id;
   }
 }

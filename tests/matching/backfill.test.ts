@@ -10,7 +10,8 @@ import { LIGHTNESS_LABELS } from '../../api/matching/label-classes.ts';
 import { findMatches, indexWorkHashes } from '../../api/matching/service.ts';
 import { backfillLightnessHashes } from '../../api/matching/backfill-lightness.ts';
 import { queryHashes, storedHashes } from '../../api/matching/policy.ts';
-import { ANCHORED_LABELS, backfillAnchoredWindows } from '../../api/matching/backfill-windows.ts';
+import { ANCHORED_LABELS, backfillAnchoredWindows, backfillColourLayouts } from '../../api/matching/backfill-windows.ts';
+import { isColourway } from '../../api/images/colour-layout.ts';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
 
 const limits = { maxBytes: 20 * 1024 * 1024, maxPixels: 40_000_000 };
@@ -111,5 +112,16 @@ describeEachDatabase('side and corner window backfill', (backend) => {
 
   it('is idempotent: a second run looks at nothing', async () => {
     expect(await backfillAnchoredWindows(server.ctx.db, limits)).toEqual({ works: 0, updated: 0, rows: 0, unreadable: 0, unreadableIds: [] });
+  });
+
+  it('computes the colour layout of older works from their thumbnails, once', async () => {
+    const db = server.ctx.db;
+    expect((await backfillColourLayouts(db, limits)).updated).toBe(2);
+    const { colour_layout } = await db.selectFrom('works').select('colour_layout').where('id', '=', 'legacy-windows').executeTakeFirstOrThrow();
+    expect(colour_layout).toMatch(/^[0-9a-f]{64}$/);
+    // The thumbnail's layout is the registered image's: the same hues, not a colourway of it.
+    expect(registered.colourLayout).toBeDefined();
+    expect(isColourway(colour_layout, registered.colourLayout)).toBe(false);
+    expect((await backfillColourLayouts(db, limits)).works).toBe(0);
   });
 });
