@@ -87,6 +87,62 @@ describeEachDatabase('matching hard cases', (backend) => {
     expect((await viewer().verify(jpeg(reposted))).matches.map((m: { workId: string }) => m.workId)).toEqual([whiteId]);
   });
 
+  it('finds copies cropped on one side or at a corner, and copies under a caption or a logo', async () => {
+    const work = await renderArtwork(41, { width: 1200, height: 900 });
+    const id = await register(work, 'cropped and captioned');
+    const crop = (left: number, top: number, right: number, bottom: number) =>
+      sharp(work).extract({ left, top, width: 1200 - left - right, height: 900 - top - bottom }).jpeg({ quality: 85 }).toBuffer();
+    const caption = Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="900"><rect y="790" width="1200" height="110" fill="black" fill-opacity="0.75"/><text x="40" y="865" font-family="sans-serif" font-size="56" fill="white">when the art hits just right #repost</text><circle cx="1090" cy="110" r="85" fill="#e8452c"/></svg>`,
+    );
+    const copies = {
+      'left 10 %': await crop(120, 0, 0, 0),
+      'right 15 %': await crop(0, 0, 180, 0),
+      'corner, left and bottom 10 %': await crop(120, 0, 0, 90),
+      'caption band and logo': await sharp(work).composite([{ input: caption }]).jpeg({ quality: 85 }).toBuffer(),
+    };
+    for (const [name, copy] of Object.entries(copies)) {
+      const report = await viewer().verify(jpeg(copy));
+      expect(report.matches[0], name).toMatchObject({ workId: id, exact: false });
+    }
+    // The crops match through the side and corner windows (the whole image is too far).
+    const left = await viewer().verify(jpeg(copies['left 10 %']));
+    expect(left.matches[0].matchedOn.stored).toMatch(/^edge-/);
+    expect(left.matches[0].transform).toMatch(/cropped on one side or at a corner/);
+  });
+
+  it('tells two colourways of one design apart: each the same as itself, the other only similar, and both register', async () => {
+    const design = await renderArtwork(43, { width: 900, height: 700 });
+    const warm = await sharp(design).png().toBuffer();
+    const cool = await sharp(design).modulate({ hue: 150 }).png().toBuffer();
+    const warmId = await register(warm, 'design in warm colours');
+    const coolId = await register(cool, 'design in cool colours'); // another artist: no priority conflict
+    const report = await viewer().verify(jpeg(await sharp(cool).resize(700).jpeg({ quality: 80 }).toBuffer()));
+    expect(report.matches[0]).toMatchObject({ workId: coolId, verdict: 'same' });
+    const other = report.matches.find((m: { workId: string }) => m.workId === warmId);
+    expect(other).toMatchObject({ verdict: 'similar', note: expect.stringMatching(/colourway/) });
+  });
+
+  it('finds copies of a flat, minimalist work (PDQ quality below 50) and leaves another flat work alone', async () => {
+    const flat = (cx: number, hue: number) =>
+      sharp(
+        Buffer.from(
+          `<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="700"><defs><radialGradient id="g"><stop offset="0" stop-color="hsl(${hue},45%,62%)"/><stop offset="1" stop-color="hsl(${hue},30%,88%)"/></radialGradient></defs><rect width="1000" height="700" fill="hsl(${hue},25%,90%)"/><circle cx="${cx}" cy="330" r="230" fill="url(#g)"/><rect x="${1000 - cx - 120}" y="520" width="240" height="26" fill="hsl(${hue},30%,70%)"/></svg>`,
+        ),
+      )
+        .png()
+        .toBuffer();
+    const work = await flat(380, 200);
+    const id = await register(work, 'a quiet sun');
+    const otherId = await register(await flat(640, 30), 'another quiet sun');
+    for (const copy of [await sharp(work).resize(500).jpeg({ quality: 60 }).toBuffer(), await sharp(work).webp({ quality: 70 }).toBuffer()]) {
+      const report = await viewer().verify(jpeg(copy));
+      expect(report.pdqQuality).toBeLessThan(50);
+      expect(report.matches.map((m: { workId: string }) => m.workId)).toEqual([id]);
+    }
+    expect(otherId).not.toBe(id);
+  });
+
   it('still refuses a copy of an ordinary painting registered by someone else', async () => {
     const work = await renderArtwork(21);
     const first = await register(work, 'a painting');
