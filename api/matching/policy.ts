@@ -1,7 +1,7 @@
 import type { LabelledHash } from '../images/types.ts';
 import { ANCHORED_PREFIX, STORED_CROP_SCALES, VIEW_PREFIX } from '../images/regions.ts';
 import type { Fingerprint } from '../images/types.ts';
-import { ALPHA_BLACK_LABEL, LIGHTNESS_LABELS, SAME_WINDOW_LABEL, type MatchTarget } from './label-classes.ts';
+import { ALPHA_BLACK_LABEL, LIGHTNESS_LABELS, SAME_WINDOW_LABEL, viewTarget, type MatchTarget } from './label-classes.ts';
 
 export const MATCH_DISTANCE = 31;
 /** Flat or minimalist images have unstable PDQ hashes: below this quality a stricter distance applies. */
@@ -68,7 +68,8 @@ function regionTarget(label: string): MatchTarget {
   // cropped within that margin, or padded more, has the same content box as the work.
   if (label === 'trimmed') return 'any';
   // A view anchored to a side or corner of the copy meets the work's window anchored there.
-  if (label.startsWith(VIEW_PREFIX)) return 'regions';
+  const view = viewTarget(label);
+  if (view) return view;
   return 'whole-only';
 }
 

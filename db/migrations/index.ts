@@ -11,6 +11,7 @@ import * as clippedLightness from './0009_clipped_lightness.ts';
 import * as matchQueryFunction from './0010_match_query_function.ts';
 import * as degenerateHashes from './0011_degenerate_hashes.ts';
 import * as colourLayout from './0012_colour_layout.ts';
+import * as edgeClasses from './0013_edge_classes.ts';
 
 /** All migrations in order. Add new ones here; names sort lexically. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0010_match_query_function': matchQueryFunction,
   '0011_degenerate_hashes': degenerateHashes,
   '0012_colour_layout': colourLayout,
+  '0013_edge_classes': edgeClasses,
 };
