@@ -7,7 +7,8 @@ import { fingerprintImage } from '../../api/images/fingerprint.ts';
 import { hammingDistance } from '../../api/images/pdq.ts';
 import type { ThumbnailedFingerprint } from '../../api/images/types.ts';
 import { LIGHTNESS_LABELS } from '../../api/matching/label-classes.ts';
-import { findMatches, indexWorkHashes } from '../../api/matching/service.ts';
+import { bulkIndexHashes, findMatches, indexWorkHashes } from '../../api/matching/service.ts';
+import * as degenerateHashesMigration from '../../db/migrations/0011_degenerate_hashes.ts';
 import { backfillLightnessHashes } from '../../api/matching/backfill-lightness.ts';
 import { queryHashes, storedHashes } from '../../api/matching/policy.ts';
 import { ANCHORED_LABELS, backfillAnchoredWindows, backfillColourLayouts } from '../../api/matching/backfill-windows.ts';
@@ -123,5 +124,32 @@ describeEachDatabase('side and corner window backfill', (backend) => {
     expect(registered.colourLayout).toBeDefined();
     expect(isColourway(colour_layout, registered.colourLayout)).toBe(false);
     expect((await backfillColourLayouts(db, limits)).works).toBe(0);
+  });
+});
+
+describeEachDatabase('degenerate rows indexed before migration 0011', (backend) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(backend);
+  });
+  afterAll(async () => server?.close());
+
+  it('are deleted, and the balanced rows stay', async () => {
+    const db = server.ctx.db;
+    await insertWorks(db, [{ id: 'flat-legacy' }, { id: 'fine-legacy' }]);
+    const balanced = 'f0'.repeat(32);
+    await bulkIndexHashes(db, [
+      { workId: 'flat-legacy', label: 'global', hash: '0'.repeat(64) },
+      { workId: 'flat-legacy', label: 'alpha-black', hash: balanced },
+      { workId: 'fine-legacy', label: 'global', hash: balanced },
+    ]);
+    await db.updateTable('works').set({ pdq_quality: 0 }).where('id', '=', 'flat-legacy').execute();
+    await db.updateTable('works').set({ pdq_quality: 80 }).where('id', '=', 'fine-legacy').execute();
+    await degenerateHashesMigration.up(db as never);
+    const rows = await db.selectFrom('work_hashes').select(['work_id', 'label']).where('work_id', 'in', ['flat-legacy', 'fine-legacy']).orderBy('work_id').orderBy('label').execute();
+    expect(rows).toEqual([
+      { work_id: 'fine-legacy', label: 'global' },
+      { work_id: 'flat-legacy', label: 'alpha-black' },
+    ]);
   });
 });
