@@ -74,6 +74,8 @@ export interface WorksTable {
   revocation_jws: string | null;
   composite: ColumnType<boolean, boolean | undefined, boolean>;
   search_text: ColumnType<string, string | undefined, string>;
+  /** api/images/colour-layout.ts; null until computed for works registered before migration 0012. */
+  colour_layout: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ProcessImagesTable {

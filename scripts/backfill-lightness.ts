@@ -1,5 +1,5 @@
 /**
- * Adds the lightness hashes to works registered before Aura computed them (api/works/backfill-lightness.ts).
+ * Adds the lightness hashes to works registered before Aura computed them (api/matching/backfill-lightness.ts).
  * Run once after upgrading, against the same database the server uses (DATABASE_URL or the embedded
  * one in AURA_DATA_DIR); safe to run again, and while the server is up.
  *
@@ -8,7 +8,7 @@
 import cliProgress from 'cli-progress';
 import { sql } from 'kysely';
 import { loadConfig } from '../api/config.ts';
-import { backfillLightnessHashes } from '../api/works/backfill-lightness.ts';
+import { backfillLightnessHashes } from '../api/matching/backfill-lightness.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { openDatabase } from '../db/open.ts';
 

@@ -38,13 +38,16 @@ import { bulkIndexHashes, bruteForceMatches, findMatches, type MatchCandidate, t
 import { withIndexesDeferred, type HashRow } from '../api/matching/repository.ts';
 import { hashSlots, slotProbes, SLOT_COUNT } from '../api/matching/hashes.ts';
 import { classRange, LIGHTNESS_LABELS, storedLabelClass, type ClassRange } from '../api/matching/label-classes.ts';
-import { queryHashes, storedHashes } from '../api/works/match-policy.ts';
+import { queryHashes, storedHashes } from '../api/matching/policy.ts';
 import { DIHEDRAL_LABELS } from '../api/images/pdq.ts';
-import { CROP_SCALES } from '../api/images/regions.ts';
+import { anchoredWindows, cropWindows, viewWindows } from '../api/images/regions.ts';
 import type { Fingerprint } from '../api/images/types.ts';
 import { rng } from './lib/artwork.ts';
 
-const REGION_LABELS = [...CROP_SCALES.map((s) => `crop-${Math.round(s * 100)}`), 'trimmed', 'alpha-black', ...LIGHTNESS_LABELS];
+/** Every region label a fingerprint can have (the policy picks which are stored and which are queried). */
+const REGION_LABELS = [...[...cropWindows(512, 512), ...anchoredWindows(512, 512), ...viewWindows(512, 512)].map((w) => w.label), 'trimmed', 'alpha-black', ...LIGHTNESS_LABELS];
+/** A placeholder with half its bits set: the policy leaves degenerate hashes out. */
+const BALANCED = 'f'.repeat(32) + '0'.repeat(32);
 
 const { values: args } = parseArgs({
   options: {
@@ -59,7 +62,7 @@ const { values: args } = parseArgs({
   },
 });
 const WORKS = args.works === undefined ? undefined : Number(args.works);
-const STORED_LABELS = storedHashes({ pdq: '0'.repeat(64), pdqQuality: 100, regions: REGION_LABELS.map((label) => ({ label, hash: '', quality: 100 })) }).map((h) => h.label);
+const STORED_LABELS = storedHashes({ pdq: BALANCED, pdqQuality: 100, regions: REGION_LABELS.map((label) => ({ label, hash: BALANCED, quality: 100 })) }).map((h) => h.label);
 const ROWS_PER_WORK = WORKS === undefined ? 1 : STORED_LABELS.length;
 /** Stored hash rows (N works × 14 with --works). */
 const N = WORKS === undefined ? Number(args.n) : WORKS * ROWS_PER_WORK;
@@ -293,7 +296,7 @@ async function benchWorks(db: Parameters<typeof findMatches>[0], sizes: { table:
     variants: DIHEDRAL_LABELS.map((label, i) => ({ label, hash: hashes[i]!, quality: 100 })),
     regions: REGION_LABELS.map((label, i) => ({ label, hash: hashes[DIHEDRAL_LABELS.length + i]!, quality: 100 })),
   });
-  const shape = queryHashes(fingerprint(Array.from({ length: DIHEDRAL_LABELS.length + REGION_LABELS.length }, () => '')));
+  const shape = queryHashes(fingerprint(Array.from({ length: DIHEDRAL_LABELS.length + REGION_LABELS.length }, () => BALANCED)));
   const allowedPairs = shape.flatMap((h, qi) =>
     STORED_LABELS.flatMap((label, si) => (storedLabelClass(label) >= classRange(h.against).lo && storedLabelClass(label) <= classRange(h.against).hi ? [{ qi, si }] : [])),
   );
@@ -306,8 +309,9 @@ async function benchWorks(db: Parameters<typeof findMatches>[0], sizes: { table:
     hashes[pair.qi] = flip(hexOf(work * ROWS_PER_WORK + pair.si), distance);
     return { hashes, planted: { workId: `w${work}`, distance } };
   });
-  const restricted = (hashes: string[]) => ({ hashes: queryHashes(fingerprint(hashes)) });
-  const unrestricted = (hashes: string[]) => ({ hashes: queryHashes(fingerprint(hashes)).map(({ label, hash }) => ({ label, hash })) });
+  // The query's hashes in the shape's order (its labels and the stored classes each may meet).
+  const restricted = (hashes: string[]) => ({ hashes: shape.map(({ label, against }, i) => ({ label, hash: hashes[i]!, against })) });
+  const unrestricted = (hashes: string[]) => ({ hashes: shape.map(({ label }, i) => ({ label, hash: hashes[i]! })) });
 
   for (let i = 0; i < WARM_UP_QUERIES / 4; i++) {
     const hashes = shape.map(() => randomHex());

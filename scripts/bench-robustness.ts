@@ -1,33 +1,32 @@
 /**
- * How well fingerprints survive the transforms a re-posted artwork goes through, and how often distinct
- * works collide. Real artwork comes from Debian wallpaper packages (downloaded with `apt-get download`
- * into a temporary folder, never into the repository), plus generated paintings.
+ * How well fingerprints survive the transforms a re-posted artwork goes through, and whether distinct
+ * works ever match or block each other. The corpus is human-made art from Debian packages (wallpapers,
+ * clip art, icon artwork, game art, colouring pages: scripts/lib/art-corpus.ts), downloaded with
+ * `apt-get download` into a temporary folder, never into the repository, and split deterministically
+ * into a tuning part and a held-out part; both are reported.
  *
- *   npx tsx scripts/bench-robustness.ts [--dir /tmp/aura-robustness] [--limit 40] [--compare /tmp/aura-compare]
+ *   npx tsx scripts/bench-robustness.ts [--dir /tmp/aura-robustness] [--limit 120] [--only 'crop|rotate'] [--split tuning]
  *
- * --compare DIR also scores sharp-phash and imghash at their usual thresholds (≤ 10 of 64 bits), loaded
- * from DIR/node_modules so they never become project dependencies:
- *   mkdir -p /tmp/aura-compare && cd /tmp/aura-compare && npm init -y && npm install sharp-phash@2.2.0 imghash@1.1.4
+ * --limit N takes every k-th work of each split (N in all); --only keeps the transforms whose name
+ * matches the regular expression; --split restricts to one part.
  *
- * A query matches its original when the smallest Hamming distance between a query hash (8 dihedral
- * variants + regions) and a stored hash (global + regions) it may be compared with is ≤ 31 — the rule
- * the registry uses (api/works/match-policy.ts queryHashes/storedHashes, api/matching/label-classes.ts).
+ * A copy is found when its best accepted candidate over every work of the corpus is its own work, under
+ * the registry's rule (api/matching/policy.ts: queryHashes, storedHashes, matchedQualities, judgeMatch;
+ * the pairs allowed by api/matching/label-classes.ts). A false match is a copy whose best accepted
+ * candidate is another work; a false refusal is a registered work whose registration the priority check
+ * would refuse because of another work.
  */
-import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { fingerprintImage } from '../api/images/fingerprint.ts';
-import { hammingDistance } from '../api/images/pdq.ts';
 import type { Fingerprint } from '../api/images/types.ts';
-import { painting } from '../tests/images/synthetic.ts';
-import { judgeMatch, queryHashes, storedHashes } from '../api/works/match-policy.ts';
-import { classRange, LIGHTNESS_LABELS, rangeAllows } from '../api/matching/label-classes.ts';
+import { judgeMatch, matchedQualities, queryHashes, storedHashes, isDegenerate, QUALITY_FLOOR } from '../api/matching/policy.ts';
+import { classRange, storedLabelClass } from '../api/matching/label-classes.ts';
+import { colouredCells, isColourway } from '../api/images/colour-layout.ts';
+import { collectCorpus, fetchPackages, SOURCES, type CorpusWork } from './lib/art-corpus.ts';
 
 const THRESHOLD = 31;
-const PACKAGES = ['lomiri-wallpapers-16.04', 'lomiri-wallpapers-20.04', 'desktop-base', 'debian-edu-artwork-emerald', 'sway-backgrounds'];
 const limits = { maxBytes: 100 * 1024 * 1024, maxPixels: 100_000_000 };
 
 const args = process.argv.slice(2);
@@ -36,237 +35,298 @@ const option = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const workDir = option('--dir') ?? path.join(os.tmpdir(), 'aura-robustness');
-const limit = Number(option('--limit') ?? 1000);
-const compareDir = option('--compare');
-
-/** Other perceptual hashes, scored on the same queries: a 64-bit hash each, as a binary or hex string. */
-interface OtherHash {
-  name: string;
-  threshold: number;
-  hash(bytes: Buffer): Promise<string | undefined>;
-  distance(a: string, b: string): number;
-}
-
-function loadComparisons(): OtherHash[] {
-  if (!compareDir) return [];
-  const load = createRequire(path.join(path.resolve(compareDir), 'node_modules', 'noop.js'));
-  const phash = load('sharp-phash') as (image: Buffer) => Promise<string>;
-  const phashDistance = load('sharp-phash/distance') as (a: string, b: string) => number;
-  const imghash = load('imghash') as { hash(input: Buffer, bits?: number): Promise<string> };
-  const bitDistance = (a: string, b: string) => hammingDistance(a, b);
-  return [
-    { name: 'sharp-phash (≤ 10)', threshold: 10, hash: (b) => phash(b).catch(() => undefined), distance: phashDistance },
-    { name: 'imghash (≤ 10)', threshold: 10, hash: (b) => imghash.hash(b, 8).catch(() => undefined), distance: bitDistance },
-  ];
-}
-
-interface Work {
-  name: string;
-  bytes: Buffer;
-}
-
-function fetchPackages(): string {
-  const extracted = path.join(workDir, 'extracted');
-  fs.mkdirSync(extracted, { recursive: true });
-  const debs = path.join(workDir, 'debs');
-  fs.mkdirSync(debs, { recursive: true });
-  for (const pkg of PACKAGES) {
-    const target = path.join(extracted, pkg);
-    if (fs.existsSync(target)) continue;
-    if (!fs.readdirSync(debs).some((f) => f.startsWith(`${pkg}_`))) {
-      execFileSync('apt-get', ['download', pkg], { cwd: debs, stdio: 'ignore' });
-    }
-    const deb = fs.readdirSync(debs).find((f) => f.startsWith(`${pkg}_`) && f.endsWith('.deb'));
-    if (!deb) throw new Error(`apt-get download ${pkg} produced no .deb`);
-    fs.mkdirSync(target, { recursive: true });
-    execFileSync('dpkg-deb', ['-x', path.join(debs, deb), target]);
-  }
-  return extracted;
-}
-
-const walk = (dir: string): string[] =>
-  fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)])) : [];
-
-/** One image per work: each package ships one design in many sizes, so only one size is taken. */
-async function collectWorks(extracted: string): Promise<Work[]> {
-  const files: string[] = [];
-  for (const pkg of ['lomiri-wallpapers-16.04', 'lomiri-wallpapers-20.04']) {
-    files.push(...walk(path.join(extracted, pkg, 'usr/share/backgrounds')).filter((f) => /\.(jpe?g|png)$/i.test(f)));
-  }
-  files.push(...walk(path.join(extracted, 'sway-backgrounds')).filter((f) => f.endsWith('Sway_Wallpaper_Blue_1920x1080.png')));
-  for (const pkg of ['desktop-base', 'debian-edu-artwork-emerald']) {
-    const themes = path.join(extracted, pkg, 'usr/share/desktop-base');
-    for (const theme of fs.existsSync(themes) ? fs.readdirSync(themes) : []) {
-      const images = path.join(themes, theme, 'wallpaper/contents/images');
-      const candidates = walk(images).filter((f) => /\.(svg|png|jpe?g)$/i.test(f)).sort();
-      const chosen = candidates.find((f) => path.basename(f).startsWith('1920x1080')) ?? candidates[0];
-      if (chosen) files.push(chosen);
-    }
-  }
-  const works: Work[] = [];
-  const seen = new Set<string>();
-  for (const file of files) {
-    let bytes = fs.readFileSync(file);
-    if (file.endsWith('.svg')) bytes = await sharp(bytes).resize({ width: 1920, height: 1920, fit: 'inside' }).png().toBuffer();
-    // Keep the benchmark fast: works larger than 2048 px are stored at 2048 px (the hashes see 512 px anyway).
-    const meta = await sharp(bytes).metadata();
-    if (Math.max(meta.width ?? 0, meta.height ?? 0) > 2048) bytes = await sharp(bytes).resize({ width: 2048, height: 2048, fit: 'inside' }).jpeg({ quality: 95 }).toBuffer();
-    const key = bytes.subarray(0, 4096).toString('base64') + bytes.length;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    works.push({ name: path.relative(extracted, file), bytes });
-  }
-  for (let seed = 1; seed <= 6; seed++) works.push({ name: `generated/painting-${seed}`, bytes: await painting(1200, 900, seed).png().toBuffer() });
-  return works.slice(0, limit);
-}
+const limit = Number(option('--limit') ?? 100_000);
+const only = option('--only') ? new RegExp(option('--only')!) : undefined;
+const splitOption = option('--split');
 
 type Transform = (image: Sharp, meta: { width: number; height: number }) => Sharp | Promise<Sharp>;
+/** Which goal of the issue a transform falls under. */
+type Group = 'frame-keeping' | 'crop-pad-overlay-repost' | 'one-sided-corner-rotation';
 
-const watermark = (width: number, height: number) =>
-  Buffer.from(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><text x="${width * 0.05}" y="${height * 0.92}" font-family="sans-serif" font-size="${Math.round(height * 0.07)}" fill="white" fill-opacity="0.8" stroke="black" stroke-width="1">@reposter_account</text></svg>`,
-  );
-
-const centredCrop = (percent: number): Transform => (image, { width, height }) => {
-  const dx = Math.round((width * percent) / 200);
-  const dy = Math.round((height * percent) / 200);
-  return image.extract({ left: dx, top: dy, width: width - 2 * dx, height: height - 2 * dy }).jpeg({ quality: 85 });
+const text = (width: number, height: number, body: string) => Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${body}</svg>`);
+const watermark = (w: number, h: number) =>
+  text(w, h, `<text x="${w * 0.05}" y="${h * 0.92}" font-family="sans-serif" font-size="${Math.round(h * 0.07)}" fill="white" fill-opacity="0.8" stroke="black" stroke-width="1">@reposter_account</text>`);
+/** A caption band under the picture's lower edge: ~12 % of the area. */
+const caption = (w: number, h: number) =>
+  text(w, h, `<rect x="0" y="${h * 0.88}" width="${w}" height="${h * 0.12}" fill="black" fill-opacity="0.75"/><text x="${w * 0.04}" y="${h * 0.96}" font-family="sans-serif" font-size="${Math.round(h * 0.06)}" fill="white">when the art hits just right #art #repost</text>`);
+/** A round sticker/logo in a corner: ~8 % of the area. */
+const sticker = (w: number, h: number, corner: 'tl' | 'br') => {
+  const r = Math.sqrt((0.08 * w * h) / Math.PI);
+  const [cx, cy] = corner === 'tl' ? [r * 1.1, r * 1.1] : [w - r * 1.1, h - r * 1.1];
+  return text(w, h, `<circle cx="${cx}" cy="${cy}" r="${r}" fill="#e8452c"/><text x="${cx}" y="${cy + r * 0.15}" text-anchor="middle" font-family="sans-serif" font-size="${Math.round(r * 0.45)}" fill="white">LOGO</text>`);
 };
 
-const TRANSFORMS: Record<string, Transform> = {
-  'JPEG q30': (i) => i.jpeg({ quality: 30 }),
-  'JPEG q50': (i) => i.jpeg({ quality: 50 }),
-  'JPEG q75': (i) => i.jpeg({ quality: 75 }),
-  'resize 50%': (i, m) => i.resize(Math.round(m.width / 2)).jpeg({ quality: 85 }),
-  'resize 25%': (i, m) => i.resize(Math.round(m.width / 4)).jpeg({ quality: 85 }),
-  'thumbnail 320 px': (i) => i.resize({ width: 320, height: 320, fit: 'inside' }).jpeg({ quality: 80 }),
-  greyscale: (i) => i.greyscale().jpeg({ quality: 85 }),
-  'brightness +20%': (i) => i.modulate({ brightness: 1.2 }).jpeg({ quality: 85 }),
-  'brightness -20%': (i) => i.modulate({ brightness: 0.8 }).jpeg({ quality: 85 }),
-  'gamma 2.2': (i) => i.gamma(2.2).jpeg({ quality: 85 }),
-  'text watermark': (i, m) => i.composite([{ input: watermark(m.width, m.height) }]).jpeg({ quality: 85 }),
-  'crop 5%': centredCrop(5),
-  'crop 10%': centredCrop(10),
-  'crop 20%': centredCrop(20),
-  'letterbox pad 10%': (i, m) => i.extend({ top: Math.round(m.height * 0.1), bottom: Math.round(m.height * 0.1), background: '#000000' }).jpeg({ quality: 85 }),
-  'flip horizontal': (i) => i.flop().jpeg({ quality: 85 }),
-  'flip vertical': (i) => i.flip().jpeg({ quality: 85 }),
-  'rotate 90°': (i) => i.rotate(90).jpeg({ quality: 85 }),
-  'WebP q75': (i) => i.webp({ quality: 75 }),
+const reencode = (i: Sharp) => i.jpeg({ quality: 85 });
+const cropBox = (left: number, right: number, top: number, bottom: number): Transform => (image, { width, height }) => {
+  const l = Math.round(width * left);
+  const t = Math.round(height * top);
+  return reencode(image.extract({ left: l, top: t, width: width - l - Math.round(width * right), height: height - t - Math.round(height * bottom) }));
 };
-
-interface Outcome {
-  distance: number;
-  via: string;
-}
-
-function bestMatch(query: Fingerprint, stored: Fingerprint): Outcome {
-  let best: Outcome = { distance: 257, via: '' };
-  for (const q of queryHashes(query)) {
-    const range = classRange(q.against);
-    for (const s of storedHashes(stored)) {
-      if (!rangeAllows(range, s.label)) continue;
-      const d = hammingDistance(q.hash, s.hash);
-      if (d < best.distance) best = { distance: d, via: viaOf(q.label, s.label) };
-    }
+const centredCrop = (percent: number) => cropBox(percent / 200, percent / 200, percent / 200, percent / 200);
+/** Rotated by `degrees` with the corners filled, or cropped to the largest upright rectangle inside. */
+const rotate = (degrees: number, fill: string | 'crop'): Transform => async (image, { width, height }) => {
+  const rotated = sharp(await image.rotate(degrees, { background: fill === 'crop' ? '#000000' : fill }).png().toBuffer());
+  if (fill !== 'crop') return reencode(rotated);
+  const meta = await rotated.metadata();
+  const a = (Math.abs(degrees) * Math.PI) / 180;
+  // The largest axis-aligned rectangle of the original's aspect inside the rotated frame.
+  const scale = 1 / (Math.cos(a) + Math.sin(a) * Math.max(width / height, height / width));
+  const w = Math.floor(width * scale);
+  const h = Math.floor(height * scale);
+  return reencode(rotated.extract({ left: Math.floor((meta.width! - w) / 2), top: Math.floor((meta.height! - h) / 2), width: w, height: h }));
+};
+/** The picture shown inside a browser window: a title bar, a toolbar and margins, scaled down. */
+const screenshot: Transform = async (image, { width, height }) => {
+  const inner = await image.resize({ width: Math.round(width * 0.7) }).png().toBuffer();
+  const meta = await sharp(inner).metadata();
+  const W = Math.round(meta.width! / 0.8);
+  const bar = Math.round(meta.height! * 0.12);
+  const H = meta.height! + bar + Math.round(meta.height! * 0.1);
+  const chrome = text(W, H, `<rect width="${W}" height="${bar}" fill="#dfe1e5"/><rect x="${W * 0.15}" y="${bar * 0.25}" width="${W * 0.6}" height="${bar * 0.5}" rx="${bar * 0.25}" fill="white"/><circle cx="${bar * 0.5}" cy="${bar * 0.5}" r="${bar * 0.15}" fill="#ff5f57"/>`);
+  return sharp({ create: { width: W, height: H, channels: 3, background: '#f7f7f7' } })
+    .composite([{ input: chrome }, { input: inner, left: Math.round((W - meta.width!) / 2), top: bar + Math.round(meta.height! * 0.04) }])
+    .png()
+    .toBuffer()
+    .then((b) => sharp(b).resize({ width: Math.round(W * 0.8) }).jpeg({ quality: 80 }));
+};
+const chain = (...steps: Transform[]): Transform => async (image, meta) => {
+  let bytes = await (await steps[0]!(image, meta)).toBuffer();
+  for (const step of steps.slice(1)) {
+    const m = await sharp(bytes).metadata();
+    bytes = await (await step(sharp(bytes), { width: m.width!, height: m.height! })).toBuffer();
   }
-  return best;
+  return sharp(bytes);
+};
+
+const TRANSFORMS: [string, Group, Transform][] = [
+  ['JPEG q30', 'frame-keeping', (i) => i.jpeg({ quality: 30 })],
+  ['JPEG q75', 'frame-keeping', (i) => i.jpeg({ quality: 75 })],
+  ['WebP q75', 'frame-keeping', (i) => i.webp({ quality: 75 })],
+  ['JPEG → WebP → JPEG', 'frame-keeping', chain((i) => i.jpeg({ quality: 70 }), (i) => i.webp({ quality: 60 }), (i) => i.jpeg({ quality: 70 }))],
+  ['resize 50%', 'frame-keeping', (i, m) => reencode(i.resize(Math.round(m.width / 2)))],
+  ['thumbnail 200 px', 'frame-keeping', (i) => i.resize({ width: 200, height: 200, fit: 'inside' }).jpeg({ quality: 80 })],
+  ['greyscale', 'frame-keeping', (i) => reencode(i.greyscale())],
+  ['brightness +20%', 'frame-keeping', (i) => reencode(i.modulate({ brightness: 1.2 }))],
+  ['brightness -20%', 'frame-keeping', (i) => reencode(i.modulate({ brightness: 0.8 }))],
+  ['gamma 2.2', 'frame-keeping', (i) => reencode(i.gamma(2.2))],
+  ['saturation +50%', 'frame-keeping', (i) => reencode(i.modulate({ saturation: 1.5 }))],
+  ['contrast +25%', 'frame-keeping', (i) => reencode(i.linear(1.25, -32))],
+  ['blur σ1.5', 'frame-keeping', (i) => reencode(i.blur(1.5))],
+  ['sharpen', 'frame-keeping', (i) => reencode(i.sharpen({ sigma: 1.5 }))],
+  ['flip horizontal', 'frame-keeping', (i) => reencode(i.flop())],
+  ['rotate 90°', 'frame-keeping', (i) => reencode(i.rotate(90))],
+  ['flattened on black', 'frame-keeping', (i) => reencode(i.flatten({ background: '#000000' }))],
+  ['flattened on a colour', 'frame-keeping', (i) => reencode(i.flatten({ background: '#3a6ea5' }))],
+  ['kept transparent (PNG 60%)', 'frame-keeping', (i, m) => i.resize(Math.round(m.width * 0.6)).png()],
+  ['crop 5% (centred)', 'crop-pad-overlay-repost', centredCrop(5)],
+  ['crop 10% (centred)', 'crop-pad-overlay-repost', centredCrop(10)],
+  ['letterbox pad 10%', 'crop-pad-overlay-repost', (i, m) => reencode(i.extend({ top: Math.round(m.height * 0.1), bottom: Math.round(m.height * 0.1), background: '#000000' }))],
+  ['white border 5%', 'crop-pad-overlay-repost', (i, m) => reencode(i.extend({ top: Math.round(m.height * 0.05), bottom: Math.round(m.height * 0.05), left: Math.round(m.height * 0.05), right: Math.round(m.height * 0.05), background: '#ffffff' }))],
+  ['text watermark', 'crop-pad-overlay-repost', (i, m) => reencode(i.composite([{ input: watermark(m.width, m.height) }]))],
+  ['caption band 12%', 'crop-pad-overlay-repost', (i, m) => reencode(i.composite([{ input: caption(m.width, m.height) }]))],
+  ['logo in a corner 8%', 'crop-pad-overlay-repost', (i, m) => reencode(i.composite([{ input: sticker(m.width, m.height, 'br') }]))],
+  ['screenshot in a browser frame', 'crop-pad-overlay-repost', screenshot],
+  ['social re-post (crop, 600 px, q60)', 'crop-pad-overlay-repost', chain(cropBox(0.04, 0.04, 0.02, 0.06), (i) => i.resize({ width: 600, height: 600, fit: 'inside' }).jpeg({ quality: 60 }))],
+  ['resize 50% + watermark', 'crop-pad-overlay-repost', chain((i, m) => reencode(i.resize(Math.round(m.width / 2))), (i, m) => reencode(i.composite([{ input: watermark(m.width, m.height) }])))],
+  ['crop 10% left', 'one-sided-corner-rotation', cropBox(0.1, 0, 0, 0)],
+  ['crop 15% right', 'one-sided-corner-rotation', cropBox(0, 0.15, 0, 0)],
+  ['crop 10% top', 'one-sided-corner-rotation', cropBox(0, 0, 0.1, 0)],
+  ['corner crop 10% (left + bottom)', 'one-sided-corner-rotation', cropBox(0.1, 0, 0, 0.1)],
+  ['corner crop 15% (top + right)', 'one-sided-corner-rotation', cropBox(0, 0.15, 0.15, 0)],
+  ['crop 20% (centred)', 'one-sided-corner-rotation', centredCrop(20)],
+  ['resize 50% + crop 10% left', 'one-sided-corner-rotation', chain((i, m) => reencode(i.resize(Math.round(m.width / 2))), cropBox(0.1, 0, 0, 0))],
+  ['rotate 1° (black corners)', 'one-sided-corner-rotation', rotate(1, '#000000')],
+  ['rotate 3° (white corners)', 'one-sided-corner-rotation', rotate(3, '#ffffff')],
+  ['rotate 3° (cropped to fit)', 'one-sided-corner-rotation', rotate(3, 'crop')],
+  ['rotate 5° (black corners)', 'one-sided-corner-rotation', rotate(-5, '#000000')],
+];
+
+const GOALS: Record<Group, number> = { 'frame-keeping': 0.99, 'crop-pad-overlay-repost': 0.95, 'one-sided-corner-rotation': 0.9 };
+
+/** Hashes packed for a fast Hamming distance over the whole corpus. */
+interface Packed {
+  words: Uint32Array; // 8 words per hash
+  labels: string[];
+  classes: Int8Array;
+  qualities: number[];
+}
+const pack = (hashes: { label: string; hash: string; quality: number }[], classOf: (label: string) => number): Packed => {
+  const words = new Uint32Array(hashes.length * 8);
+  hashes.forEach((h, i) => {
+    for (let w = 0; w < 8; w++) words[i * 8 + w] = parseInt(h.hash.slice(w * 8, w * 8 + 8), 16) >>> 0;
+  });
+  return { words, labels: hashes.map((h) => h.label), classes: Int8Array.from(hashes.map((h) => classOf(h.label))), qualities: hashes.map((h) => h.quality) };
+};
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
-function viaOf(queryLabel: string, storedLabel: string): string {
-  if (LIGHTNESS_LABELS.includes(queryLabel) || LIGHTNESS_LABELS.includes(storedLabel)) return 'lightness';
-  if (queryLabel === 'global' && storedLabel === 'global') return 'global';
-  if (queryLabel.startsWith('crop') || queryLabel === 'trimmed' || storedLabel !== 'global') return 'region';
-  return 'dihedral';
+interface Candidate {
+  work: number;
+  distance: number;
+  queryLabel: string;
+  storedLabel: string;
 }
+
+/** Each work's best allowed pair within 31 bits, as the index returns them. */
+function candidates(query: Fingerprint, stored: Packed[]): Candidate[] {
+  const qh = queryHashes(query);
+  const q = pack(qh, () => 0);
+  const ranges = qh.map((h) => classRange(h.against));
+  const out: Candidate[] = [];
+  for (let w = 0; w < stored.length; w++) {
+    const s = stored[w]!;
+    let best: Candidate | undefined;
+    for (let i = 0; i < qh.length; i++) {
+      const r = ranges[i]!;
+      for (let j = 0; j < s.labels.length; j++) {
+        const cls = s.classes[j]!;
+        if (cls < r.lo || cls > r.hi) continue;
+        let d = 0;
+        for (let k = 0; k < 8; k++) d += popcount((q.words[i * 8 + k]! ^ s.words[j * 8 + k]!) >>> 0);
+        if (d <= THRESHOLD && (!best || d < best.distance)) best = { work: w, distance: d, queryLabel: qh[i]!.label, storedLabel: s.labels[j]! };
+      }
+    }
+    if (best) out.push(best);
+  }
+  return out.sort((a, b) => a.distance - b.distance || a.work - b.work);
+}
+
+const judged = (c: Candidate, query: Fingerprint, works: Fingerprint[]) => {
+  const { queryQuality, workQuality } = matchedQualities(c, query, works[c.work]!.pdqQuality);
+  return judgeMatch({ ...c, exact: false }, queryQuality, workQuality, isColourway(query.colourLayout, works[c.work]!.colourLayout));
+};
+/** Accepted as the same image (a colourway is accepted too, but only as similar). */
+const accepted = (c: Candidate, query: Fingerprint, works: Fingerprint[]) => {
+  const j = judged(c, query, works);
+  return j.accepted && !j.colourway;
+};
 
 const started = performance.now();
-const extracted = fetchPackages();
-const works = await collectWorks(extracted);
-const stored = await Promise.all(works.map((w) => fingerprintImage(w.bytes, limits)));
-const lowQuality = stored.filter((f) => f.pdqQuality < 50).length;
-const others = loadComparisons();
-const storedOthers = await Promise.all(others.map((o) => Promise.all(works.map((w) => o.hash(w.bytes)))));
-const otherMatches = (o: number, query: string | undefined, work: number) => {
-  const s = storedOthers[o]![work];
-  return query !== undefined && s !== undefined && others[o]!.distance(query, s) <= others[o]!.threshold;
+const extracted = fetchPackages(workDir, SOURCES.map((s) => s.pkg));
+const corpus = await collectCorpus(extracted);
+const pick = (works: CorpusWork[], n: number) => (works.length <= n ? works : works.filter((_, i) => Math.floor((i * n) / works.length) !== Math.floor(((i - 1) * n) / works.length)));
+const tuningAll = corpus.filter((w) => w.split === 'tuning');
+const heldAll = corpus.filter((w) => w.split === 'held-out');
+const share = tuningAll.length / corpus.length;
+const works = [
+  ...(splitOption === 'held-out' ? [] : pick(tuningAll, Math.round(limit * share))),
+  ...(splitOption === 'tuning' ? [] : pick(heldAll, Math.round(limit * (1 - share)))),
+];
+const stored: Fingerprint[] = [];
+for (const w of works) stored.push(await fingerprintImage(w.bytes, limits));
+const packed = stored.map((fp) => pack(storedHashes(fp), storedLabelClass));
+
+type ClassName = 'transparent' | 'alpha-only' | 'low-quality' | 'degenerate';
+const classesOf = (i: number): ClassName[] => {
+  const out: ClassName[] = [];
+  if (works[i]!.transparent) out.push('transparent');
+  if (works[i]!.alphaOnly) out.push('alpha-only');
+  if (stored[i]!.pdqQuality < 50) out.push('low-quality');
+  if (isDegenerate({ hash: stored[i]!.pdq, quality: stored[i]!.pdqQuality })) out.push('degenerate');
+  return out;
 };
 
-const rows: string[] = [];
+interface Tally {
+  found: number;
+  total: number;
+}
+const splits = ['tuning', 'held-out'] as const;
+const perTransform = new Map<string, Record<(typeof splits)[number], Tally>>();
+const perClass = new Map<string, Record<(typeof splits)[number], Tally>>();
+const perGroup = new Map<Group, Record<(typeof splits)[number], Tally>>();
+const bump = <K>(map: Map<K, Record<(typeof splits)[number], Tally>>, key: K, split: (typeof splits)[number], found: boolean) => {
+  const row = map.get(key) ?? { tuning: { found: 0, total: 0 }, 'held-out': { found: 0, total: 0 } };
+  row[split].total++;
+  if (found) row[split].found++;
+  map.set(key, row);
+};
 const misses: string[] = [];
-const strictMisses: string[] = [];
-let totalHits = 0;
-let totalStrict = 0;
-const otherTotals: number[] = [];
-let totalQueries = 0;
-for (const [name, transform] of Object.entries(TRANSFORMS)) {
-  let hits = 0;
-  let strictHits = 0;
-  let hitsGlobalOnly = 0;
-  const distances: number[] = [];
-  const via: Record<string, number> = {};
-  const otherHits = others.map(() => 0);
+const invisible: string[] = [];
+async function isUniform(bytes: Buffer): Promise<boolean> {
+  const stats = await sharp(bytes).stats();
+  return stats.channels.slice(0, 3).every((c) => c.stdev < 2);
+}
+const falseMatches: string[] = [];
+
+for (const [name, group, transform] of TRANSFORMS) {
+  if (only && !only.test(name)) continue;
   for (let i = 0; i < works.length; i++) {
-    const oriented = await sharp(works[i]!.bytes).rotate().toBuffer({ resolveWithObject: true });
+    // A re-poster's tool flattens a transparent work on white unless the transform says otherwise
+    // (libvips alone would flatten on black, which hides black line art entirely).
+    const input = sharp(works[i]!.bytes).rotate();
+    if (!/flattened|transparent/.test(name)) input.flatten({ background: '#ffffff' });
+    const oriented = await input.png().toBuffer({ resolveWithObject: true });
     const copy = await (await transform(sharp(oriented.data), { width: oriented.info.width, height: oriented.info.height })).toBuffer();
     const query = await fingerprintImage(copy, limits);
-    const outcome = bestMatch(query, stored[i]!);
-    distances.push(outcome.distance);
-    if (outcome.distance <= THRESHOLD) {
-      hits++;
-      via[outcome.via] = (via[outcome.via] ?? 0) + 1;
-    } else {
-      misses.push(`${name}: ${works[i]!.name} (PDQ quality ${stored[i]!.pdqQuality}, ${outcome.distance} bits)`);
+    if (queryHashes(query).length === 0 && (await isUniform(copy))) {
+      // Black line art flattened on black: nothing of the picture is left to find.
+      invisible.push(`${name}: ${works[i]!.name}`);
+      continue;
     }
-    if (judgeMatch({ distance: outcome.distance, exact: false }, query.pdqQuality, stored[i]!.pdqQuality).accepted) strictHits++;
-    else if (outcome.distance <= THRESHOLD) strictMisses.push(`${name}: ${works[i]!.name} (PDQ quality ${stored[i]!.pdqQuality} → ${query.pdqQuality}, ${outcome.distance} bits)`);
-    if (hammingDistance(query.pdq, stored[i]!.pdq) <= THRESHOLD) hitsGlobalOnly++;
-    for (let o = 0; o < others.length; o++) if (otherMatches(o, await others[o]!.hash(copy), i)) otherHits[o]!++;
+    const best = candidates(query, packed).find((c) => accepted(c, query, stored));
+    const found = best !== undefined && best.work === i;
+    if (best && best.work !== i) falseMatches.push(`${name}: ${works[i]!.name} → ${works[best.work]!.name} (${best.distance} bits, ${best.queryLabel}→${best.storedLabel})`);
+    if (!found) misses.push(`${name}: ${works[i]!.name} (quality ${stored[i]!.pdqQuality}${best ? `, matched ${works[best.work]!.name}` : ''})`);
+    const split = works[i]!.split;
+    bump(perTransform, name, split, found);
+    bump(perGroup, group, split, found);
+    bump(perClass, 'all', split, found);
+    for (const cls of classesOf(i)) bump(perClass, cls, split, found);
   }
-  distances.sort((a, b) => a - b);
-  totalHits += hits;
-  totalStrict += strictHits;
-  otherHits.forEach((h, o) => (otherTotals[o] = (otherTotals[o] ?? 0) + h));
-  totalQueries += works.length;
-  const viaText = Object.entries(via).map(([k, v]) => `${k} ${v}`).join(', ');
-  rows.push(
-    `| ${name} | ${hits}/${works.length} (${((100 * hits) / works.length).toFixed(0)}%) | ${strictHits}/${works.length} | ${hitsGlobalOnly}/${works.length} | ${distances[Math.floor(distances.length / 2)]} | ${viaText} |` +
-      otherHits.map((h) => ` ${h}/${works.length} |`).join(''),
-  );
 }
 
-const otherFalse = others.map(() => 0);
-for (let o = 0; o < others.length; o++) {
-  for (let i = 0; i < works.length; i++) for (let j = 0; j < works.length; j++) if (i !== j && otherMatches(o, storedOthers[o]![i], j)) otherFalse[o]!++;
+// Colourways: each work with its hues turned 150° (the same design in other colours). The registry must
+// not call it the same image: found as a colourway ('similar'), or not at all, both count as right.
+const colourways = { total: 0, same: 0, similar: 0, none: 0 };
+if (!only || only.test('colourway')) {
+  for (let i = 0; i < works.length; i++) {
+    const copy = await sharp(works[i]!.bytes).flatten({ background: '#ffffff' }).modulate({ hue: 150 }).jpeg({ quality: 85 }).toBuffer();
+    const query = await fingerprintImage(copy, limits);
+    // A work with (almost) no colour has no colourway to tell apart: turning its hues changes nothing.
+    if (colouredCells(stored[i]!.colourLayout) < 3) continue;
+    const own = candidates(query, packed).find((c) => c.work === i);
+    const j = own && judged(own, query, stored);
+    if (!j?.accepted) colourways.none++;
+    else if (j.colourway) colourways.similar++;
+    else colourways.same++;
+    colourways.total++;
+  }
 }
-let falseMatches = 0;
-let pairs = 0;
-const falsePairs: string[] = [];
+
+// A registration is refused when another work's stored hashes accept it (registry's priority check).
+const falseRefusals: string[] = [];
 for (let i = 0; i < works.length; i++) {
-  for (let j = 0; j < works.length; j++) {
-    if (i === j) continue;
-    pairs++;
-    const outcome = bestMatch(stored[i]!, stored[j]!);
-    if (outcome.distance <= THRESHOLD) {
-      falseMatches++;
-      falsePairs.push(`${works[i]!.name} → ${works[j]!.name} (${outcome.distance} bits, ${outcome.via})`);
-    }
-  }
+  const best = candidates(stored[i]!, packed).find((c) => c.work !== i && accepted(c, stored[i]!, stored));
+  if (best) falseRefusals.push(`${works[i]!.name} refused for ${works[best.work]!.name} (${best.distance} bits, ${best.queryLabel}→${best.storedLabel})`);
 }
 
-console.log(`${works.length} works (${works.length - 6} from Debian packages ${PACKAGES.join(', ')}; 6 generated), ${lowQuality} with PDQ quality < 50; threshold ≤ ${THRESHOLD} bits\n`);
-console.log('| transform | recall (≤ 31 bits, variants + regions) | recall (registry rule: ≤ 12 bits if PDQ quality < 50) | recall (global hash only) | median best distance | closest pair was |' + others.map((o) => ` ${o.name} |`).join(''));
-console.log('| --- | ---: | ---: | ---: | ---: | --- |' + others.map(() => ' ---: |').join(''));
-for (const row of rows) console.log(row);
-console.log(
-  `| **all** | ${totalHits}/${totalQueries} (${((100 * totalHits) / totalQueries).toFixed(1)}%) | ${totalStrict}/${totalQueries} (${((100 * totalStrict) / totalQueries).toFixed(1)}%) | | | |` +
-    others.map((_, o) => ` ${otherTotals[o] ?? 0}/${totalQueries} (${((100 * (otherTotals[o] ?? 0)) / totalQueries).toFixed(1)}%) |`).join(''),
-);
-console.log(`\nmisses:`);
-for (const miss of misses) console.log(`  - ${miss}`);
-console.log(`\nalso missed under the registry rule (low-detail images, within 31 bits but beyond 12):`);
-for (const miss of strictMisses) console.log(`  - ${miss}`);
-console.log(`\nfalse matches between distinct works (ordered pairs, query hashes vs stored hashes): ${falseMatches}/${pairs}`);
-for (const pair of falsePairs) console.log(`  - ${pair}`);
-others.forEach((o, i) => console.log(`false matches with ${o.name}: ${otherFalse[i]}/${pairs}`));
+const pct = (t: Tally | undefined) => (t && t.total ? `${t.found}/${t.total} (${((100 * t.found) / t.total).toFixed(1)}%)` : '–');
+const count = (split: (typeof splits)[number]) => works.filter((w) => w.split === split).length;
+console.log(`${works.length} works of ${corpus.length} (${count('tuning')} tuning, ${count('held-out')} held-out) from ${new Set(works.map((w) => w.pkg)).size} Debian packages;`);
+console.log(`transparent ${works.filter((w) => w.transparent).length}, alpha-only ${works.filter((w) => w.alphaOnly).length}, PDQ quality < 50: ${stored.filter((f) => f.pdqQuality < 50).length}, degenerate (quality < ${QUALITY_FLOOR} or unbalanced): ${works.filter((_, i) => classesOf(i).includes('degenerate')).length}\n`);
+const rows = packed.map((p) => p.labels.length);
+const queryRows = stored.map((fp) => queryHashes(fp).length);
+console.log(`index rows per work (stored hashes): mean ${(rows.reduce((a, b) => a + b, 0) / rows.length).toFixed(2)}, max ${Math.max(...rows)}; query hashes per verify: mean ${(queryRows.reduce((a, b) => a + b, 0) / queryRows.length).toFixed(1)}\n`);
+console.log('| transform | goal | tuning | held-out |');
+console.log('| --- | --- | ---: | ---: |');
+for (const [name, group] of TRANSFORMS) {
+  const row = perTransform.get(name);
+  if (row) console.log(`| ${name} | ${group} ≥ ${GOALS[group] * 100}% | ${pct(row.tuning)} | ${pct(row['held-out'])} |`);
+}
+for (const [group, row] of perGroup) console.log(`| **${group}** (goal ≥ ${GOALS[group] * 100}%) | | ${pct(row.tuning)} | ${pct(row['held-out'])} |`);
+console.log('\n| hard-case class (all transforms) | tuning | held-out |');
+console.log('| --- | ---: | ---: |');
+for (const [cls, row] of perClass) console.log(`| ${cls} | ${pct(row.tuning)} | ${pct(row['held-out'])} |`);
+console.log(`\ncolourways (each work with hues turned 150°): ${colourways.total}; reported as a colourway ('similar') ${colourways.similar}, not matched ${colourways.none}, wrongly as the same image ${colourways.same}`);
+console.log(`false matches (a copy whose best accepted match is another work): ${falseMatches.length}`);
+for (const f of falseMatches) console.log(`  - ${f}`);
+console.log(`false refusals (a registration the priority check refuses because of another work): ${falseRefusals.length}`);
+for (const f of falseRefusals) console.log(`  - ${f}`);
+console.log(`\ncopies left out because nothing of the picture is visible (uniform): ${invisible.length}`);
+for (const m of invisible) console.log(`  - ${m}`);
+console.log(`\nmisses (${misses.length}):`);
+for (const m of misses) console.log(`  - ${m}`);
 console.log(`\ntook ${((performance.now() - started) / 1000).toFixed(0)} s; command: npx tsx scripts/bench-robustness.ts${args.length ? ' ' + args.join(' ') : ''}`);

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { flattenOnto, hasTransparency } from './alpha.ts';
 import { decodeImage, type DecodedImage } from './decode.ts';
+import { colourLayout } from './colour-layout.ts';
 import { CLIPPED_SHARE, halfLightnessModulePlane } from './lightness.ts';
 import { hammingDistance, hashPlane, lumaFromPixels, ModulePlane, pdqFromLuma, pdqOfPlane } from './pdq.ts';
-import { contentWindow, cropWindows } from './regions.ts';
+import { anchoredWindows, contentWindow, cropWindows, viewWindows } from './regions.ts';
 import type { Fingerprint, FingerprintOptions, ImageLimits, LabelledHash, ThumbnailedFingerprint } from './types.ts';
 
 /** Background a transparent image is composited on for its main hash (re-posts mostly land on white). */
@@ -35,6 +36,7 @@ export async function fingerprintImage(bytes: Buffer, limits: ImageLimits, optio
     format: decoded.format,
     variants: hashes.variants,
     regions: hashes.regions,
+    colourLayout: hashes.colourLayout,
     ...(thumbnail ? { thumbnail } : {}),
   };
 }
@@ -43,6 +45,7 @@ export interface PixelHashes {
   global: LabelledHash;
   variants: LabelledHash[];
   regions: LabelledHash[];
+  colourLayout: string | undefined;
 }
 
 /** Interleaved 8-bit pixels: 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA (decoded images are 3 or 4). */
@@ -55,7 +58,7 @@ export function hashPixels(decoded: { pixels: Pixels }): PixelHashes {
   const luma = ModulePlane.lumaOfPixels(rgb, width, height, channels);
 
   const trimmed = contentWindow(luma.view(), width, height);
-  const windows = [...cropWindows(width, height), ...(trimmed ? [trimmed] : [])];
+  const windows = [...cropWindows(width, height), ...(trimmed ? [trimmed] : []), ...anchoredWindows(width, height), ...viewWindows(width, height)];
   // Each variant is exactly the hash of the rotated or flipped image (see dihedralVariantsOfPlane).
   const plane = hashPlane(luma, windows);
   const variants: LabelledHash[] = plane.variants;
@@ -71,7 +74,7 @@ export function hashPixels(decoded: { pixels: Pixels }): PixelHashes {
       regions.push({ label: 'alpha-black', hash: onBlack.hash, quality: onBlack.quality });
     }
   }
-  return { global, variants, regions };
+  return { global, variants, regions, colourLayout: colourLayout(rgb, width, height, channels) };
 }
 
 /** The pixels as hashed: an image with transparent pixels flattened on white (3 channels). */
@@ -99,6 +102,19 @@ export function lightnessHashes(pixels: { data: Uint8Array; width: number; heigh
   // clipBrightest works in place, so it runs after the plain hash is taken.
   keepIfDistinct('lightness-clipped', pdqOfPlane(plane.clipBrightest(CLIPPED_SHARE)));
   return hashes;
+}
+
+/**
+ * The side and corner windows alone (regions.ts anchoredWindows), for the backfill of works registered
+ * before they were stored.
+ */
+export function anchoredHashes(decoded: { pixels: Pixels }): LabelledHash[] {
+  const { width, height } = decoded.pixels;
+  const { rgb, channels } = opaquePixels(decoded.pixels);
+  const windows = anchoredWindows(width, height);
+  if (windows.length === 0) return [];
+  const plane = hashPlane(ModulePlane.lumaOfPixels(rgb, width, height, channels), windows);
+  return plane.windows.map((r, i) => ({ label: windows[i]!.label, hash: r.hash, quality: r.quality }));
 }
 
 /** The WebP thumbnail of the 512-px working copy (exported for the benchmark). */

@@ -15,6 +15,13 @@ export interface Window {
  */
 export const CROP_SCALES: readonly number[] = [0.96, 0.92, 0.88, 0.85, 0.81, 0.78, 0.75, 0.72, 0.69];
 
+/**
+ * The centred windows a work is indexed under. Every query hashes the whole ladder and compares each
+ * rung with the work's 'crop-72' (a centred crop to 1 − c meets it at rung 0.72 / (1 − c)), so the
+ * stored side needs only a few rungs (scripts/bench-robustness.ts, docs/matching.md).
+ */
+export const STORED_CROP_SCALES: readonly number[] = [0.92, 0.81, 0.72];
+
 const MIN_WINDOW = 32;
 
 export function cropWindows(width: number, height: number, scales: readonly number[] = CROP_SCALES): Window[] {
@@ -26,6 +33,50 @@ export function cropWindows(width: number, height: number, scales: readonly numb
     windows.push({ label: `crop-${Math.round(scale * 100)}`, x: Math.round((width - w) / 2), y: Math.round((height - h) / 2), width: w, height: h });
   }
   return windows;
+}
+
+/** A side or corner a window is anchored to: which edges of the image it keeps. */
+type Anchor = 'l' | 'r' | 't' | 'b' | 'tl' | 'tr' | 'bl' | 'br';
+const ANCHORS: readonly Anchor[] = ['l', 'r', 't', 'b', 'tl', 'tr', 'bl', 'br'];
+
+/**
+ * Windows anchored to a side (full along the other axis) or a corner, stored for every work: a copy
+ * cropped on one side or at a corner keeps the opposite edges, so it shares them with the window
+ * anchored there. With the query's own anchored views (viewWindows) a stored window of scale s is
+ * found for crops c = 1 − s/q: scale 0.85 with views of 1 (the whole copy), 0.97, 0.94, 0.91 and 0.88
+ * meets crops of 15, 12.4, 9.6, 6.6 and 3.4 %, each step within ~1.5 % of one (PDQ tolerates ~2–3 %);
+ * one stored scale keeps the index small, the query pays instead (docs/matching.md).
+ */
+export const ANCHORED_SCALES: readonly number[] = [0.85];
+/** The query's anchored views: the whole query (scale 1, its global hash) and these. */
+export const VIEW_SCALES: readonly number[] = [0.97, 0.94, 0.91, 0.88];
+
+export const ANCHORED_PREFIX = 'edge-';
+export const VIEW_PREFIX = 'view-';
+
+function anchored(prefix: string, anchor: Anchor, scale: number, width: number, height: number): Window | undefined {
+  const horizontal = anchor.includes('l') || anchor.includes('r');
+  const vertical = anchor.includes('t') || anchor.includes('b');
+  const w = horizontal ? Math.round(width * scale) : width;
+  const h = vertical ? Math.round(height * scale) : height;
+  if (w < MIN_WINDOW || h < MIN_WINDOW) return undefined;
+  return {
+    label: `${prefix}${anchor}${Math.round(scale * 100)}`,
+    x: anchor.includes('r') ? width - w : 0,
+    y: anchor.includes('b') ? height - h : 0,
+    width: w,
+    height: h,
+  };
+}
+
+/** The stored side and corner windows ('edge-r88' keeps the right 88 %, 'edge-tl80' the top-left corner). */
+export function anchoredWindows(width: number, height: number, scales: readonly number[] = ANCHORED_SCALES): Window[] {
+  return scales.flatMap((scale) => ANCHORS.map((a) => anchored(ANCHORED_PREFIX, a, scale, width, height))).filter((w): w is Window => w !== undefined);
+}
+
+/** The query's views anchored the same way ('view-r94'), compared with the stored anchored windows. */
+export function viewWindows(width: number, height: number, scales: readonly number[] = VIEW_SCALES): Window[] {
+  return scales.flatMap((scale) => ANCHORS.map((a) => anchored(VIEW_PREFIX, a, scale, width, height))).filter((w): w is Window => w !== undefined);
 }
 
 /** Luma spread a padding line may have (JPEG ringing, dithering) and the share of pixels that must obey it. */

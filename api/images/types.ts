@@ -26,6 +26,8 @@ export interface Fingerprint {
   variants: LabelledHash[];
   /** Extra hashes of sub-windows (centred crops …) so cropped or padded copies still match. */
   regions: LabelledHash[];
+  /** Mean chroma of a 4×4 grid (api/images/colour-layout.ts): tells colourways from copies. */
+  colourLayout?: string | undefined;
 }
 
 /** A fingerprint with its thumbnail: WebP, at most 512 px, no metadata (only registration stores one). */

@@ -14,7 +14,16 @@
 /** Whole-image hashes taken on CIE lightness (api/images/lightness.ts); they share label class 0. */
 export const LIGHTNESS_LABELS: readonly string[] = ['lightness', 'lightness-clipped'];
 
-export const LABEL_CLASS = { lightness: 0, global: 1, alphaBlack: 2, sameWindow: 3, region: 4 } as const;
+export const LABEL_CLASS = { lightness: 0, global: 1, alphaBlack: 2, sameWindow: 3, region: 4, firstEdge: 5, lastEdge: 12 } as const;
+
+/**
+ *   5–12 the side and corner windows 'edge-l85' … 'edge-br85' (migration 0013), one class each, so the
+ *        query's view anchored at the same side or corner ('view-l94' …) reads only that window's rows.
+ */
+export const EDGE_ANCHORS = ['l', 'r', 't', 'b', 'tl', 'tr', 'bl', 'br'] as const;
+const EDGE_LABEL = /^edge-(l|r|t|b|tl|tr|bl|br)85$/;
+const VIEW_LABEL = /^view-(l|r|t|b|tl|tr|bl|br)\d+$/;
+const edgeClass = (anchor: string) => LABEL_CLASS.firstEdge + EDGE_ANCHORS.indexOf(anchor as (typeof EDGE_ANCHORS)[number]);
 
 /**
  * The region compared with the same region of a work: a copy with a watermark, caption or logo near an
@@ -22,6 +31,9 @@ export const LABEL_CLASS = { lightness: 0, global: 1, alphaBlack: 2, sameWindow:
  * that leaves the edges out (measured: 34–70 bits apart globally, 0–8 bits in this window).
  */
 export const SAME_WINDOW_LABEL = 'crop-72';
+
+/** A transparent image flattened on black (its main hash is flattened on white). */
+export const ALPHA_BLACK_LABEL = 'alpha-black';
 
 /**
  * - 'whole': stored 'global' and 'alpha-black' (a rotated, flipped or re-encoded copy of the whole image);
@@ -31,9 +43,22 @@ export const SAME_WINDOW_LABEL = 'crop-72';
  *   lightness; 'global' too because a work whose lightness hash equalled its global hash stored only one);
  * - 'whole-or-same-window': stored 'global', 'alpha-black' and 'crop-72' (the query's 'crop-72': a
  *   padded copy, or a watermarked one compared window to window);
+ * - 'whole-or-regions': every stored row but the lightness hashes (a rung of the query's centred ladder:
+ *   a padded copy against 'global', a centred crop against the work's centred windows);
+ * - 'edge-l' … 'edge-br': the work's window anchored at that side or corner (a view of the query
+ *   anchored there: the copy was cropped on the opposite side);
  * - 'any': every stored row (the default).
  */
-export const MATCH_TARGETS = ['any', 'whole', 'regions', 'whole-only', 'lightness', 'whole-or-same-window'] as const;
+export const MATCH_TARGETS = [
+  'any',
+  'whole',
+  'regions',
+  'whole-only',
+  'lightness',
+  'whole-or-same-window',
+  'whole-or-regions',
+  ...EDGE_ANCHORS.map((a) => `edge-${a}` as const),
+] as const;
 export type MatchTarget = (typeof MATCH_TARGETS)[number];
 
 export interface ClassRange {
@@ -42,12 +67,14 @@ export interface ClassRange {
 }
 
 const RANGES: Record<MatchTarget, ClassRange> = {
-  any: { lo: LABEL_CLASS.lightness, hi: LABEL_CLASS.region },
+  ...(Object.fromEntries(EDGE_ANCHORS.map((a) => [`edge-${a}`, { lo: edgeClass(a), hi: edgeClass(a) }])) as Record<`edge-${(typeof EDGE_ANCHORS)[number]}`, ClassRange>),
+  any: { lo: LABEL_CLASS.lightness, hi: LABEL_CLASS.lastEdge },
   whole: { lo: LABEL_CLASS.global, hi: LABEL_CLASS.alphaBlack },
   regions: { lo: LABEL_CLASS.alphaBlack, hi: LABEL_CLASS.region },
   'whole-only': { lo: LABEL_CLASS.global, hi: LABEL_CLASS.global },
   lightness: { lo: LABEL_CLASS.lightness, hi: LABEL_CLASS.global },
   'whole-or-same-window': { lo: LABEL_CLASS.global, hi: LABEL_CLASS.sameWindow },
+  'whole-or-regions': { lo: LABEL_CLASS.global, hi: LABEL_CLASS.region },
 };
 
 export function classRange(target: MatchTarget): ClassRange {
@@ -55,8 +82,10 @@ export function classRange(target: MatchTarget): ClassRange {
 }
 
 /**
- * The union of two targets' ranges. Every pair of ranges above overlaps or touches, so the union is
- * again one range (used when two query hashes are identical and kept once).
+ * The union of two targets' ranges (used when two query hashes are identical and kept once). The
+ * ranges of the classes 0–4 overlap or touch, so their union is exact; two views of a symmetric image
+ * can be identical and ask for two edge classes apart, and then get the range covering both (a few more
+ * rows compared, never fewer).
  */
 export function unionRange(a: ClassRange, b: ClassRange): ClassRange {
   return { lo: Math.min(a.lo, b.lo), hi: Math.max(a.hi, b.hi) };
@@ -68,7 +97,15 @@ export function storedLabelClass(label: string): number {
   if (label === 'global') return LABEL_CLASS.global;
   if (label === 'alpha-black') return LABEL_CLASS.alphaBlack;
   if (label === SAME_WINDOW_LABEL) return LABEL_CLASS.sameWindow;
+  const edge = EDGE_LABEL.exec(label);
+  if (edge) return edgeClass(edge[1]!);
   return LABEL_CLASS.region;
+}
+
+/** The target of a query's anchored view ('view-tl94' → 'edge-tl'). */
+export function viewTarget(label: string): MatchTarget | undefined {
+  const view = VIEW_LABEL.exec(label);
+  return view ? (`edge-${view[1]}` as MatchTarget) : undefined;
 }
 
 export function rangeAllows(range: ClassRange, storedLabel: string): boolean {

@@ -2,9 +2,10 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Fingerprint } from '../images/types.ts';
 import { AppError } from '../errors.ts';
-import { judgeMatch, queryHashes } from '../works/match-policy.ts';
+import { isDegenerate, judgeMatch, type MatchJudgement } from './policy.ts';
 import { findMatches, type MatchCandidate } from './service.ts';
 import { findWorkQualities } from './repository.ts';
+import { findAcceptedMatches } from './accepted.ts';
 
 /**
  * C2PA soft-binding resolution for Aura's PDQ binding. The C2PA soft-binding algorithm list has no
@@ -60,15 +61,16 @@ export class SoftBindingResolver {
 
   /** A bare hash has no dihedral variants to try (they come from the DCT), so it is looked up as given. */
   async byBinding(hash: string, maxResults: number): Promise<SoftBindingMatch[]> {
+    // A uniform picture's hash (all zeros) names no work: it would match every flat one.
+    if (isDegenerate({ hash, quality: 100 })) return [];
     const candidates = await findMatches(this.db, { hashes: [{ label: 'binding', hash }] }, { limit: maxResults });
     // The binding carries no quality: only the registered image's quality can make the rule stricter.
     return this.judged(candidates, 100, maxResults);
   }
 
-  /** The same lookup as /v1/verify: exact file, the 8 dihedral variants and the region hashes. */
+  /** The same lookup and judgement as /v1/verify and the priority check at registration (findAcceptedMatches). */
   async byContent(fingerprint: Fingerprint, maxResults: number): Promise<SoftBindingMatch[]> {
-    const candidates = await findMatches(this.db, { sha256: fingerprint.sha256, hashes: queryHashes(fingerprint) }, { limit: Math.max(maxResults, 50) });
-    return this.judged(candidates, fingerprint.pdqQuality, maxResults);
+    return (await findAcceptedMatches(this.db, fingerprint)).slice(0, maxResults).map(({ candidate: c, judgement }) => this.toMatch(c, judgement));
   }
 
   private async judged(candidates: MatchCandidate[], queryQuality: number, maxResults: number): Promise<SoftBindingMatch[]> {
@@ -77,14 +79,18 @@ export class SoftBindingResolver {
     for (const c of candidates) {
       const judgement = judgeMatch(c, queryQuality, qualities.get(c.workId) ?? 100);
       if (!judgement.accepted) continue;
-      matches.push({
-        manifestId: c.workId,
-        endpoint: this.publicUrl,
-        similarityScore: Math.round(judgement.similarity * 100),
-        aura: { workUrl: `${this.publicUrl}/v1/works/${encodeURIComponent(c.workId)}`, distance: c.distance, exact: c.exact, kind: judgement.kind, revoked: c.revoked },
-      });
+      matches.push(this.toMatch(c, judgement));
       if (matches.length === maxResults) break;
     }
     return matches;
+  }
+
+  private toMatch(c: MatchCandidate, judgement: MatchJudgement): SoftBindingMatch {
+    return {
+      manifestId: c.workId,
+      endpoint: this.publicUrl,
+      similarityScore: Math.round(judgement.similarity * 100),
+      aura: { workUrl: `${this.publicUrl}/v1/works/${encodeURIComponent(c.workId)}`, distance: c.distance, exact: c.exact, kind: judgement.kind, revoked: c.revoked },
+    };
   }
 }

@@ -36,6 +36,17 @@ const reportSchema = z
     evidence: publicEvidenceSchema,
     contentCredentials: contentCredentialsSchema,
     matches: z.array(matchSchema),
+    nearMisses: z
+      .array(
+        z.object({
+          workId: z.string(),
+          distance: z.number().int(),
+          verdict: z.literal('similar'),
+          note: z.string(),
+          work: z.object({ id: z.string(), url: z.string(), title: z.string(), artist: matchSchema.shape.work.shape.artist, thumbnailUrl: z.string() }),
+        }),
+      )
+      .describe('registered works close to this image but past the match rule: similar works, not the same image'),
   })
   .meta({ id: 'VerificationReport' });
 

@@ -1,8 +1,8 @@
 import type { AppContext } from '../context.ts';
 import { analyzeImage } from '../images/analyze.ts';
 import { WorkReader } from '../works/read-service.ts';
-import { describeTransform } from '../works/match-policy.ts';
-import { findAcceptedMatches } from '../works/matches.ts';
+import { describeTransform, NEAR_MISS_NOTE } from '../matching/policy.ts';
+import { matchImage } from '../matching/accepted.ts';
 import { fingerprintSummary } from '../images/summary.ts';
 import { readContentCredentials } from '../content-credentials/read.ts';
 import { contentCredentialsReport } from '../content-credentials/report.ts';
@@ -22,11 +22,11 @@ export class VerifyService {
       analyzeImage(image, { maxBytes: this.ctx.config.maxUploadBytes, maxPixels: this.ctx.config.maxPixels }),
       readContentCredentials(image),
     ]);
-    const accepted = await findAcceptedMatches(this.ctx.db, fp);
+    const report = await matchImage(this.ctx.db, fp);
     const resolver = new SoftBindingResolver(this.ctx.db, this.ctx.config.publicUrl);
     const contentCredentials = await contentCredentialsReport({
       read: credentials,
-      pixelMatches: accepted.map((a) => a.work.id),
+      pixelMatches: report.matches.map((a) => a.work.id),
       resolveBinding: async (pdq) => (await resolver.byBinding(pdq, 10)).map((m) => m.manifestId),
       levelOf: async (id) => {
         const view = await this.reader.getWork(id).catch(() => undefined);
@@ -34,7 +34,7 @@ export class VerifyService {
       },
     });
     const matches = [];
-    for (const { candidate: c, work, judgement } of accepted.slice(0, MAX_REPORTED_MATCHES)) {
+    for (const { candidate: c, work, judgement } of report.matches.slice(0, MAX_REPORTED_MATCHES)) {
       const view = await this.reader.describe(work);
       matches.push({
         workId: work.id,
@@ -64,11 +64,24 @@ export class VerifyService {
         logIndex: view.logIndex,
       });
     }
+    // Close but past the rule: named honestly as similar, never as the same image.
+    const nearMisses = [];
+    for (const { candidate: c, work } of report.nearMisses.slice(0, MAX_REPORTED_MATCHES)) {
+      const view = await this.reader.describe(work);
+      nearMisses.push({
+        workId: work.id,
+        distance: c.distance,
+        verdict: 'similar' as const,
+        note: NEAR_MISS_NOTE,
+        work: { id: view.id, url: view.url, title: view.title, artist: view.artist, thumbnailUrl: view.thumbnailUrl },
+      });
+    }
     return {
       ...fingerprintSummary(fp),
       evidence: evidence.public,
       contentCredentials,
       matches,
+      nearMisses,
     };
   }
 }

@@ -13,8 +13,8 @@ import { findAccountById } from '../identity/repository.ts';
 import { buildProcessCredential, buildWorkCredential } from './credentials.ts';
 import { screenForAiMarkers } from './screening.ts';
 import { isComposite, parseSourceType, DECLARABLE_TERMS } from './source-types.ts';
-import { storedHashes } from './match-policy.ts';
-import { findAcceptedMatches } from './matches.ts';
+import { storedHashes } from '../matching/policy.ts';
+import { findAcceptedMatches } from '../matching/accepted.ts';
 import { fingerprintSummary } from '../images/summary.ts';
 import * as repo from './repository.ts';
 import type { Draft } from './types.ts';
@@ -96,6 +96,7 @@ export class RegistrationService {
         ...fingerprintSummary(fp),
         regions: fp.regions,
         variants: fp.variants,
+        colourLayout: fp.colourLayout ?? null,
         title: form.title,
         digitalSourceType: term,
         processIds,
@@ -119,8 +120,9 @@ export class RegistrationService {
   /** Priority: an image matching another account's work is refused (409) and the attempt is logged. */
   private async refuseIfClaimedByAnother(session: Session, analyzed: AnalyzedImage): Promise<void> {
     const fp = analyzed.fingerprint;
-    for (const { candidate: c, work } of await findAcceptedMatches(this.ctx.db, fp)) {
-      if (work.account_id === session.accountId) continue;
+    for (const { candidate: c, work, judgement } of await findAcceptedMatches(this.ctx.db, fp)) {
+      // A colourway of someone else's design is a similar work, reported by verify, not a conflict.
+      if (work.account_id === session.accountId || judgement.colourway) continue;
       const artist = (await findAccountById(this.ctx.db, work.account_id))!;
       const earlier = {
         id: work.id,
@@ -215,6 +217,7 @@ export class RegistrationService {
           composite: isComposite(fp.digitalSourceType),
           evidence_private: JSON.stringify(draft.evidence_private),
           thumbnail: draft.thumbnail!,
+          colour_layout: fp.colourLayout ?? null,
           status: 'active',
           created_at: now,
           log_index: entry.index,
@@ -323,6 +326,7 @@ interface DraftFingerprint {
   height: number;
   format: string;
   regions: { label: string; hash: string; quality: number }[];
+  colourLayout?: string | null;
   title: string;
   digitalSourceType: string;
   processIds: string[];

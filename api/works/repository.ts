@@ -157,3 +157,12 @@ export async function findWorksMissingHashLabels(db: Db, labels: readonly string
     : [];
   return works.map((w) => ({ ...w, labels: new Set(present.filter((p) => p.work_id === w.id).map((p) => p.label)) }));
 }
+
+/** Works registered before colour layouts were stored (migration 0012), with their thumbnails, by id. */
+export async function findWorksWithoutColourLayout(db: Db, afterId: string, limit: number) {
+  return db.selectFrom('works').select(['id', 'thumbnail']).where('colour_layout', 'is', null).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+}
+
+export async function setColourLayout(db: Db, workId: string, layout: string): Promise<void> {
+  await db.updateTable('works').set({ colour_layout: layout }).where('id', '=', workId).where('colour_layout', 'is', null).execute();
+}

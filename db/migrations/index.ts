@@ -9,6 +9,9 @@ import * as matchFunction from './0007_match_function.ts';
 import * as lightnessClass from './0008_lightness_class.ts';
 import * as clippedLightness from './0009_clipped_lightness.ts';
 import * as matchQueryFunction from './0010_match_query_function.ts';
+import * as degenerateHashes from './0011_degenerate_hashes.ts';
+import * as colourLayout from './0012_colour_layout.ts';
+import * as edgeClasses from './0013_edge_classes.ts';
 import * as replayAndSessions from './0015_replay_and_sessions.ts';
 import * as profileSignatureAndLogKey from './0016_profile_signature_and_log_key.ts';
 import * as organizationTrust from './0017_organization_trust.ts';
@@ -26,6 +29,9 @@ export const migrations: Record<string, Migration> = {
   '0008_lightness_class': lightnessClass,
   '0009_clipped_lightness': clippedLightness,
   '0010_match_query_function': matchQueryFunction,
+  '0011_degenerate_hashes': degenerateHashes,
+  '0012_colour_layout': colourLayout,
+  '0013_edge_classes': edgeClasses,
   '0015_replay_and_sessions': replayAndSessions,
   '0016_profile_signature_and_log_key': profileSignatureAndLogKey,
   '0017_organization_trust': organizationTrust,

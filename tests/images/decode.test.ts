@@ -69,7 +69,14 @@ describe('decoding every accepted format', () => {
     expect(fp.thumbnail.includes(Buffer.from('secret-owner'))).toBe(false);
     expect(fp.variants.map((v) => v.label)).toEqual(['global', 'rot90', 'rot180', 'rot270', 'flipx', 'flipy', 'flip-plus1', 'flip-minus1']);
     expect(fp.variants[0]!.hash).toBe(fp.pdq);
-    expect(fp.regions.map((r) => r.label)).toEqual(['crop-96', 'crop-92', 'crop-88', 'crop-85', 'crop-81', 'crop-78', 'crop-75', 'crop-72', 'crop-69', 'lightness', 'lightness-clipped']);
+    const anchors = ['l', 'r', 't', 'b', 'tl', 'tr', 'bl', 'br'];
+    expect(fp.regions.map((r) => r.label)).toEqual([
+      ...['crop-96', 'crop-92', 'crop-88', 'crop-85', 'crop-81', 'crop-78', 'crop-75', 'crop-72', 'crop-69'],
+      ...anchors.map((a) => `edge-${a}85`),
+      ...[97, 94, 91, 88].flatMap((s) => anchors.map((a) => `view-${a}${s}`)),
+      'lightness',
+      'lightness-clipped',
+    ]);
   });
 
   it('encodes the thumbnail only when asked (verify and inspect never store one), with the same hashes', async () => {

@@ -7,7 +7,7 @@ import type { Fingerprint } from '../../api/images/types.ts';
 import { painting, paintingPixels } from './synthetic.ts';
 import { CLIPPED_SHARE, clipBrightest, halfLightnessPlane } from '../../api/images/lightness.ts';
 import { pdqFromLuma } from '../../api/images/pdq.ts';
-import { describeTransform, queryHashes, storedHashes } from '../../api/works/match-policy.ts';
+import { describeTransform, queryHashes, storedHashes } from '../../api/matching/policy.ts';
 import { classRange, rangeAllows } from '../../api/matching/label-classes.ts';
 
 const limits = { maxBytes: 20 * 1024 * 1024, maxPixels: 40_000_000 };

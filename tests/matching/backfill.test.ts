@@ -7,9 +7,13 @@ import { fingerprintImage } from '../../api/images/fingerprint.ts';
 import { hammingDistance } from '../../api/images/pdq.ts';
 import type { ThumbnailedFingerprint } from '../../api/images/types.ts';
 import { LIGHTNESS_LABELS } from '../../api/matching/label-classes.ts';
-import { findMatches, indexWorkHashes } from '../../api/matching/service.ts';
-import { backfillLightnessHashes } from '../../api/works/backfill-lightness.ts';
-import { queryHashes, storedHashes } from '../../api/works/match-policy.ts';
+import { bulkIndexHashes, findMatches, indexWorkHashes } from '../../api/matching/service.ts';
+import * as degenerateHashesMigration from '../../db/migrations/0011_degenerate_hashes.ts';
+import { backfillLightnessHashes } from '../../api/matching/backfill-lightness.ts';
+import { queryHashes, storedHashes } from '../../api/matching/policy.ts';
+import { ANCHORED_LABELS, backfillAnchoredWindows, backfillColourLayouts } from '../../api/matching/backfill-windows.ts';
+import { isColourway } from '../../api/images/colour-layout.ts';
+import { renderArtwork } from '../../scripts/lib/artwork.ts';
 
 const limits = { maxBytes: 20 * 1024 * 1024, maxPixels: 40_000_000 };
 const isLightness = (label: string) => LIGHTNESS_LABELS.includes(label);
@@ -65,5 +69,87 @@ describeEachDatabase('lightness backfill', (backend) => {
   it('is idempotent: a second run adds nothing', async () => {
     const progress = await backfillLightnessHashes(server.ctx.db, limits);
     expect(progress).toEqual({ works: 1, updated: 0, rows: 0, unreadable: 1, unreadableIds: ['legacy-no-thumbnail'] });
+  });
+});
+
+describeEachDatabase('side and corner window backfill', (backend) => {
+  let server: TestServer;
+  let original: Buffer;
+  let registered: ThumbnailedFingerprint;
+  const isAnchored = (label: string) => ANCHORED_LABELS.includes(label);
+
+  beforeAll(async () => {
+    server = await startTestServer(backend);
+    const db = server.ctx.db;
+    original = await renderArtwork(31, { width: 1200, height: 900 });
+    registered = await fingerprintImage(original, limits, { thumbnail: true });
+    // Registered before side and corner windows were stored: every other row, and its real thumbnail.
+    await insertWorks(db, [{ id: 'legacy-windows' }, { id: 'current-windows' }]);
+    await db.updateTable('works').set({ thumbnail: registered.thumbnail, pdq: registered.pdq }).where('id', 'in', ['legacy-windows', 'current-windows']).execute();
+    await indexWorkHashes(db, 'legacy-windows', storedHashes(registered).filter((h) => !isAnchored(h.label)));
+    await indexWorkHashes(db, 'current-windows', storedHashes(registered));
+  });
+  afterAll(async () => server?.close());
+
+  it('adds the windows from the thumbnail, and a copy cropped on one side then matches through them', async () => {
+    const db = server.ctx.db;
+    const meta = { width: 1200, height: 900 };
+    const cropped = await sharp(original).extract({ left: 120, top: 0, width: meta.width - 120, height: meta.height }).jpeg({ quality: 85 }).toBuffer();
+    const copy = await fingerprintImage(cropped, limits);
+    const matchOf = async (id: string) => (await findMatches(db, { hashes: queryHashes(copy) })).find((m) => m.workId === id);
+    expect((await matchOf('current-windows'))?.storedLabel).toMatch(/^edge-/);
+    expect((await matchOf('legacy-windows'))?.storedLabel ?? 'none').not.toMatch(/^edge-/);
+
+    const progress = await backfillAnchoredWindows(db, limits, { batchSize: 1 });
+    expect(progress).toEqual({ works: 1, updated: 1, rows: 8, unreadable: 0, unreadableIds: [] });
+    const rows = await db.selectFrom('work_hashes').select(['label', 'hash']).where('work_id', '=', 'legacy-windows').where('label', 'in', [...ANCHORED_LABELS]).execute();
+    expect(rows.map((r) => r.label).sort()).toEqual([...ANCHORED_LABELS].sort());
+    for (const row of rows) {
+      const hex = BigInt(`0b${row.hash}`).toString(16).padStart(64, '0');
+      expect(hammingDistance(hex, registered.regions.find((r) => r.label === row.label)!.hash), row.label).toBeLessThanOrEqual(16);
+    }
+    expect((await matchOf('legacy-windows'))?.storedLabel).toMatch(/^edge-/);
+  });
+
+  it('is idempotent: a second run looks at nothing', async () => {
+    expect(await backfillAnchoredWindows(server.ctx.db, limits)).toEqual({ works: 0, updated: 0, rows: 0, unreadable: 0, unreadableIds: [] });
+  });
+
+  it('computes the colour layout of older works from their thumbnails, once', async () => {
+    const db = server.ctx.db;
+    expect((await backfillColourLayouts(db, limits)).updated).toBe(2);
+    const { colour_layout } = await db.selectFrom('works').select('colour_layout').where('id', '=', 'legacy-windows').executeTakeFirstOrThrow();
+    expect(colour_layout).toMatch(/^[0-9a-f]{64}$/);
+    // The thumbnail's layout is the registered image's: the same hues, not a colourway of it.
+    expect(registered.colourLayout).toBeDefined();
+    expect(isColourway(colour_layout, registered.colourLayout)).toBe(false);
+    expect((await backfillColourLayouts(db, limits)).works).toBe(0);
+  });
+});
+
+describeEachDatabase('degenerate rows indexed before migration 0011', (backend) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(backend);
+  });
+  afterAll(async () => server?.close());
+
+  it('are deleted, and the balanced rows stay', async () => {
+    const db = server.ctx.db;
+    await insertWorks(db, [{ id: 'flat-legacy' }, { id: 'fine-legacy' }]);
+    const balanced = 'f0'.repeat(32);
+    await bulkIndexHashes(db, [
+      { workId: 'flat-legacy', label: 'global', hash: '0'.repeat(64) },
+      { workId: 'flat-legacy', label: 'alpha-black', hash: balanced },
+      { workId: 'fine-legacy', label: 'global', hash: balanced },
+    ]);
+    await db.updateTable('works').set({ pdq_quality: 0 }).where('id', '=', 'flat-legacy').execute();
+    await db.updateTable('works').set({ pdq_quality: 80 }).where('id', '=', 'fine-legacy').execute();
+    await degenerateHashesMigration.up(db as never);
+    const rows = await db.selectFrom('work_hashes').select(['work_id', 'label']).where('work_id', 'in', ['flat-legacy', 'fine-legacy']).orderBy('work_id').orderBy('label').execute();
+    expect(rows).toEqual([
+      { work_id: 'fine-legacy', label: 'global' },
+      { work_id: 'flat-legacy', label: 'alpha-black' },
+    ]);
   });
 });

@@ -5,7 +5,7 @@ import { withIndexesDeferred, type HashRow } from '../../api/matching/repository
 import { sql } from 'kysely';
 import { hammingDistanceHex } from '../../api/matching/hashes.ts';
 import { insertWorks, neighbour, randomHash, seededRandom } from './fixtures.ts';
-import { queryHashes, storedHashes } from '../../api/works/match-policy.ts';
+import { queryHashes, storedHashes } from '../../api/matching/policy.ts';
 import { storedLabelClass } from '../../api/matching/label-classes.ts';
 import type { Fingerprint } from '../../api/images/types.ts';
 
@@ -167,15 +167,21 @@ describeEachDatabase('match index', (backend) => {
 
   describe('restricted to the pairs the match rules need', () => {
     const DIHEDRAL = ['global', 'rot90', 'rot180', 'rot270', 'flipx', 'flipy', 'flip-plus1', 'flip-minus1'];
-    const REGION_LABELS = ['crop-96', 'crop-92', 'crop-88', 'crop-85', 'crop-81', 'crop-78', 'crop-75', 'crop-72', 'crop-69', 'trimmed', 'alpha-black', 'lightness', 'lightness-clipped'];
+    const CROPS = ['crop-96', 'crop-92', 'crop-88', 'crop-85', 'crop-81', 'crop-78', 'crop-75', 'crop-72', 'crop-69'];
+    const ANCHORS = ['l', 'r', 't', 'b', 'tl', 'tr', 'bl', 'br'];
+    const EDGES = ANCHORS.map((a) => `edge-${a}85`);
+    const VIEWS = [97, 94, 91, 88].flatMap((s) => ANCHORS.map((a) => `view-${a}${s}`));
+    const REGION_LABELS = [...CROPS, 'trimmed', ...EDGES, ...VIEWS, 'lightness', 'lightness-clipped', 'alpha-black'];
     const LIGHTNESS = ['lightness', 'lightness-clipped'];
     /** The product's rule, written out independently of label-classes.ts. */
     const allowed = (queryLabel: string, storedLabel: string) =>
       (DIHEDRAL.includes(queryLabel) && (storedLabel === 'global' || storedLabel === 'alpha-black')) ||
       (queryLabel === 'global' && storedLabel !== 'global') ||
       (LIGHTNESS.includes(queryLabel) && (LIGHTNESS.includes(storedLabel) || storedLabel === 'global')) ||
-      (REGION_LABELS.includes(queryLabel) && !LIGHTNESS.includes(queryLabel) && storedLabel === 'global') ||
-      (queryLabel === 'crop-72' && (storedLabel === 'crop-72' || storedLabel === 'alpha-black'));
+      (CROPS.includes(queryLabel) && !LIGHTNESS.includes(storedLabel) && !EDGES.includes(storedLabel)) ||
+      queryLabel === 'trimmed' ||
+      (queryLabel === 'alpha-black' && (storedLabel === 'global' || storedLabel === 'alpha-black')) ||
+      (VIEWS.includes(queryLabel) && storedLabel === `edge-${/^view-([a-z]+)\d+$/.exec(queryLabel)![1]}85`);
 
     it('matches every allowed (query, stored) pair and no other, index and full scan alike', async () => {
       const db = server.ctx.db;
@@ -186,9 +192,11 @@ describeEachDatabase('match index', (backend) => {
         variants, regions,
       };
       const query = queryHashes(fp);
-      expect(query).toHaveLength(21);
+      // Every hash but the stored-only side and corner windows (8 variants, 9 rungs, 'trimmed', 32 views, 2 lightness, 'alpha-black').
+      expect(query).toHaveLength(8 + 9 + 1 + 32 + 2 + 1);
       const storedLabels = storedHashes({ pdq: randomHash(random), pdqQuality: 100, regions }).map((h) => h.label);
-      expect(storedLabels).toHaveLength(14);
+      // 'global', 3 rungs, 'trimmed', 8 side and corner windows, 2 lightness, 'alpha-black'.
+      expect(storedLabels).toHaveLength(1 + 3 + 1 + 8 + 2 + 1);
       // One work per (query label, stored label): a single stored row 4 bits from that query hash.
       const works: { id: string; queryLabel: string; storedLabel: string; hash: string }[] = [];
       for (const [qi, h] of query.entries()) {
@@ -210,12 +218,17 @@ describeEachDatabase('match index', (backend) => {
       expect(pairs(indexed)).toEqual(expected);
       expect(indexed.filter((m) => m.workId.startsWith('pair-')).every((m) => m.distance === 4)).toBe(true);
       expect(await bruteForceMatches(db, { hashes: query }, { limit: 1000 })).toEqual(indexed);
-      // A region against a region (e.g. a padded copy's 'crop-75' near the work's 'crop-96') is no longer a match…
-      expect(pairs(indexed)).not.toContain('crop-75→crop-96');
+      // A rung of the query's centred ladder meets the work's rungs (a centred crop) and its whole image (a pad)…
+      expect(pairs(indexed)).toContain('crop-75→crop-92');
       expect(pairs(indexed)).toContain('crop-75→global');
-      expect(pairs(indexed)).toContain('global→crop-96');
+      expect(pairs(indexed)).not.toContain('crop-75→lightness');
+      expect(pairs(indexed)).toContain('global→crop-92');
+      // …a view anchored to a side or corner meets the work's side and corner windows, not its whole image.
+      expect(pairs(indexed)).toContain('view-tl94→edge-tl85');
+      expect(pairs(indexed)).not.toContain('view-tl94→edge-br85');
+      expect(pairs(indexed)).not.toContain('view-tl94→global');
       expect(pairs(indexed)).toContain('rot90→alpha-black');
-      expect(pairs(indexed)).not.toContain('rot90→crop-96');
+      expect(pairs(indexed)).not.toContain('rot90→crop-92');
       expect(pairs(indexed)).toContain('lightness→lightness');
       expect(pairs(indexed)).toContain('lightness→global');
       expect(pairs(indexed)).toContain('global→lightness');
@@ -255,7 +268,7 @@ describeEachDatabase('match index', (backend) => {
 
     it('derives the stored label class in the database exactly as label-classes.ts does', async () => {
       const rows = await sql<{ label: string; label_class: number }>`select distinct label, label_class from work_hashes`.execute(server.ctx.db);
-      expect(rows.rows.length).toBeGreaterThanOrEqual(14);
+      expect(rows.rows.length).toBeGreaterThanOrEqual(16);
       for (const row of rows.rows) expect(row.label_class, row.label).toBe(storedLabelClass(row.label));
     });
   });

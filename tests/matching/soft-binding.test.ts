@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase, readFixture, startTestServer, type TestServer } from '../helpers/server.ts';
 import { fingerprintImage } from '../../api/images/fingerprint.ts';
 import { indexWorkHashes } from '../../api/matching/service.ts';
-import { storedHashes } from '../../api/works/match-policy.ts';
+import { storedHashes } from '../../api/matching/policy.ts';
 import { flipBits } from '../../api/matching/hashes.ts';
 import type { Fingerprint } from '../../api/images/types.ts';
 import { insertWorks } from './fixtures.ts';

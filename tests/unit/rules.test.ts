@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeEvidenceLevel } from '../../api/works/evidence-level.ts';
 import { screenForAiMarkers } from '../../api/works/screening.ts';
-import { describeTransform, judgeMatch } from '../../api/works/match-policy.ts';
+import { describeTransform, isDegenerate, judgeMatch } from '../../api/matching/policy.ts';
 import { badgeText, renderBadge } from '../../api/works/badge.ts';
 import { loadConfig, ConfigError } from '../../api/config.ts';
 import { AppError } from '../../api/errors.ts';
@@ -51,11 +51,20 @@ describe('AI screening', () => {
 describe('match policy', () => {
   it('applies a stricter threshold to low-quality hashes and tells', () => {
     expect(judgeMatch({ distance: 20, exact: false }, 90, 90)).toMatchObject({ accepted: true, kind: 'similar', strict: false });
-    const strict = judgeMatch({ distance: 20, exact: false }, 30, 90);
+    const strict = judgeMatch({ distance: 24, exact: false }, 30, 90);
     expect(strict).toMatchObject({ accepted: false, strict: true });
+    expect(judgeMatch({ distance: 20, exact: false }, 30, 90)).toMatchObject({ accepted: true, strict: true });
     expect(strict.note).toMatch(/stricter/);
     expect(judgeMatch({ distance: 5, exact: false }, 30, 90)).toMatchObject({ accepted: true, kind: 'same' });
     expect(judgeMatch({ distance: 0, exact: true }, 0, 0)).toMatchObject({ accepted: true, kind: 'exact', similarity: 1 });
+  });
+  it('never accepts a hash below the quality floor, and calls a colourway similar', () => {
+    expect(judgeMatch({ distance: 0, exact: false }, 0, 90)).toMatchObject({ accepted: false });
+    expect(judgeMatch({ distance: 0, exact: false }, 90, 2)).toMatchObject({ accepted: false });
+    expect(isDegenerate({ hash: '0'.repeat(64), quality: 100 })).toBe(true);
+    expect(isDegenerate({ hash: 'f'.repeat(32) + '0'.repeat(32), quality: 2 })).toBe(true);
+    expect(isDegenerate({ hash: 'f'.repeat(32) + '0'.repeat(32), quality: 3 })).toBe(false);
+    expect(judgeMatch({ distance: 4, exact: false }, 90, 90, true)).toMatchObject({ accepted: true, kind: 'similar', colourway: true });
   });
   it('describes transforms in plain language', () => {
     expect(describeTransform({ exact: true, distance: 0, queryLabel: 'global', storedLabel: 'global' })).toBe('identical file');

@@ -3,9 +3,9 @@ import type { Database } from '../../db/schema.ts';
 import { decodeImage } from '../images/decode.ts';
 import { lightnessHashes, opaquePixels } from '../images/fingerprint.ts';
 import type { ImageLimits } from '../images/types.ts';
-import { LIGHTNESS_LABELS } from '../matching/label-classes.ts';
-import { indexWorkHashes } from '../matching/service.ts';
-import { findWorksMissingHashLabels } from './repository.ts';
+import { LIGHTNESS_LABELS } from './label-classes.ts';
+import { indexWorkHashes } from './service.ts';
+import { findWorksMissingHashLabels } from '../works/repository.ts';
 
 export interface BackfillProgress {
   /** Works looked at: those missing a lightness row. */

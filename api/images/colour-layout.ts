@@ -1,0 +1,68 @@
+/**
+ * A colour layout: the mean opponent chroma (red–green, yellow–blue) of a 4×4 grid of the picture, 32
+ * signed bytes as 64 hex characters. PDQ sees luma only, so two colourways of one design (the same
+ * drawing in other colours) can hash within a few bits of each other; their hues differ where both are
+ * coloured, while a re-posted copy keeps its hues through re-encoding, resizing, brightness, contrast,
+ * gamma and saturation edits, and a greyscale copy has no chroma left to compare.
+ */
+const GRID = 4;
+/** Below this chroma (of ±128) a cell is grey enough that its hue means nothing. */
+const MIN_CHROMA = 12;
+/** Hue turned by more than this (degrees, median over the cells coloured in both) makes a colourway. */
+const COLOURWAY_TURN = 40;
+/** Fewer coloured cells in common than this and nothing is concluded. */
+const MIN_CELLS = 3;
+
+/** The layout of interleaved 8-bit pixels (3 or 4 channels; grey images have no chroma: undefined). */
+export function colourLayout(data: Uint8Array, width: number, height: number, channels: number): string | undefined {
+  if (channels < 3) return undefined;
+  const sums = new Float64Array(GRID * GRID * 4);
+  // Every other pixel on every other row: the means of 16 cells need far fewer than 512 × 512.
+  for (let y = 0; y < height; y += 2) {
+    const row = Math.min(GRID - 1, Math.floor((y * GRID) / height)) * GRID;
+    for (let x = 0; x < width; x += 2) {
+      const cell = (row + Math.min(GRID - 1, Math.floor((x * GRID) / width))) * 4;
+      const p = (y * width + x) * channels;
+      sums[cell]! += data[p]!;
+      sums[cell + 1]! += data[p + 1]!;
+      sums[cell + 2]! += data[p + 2]!;
+      sums[cell + 3]!++;
+    }
+  }
+  const bytes = Buffer.alloc(GRID * GRID * 2);
+  for (let c = 0; c < GRID * GRID; c++) {
+    const n = Math.max(1, sums[c * 4 + 3]!);
+    const [r, g, b] = [sums[c * 4]! / n, sums[c * 4 + 1]! / n, sums[c * 4 + 2]! / n];
+    bytes.writeInt8(clampByte((r - g) / 2), c * 2);
+    bytes.writeInt8(clampByte(((r + g) / 2 - b) / 2), c * 2 + 1);
+  }
+  return bytes.toString('hex');
+}
+
+const clampByte = (v: number) => Math.max(-128, Math.min(127, Math.round(v)));
+
+/** How many cells of a layout are coloured enough for their hue to count. */
+export function colouredCells(layout: string | undefined | null): number {
+  if (!layout) return 0;
+  const x = Buffer.from(layout, 'hex');
+  let n = 0;
+  for (let c = 0; c < x.length; c += 2) if (Math.hypot(x.readInt8(c), x.readInt8(c + 1)) >= MIN_CHROMA) n++;
+  return n;
+}
+
+/** True when two layouts have the same arrangement in other hues: a colourway, not a copy. */
+export function isColourway(a: string | undefined | null, b: string | undefined | null): boolean {
+  if (!a || !b || a.length !== b.length) return false;
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  const turns: number[] = [];
+  for (let c = 0; c < x.length; c += 2) {
+    const [ar, ay, br, by] = [x.readInt8(c), x.readInt8(c + 1), y.readInt8(c), y.readInt8(c + 1)];
+    if (Math.hypot(ar, ay) < MIN_CHROMA || Math.hypot(br, by) < MIN_CHROMA) continue;
+    const turn = Math.abs(((Math.atan2(ay, ar) - Math.atan2(by, br)) * 180) / Math.PI) % 360;
+    turns.push(Math.min(turn, 360 - turn));
+  }
+  if (turns.length < MIN_CELLS) return false;
+  turns.sort((p, q) => p - q);
+  return turns[turns.length >> 1]! > COLOURWAY_TURN;
+}

@@ -1,0 +1,171 @@
+import type { LabelledHash } from '../images/types.ts';
+import { ANCHORED_PREFIX, STORED_CROP_SCALES, VIEW_PREFIX } from '../images/regions.ts';
+import type { Fingerprint } from '../images/types.ts';
+import { ALPHA_BLACK_LABEL, LIGHTNESS_LABELS, SAME_WINDOW_LABEL, viewTarget, type MatchTarget } from './label-classes.ts';
+
+export const MATCH_DISTANCE = 31;
+/** Flat or minimalist images have unstable PDQ hashes: below this quality a stricter distance applies. */
+export const LOW_QUALITY = 50;
+export const LOW_QUALITY_DISTANCE = 20;
+/** At or below this distance the copy is the same picture; above, only similar (e.g. a colourway). */
+export const SAME_DISTANCE = 16;
+/**
+ * Below this PDQ quality a hash carries no picture: a uniform or alpha-only image flattened to one
+ * colour hashes to all zeros at quality 0, and every flat work collides with every other. Measured on
+ * the tuning corpus (docs/matching.md): a 400-px JPEG re-save moved the global hash of works of quality
+ * 0–2 by 26–182 bits (noise), of quality 3–4 by 16–38, of quality 8–12 by 8–10.
+ */
+export const QUALITY_FLOOR = 3;
+/**
+ * PDQ's median threshold sets about half of the 256 bits (127–128 for distinct coefficients); a hash far
+ * from half comes from a plane whose coefficients tie at the median, i.e. one with (almost) no structure.
+ */
+const MIN_SET_BITS = 64;
+const MAX_SET_BITS = 256 - MIN_SET_BITS;
+
+/**
+ * A hash that must never match (or block a registration) on its own: quality below the floor, or
+ * far from half its bits set. Such a work still registers and is still found by its exact SHA-256.
+ */
+export function isDegenerate(h: Pick<LabelledHash, 'hash' | 'quality'>): boolean {
+  if (h.quality < QUALITY_FLOOR) return true;
+  const ones = setBits(h.hash);
+  return ones < MIN_SET_BITS || ones > MAX_SET_BITS;
+}
+
+const NIBBLE_ONES = [0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4];
+function setBits(hex: string): number {
+  let ones = 0;
+  for (let i = 0; i < hex.length; i++) ones += NIBBLE_ONES[parseInt(hex[i]!, 16)]!;
+  return ones;
+}
+
+/**
+ * Every hash a query contributes, each with the stored hashes it is compared with (the pairs the match
+ * rules need, not all 20 × 13): the dihedral variants against the work's whole image ('global' and
+ * 'alpha-black': rotated, flipped, re-encoded copies); the query's 'global' also against every stored
+ * region (the copy is a crop of the work); the query's lightness hashes against the stored lightness hashes
+ * and 'global' (the copy's colours or brightness changed); the query's other regions against the stored
+ * 'global' (the copy is the work padded, letter-boxed or flattened), and its 'crop-72' also against the
+ * stored 'crop-72' (a watermark or caption near the edge).
+ */
+export const queryHashes = (fp: Fingerprint): (LabelledHash & { against: MatchTarget })[] =>
+  [
+    ...fp.variants.map((v) => ({ ...v, against: v.label === 'global' ? ('any' as const) : ('whole' as const) })),
+    ...fp.regions.filter((r) => !r.label.startsWith(ANCHORED_PREFIX)).map((r) => ({ ...r, against: regionTarget(r.label) })),
+  ].filter((h) => !isDegenerate(h));
+
+function regionTarget(label: string): MatchTarget {
+  if (LIGHTNESS_LABELS.includes(label)) return 'lightness';
+  // A rung of the query's centred ladder: the copy padded (against 'global'), or cropped around the
+  // centre (rung q of a copy cropped to 1 − c meets the work's rung s = q(1 − c)); 'crop-72' also
+  // window to window (a watermark or caption near the edges).
+  if (label === SAME_WINDOW_LABEL || label.startsWith('crop-')) return 'whole-or-regions';
+  // A copy kept transparent of a light alpha-only work is uniform on white: only its black flatten, which
+  // the work stored too, has the picture.
+  if (label === ALPHA_BLACK_LABEL) return 'whole';
+  // The content inside uniform borders (a sprite's transparent margin flattened, a mat, padding): a copy
+  // cropped within that margin, or padded more, has the same content box as the work.
+  if (label === 'trimmed') return 'any';
+  // A view anchored to a side or corner of the copy meets the work's window anchored there.
+  const view = viewTarget(label);
+  if (view) return view;
+  return 'whole-only';
+}
+
+/** Hashes a registered work is indexed under (none of them degenerate: see isDegenerate). */
+export const storedHashes = (fp: Pick<Fingerprint, 'pdq' | 'pdqQuality' | 'regions'>): LabelledHash[] =>
+  [{ label: 'global', hash: fp.pdq, quality: fp.pdqQuality }, ...fp.regions.filter((r) => isStoredRegion(r.label))].filter((h) => !isDegenerate(h));
+
+const STORED_CROP_LABELS = STORED_CROP_SCALES.map((s) => `crop-${Math.round(s * 100)}`);
+/** The query hashes the whole centred ladder and its anchored views; a work keeps a few rungs. */
+const isStoredRegion = (label: string) => !label.startsWith(VIEW_PREFIX) && (!label.startsWith('crop-') || STORED_CROP_LABELS.includes(label));
+
+export interface MatchJudgement {
+  accepted: boolean;
+  kind: 'exact' | 'same' | 'similar';
+  similarity: number;
+  strict: boolean;
+  /** The same design in other colours (api/images/colour-layout.ts): similar, never the same image. */
+  colourway: boolean;
+  note?: string;
+}
+
+export const NEAR_MISS_NOTE = 'a similar registered work, not the same image';
+export const COLOURWAY_NOTE = 'the same design in other colours (a colourway): a similar work, not the same image';
+
+/**
+ * The PDQ qualities the rule is judged on: those of the two hashes that matched. The index keeps no
+ * quality per stored row, so a stored region is taken to be as detailed as the query hash that found
+ * it; the stored 'global' has the work's own quality.
+ */
+export function matchedQualities(
+  m: { queryLabel: string; storedLabel: string },
+  query: Pick<Fingerprint, 'pdqQuality' | 'variants' | 'regions'>,
+  workQuality: number,
+): { queryQuality: number; workQuality: number } {
+  const queryQuality = [...query.variants, ...query.regions].find((h) => h.label === m.queryLabel)?.quality ?? query.pdqQuality;
+  return { queryQuality, workQuality: m.storedLabel === 'global' || m.storedLabel === 'sha256' ? workQuality : queryQuality };
+}
+
+export function judgeMatch(m: { distance: number; exact: boolean }, queryQuality: number, workQuality: number, colourway = false): MatchJudgement {
+  const similarity = Math.round((1 - m.distance / 256) * 1000) / 1000;
+  if (m.exact) return { accepted: true, kind: 'exact', similarity: 1, strict: false, colourway: false };
+  if (colourway) return { accepted: true, kind: 'similar', similarity, strict: false, colourway: true, note: COLOURWAY_NOTE };
+  const strict = Math.min(queryQuality, workQuality) < LOW_QUALITY;
+  const limit = strict ? LOW_QUALITY_DISTANCE : MATCH_DISTANCE;
+  const kind = m.distance <= SAME_DISTANCE ? 'same' : 'similar';
+  // Rows indexed before degenerate hashes were left out (migration 0011 deletes the unbalanced ones).
+  const degenerate = Math.min(queryQuality, workQuality) < QUALITY_FLOOR;
+  return {
+    accepted: !degenerate && m.distance <= limit,
+    kind,
+    similarity,
+    strict,
+    colourway: false,
+    ...(strict ? { note: `low-detail image (PDQ quality below ${LOW_QUALITY}): a stricter threshold of ${LOW_QUALITY_DISTANCE} bits applies` } : {}),
+  };
+}
+
+/**
+ * How the copy was turned, named by the query variant that matched (the variant undoes the copy's
+ * transform): a copy turned 90° clockwise matches through 'rot90', a left-right mirror through 'flipy'.
+ * Checked against real transformed images in tests/images/robustness.test.ts.
+ */
+const LABELS: Record<string, string> = {
+  global: '',
+  rot90: 'rotated 90° clockwise',
+  rot180: 'rotated 180°',
+  rot270: 'rotated 90° counter-clockwise',
+  flipx: 'mirrored top to bottom',
+  flipy: 'mirrored left to right',
+  'flip-plus1': 'mirrored along the diagonal from top left to bottom right',
+  'flip-minus1': 'mirrored along the diagonal from top right to bottom left',
+};
+
+/** What a region hash says about the copy, seen from the query side and from the stored side. */
+function regionChange(label: string, side: 'query' | 'stored'): string | undefined {
+  if (LIGHTNESS_LABELS.includes(label)) return 'colours or brightness changed';
+  if (label === 'trimmed') return side === 'query' ? 'letter-boxed or framed' : 'borders trimmed';
+  if (label.startsWith('alpha-')) return 'transparency flattened';
+  if (label.startsWith('crop-')) return side === 'query' ? 'padded or letter-boxed' : 'cropped';
+  if (label.startsWith(ANCHORED_PREFIX) || label.startsWith(VIEW_PREFIX)) return 'cropped on one side or at a corner';
+  return undefined;
+}
+
+/** A plain-language description of how the copy differs from the registered image. */
+export function describeTransform(m: { exact: boolean; distance: number; queryLabel: string; storedLabel: string }): string {
+  if (m.exact) return 'identical file';
+  const parts: string[] = [];
+  const rotation = LABELS[m.queryLabel];
+  if (rotation) parts.push(rotation);
+  if (m.queryLabel === m.storedLabel && m.queryLabel.startsWith('crop-')) {
+    parts.push('changed near its edges (a watermark, caption or frame)');
+  } else {
+    const fromQuery = rotation === undefined ? regionChange(m.queryLabel, 'query') : undefined;
+    const fromStored = regionChange(m.storedLabel, 'stored');
+    for (const change of [fromQuery, fromStored]) if (change && !parts.includes(change)) parts.push(change);
+  }
+  if (m.distance > 0) parts.push('re-encoded or resized');
+  return parts.length ? parts.join(', ') : 'a different file of the same picture (re-encoded, resized or with other metadata)';
+}

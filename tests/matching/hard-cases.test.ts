@@ -1,0 +1,153 @@
+import sharp from 'sharp';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase, startTestServer, type TestServer } from '../helpers/server.ts';
+import { AuraClient, generateIdentity, type Identity } from '../../scripts/lib/aura-client.ts';
+import { renderArtwork } from '../../scripts/lib/artwork.ts';
+
+/**
+ * The hard cases of matching (docs/matching.md), each through HTTP: works whose fingerprint is
+ * degenerate (uniform, alpha-only), transparent works re-posted on any background, and the others
+ * added below. Each artist is a separate account, so a wrong match shows up as a priority conflict.
+ */
+const png = (bytes: Buffer, filename = 'work.png') => ({ bytes, filename, type: 'image/png' });
+const jpeg = (bytes: Buffer) => ({ bytes, filename: 'copy.jpg', type: 'image/jpeg' });
+
+/** An alpha-only picture: every pixel has the colour `rgb`, the shapes exist only in the alpha channel. */
+async function alphaOnly(seed: number, rgb: number, size = 480): Promise<Buffer> {
+  const shapes = Array.from({ length: 5 }, (_, i) => {
+    const x = ((seed * 97 + i * 131) % 360) + 60;
+    const y = ((seed * 53 + i * 211) % 360) + 60;
+    return `<circle cx="${x}" cy="${y}" r="${30 + ((seed + i * 17) % 50)}"/><rect x="${(x * 7) % 380}" y="${(y * 3) % 380}" width="${40 + i * 12}" height="${90 - i * 9}"/>`;
+  }).join('');
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}"><g fill="black" stroke="black" stroke-width="6">${shapes}</g></svg>`;
+  const alpha = await sharp(Buffer.from(svg)).ensureAlpha().extractChannel(3).raw().toBuffer();
+  const rgba = Buffer.alloc(size * size * 4, rgb);
+  for (let p = 0; p < size * size; p++) rgba[p * 4 + 3] = alpha[p]!;
+  return sharp(rgba, { raw: { width: size, height: size, channels: 4 } }).png().toBuffer();
+}
+
+describeEachDatabase('matching hard cases', (backend) => {
+  let server: TestServer;
+  const artists: { identity: Identity; client: AuraClient }[] = [];
+  const viewer = () => new AuraClient(server.url);
+  /** A fresh account for each work, so that any match between two works is refused as a conflict. */
+  async function artist(): Promise<{ identity: Identity; client: AuraClient }> {
+    const identity = await generateIdentity();
+    const client = new AuraClient(server.url);
+    await client.createAccount(identity, { handle: `artist-${artists.length}`, displayName: `Artist ${artists.length}`, kind: 'artist' });
+    await client.signIn(identity);
+    const a = { identity, client };
+    artists.push(a);
+    return a;
+  }
+  const register = async (bytes: Buffer, title: string) => {
+    const a = await artist();
+    return (await a.client.registerWork(a.identity, png(bytes), { title })).workId;
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer(backend);
+  });
+  afterAll(async () => server?.close());
+
+  it('registers degenerate works (uniform, alpha-only) side by side: no match, no priority conflict', async () => {
+    const white = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#ffffff' } }).png().toBuffer();
+    const otherWhite = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#fefefe' } }).png().toBuffer();
+    const black = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#000000' } }).png().toBuffer();
+    const ids = [];
+    // Flattened on white (the main hash), white alpha-only works are uniform white images.
+    for (const [i, bytes] of [white, otherWhite, black, await alphaOnly(1, 255), await alphaOnly(2, 255)].entries()) ids.push(await register(bytes, `degenerate ${i}`));
+    expect(new Set(ids).size).toBe(5);
+    // Only the exact file finds a uniform work.
+    expect((await viewer().verify(png(otherWhite))).matches).toEqual([expect.objectContaining({ workId: ids[1], exact: true })]);
+    const grey = await sharp({ create: { width: 500, height: 500, channels: 3, background: '#ffffff' } }).jpeg().toBuffer();
+    expect((await viewer().verify(jpeg(grey))).matches).toEqual([]);
+  });
+
+  it('finds a transparent alpha-only work flattened on white, black or a colour, and kept transparent', async () => {
+    const whiteShapes = await alphaOnly(7, 255);
+    const blackShapes = await alphaOnly(8, 0);
+    const whiteId = await register(whiteShapes, 'white shapes on nothing');
+    const blackId = await register(blackShapes, 'black shapes on nothing');
+    const copies = async (work: Buffer, backgrounds: string[]) => [
+      ...(await Promise.all(backgrounds.map((background) => sharp(work).flatten({ background }).resize(360).jpeg({ quality: 80 }).toBuffer()))),
+      await sharp(work).resize(300).png().toBuffer(),
+    ];
+    for (const copy of await copies(whiteShapes, ['#000000', '#3a6ea5', '#c0392b'])) {
+      const r = await viewer().verify(png(copy));
+      expect(r.matches[0]).toMatchObject({ workId: whiteId, exact: false });
+    }
+    for (const copy of await copies(blackShapes, ['#ffffff', '#3a6ea5', '#f1c40f'])) {
+      expect((await viewer().verify(png(copy))).matches[0]).toMatchObject({ workId: blackId, exact: false });
+    }
+    // Two alpha-only works by different artists never claim each other.
+    const otherId = await register(await alphaOnly(9, 255), 'more white shapes');
+    expect(otherId).not.toBe(whiteId);
+    const reposted = await sharp(whiteShapes).flatten({ background: '#000000' }).jpeg().toBuffer();
+    expect((await viewer().verify(jpeg(reposted))).matches.map((m: { workId: string }) => m.workId)).toEqual([whiteId]);
+  });
+
+  it('finds copies cropped on one side or at a corner, and copies under a caption or a logo', async () => {
+    const work = await renderArtwork(41, { width: 1200, height: 900 });
+    const id = await register(work, 'cropped and captioned');
+    const crop = (left: number, top: number, right: number, bottom: number) =>
+      sharp(work).extract({ left, top, width: 1200 - left - right, height: 900 - top - bottom }).jpeg({ quality: 85 }).toBuffer();
+    const caption = Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="900"><rect y="790" width="1200" height="110" fill="black" fill-opacity="0.75"/><text x="40" y="865" font-family="sans-serif" font-size="56" fill="white">when the art hits just right #repost</text><circle cx="1090" cy="110" r="85" fill="#e8452c"/></svg>`,
+    );
+    const copies = {
+      'left 10 %': await crop(120, 0, 0, 0),
+      'right 15 %': await crop(0, 0, 180, 0),
+      'corner, left and bottom 10 %': await crop(120, 0, 0, 90),
+      'caption band and logo': await sharp(work).composite([{ input: caption }]).jpeg({ quality: 85 }).toBuffer(),
+    };
+    for (const [name, copy] of Object.entries(copies)) {
+      const report = await viewer().verify(jpeg(copy));
+      expect(report.matches[0], name).toMatchObject({ workId: id, exact: false });
+    }
+    // The crops match through the side and corner windows (the whole image is too far).
+    const left = await viewer().verify(jpeg(copies['left 10 %']));
+    expect(left.matches[0].matchedOn.stored).toMatch(/^edge-/);
+    expect(left.matches[0].transform).toMatch(/cropped on one side or at a corner/);
+  });
+
+  it('tells two colourways of one design apart: each the same as itself, the other only similar, and both register', async () => {
+    const design = await renderArtwork(43, { width: 900, height: 700 });
+    const warm = await sharp(design).png().toBuffer();
+    const cool = await sharp(design).modulate({ hue: 150 }).png().toBuffer();
+    const warmId = await register(warm, 'design in warm colours');
+    const coolId = await register(cool, 'design in cool colours'); // another artist: no priority conflict
+    const report = await viewer().verify(jpeg(await sharp(cool).resize(700).jpeg({ quality: 80 }).toBuffer()));
+    expect(report.matches[0]).toMatchObject({ workId: coolId, verdict: 'same' });
+    const other = report.matches.find((m: { workId: string }) => m.workId === warmId);
+    expect(other).toMatchObject({ verdict: 'similar', note: expect.stringMatching(/colourway/) });
+  });
+
+  it('finds copies of a flat, minimalist work (PDQ quality below 50) and leaves another flat work alone', async () => {
+    const flat = (cx: number, hue: number) =>
+      sharp(
+        Buffer.from(
+          `<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="700"><defs><radialGradient id="g"><stop offset="0" stop-color="hsl(${hue},45%,62%)"/><stop offset="1" stop-color="hsl(${hue},30%,88%)"/></radialGradient></defs><rect width="1000" height="700" fill="hsl(${hue},25%,90%)"/><circle cx="${cx}" cy="330" r="230" fill="url(#g)"/><rect x="${1000 - cx - 120}" y="520" width="240" height="26" fill="hsl(${hue},30%,70%)"/></svg>`,
+        ),
+      )
+        .png()
+        .toBuffer();
+    const work = await flat(380, 200);
+    const id = await register(work, 'a quiet sun');
+    const otherId = await register(await flat(640, 30), 'another quiet sun');
+    for (const copy of [await sharp(work).resize(500).jpeg({ quality: 60 }).toBuffer(), await sharp(work).webp({ quality: 70 }).toBuffer()]) {
+      const report = await viewer().verify(jpeg(copy));
+      expect(report.pdqQuality).toBeLessThan(50);
+      expect(report.matches.map((m: { workId: string }) => m.workId)).toEqual([id]);
+    }
+    expect(otherId).not.toBe(id);
+  });
+
+  it('still refuses a copy of an ordinary painting registered by someone else', async () => {
+    const work = await renderArtwork(21);
+    const first = await register(work, 'a painting');
+    const thief = await artist();
+    const err = await thief.client.registerWork(thief.identity, png(await sharp(work).resize(500).jpeg({ quality: 70 }).toBuffer()), { title: 'mine' }).catch((e) => e);
+    expect(err.problem).toMatchObject({ code: 'priority_conflict', earlierWork: { id: first } });
+  });
+});
