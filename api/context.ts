@@ -7,6 +7,7 @@ import type { DatabaseKind } from '../db/open.ts';
 import type { RequestHandler } from 'express';
 import type { SessionIssuer } from './identity/sessions.ts';
 import type { TransparencyLog } from './log/types.ts';
+import type { Ingest } from './uploads/ingest.ts';
 
 /** What every feature is built from: configuration and the I/O seams. */
 export interface AppContext {
@@ -23,6 +24,8 @@ export interface AppContext {
   limits: RateLimits;
   /** The transparency log (api/log): append inside your transaction, then ask for a checkpoint. */
   log: TransparencyLog;
+  /** The only way to analyse an uploaded image: parsers run in a bounded worker pool (api/uploads). */
+  ingest: Ingest;
 }
 
 export interface RateLimits {

@@ -10,6 +10,8 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { createRateLimits } from './http/rate-limits.ts';
 import { SessionIssuer } from './identity/sessions.ts';
 import { createTransparencyLog } from './log/index.ts';
+import { Ingest } from './uploads/ingest.ts';
+import { ParserPool } from './uploads/parser-pool.ts';
 
 export interface RunningServer {
   url: string;
@@ -41,6 +43,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     readiness: { migrated: false },
     limits: createRateLimits(config),
   } as AppContext;
+  const parsers = new ParserPool(config.parserPool);
+  ctx.ingest = new Ingest(parsers, { maxBytes: config.maxUploadBytes, maxPixels: config.maxPixels });
   ctx.sessions = new SessionIssuer(ctx);
   const log = await createTransparencyLog(ctx);
   ctx.log = log;
@@ -56,6 +60,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
+  }).catch(async (error: unknown) => {
+    await parsers.close();
+    throw error;
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://localhost:${port}`;
@@ -69,6 +76,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       });
       await migrating.catch(() => {});
       await log.close();
+      await parsers.close();
       await database.close();
     })());
   return { url, ctx, server, close };

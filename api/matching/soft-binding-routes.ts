@@ -4,7 +4,6 @@ import { z } from 'zod';
 import type { ApiRouter } from '../http/routes.ts';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { fingerprintImage } from '../images/fingerprint.ts';
 import {
   AURA_PDQ_ALG,
   decodePdqBindingValue,
@@ -107,7 +106,7 @@ export function registerSoftBindingRoutes(api: ApiRouter, ctx: AppContext): void
       if (query.alg !== undefined) requireSupportedAlgorithm(query.alg);
       const bytes = req.file?.buffer ?? (Buffer.isBuffer(req.body) ? req.body : undefined);
       if (!bytes || bytes.length === 0) throw new AppError('bad_request', 'send the image as the request body (Content-Type image/*) or as multipart field "image"');
-      const fingerprint = await fingerprintImage(bytes, limits);
+      const fingerprint = await ctx.ingest.fingerprint(bytes);
       return { matches: await resolver.byContent(fingerprint, query.maxResults) };
     },
   );

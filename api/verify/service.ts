@@ -1,5 +1,4 @@
 import type { AppContext } from '../context.ts';
-import { analyzeImage } from '../images/analyze.ts';
 import { WorkReader } from '../works/read-service.ts';
 import { describeTransform } from '../works/match-policy.ts';
 import { findAcceptedMatches } from '../works/matches.ts';
@@ -15,10 +14,7 @@ export class VerifyService {
   }
 
   async verify(image: Buffer) {
-    const { fingerprint: fp, evidence } = await analyzeImage(image, {
-      maxBytes: this.ctx.config.maxUploadBytes,
-      maxPixels: this.ctx.config.maxPixels,
-    });
+    const { fingerprint: fp, evidence } = await this.ctx.ingest.analyze(image, { thumbnail: false, metadata: 'best-effort' });
     const matches = [];
     for (const { candidate: c, work, judgement } of (await findAcceptedMatches(this.ctx.db, fp)).slice(0, MAX_REPORTED_MATCHES)) {
       const view = await this.reader.describe(work);
