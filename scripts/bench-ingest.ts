@@ -3,13 +3,14 @@
  * fingerprint → metadata evidence) with every parser in the piscina pool, against the same path with
  * the parsers on the calling thread (the unguarded baseline), measured in the same run.
  *
- *   npx tsx scripts/bench-ingest.ts [seconds-per-round=8] [rounds=3]
+ *   npx tsx scripts/bench-ingest.ts [seconds-per-round=8] [rounds=4]
  *
  * Prints: throughput at 16 uploads in flight (images/s, pool ÷ baseline; budget ≥ 0.95), latency of
  * one upload at a time (p50/p95, and what the pool adds), the main thread's longest stall, and the
  * process's resident memory: before the pool, with the pool idle, and peak under 16 concurrent uploads.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import sharp from 'sharp';
 import { loadConfig } from '../api/config.ts';
 import { Ingest } from '../api/uploads/ingest.ts';
@@ -18,7 +19,7 @@ import { readFixture } from '../tests/helpers/server.ts';
 import { renderArtwork } from './lib/artwork.ts';
 
 const seconds = Number(process.argv[2] ?? 8);
-const rounds = Number(process.argv[3] ?? 3);
+const rounds = Number(process.argv[3] ?? 4);
 const CONCURRENCY = 16;
 const limits = { maxBytes: 40 * 1024 * 1024, maxPixels: 100_000_000 };
 
@@ -95,16 +96,21 @@ await new Promise((r) => setTimeout(r, 2000));
 const idleMb = residentMb();
 
 console.log(`parser pool: ${JSON.stringify(settings)}`);
-console.log(`${images.length} images (${images.map((b) => `${(b.length / 1024).toFixed(0)} kB`).join(', ')}), ${CONCURRENCY} in flight, ${rounds} rounds of ${seconds} s each, interleaved`);
+console.log(`${images.length} images (${images.map((b) => `${(b.length / 1024).toFixed(0)} kB`).join(', ')}), ${CONCURRENCY} in flight, ${rounds} rounds of ${seconds} s each, interleaved ABBA after a warm-up round; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores`);
 
 const inlineRuns: number[] = [];
 const poolRuns: number[] = [];
 let inlineStall = 0;
 let poolStall = 0;
 let peakMb = idleMb;
+// One unmeasured round each, so the pool has started all its workers (a burst starts them on demand).
+await throughput(inline, images);
+await throughput(pooled, images);
 for (let round = 0; round < rounds; round++) {
-  const a = await throughput(inline, images);
-  const b = await throughput(pooled, images, () => (peakMb = Math.max(peakMb, residentMb())));
+  // ABBA order: a drift in the machine's load over the run falls on both alike.
+  const runInline = () => throughput(inline, images);
+  const runPool = () => throughput(pooled, images, () => (peakMb = Math.max(peakMb, residentMb())));
+  const [a, b] = round % 2 === 0 ? [await runInline(), await runPool()] : await runPool().then(async (pb) => [await runInline(), pb] as const);
   inlineRuns.push(a.perSecond);
   poolRuns.push(b.perSecond);
   inlineStall = Math.max(inlineStall, a.stallMs);
