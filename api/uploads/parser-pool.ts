@@ -68,8 +68,6 @@ export class ParserPool implements Parsers {
         maxYoungGenerationSizeMb: Math.max(4, Math.min(32, Math.floor(settings.memoryMb / 8))),
         stackSizeMb: 4,
       },
-      // Workers print nothing of their own; whatever a parser writes goes to the server's stderr.
-      env: { ...process.env },
     });
     // A worker that dies between tasks is replaced by piscina; the event only needs a listener.
     this.pool.on('error', () => {});
