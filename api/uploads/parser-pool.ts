@@ -84,8 +84,10 @@ export class ParserPool implements Parsers {
       timer = setTimeout(() => deadline.abort(), this.settings.taskTimeoutMs);
     });
     try {
-      const task: ParseTask = { name, bytes, started: started.port2 };
-      const value = (await this.pool.run(task, { signal: deadline.signal, transferList: [started.port2] })) as ParseTasks[K];
+      // One copy of exactly these bytes, moved to the worker (cloning a view would copy its whole buffer).
+      const copy = new Uint8Array(bytes);
+      const task: ParseTask = { name, bytes: copy, started: started.port2 };
+      const value = (await this.pool.run(task, { signal: deadline.signal, transferList: [started.port2, copy.buffer] })) as ParseTasks[K];
       this.counters.completed++;
       return { ok: true, value };
     } catch (error) {
