@@ -31,7 +31,7 @@ export const configSchema = z.object({
   AURA_PARSER_MIN_THREADS: z.coerce.number().int().min(0).max(64).default(1),
   AURA_PARSER_QUEUE: positiveInt.default(256),
   AURA_PARSER_TIMEOUT_MS: positiveInt.default(2_000),
-  AURA_PARSER_MEMORY_MB: z.coerce.number().int().min(16).max(4096).default(128),
+  AURA_PARSER_MEMORY_MB: z.coerce.number().int().min(16).max(4096).default(512),
   AURA_PARSER_IDLE_TIMEOUT_MS: positiveInt.default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),

@@ -25,7 +25,7 @@ let ingest: Ingest | undefined;
 function guardedIngest(): Ingest {
   // The production guard, with a short deadline: a hang of the ingest target means the guard failed.
   ingest ??= new Ingest(
-    new ParserPool({ minThreads: 1, maxThreads: 1, maxQueue: 8, taskTimeoutMs: 500, memoryMb: 128, idleTimeoutMs: 60_000 }),
+    new ParserPool({ minThreads: 1, maxThreads: 1, maxQueue: 8, taskTimeoutMs: 500, memoryMb: 512, idleTimeoutMs: 60_000 }),
     LIMITS,
   );
   return ingest;
