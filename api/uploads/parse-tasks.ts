@@ -1,6 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
 import { parseHeader, type ImageHeader } from '../images/decode.ts';
-import { readEvidence } from '../evidence/read-evidence.ts';
 import type { Evidence } from '../images/types.ts';
 
 /** The parsers of attacker-supplied bytes, run one per task inside a parser-pool worker. */
@@ -29,7 +28,8 @@ export async function runParseTask(task: ParseTask): Promise<ParseTasks[ParseTas
     case 'header':
       return parseHeader(bytes);
     case 'evidence':
-      return readEvidence(bytes);
+      // Loaded on first use, so a header-lane worker never loads exifr and the C2PA reader.
+      return (await import('../evidence/read-evidence.ts')).readEvidence(bytes);
     default:
       throw new Error(`unknown parse task ${String(task.name)}`);
   }

@@ -5,9 +5,9 @@ import { runParseTask, type ParseTask, type ParseTaskName, type ParseTasks } fro
 
 /** Pool settings (AURA_PARSER_* in api/config.ts; see docs/ingest.md). */
 export interface ParserPoolSettings {
-  /** Workers kept warm even when idle. */
+  /** Metadata workers kept warm even when idle (the header lane always keeps its one worker). */
   minThreads: number;
-  /** Parsers running at once; more tasks wait in the queue. */
+  /** Metadata parsers running at once; more tasks wait in the queue. Header reads have a lane of one worker of their own. */
   maxThreads: number;
   /** Tasks allowed to wait; past that an upload is refused with 503 server_busy. */
   maxQueue: number;
@@ -53,14 +53,26 @@ const WORKER = fileURLToPath(new URL('./parse-worker.mjs', import.meta.url));
  * main thread.
  */
 export class ParserPool implements Parsers {
-  private readonly pool: Piscina<ParseTask, ParseTasks[ParseTaskName]>;
+  /**
+   * Two lanes with the same limits: header reads (image-size, microseconds) never wait behind metadata
+   * parses (C2PA validation takes 100+ ms), or decoding — which needs the header — would stall.
+   */
+  private readonly lanes: Record<ParseTaskName, Piscina<ParseTask, ParseTasks[ParseTaskName]>>;
   private readonly counters = { completed: 0, timedOut: 0, outOfMemory: 0, failed: 0, busy: 0 };
 
   constructor(readonly settings: ParserPoolSettings) {
-    this.pool = new Piscina({
+    this.lanes = {
+      header: this.lane(1, 1),
+      evidence: this.lane(Math.min(settings.minThreads, settings.maxThreads), settings.maxThreads),
+    };
+  }
+
+  private lane(minThreads: number, maxThreads: number): Piscina<ParseTask, ParseTasks[ParseTaskName]> {
+    const { settings } = this;
+    const pool = new Piscina<ParseTask, ParseTasks[ParseTaskName]>({
       filename: WORKER,
-      minThreads: Math.min(settings.minThreads, settings.maxThreads),
-      maxThreads: settings.maxThreads,
+      minThreads,
+      maxThreads,
       maxQueue: settings.maxQueue,
       idleTimeout: settings.idleTimeoutMs,
       resourceLimits: {
@@ -70,7 +82,8 @@ export class ParserPool implements Parsers {
       },
     });
     // A worker that dies between tasks is replaced by piscina; the event only needs a listener.
-    this.pool.on('error', () => {});
+    pool.on('error', () => {});
+    return pool;
   }
 
   /** Runs one parser over a copy of the bytes. Never rejects: failures come back as a ParseFailure. */
@@ -87,7 +100,7 @@ export class ParserPool implements Parsers {
       // One copy of exactly these bytes, moved to the worker (cloning a view would copy its whole buffer).
       const copy = new Uint8Array(bytes);
       const task: ParseTask = { name, bytes: copy, started: started.port2 };
-      const value = (await this.pool.run(task, { signal: deadline.signal, transferList: [started.port2, copy.buffer] })) as ParseTasks[K];
+      const value = (await this.lanes[name].run(task, { signal: deadline.signal, transferList: [started.port2, copy.buffer] })) as ParseTasks[K];
       this.counters.completed++;
       return { ok: true, value };
     } catch (error) {
@@ -102,11 +115,12 @@ export class ParserPool implements Parsers {
 
   /** Tasks answered since start, by outcome, and the pool's live state (for the benchmark and tests). */
   stats() {
-    return { ...this.counters, threads: this.pool.threads.length, queued: this.pool.queueSize };
+    const lanes = Object.values(this.lanes);
+    return { ...this.counters, threads: lanes.reduce((n, l) => n + l.threads.length, 0), queued: lanes.reduce((n, l) => n + l.queueSize, 0) };
   }
 
   async close(): Promise<void> {
-    await this.pool.close({ force: true });
+    await Promise.all(Object.values(this.lanes).map((l) => l.close({ force: true })));
   }
 }
 
