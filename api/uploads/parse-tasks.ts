@@ -28,7 +28,7 @@ export async function runParseTask(task: ParseTask): Promise<ParseTasks[ParseTas
     case 'header':
       return parseHeader(bytes);
     case 'evidence':
-      // Loaded on first use, so a header-lane worker never loads exifr and the C2PA reader.
+      // Preloaded by metadata workers (parse-worker.mjs); a header-lane worker never loads it.
       return (await import('../evidence/read-evidence.ts')).readEvidence(bytes);
     default:
       throw new Error(`unknown parse task ${String(task.name)}`);

@@ -62,15 +62,16 @@ export class ParserPool implements Parsers {
 
   constructor(readonly settings: ParserPoolSettings) {
     this.lanes = {
-      header: this.lane(1, 1),
-      evidence: this.lane(Math.min(settings.minThreads, settings.maxThreads), settings.maxThreads),
+      header: this.lane(1, 1, false),
+      evidence: this.lane(Math.min(settings.minThreads, settings.maxThreads), settings.maxThreads, true),
     };
   }
 
-  private lane(minThreads: number, maxThreads: number): Piscina<ParseTask, ParseTasks[ParseTaskName]> {
+  private lane(minThreads: number, maxThreads: number, preloadEvidence: boolean): Piscina<ParseTask, ParseTasks[ParseTaskName]> {
     const { settings } = this;
     const pool = new Piscina<ParseTask, ParseTasks[ParseTaskName]>({
       filename: WORKER,
+      workerData: { preloadEvidence },
       minThreads,
       maxThreads,
       maxQueue: settings.maxQueue,

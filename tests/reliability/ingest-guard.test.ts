@@ -20,7 +20,7 @@ const taskOf = (file: string): ParseTaskName => (file.startsWith('header-') ? 'h
 /** Files that loop forever (only the deadline ends them); the others are heap bombs that must not kill the process. */
 const loops = (file: string) => /-loop-|zero-size-box/.test(file);
 
-const SETTINGS: ParserPoolSettings = { ...loadConfig({}).parserPool, maxQueue: 16, taskTimeoutMs: 300 };
+const SETTINGS: ParserPoolSettings = { ...loadConfig({}).parserPool, maxQueue: 16, taskTimeoutMs: 1000 };
 
 /** Longest gap between timer ticks on this thread while `work` runs: the main thread's responsiveness. */
 async function longestStall<T>(work: () => Promise<T>): Promise<{ result: T; stallMs: number }> {
