@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { ParserPoolSettings } from './uploads/parser-pool.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -35,6 +36,12 @@ export const configSchema = z.object({
   AURA_RATE_LIMIT_SIGNIN_PER_MINUTE: positiveInt.default(30),
   AURA_RATE_LIMIT_REGISTER_PER_MINUTE: positiveInt.default(60),
   AURA_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
+  AURA_PARSER_THREADS: positiveInt.max(64).default(2),
+  AURA_PARSER_MIN_THREADS: z.coerce.number().int().min(0).max(64).default(1),
+  AURA_PARSER_QUEUE: positiveInt.default(256),
+  AURA_PARSER_TIMEOUT_MS: positiveInt.default(2_000),
+  AURA_PARSER_MEMORY_MB: z.coerce.number().int().min(16).max(4096).default(512),
+  AURA_PARSER_IDLE_TIMEOUT_MS: positiveInt.default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 });
@@ -67,6 +74,8 @@ export interface Config {
   trustProxy: boolean;
   rateLimits: { verifyPerMinute: number; signInPerMinute: number; registerPerMinute: number };
   requestTimeoutMs: number;
+  /** The worker pool that runs every parser of uploaded bytes (api/uploads/parser-pool.ts, docs/ingest.md). */
+  parserPool: ParserPoolSettings;
   logLevel: Env['LOG_LEVEL'];
   env: Env['NODE_ENV'];
 }
@@ -118,6 +127,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       registerPerMinute: e.AURA_RATE_LIMIT_REGISTER_PER_MINUTE,
     },
     requestTimeoutMs: e.AURA_REQUEST_TIMEOUT_MS,
+    parserPool: {
+      minThreads: e.AURA_PARSER_MIN_THREADS,
+      maxThreads: e.AURA_PARSER_THREADS,
+      maxQueue: e.AURA_PARSER_QUEUE,
+      taskTimeoutMs: e.AURA_PARSER_TIMEOUT_MS,
+      memoryMb: e.AURA_PARSER_MEMORY_MB,
+      idleTimeoutMs: e.AURA_PARSER_IDLE_TIMEOUT_MS,
+    },
     logLevel: e.LOG_LEVEL,
     env: e.NODE_ENV,
   };

@@ -8,6 +8,7 @@ import type { RequestHandler } from 'express';
 import type { SessionIssuer } from './identity/sessions.ts';
 import type { TransparencyLog } from './log/types.ts';
 import type { OrganizationTrust, RegistryOperator } from './trust/service.ts';
+import type { Ingest } from './uploads/ingest.ts';
 
 /** What every feature is built from: configuration and the I/O seams. */
 export interface AppContext {
@@ -28,6 +29,8 @@ export interface AppContext {
   operator: RegistryOperator;
   /** Which organisations the operator has verified (api/trust). */
   trust: OrganizationTrust;
+  /** The only way to analyse an uploaded image: parsers run in a bounded worker pool (api/uploads). */
+  ingest: Ingest;
 }
 
 export interface RateLimits {

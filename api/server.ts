@@ -13,6 +13,8 @@ import { createTransparencyLog } from './log/index.ts';
 import { loadOperatorKey } from './trust/operator-key.ts';
 import { OrganizationTrust } from './trust/service.ts';
 import { pinOperatorKey } from './trust/pin.ts';
+import { Ingest } from './uploads/ingest.ts';
+import { ParserPool } from './uploads/parser-pool.ts';
 
 export interface RunningServer {
   url: string;
@@ -49,6 +51,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     readiness: { migrated: false },
     limits: createRateLimits(config),
   } as AppContext;
+  const parsers = new ParserPool(config.parserPool);
+  ctx.ingest = new Ingest(parsers, { maxBytes: config.maxUploadBytes, maxPixels: config.maxPixels });
   ctx.sessions = new SessionIssuer(ctx);
   const log = await createTransparencyLog(ctx);
   ctx.log = log;
@@ -65,6 +69,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     // A server that cannot start (a migration failed, another key) leaves no open database behind.
     await migrating.catch(async (err: unknown) => {
       await log.close();
+      await parsers.close();
       await database.close();
       throw err;
     });
@@ -84,6 +89,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   } catch (err) {
     // Not waiting for migrations: with the database down they retry for ever, and main.ts exits anyway.
     await log.close();
+    await parsers.close();
     if (!options.database) await database.close();
     throw listenError(err, config);
   }
@@ -101,6 +107,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       });
       await migrating.catch(() => {});
       await log.close();
+      await parsers.close();
       await database.close();
     })());
   return { url, ctx, server, ready: migrating, close };

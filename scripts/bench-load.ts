@@ -18,7 +18,8 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { analyzeImage } from '../api/images/analyze.ts';
+import { Ingest } from '../api/uploads/ingest.ts';
+import { InlineParsers } from '../api/uploads/parser-pool.ts';
 import { leafHash, verifyInclusion } from '../api/log/merkle.ts';
 import { openCheckpoint, parseVerifierKey } from '../api/log/note.ts';
 import { openDatabase } from '../db/open.ts';
@@ -157,6 +158,7 @@ async function benchVerify(url: string, images: Buffer[], connections: number): 
 /** In-process analyzeImage on the same images, as many in flight as the server could run at once. */
 async function rawFingerprint(images: Buffer[], seconds: number): Promise<{ perSecond: number; cpuMs: number }> {
   const parallel = Math.max(2, os.cpus().length * 2);
+  const inline = new Ingest(new InlineParsers(), LIMITS);
   let done = 0;
   let next = 0;
   const until = Date.now() + seconds * 1000;
@@ -165,7 +167,7 @@ async function rawFingerprint(images: Buffer[], seconds: number): Promise<{ perS
   await Promise.all(
     Array.from({ length: parallel }, async () => {
       while (Date.now() < until) {
-        await analyzeImage(images[next++ % images.length]!, LIMITS);
+        await inline.analyze(images[next++ % images.length]!, { thumbnail: false, metadata: 'best-effort' });
         done++;
       }
     }),

@@ -5,7 +5,6 @@ import { AppError, notFound } from '../errors.ts';
 import type { Session } from '../identity/sessions.ts';
 import { buildBundle } from '../bundle/build.ts';
 import { sniffFormat } from '../images/formats.ts';
-import { fingerprintImage } from '../images/fingerprint.ts';
 import { matchImage } from '../matching/accepted.ts';
 import { C2PA_FORMATS } from './c2pa-wasm.ts';
 import { credentialImage, type RegistryInfo } from './manifest.ts';
@@ -76,7 +75,7 @@ export class ContentCredentialsService {
 
   private async tieToWork(image: Buffer, work: { id: string; sha256: string }): Promise<'sha256' | 'match'> {
     if (createHash('sha256').update(image).digest('hex') === work.sha256) return 'sha256';
-    const fingerprint = await fingerprintImage(image, { maxBytes: this.ctx.config.maxUploadBytes, maxPixels: this.ctx.config.maxPixels });
+    const fingerprint = await this.ctx.ingest.fingerprint(image);
     const { matches } = await matchImage(this.ctx.db, fingerprint);
     // A colourway of the work is a different image: it gets no credential in the work's name.
     if (matches.some((m) => m.work.id === work.id && !m.judgement.colourway)) return 'match';

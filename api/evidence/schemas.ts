@@ -29,6 +29,10 @@ export const publicEvidenceSchema = z
     digitalSourceType: z.string().optional().meta({ description: 'IPTC digital source type declared in XMP' }),
     c2pa: c2paSummarySchema.optional(),
     aiMarkers: z.array(aiMarkerSchema),
+    metadata: z
+      .object({ readable: z.literal(false), message: z.string() })
+      .optional()
+      .meta({ description: 'present when the metadata could not be read, e.g. "metadata could not be read (timed out)"; the fingerprint is still complete' }),
   })
   .meta({ id: 'PublicEvidence' });
 

@@ -67,7 +67,7 @@ export const notFoundRoute: RequestHandler = (req, _res, next) => {
 export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const appError = toAppError(err);
   if (appError.status >= 500) req.log?.error({ err }, 'request failed');
-  if ((appError.code === 'database_unavailable' || appError.code === 'rate_limited') && !res.getHeader('Retry-After')) {
+  if ((appError.code === 'database_unavailable' || appError.code === 'server_busy' || appError.code === 'rate_limited') && !res.getHeader('Retry-After')) {
     res.setHeader('Retry-After', '5');
   }
   if (res.headersSent) {

@@ -103,6 +103,12 @@ const requireMultipart: express.RequestHandler = (req, _res, next) => {
 };
 
 function parse(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
+  const unstorable = unstorableText(value);
+  if (unstorable !== undefined) {
+    // PostgreSQL cannot store NUL in text, and a lone surrogate has no UTF-8 form: refused for every
+    // route here, before any schema or query sees it (`GET /v1/accounts/%00/attestations` was a 500).
+    throw new AppError('validation_failed', `${where} ${unstorable || where}: text must be valid Unicode without NUL characters`);
+  }
   if (!schema) return value ?? {};
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
@@ -111,6 +117,22 @@ function parse(schema: z.ZodType | undefined, value: unknown, where: string): un
   throw new AppError('validation_failed', `${where} ${name}: ${issue.message}`, {
     errors: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
   });
+}
+
+/** NUL, or a UTF-16 surrogate that is not half of a pair (with the u flag, pairs read as one code point). */
+const UNSTORABLE = /[\0\p{Cs}]/u;
+
+/** Path of the first string (key or value) holding NUL or a lone surrogate, '' for the value itself. */
+function unstorableText(value: unknown, path = '', depth = 0): string | undefined {
+  if (typeof value === 'string') return UNSTORABLE.test(value) ? path : undefined;
+  if (typeof value !== 'object' || value === null || depth > 32) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (UNSTORABLE.test(key)) return at;
+    const found = unstorableText(item, at, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 export const problemSchema = z

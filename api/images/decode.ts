@@ -26,11 +26,35 @@ const HEADER_TYPES: Record<ImageFormat, string> = {
   gif: 'gif',
 };
 
+/** What a header reader reports: the container type image-size saw, the stored size and EXIF orientation. */
+export interface ImageHeader {
+  type: string | undefined;
+  width: number | undefined;
+  height: number | undefined;
+  orientation: number | undefined;
+}
+
 /**
- * Checks size, container and pixel count from the header (a decompression bomb is refused before any
- * pixel is decoded), then decodes once: EXIF-oriented, shrunk on load, first frame only.
+ * Reads an image header. It parses attacker bytes, so the server runs it in the parser pool
+ * (api/uploads); `readHeaderHere` is for bytes Aura made itself (stored thumbnails).
+ * Resolves to undefined when the header cannot be read.
  */
-export async function decodeImage(bytes: Buffer, limits: ImageLimits): Promise<DecodedImage> {
+export type HeaderReader = (bytes: Buffer) => Promise<ImageHeader | undefined>;
+
+/** The header, parsed in JavaScript on this thread (a libvips pass just for this costs ~1 ms of CPU). */
+export function parseHeader(bytes: Uint8Array): ImageHeader | undefined {
+  try {
+    const header = imageSize(bytes);
+    return { type: header.type, width: header.width, height: header.height, orientation: header.orientation };
+  } catch {
+    return undefined;
+  }
+}
+
+export const readHeaderHere: HeaderReader = async (bytes) => parseHeader(bytes);
+
+/** Size and magic bytes: the checks made before any parser sees the file. Throws AppError (413/415/422). */
+export function acceptedFormat(bytes: Buffer, limits: ImageLimits): ImageFormat {
   if (bytes.length === 0) throw new AppError('image_unreadable', 'the uploaded file is empty');
   if (bytes.length > limits.maxBytes) {
     throw new AppError(
@@ -50,17 +74,17 @@ export async function decodeImage(bytes: Buffer, limits: ImageLimits): Promise<D
   if (sniffed.kind === 'unknown') {
     throw new AppError('unsupported_media_type', `the file is not a recognised image; send ${ACCEPTED_FORMATS_TEXT}`);
   }
-  const format = sniffed.format;
-  const options = { limitInputPixels: limits.maxPixels, failOn: 'error', pages: 1 } as const;
+  return sniffed.format;
+}
 
-  let header: ReturnType<typeof imageSize>;
-  try {
-    // The header alone, parsed in JavaScript (a libvips pass just for this cost ~1 ms of CPU): the size is
-    // reported (and refused) below, and libvips checks it again against limitInputPixels before decoding.
-    header = imageSize(bytes);
-  } catch (error) {
-    throw unreadable(format, error);
-  }
+/**
+ * Checks size, container and pixel count from the header (a decompression bomb is refused before any
+ * pixel is decoded), then decodes once: EXIF-oriented, shrunk on load, first frame only.
+ */
+export async function decodeImage(bytes: Buffer, limits: ImageLimits, readHeader: HeaderReader = readHeaderHere): Promise<DecodedImage> {
+  const format = acceptedFormat(bytes, limits);
+  const header = await readHeader(bytes);
+  if (!header) throw new AppError('image_unreadable', `the ${format.toUpperCase()} header could not be read`);
   if (header.type !== HEADER_TYPES[format]) {
     throw new AppError(
       'unsupported_media_type',
@@ -81,6 +105,9 @@ export async function decodeImage(bytes: Buffer, limits: ImageLimits): Promise<D
   const width = swapsAxes ? storedHeight : storedWidth;
   const height = swapsAxes ? storedWidth : storedHeight;
 
+  // libvips checks the pixel count again (limitInputPixels), reads sequentially, and refuses
+  // structural errors (failOn 'error') while tolerating benign warnings such as trailing bytes.
+  const options = { limitInputPixels: limits.maxPixels, sequentialRead: true, failOn: 'error', pages: 1 } as const;
   try {
     const { data, info } = await sharp(bytes, options)
       .rotate()

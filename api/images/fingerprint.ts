@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { flattenOnto, hasTransparency } from './alpha.ts';
-import { decodeImage, type DecodedImage } from './decode.ts';
+import { decodeImage, readHeaderHere, type DecodedImage, type HeaderReader } from './decode.ts';
 import { colourLayout } from './colour-layout.ts';
 import { CLIPPED_SHARE, halfLightnessModulePlane } from './lightness.ts';
 import { hammingDistance, hashPlane, lumaFromPixels, ModulePlane, pdqFromLuma, pdqOfPlane } from './pdq.ts';
@@ -17,10 +17,15 @@ const DISTINCT_VARIANT_BITS = 16;
  * SHA-256, PDQ with its 8 dihedral variants, region hashes and, when asked for, a WebP thumbnail, all
  * from one decode. Throws AppError for unsupported, corrupt or oversized input.
  */
-export async function fingerprintImage(bytes: Buffer, limits: ImageLimits, options: { thumbnail: true }): Promise<ThumbnailedFingerprint>;
-export async function fingerprintImage(bytes: Buffer, limits: ImageLimits, options?: FingerprintOptions): Promise<Fingerprint>;
-export async function fingerprintImage(bytes: Buffer, limits: ImageLimits, options: FingerprintOptions = { thumbnail: false }): Promise<Fingerprint> {
-  const decoding = decodeImage(bytes, limits);
+export async function fingerprintImage(bytes: Buffer, limits: ImageLimits, options: { thumbnail: true }, readHeader?: HeaderReader): Promise<ThumbnailedFingerprint>;
+export async function fingerprintImage(bytes: Buffer, limits: ImageLimits, options?: FingerprintOptions, readHeader?: HeaderReader): Promise<Fingerprint>;
+export async function fingerprintImage(
+  bytes: Buffer,
+  limits: ImageLimits,
+  options: FingerprintOptions = { thumbnail: false },
+  readHeader: HeaderReader = readHeaderHere,
+): Promise<Fingerprint> {
+  const decoding = decodeImage(bytes, limits, readHeader);
   // Hashing the bytes on this thread overlaps with sharp decoding on the libuv pool.
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const decoded = await decoding;

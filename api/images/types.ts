@@ -61,6 +61,8 @@ export interface PublicEvidence {
     signatureValid?: boolean;
   };
   aiMarkers: AiMarker[];
+  /** Present only when the metadata parsers gave no answer (api/uploads/ingest.ts). */
+  metadata?: { readable: false; message: string };
 }
 
 /** Kept by the registry as evidence, never returned by a public endpoint (GPS, serial numbers, owner names). */

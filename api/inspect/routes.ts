@@ -18,7 +18,6 @@ export const inspectResponseSchema = z
   .meta({ id: 'InspectResult' });
 
 export function registerInspectRoutes(api: ApiRouter, ctx: AppContext): void {
-  const limits = { maxBytes: ctx.config.maxUploadBytes, maxPixels: ctx.config.maxPixels };
   api.route(
     {
       method: 'post',
@@ -32,7 +31,7 @@ export function registerInspectRoutes(api: ApiRouter, ctx: AppContext): void {
     },
     async ({ file }) => {
       if (!file) throw new AppError('bad_request', 'attach the image in the multipart field "image"');
-      return inspectResponseSchema.parse(await inspectImage(file.buffer, limits));
+      return inspectResponseSchema.parse(await inspectImage(ctx.ingest, file.buffer));
     },
   );
 }

@@ -1,13 +1,12 @@
 import type { z } from 'zod';
-import { analyzeImage } from '../images/analyze.ts';
-import type { ImageLimits } from '../images/types.ts';
+import type { Ingest } from '../uploads/ingest.ts';
 import type { inspectResponseSchema } from './routes.ts';
 
 export type InspectResult = z.infer<typeof inspectResponseSchema>;
 
 /** Fingerprint and public evidence of an image; nothing is stored and private evidence is dropped. */
-export async function inspectImage(bytes: Buffer, limits: ImageLimits): Promise<InspectResult> {
-  const { fingerprint, evidence } = await analyzeImage(bytes, limits);
+export async function inspectImage(ingest: Ingest, bytes: Buffer): Promise<InspectResult> {
+  const { fingerprint, evidence } = await ingest.analyze(bytes, { thumbnail: false, metadata: 'best-effort' });
   return {
     sha256: fingerprint.sha256,
     pdq: fingerprint.pdq,

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import type { ApiRouter } from '../http/routes.ts';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { fingerprintImage } from '../images/fingerprint.ts';
 import { fetchReference } from './reference-fetch.ts';
 import {
   AURA_PDQ_ALG,
@@ -50,7 +49,6 @@ const algListSchema = z
 /** The C2PA Soft Binding Resolution API (query side): GET/POST /matches/byBinding, POST /matches/byContent. */
 export function registerSoftBindingRoutes(api: ApiRouter, ctx: AppContext): void {
   const resolver = new SoftBindingResolver(ctx.db, ctx.config.publicUrl);
-  const limits = { maxBytes: ctx.config.maxUploadBytes, maxPixels: ctx.config.maxPixels };
 
   api.route(
     {
@@ -109,7 +107,7 @@ export function registerSoftBindingRoutes(api: ApiRouter, ctx: AppContext): void
       if (query.alg !== undefined) requireSupportedAlgorithm(query.alg);
       const bytes = req.file?.buffer ?? (Buffer.isBuffer(req.body) ? req.body : undefined);
       if (!bytes || bytes.length === 0) throw new AppError('bad_request', 'send the image as the request body (Content-Type image/*) or as multipart field "image"');
-      const fingerprint = await fingerprintImage(bytes, limits);
+      const fingerprint = await ctx.ingest.fingerprint(bytes);
       return { matches: await resolver.byContent(fingerprint, query.maxResults) };
     },
   );
@@ -135,7 +133,7 @@ export function registerSoftBindingRoutes(api: ApiRouter, ctx: AppContext): void
         throw new AppError('payload_too_large', `assets larger than ${ctx.config.maxUploadBytes} bytes are not fetched`);
       }
       const bytes = await fetchReference(body.referenceUrl, { maxBytes: ctx.config.maxUploadBytes, timeoutMs: 10_000, allowPrivate: ctx.config.referenceFetchPrivate });
-      const fingerprint = await fingerprintImage(bytes, limits);
+      const fingerprint = await ctx.ingest.fingerprint(bytes);
       return { matches: await resolver.byContent(fingerprint, query.maxResults) };
     },
   );

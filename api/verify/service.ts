@@ -1,10 +1,8 @@
 import type { AppContext } from '../context.ts';
-import { analyzeImage } from '../images/analyze.ts';
 import { WorkReader } from '../works/read-service.ts';
 import { describeTransform, NEAR_MISS_NOTE } from '../matching/policy.ts';
 import { matchImage } from '../matching/accepted.ts';
 import { fingerprintSummary } from '../images/summary.ts';
-import { readContentCredentials } from '../content-credentials/read.ts';
 import { contentCredentialsReport } from '../content-credentials/report.ts';
 import { SoftBindingResolver } from '../matching/soft-binding.ts';
 
@@ -18,11 +16,8 @@ export class VerifyService {
   }
 
   async verify(image: Buffer) {
-    const [{ fingerprint: fp, evidence }, credentials] = await Promise.all([
-      analyzeImage(image, { maxBytes: this.ctx.config.maxUploadBytes, maxPixels: this.ctx.config.maxPixels }),
-      readContentCredentials(image),
-    ]);
-    const report = await matchImage(this.ctx.db, fp);
+    const { fingerprint: fp, evidence } = await this.ctx.ingest.analyze(image, { thumbnail: false, metadata: 'best-effort' });
+    const [report, credentials] = await Promise.all([matchImage(this.ctx.db, fp), this.ctx.ingest.contentCredentials(image)]);
     const resolver = new SoftBindingResolver(this.ctx.db, this.ctx.config.publicUrl);
     const contentCredentials = await contentCredentialsReport({
       read: credentials,

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { canonicalJson } from '../log/canonical.ts';
 import type { AppContext } from '../context.ts';
 import { AppError, notFound } from '../errors.ts';
-import { analyzeImage } from '../images/analyze.ts';
 import type { AnalyzedImage } from '../images/types.ts';
 import { indexWorkHashes } from '../matching/repository.ts';
 import { verifyAccountSignature } from '../identity/account-signatures.ts';
@@ -34,10 +33,6 @@ export interface WorkForm {
 export class RegistrationService {
   constructor(private readonly ctx: AppContext) {}
 
-  private limits() {
-    return { maxBytes: this.ctx.config.maxUploadBytes, maxPixels: this.ctx.config.maxPixels };
-  }
-
   accountUrl = (handle: string) => `${this.ctx.config.publicUrl}/@${handle}`;
   workUrl = (id: string) => `${this.ctx.config.publicUrl}/w/${id}`;
 
@@ -51,7 +46,8 @@ export class RegistrationService {
       );
     }
     if (session.kind !== 'artist') throw new AppError('wrong_account_kind', 'only artist accounts register works');
-    const analyzed = await analyzeImage(image, this.limits(), { thumbnail: true });
+    // The AI-marker screening needs the metadata: a file whose metadata cannot be read is refused (422).
+    const analyzed = await this.ctx.ingest.analyze(image, { thumbnail: true, metadata: 'required' });
     const screening = screenForAiMarkers(analyzed.evidence.public.aiMarkers, term);
     const fp = analyzed.fingerprint;
 
@@ -241,7 +237,7 @@ export class RegistrationService {
   /** Work-in-progress image: before the final (no workId; linked at registration) or after it. */
   async createProcessDraft(session: Session, image: Buffer, workId: string | undefined, note: string | undefined) {
     if (workId) await this.requireOwnWork(session, workId);
-    const { fingerprint: fp } = await analyzeImage(image, this.limits(), { thumbnail: true });
+    const fp = await this.ctx.ingest.fingerprint(image, { thumbnail: true });
     const processId = randomUUID();
     const now = this.ctx.clock.now();
     const payload = buildProcessCredential({

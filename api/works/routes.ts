@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ApiRouter } from '../http/routes.ts';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { compactJwsSchema } from '../identity/schemas.ts';
+import { compactJwsSchema, handleSchema } from '../identity/schemas.ts';
 import { RegistrationService } from './registration-service.ts';
 import { AttestationService, ATTESTATION_TYPES } from './attestation-service.ts';
 import { WorkReader } from './read-service.ts';
@@ -108,7 +108,7 @@ export function registerWorkRoutes(api: ApiRouter, ctx: AppContext): void {
       path: '/v1/accounts/:handle/attestations',
       summary: 'Attestations issued by an organisation, newest first',
       tags: ['attestations'],
-      params: z.object({ handle: z.string().max(64) }),
+      params: z.object({ handle: handleSchema }),
       query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), offset: z.coerce.number().int().min(0).max(1_000_000).default(0) }),
       responses: { 200: { description: 'attestations issued' } },
     },

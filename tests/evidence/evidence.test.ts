@@ -5,7 +5,8 @@ import { decodeUserComment, repairMojibake } from '../../api/evidence/fields.ts'
 import { MAX_INFLATED_TEXT_BYTES, readPngTextChunks } from '../../api/evidence/png-chunks.ts';
 import { readEvidence } from '../../api/evidence/read-evidence.ts';
 import { findXmpPackets, jpegHeaderLength } from '../../api/evidence/metadata.ts';
-import { analyzeImage } from '../../api/images/analyze.ts';
+import { Ingest } from '../../api/uploads/ingest.ts';
+import { InlineParsers } from '../../api/uploads/parser-pool.ts';
 import { readFixture } from '../helpers/server.ts';
 import { painting } from '../images/synthetic.ts';
 import { iTXt, tEXt, withPngChunks, zTXt } from '../helpers/png.ts';
@@ -235,12 +236,12 @@ describe('AI markers in generated files', () => {
     expect(xmpDigitalSourceTypes(`Iptc4xmpExt:DigitalSourceType='abc'`)).toEqual(['abc']);
   });
 
-  it('GPS written into a JPEG stays private; analyzeImage returns both parts', async () => {
+  it('GPS written into a JPEG stays private; the ingest path returns both parts', async () => {
     const bytes = await painting(64, 48)
       .withExif({ IFD0: { Make: 'Fujifilm', Model: 'X-T5' }, IFD2: { BodySerialNumber: 'SN-998877', CameraOwnerName: 'Jane Private' }, IFD3: { GPSLatitudeRef: 'S', GPSLatitude: '33/1 52/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '151/1 12/1 0/1' } })
       .jpeg()
       .toBuffer();
-    const { evidence, fingerprint } = await analyzeImage(bytes, { maxBytes: 1e7, maxPixels: 1e7 });
+    const { evidence, fingerprint } = await new Ingest(new InlineParsers(), { maxBytes: 1e7, maxPixels: 1e7 }).analyze(bytes, { thumbnail: false, metadata: 'required' });
     expect(fingerprint.format).toBe('jpeg');
     expect(evidence.public.camera).toMatchObject({ make: 'Fujifilm', model: 'X-T5' });
     expect(evidence.private.gps!.latitude).toBeCloseTo(-33.8667, 3);

@@ -1,7 +1,9 @@
 import sharp, { type Sharp } from 'sharp';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { AppError } from '../../api/errors.ts';
-import { analyzeImage } from '../../api/images/analyze.ts';
+import { loadConfig } from '../../api/config.ts';
+import { Ingest } from '../../api/uploads/ingest.ts';
+import { ParserPool } from '../../api/uploads/parser-pool.ts';
 import { fingerprintImage } from '../../api/images/fingerprint.ts';
 import { sniffFormat } from '../../api/images/formats.ts';
 import { hammingDistance } from '../../api/images/pdq.ts';
@@ -154,6 +156,9 @@ describe('refusing bad input with clear 4xx errors', () => {
   });
 
   it('every file in bad/ gives a 4xx AppError or a result, never anything else', async () => {
+    const parsers = new ParserPool(loadConfig({}).parserPool);
+    const ingest = new Ingest(parsers, limits);
+    onTestFinished(() => parsers.close());
     for (const name of [
       'RangeError_Invalid_typed_array_length.jpg',
       'RangeError_Offset_outside_bounds.jpg',
@@ -162,12 +167,12 @@ describe('refusing bad input with clear 4xx errors', () => {
       'invalid-iCCP-missing-adler32-checksum.png',
       'issue-exifr-41-Error_Segment_Unreachable.jpg',
     ]) {
-      const outcome: unknown = await analyzeImage(readFixture(`bad/${name}`), limits).catch((e: unknown) => e);
+      const outcome: unknown = await ingest.analyze(readFixture(`bad/${name}`), { thumbnail: false, metadata: 'best-effort' }).catch((e: unknown) => e);
       if (outcome instanceof Error) {
         expect(outcome, name).toBeInstanceOf(AppError);
         expect((outcome as AppError).status, name).toBeLessThan(500);
       } else {
-        const result = outcome as Awaited<ReturnType<typeof analyzeImage>>;
+        const result = outcome as Awaited<ReturnType<typeof ingest.analyze>>;
         expect(result.fingerprint.pdq, name).toMatch(/^[0-9a-f]{64}$/);
         expect(result.evidence.public.aiMarkers, name).toBeInstanceOf(Array);
       }

@@ -1,0 +1,84 @@
+import { AppError } from '../errors.ts';
+import type { HeaderReader } from '../images/decode.ts';
+import { fingerprintImage } from '../images/fingerprint.ts';
+import type { AnalyzedImage, Evidence, Fingerprint, FingerprintOptions, ImageLimits, ThumbnailedFingerprint } from '../images/types.ts';
+import type { ParseFailure, Parsers } from './parser-pool.ts';
+import type { ContentCredentialsResult } from '../content-credentials/read.ts';
+
+/**
+ * What an upload needs from its metadata: 'required' (registration screens it for AI markers, so an
+ * unreadable file is refused with 422), 'best-effort' (verify, inspect: the evidence says why it is
+ * missing) or 'none' (work-in-progress images: never parsed).
+ */
+export type MetadataNeed = 'required' | 'best-effort' | 'none';
+
+export interface IngestOptions extends FingerprintOptions {
+  metadata: MetadataNeed;
+}
+
+/**
+ * The one ingest path for uploaded images: size and magic bytes (this thread) → header limits (parser
+ * pool) → decode (sharp, libuv pool) → fingerprint → metadata evidence (parser pool). Nothing is handed
+ * to a metadata parser before the decoder has accepted the file.
+ */
+export class Ingest {
+  constructor(
+    private readonly parsers: Parsers,
+    private readonly limits: ImageLimits,
+  ) {}
+
+  async analyze(bytes: Buffer, options: IngestOptions & { thumbnail: true }): Promise<AnalyzedImage<ThumbnailedFingerprint>>;
+  async analyze(bytes: Buffer, options: IngestOptions): Promise<AnalyzedImage>;
+  async analyze(bytes: Buffer, options: IngestOptions): Promise<AnalyzedImage> {
+    const fingerprint = await this.fingerprint(bytes, options);
+    if (options.metadata === 'none') return { fingerprint, evidence: emptyEvidence() };
+    return { fingerprint, evidence: await this.evidence(bytes, options.metadata) };
+  }
+
+  /** Fingerprint only (soft-binding lookups, work-in-progress images); the header is still read in the pool. */
+  fingerprint(bytes: Buffer, options: FingerprintOptions & { thumbnail: true }): Promise<ThumbnailedFingerprint>;
+  fingerprint(bytes: Buffer, options?: FingerprintOptions): Promise<Fingerprint>;
+  fingerprint(bytes: Buffer, options: FingerprintOptions = { thumbnail: false }): Promise<Fingerprint> {
+    return fingerprintImage(bytes, this.limits, options, this.readHeader);
+  }
+
+  /**
+   * The upload's Content Credentials as c2pa-rs validates them, in the parser pool under its deadline; call
+   * it only after the decoder accepted the file (analyze or fingerprint). A parse that fails is reported, not thrown.
+   */
+  async contentCredentials(bytes: Buffer): Promise<ContentCredentialsResult> {
+    const outcome = await this.parsers.run('contentCredentials', bytes);
+    if (outcome.ok) return outcome.value;
+    if (outcome.failure === 'busy') throw busy();
+    return { present: false, failures: [], informational: [], successes: [], manifestCount: 0, error: `Content Credentials could not be read (${outcome.failure})` };
+  }
+
+  private readonly readHeader: HeaderReader = async (bytes) => {
+    const outcome = await this.parsers.run('header', bytes);
+    if (outcome.ok) return outcome.value;
+    if (outcome.failure === 'busy') throw busy();
+    throw new AppError('image_unreadable', `the image header could not be read (${outcome.failure})`);
+  };
+
+  private async evidence(bytes: Buffer, need: Exclude<MetadataNeed, 'none'>): Promise<Evidence> {
+    const outcome = await this.parsers.run('evidence', bytes);
+    if (outcome.ok) return outcome.value;
+    if (outcome.failure === 'busy') throw busy();
+    if (need === 'required') {
+      throw new AppError(
+        'metadata_unreadable',
+        `the image's metadata could not be read (${outcome.failure}); it is needed to screen the image for AI markers`,
+        { reason: outcome.failure },
+      );
+    }
+    return { public: { aiMarkers: [], metadata: unreadableNotice(outcome.failure) }, private: {} };
+  }
+}
+
+/** The notice that replaces evidence the parsers could not produce, e.g. "metadata could not be read (timed out)". */
+export function unreadableNotice(failure: ParseFailure): { readable: false; message: string } {
+  return { readable: false, message: `metadata could not be read (${failure})` };
+}
+
+const emptyEvidence = (): Evidence => ({ public: { aiMarkers: [] }, private: {} });
+const busy = () => new AppError('server_busy', 'too many images are being analysed right now; retry shortly');
