@@ -29,6 +29,14 @@ export class LogKeyMismatchError extends ConfigError {
  * PKCS#8 DER. This is the format of AURA_LOG_KEY.
  */
 export function parseLogKey(text: string): KeyObject {
+  return parseEd25519PrivateKey(text, (problem) => new AppError('log_key_missing', `the log key ${problem}`));
+}
+
+/**
+ * An Ed25519 private key as a private JWK (JSON), a PKCS#8 PEM or the base64 of a PKCS#8 DER (the format of
+ * AURA_LOG_KEY and AURA_OPERATOR_KEY); `refuse` turns what is wrong with it into the caller's error.
+ */
+export function parseEd25519PrivateKey(text: string, refuse: (problem: string) => Error): KeyObject {
   const trimmed = text.trim();
   let key: KeyObject;
   try {
@@ -36,9 +44,9 @@ export function parseLogKey(text: string): KeyObject {
     else if (trimmed.startsWith('-----BEGIN')) key = createPrivateKey(trimmed);
     else key = createPrivateKey({ key: Buffer.from(trimmed, 'base64'), format: 'der', type: 'pkcs8' });
   } catch (err) {
-    throw new AppError('log_key_missing', `the log key is not a readable Ed25519 private key (${(err as Error).message})`);
+    throw refuse(`is not a readable Ed25519 private key (${(err as Error).message})`);
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new AppError('log_key_missing', 'the log key must be an Ed25519 key');
+  if (key.asymmetricKeyType !== 'ed25519') throw refuse('must be an Ed25519 key');
   return key;
 }
 

@@ -1,24 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { decodeImage } from '../images/decode.ts';
 import { lightnessHashes, opaquePixels } from '../images/fingerprint.ts';
 import type { ImageLimits } from '../images/types.ts';
 import { LIGHTNESS_LABELS } from './label-classes.ts';
 import { indexWorkHashes } from './service.ts';
 import { findWorksMissingHashLabels } from '../works/repository.ts';
+import { backfillFromThumbnails, type BackfillProgress } from './backfill-thumbnails.ts';
 
-export interface BackfillProgress {
-  /** Works looked at: those missing a lightness row. */
-  works: number;
-  /** Works that gained at least one row. */
-  updated: number;
-  rows: number;
-  /** Works whose thumbnail could not be decoded (left as they were), and the first few of their ids. */
-  unreadable: number;
-  unreadableIds: string[];
-}
-
-const LISTED_UNREADABLE = 20;
+export type { BackfillProgress };
 
 /**
  * Adds the lightness hashes ('lightness', 'lightness-clipped') to works registered before Aura computed
@@ -36,28 +25,18 @@ export async function backfillLightnessHashes(
   limits: ImageLimits,
   options: { batchSize?: number; onBatch?: (progress: BackfillProgress) => void } = {},
 ): Promise<BackfillProgress> {
-  const progress: BackfillProgress = { works: 0, updated: 0, rows: 0, unreadable: 0, unreadableIds: [] };
-  let after = '';
-  for (;;) {
-    const batch = await findWorksMissingHashLabels(db, LIGHTNESS_LABELS, after, options.batchSize ?? 100);
-    if (batch.length === 0) return progress;
-    for (const work of batch) {
-      progress.works++;
-      const decoded = await decodeImage(work.thumbnail, limits).catch(() => undefined);
-      if (!decoded) {
-        if (progress.unreadable++ < LISTED_UNREADABLE) progress.unreadableIds.push(work.id);
-        continue;
-      }
-      const { rgb, channels } = opaquePixels(decoded.pixels);
-      const hashes = lightnessHashes({ data: rgb, width: decoded.pixels.width, height: decoded.pixels.height, channels }, work.pdq).filter(
-        (h) => !work.labels.has(h.label),
-      );
-      if (hashes.length === 0) continue;
-      await indexWorkHashes(db, work.id, hashes);
-      progress.updated++;
-      progress.rows += hashes.length;
-    }
-    after = batch.at(-1)!.id;
-    options.onBatch?.(progress);
-  }
+  return backfillFromThumbnails(
+    {
+      findBatch: (after, size) => findWorksMissingHashLabels(db, LIGHTNESS_LABELS, after, size),
+      apply: async (work, decoded) => {
+        const { rgb, channels } = opaquePixels(decoded.pixels);
+        const plane = { data: rgb, width: decoded.pixels.width, height: decoded.pixels.height, channels };
+        const hashes = lightnessHashes(plane, work.pdq).filter((h) => !work.labels.has(h.label));
+        if (hashes.length > 0) await indexWorkHashes(db, work.id, hashes);
+        return hashes.length;
+      },
+    },
+    limits,
+    options,
+  );
 }

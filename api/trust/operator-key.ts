@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { CompactSign } from 'jose';
 import { thumbprint, type PublicJwk } from '../identity/jwk.ts';
 import { verifyWithKey, type VerifiedJws } from '../identity/signatures.ts';
+import { parseEd25519PrivateKey } from '../log/keys.ts';
 
 /** The operator's key vouches for organisations; its statements are JWS of this `typ`, never accepted as anything else. */
 export const OPERATOR_JWS_TYPE = 'aura-operator+jwt';
@@ -21,17 +22,7 @@ export class OperatorKeyError extends Error {}
 
 /** An Ed25519 private key as a private JWK (JSON), a PKCS#8 PEM or the base64 of a PKCS#8 DER: the format of AURA_OPERATOR_KEY. */
 export function parseOperatorKey(text: string): KeyObject {
-  const trimmed = text.trim();
-  let key: KeyObject;
-  try {
-    if (trimmed.startsWith('{')) key = createPrivateKey({ key: JSON.parse(trimmed), format: 'jwk' });
-    else if (trimmed.startsWith('-----BEGIN')) key = createPrivateKey(trimmed);
-    else key = createPrivateKey({ key: Buffer.from(trimmed, 'base64'), format: 'der', type: 'pkcs8' });
-  } catch (err) {
-    throw new OperatorKeyError(`AURA_OPERATOR_KEY: not a readable Ed25519 private key (${(err as Error).message})`);
-  }
-  if (key.asymmetricKeyType !== 'ed25519') throw new OperatorKeyError('AURA_OPERATOR_KEY: the operator key must be an Ed25519 key');
-  return key;
+  return parseEd25519PrivateKey(text, (problem) => new OperatorKeyError(`AURA_OPERATOR_KEY: the operator key ${problem}`));
 }
 
 /**
