@@ -52,12 +52,13 @@ export async function startApiProcess(env: Record<string, string>, port?: number
       await exited;
       break;
     }
+    // Checked before the exit: a process may print that it serves and stop right after (a refused key).
+    if (until === 'serving' && out.includes('Aura is serving on')) break;
     if (child.exitCode !== null) throw new Error(`the API process exited (${child.exitCode}):\n${out}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`the API process did not become ready:\n${out}`);
     }
-    if (until === 'serving' && out.includes('Aura is serving on')) break;
     const ready = until === 'ready' && (await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false));
     if (ready) break;
     await new Promise((r) => setTimeout(r, 100));
