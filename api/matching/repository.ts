@@ -3,7 +3,7 @@ import type { Database } from '../../db/schema.ts';
 import type { LabelledHash } from '../images/types.ts';
 import { SLOT_COUNT, hashSlots, toBitLiteral } from './hashes.ts';
 import { dedupeHashes, labelledHashesSchema, parseOrThrow } from './schemas.ts';
-import { slotIndexDdl } from '../../db/migrations/0006_match_label_class.ts';
+import { slotIndexDdl } from '../../db/migrations/0014_slim_slot_indexes.ts';
 import type { ClassRange } from './label-classes.ts';
 
 /** A stored hash to index: `hash` is 64 lower-case hex characters. */

@@ -12,6 +12,7 @@ import * as matchQueryFunction from './0010_match_query_function.ts';
 import * as degenerateHashes from './0011_degenerate_hashes.ts';
 import * as colourLayout from './0012_colour_layout.ts';
 import * as edgeClasses from './0013_edge_classes.ts';
+import * as slimSlotIndexes from './0014_slim_slot_indexes.ts';
 import * as replayAndSessions from './0015_replay_and_sessions.ts';
 import * as profileSignatureAndLogKey from './0016_profile_signature_and_log_key.ts';
 import * as organizationTrust from './0017_organization_trust.ts';
@@ -32,6 +33,7 @@ export const migrations: Record<string, Migration> = {
   '0011_degenerate_hashes': degenerateHashes,
   '0012_colour_layout': colourLayout,
   '0013_edge_classes': edgeClasses,
+  '0014_slim_slot_indexes': slimSlotIndexes,
   '0015_replay_and_sessions': replayAndSessions,
   '0016_profile_signature_and_log_key': profileSignatureAndLogKey,
   '0017_organization_trust': organizationTrust,

@@ -145,6 +145,19 @@ describeEachDatabase('match index', (backend) => {
     expect(await findMatches(server.ctx.db, { hashes: [] })).toEqual([]);
   });
 
+  it('finds every work that stores the same hash, through the slot btrees that carry no row id (migration 0014)', async () => {
+    const shared = randomHash(random);
+    await store('twin-a', [{ label: 'global', hash: shared }]);
+    await store('twin-b', [{ label: 'crop-90', hash: shared }]);
+    const query = { hashes: [{ label: 'global', hash: neighbour(shared, 5, random) }] };
+    const found = await findMatches(server.ctx.db, query);
+    expect(found.filter((m) => m.workId.startsWith('twin-')).map((m) => [m.workId, m.storedLabel, m.distance])).toEqual([
+      ['twin-a', 'global', 5],
+      ['twin-b', 'crop-90', 5],
+    ]);
+    expect(found).toEqual(await bruteForceMatches(server.ctx.db, query));
+  });
+
   it('bulk loads with the indexes and foreign key deferred, restores them, and still answers exactly', async () => {
     const db = server.ctx.db;
     const target = randomHash(random);
