@@ -47,10 +47,13 @@ export class Ingest {
    * it only after the decoder accepted the file (analyze or fingerprint). A parse that fails is reported, not thrown.
    */
   async contentCredentials(bytes: Buffer): Promise<ContentCredentialsResult> {
+    // Every embedded manifest store is a JUMBF box labelled "c2pa" (JPEG APP11, PNG caBX, WebP C2PA chunk):
+    // without those bytes there is nothing for c2pa-rs to read, so most uploads skip a third trip to the pool.
+    if (!bytes.includes(C2PA_LABEL)) return noCredentials();
     const outcome = await this.parsers.run('contentCredentials', bytes);
     if (outcome.ok) return outcome.value;
     if (outcome.failure === 'busy') throw busy();
-    return { present: false, failures: [], informational: [], successes: [], manifestCount: 0, error: `Content Credentials could not be read (${outcome.failure})` };
+    return { ...noCredentials(), error: `Content Credentials could not be read (${outcome.failure})` };
   }
 
   private readonly readHeader: HeaderReader = async (bytes) => {
@@ -80,5 +83,7 @@ export function unreadableNotice(failure: ParseFailure): { readable: false; mess
   return { readable: false, message: `metadata could not be read (${failure})` };
 }
 
+const C2PA_LABEL = Buffer.from('c2pa', 'latin1');
+const noCredentials = (): ContentCredentialsResult => ({ present: false, failures: [], informational: [], successes: [], manifestCount: 0 });
 const emptyEvidence = (): Evidence => ({ public: { aiMarkers: [] }, private: {} });
 const busy = () => new AppError('server_busy', 'too many images are being analysed right now; retry shortly');
