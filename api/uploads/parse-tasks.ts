@@ -31,7 +31,7 @@ export async function runParseTask(task: ParseTask): Promise<ParseTasks[ParseTas
     case 'header':
       return parseHeader(bytes);
     case 'evidence':
-      // Preloaded by metadata workers (parse-worker.mjs); a header-lane worker never loads it.
+      // Preloaded by metadata workers (parse-worker.cjs); a header-lane worker never loads it.
       return (await import('../evidence/read-evidence.ts')).readEvidence(bytes);
     case 'contentCredentials':
       return (await import('../content-credentials/read.ts')).readContentCredentials(bytes);

@@ -43,7 +43,7 @@ export class InlineParsers implements Parsers {
   }
 }
 
-const WORKER = fileURLToPath(new URL('./parse-worker.mjs', import.meta.url));
+const WORKER = fileURLToPath(new URL('./parse-worker.cjs', import.meta.url));
 
 /**
  * The only way Aura parses attacker-supplied bytes (image headers, EXIF/XMP/IPTC/ICC, PNG text chunks,
