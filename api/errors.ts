@@ -1,6 +1,7 @@
 /**
- * The one error type of Aura. `code` is stable and documented; `status` is the HTTP status it maps to.
- * Everything thrown that is not an AppError is reported as 500 `internal` without details.
+ * The registry's error type. `code` is stable and documented; `status` is the HTTP status it maps to.
+ * Offline verification failures are VerificationErrors (api/log/verify/errors.ts), mapped in api/http/problem.ts;
+ * everything else thrown that is not an AppError is reported as 500 `internal` without details.
  */
 export const errorCodes = {
   bad_request: 400,
@@ -36,13 +37,6 @@ export const errorCodes = {
   server_busy: 503,
   log_key_missing: 500,
   invalid_log_range: 400,
-  checkpoint_malformed: 422,
-  checkpoint_signature_invalid: 422,
-  vkey_malformed: 422,
-  inclusion_proof_invalid: 422,
-  consistency_proof_invalid: 422,
-  log_entry_mismatch: 422,
-  log_fork_detected: 422,
   domain_refused: 422,
   domain_fetch_failed: 422,
   domain_document_invalid: 422,

@@ -1,23 +1,23 @@
 import { createHash } from 'node:crypto';
-import { leafHash, verifyInclusion } from '../log/merkle.ts';
-import { openCheckpoint, parseVerifierKey, decodeBase64Strict, type NoteVerifier } from '../log/note.ts';
 import { verifyWithKey } from '../identity/signatures.ts';
 import { JWS_TYPES } from '../identity/signatures.ts';
 import { thumbprint, publicJwkSchema, type PublicJwk } from '../identity/jwk.ts';
 import { canonicalJson } from '../log/canonical.ts';
+import { toBase64Url } from '../log/verify/bytes.ts';
+import { fail } from '../log/verify/errors.ts';
+import {
+  checkInclusionProof,
+  VerificationError,
+  verifyCheckpoint,
+  verifyEntryBody,
+  type NoteVerifier,
+  type VerifiedCheckpoint,
+  type VerifiedEntry,
+} from '../log/verify/index.ts';
+import { parseVerifierKey } from '../log/verify/note.ts';
 import { bundleSchema, type ProofBundle, type ProvenEntry } from './format.ts';
 import { OPERATOR_JWS_TYPE } from '../trust/operator-key.ts';
 import { computeEvidenceLevel, EVIDENCE_LEVELS } from '../works/evidence-level.ts';
-
-/** A failed verification step, with a stable code (as jose and sigstore-js do). */
-export class BundleVerificationError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface StepResult {
   step: string;
@@ -25,8 +25,6 @@ export interface StepResult {
   detail: string;
   code?: string;
 }
-
-type Entry = { index: number; body: Buffer; json: Record<string, unknown> };
 
 interface KeyState {
   jwk: PublicJwk;
@@ -39,9 +37,8 @@ interface KeyState {
 interface Context {
   bundle: ProofBundle;
   verifier: NoteVerifier;
-  root: Buffer;
-  size: number;
-  entries: Map<ProvenEntry, Entry>;
+  checkpoint: VerifiedCheckpoint;
+  entries: Map<ProvenEntry, VerifiedEntry>;
   keys: Map<string, KeyState>;
   workPayload: Record<string, unknown>;
   /** Valid, unrevoked attestations: issuer account id and handle. */
@@ -52,10 +49,6 @@ interface Context {
   counting: Array<{ handle: string; kid: string; index: number; since: string }>;
 }
 
-const fail = (code: string, message: string): never => {
-  throw new BundleVerificationError(code, message);
-};
-
 export interface VerifyOptions {
   /** Pin the registry's note verifier key instead of trusting the one inside the bundle. */
   trustedVkey?: string;
@@ -64,7 +57,7 @@ export interface VerifyOptions {
    * Without one, the operator key in the bundle is used, and the result says so.
    */
   trustedOperatorKeys?: PublicJwk[];
-  /** Compares an image with the registered one; returns a description or throws BundleVerificationError. */
+  /** Compares an image with the registered one; returns a description or throws a VerificationError. */
   checkImage?: (subject: { sha256: string; pdq: string }) => Promise<string>;
 }
 
@@ -92,7 +85,7 @@ export async function verifyBundle(input: unknown, options: VerifyOptions = {}):
     try {
       results.push({ step, ok: true, detail: await run() });
     } catch (err) {
-      const e = err instanceof BundleVerificationError ? err : new BundleVerificationError('unexpected', (err as Error).message);
+      const e = err instanceof VerificationError ? err : new VerificationError('unexpected', (err as Error).message);
       results.push({ step, ok: false, detail: e.message, code: e.code });
       break; // later steps rely on earlier ones
     }
@@ -105,49 +98,27 @@ function parseBundle(ctx: Context, input: unknown): string {
   if (!parsed.success) fail('bundle_malformed', `not an Aura proof bundle: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
   ctx.bundle = parsed.data!;
   ctx.entries = new Map();
-  for (const p of allEntries(ctx.bundle)) {
-    const body = decodeBase64Strict(p.body) ?? fail('entry_malformed', `entry ${p.index}: body is not base64`);
-    let json: Record<string, unknown>;
-    try {
-      json = JSON.parse(body.toString('utf8'));
-    } catch {
-      return fail('entry_malformed', `entry ${p.index}: body is not JSON`);
-    }
-    if (!canonicalJson(json).equals(body)) fail('entry_malformed', `entry ${p.index}: body is not RFC 8785 canonical JSON`);
-    ctx.entries.set(p, { index: p.index, body, json });
-  }
+  for (const p of allEntries(ctx.bundle)) ctx.entries.set(p, verifyEntryBody(p));
   return `work ${ctx.bundle.work.id}, ${ctx.entries.size} log entries`;
 }
 
 async function checkCheckpoint(ctx: Context, trustedVkey: string | undefined): Promise<string> {
   const vkey = trustedVkey ?? ctx.bundle.registry.vkey;
   if (trustedVkey && trustedVkey !== ctx.bundle.registry.vkey) fail('vkey_mismatch', 'the bundle names a different log key than the one you trust');
-  try {
-    ctx.verifier = parseVerifierKey(vkey);
-    const checkpoint = openCheckpoint(ctx.bundle.checkpoint, ctx.verifier);
-    ctx.root = checkpoint.rootHash;
-    ctx.size = checkpoint.size;
-  } catch (err) {
-    fail('checkpoint_invalid', `the checkpoint does not verify: ${(err as Error).message}`);
-  }
-  if (ctx.bundle.registry.origin !== ctx.verifier.name) fail('checkpoint_invalid', 'the registry origin differs from the log key name');
-  const x = ctx.verifier.publicKey.toString('base64url');
+  ctx.verifier = parseVerifierKey(vkey);
+  ctx.checkpoint = await verifyCheckpoint(ctx.bundle.checkpoint, ctx.verifier);
+  if (ctx.bundle.registry.origin !== ctx.verifier.name) fail('checkpoint_malformed', 'the registry origin differs from the log key name');
+  const x = toBase64Url(ctx.verifier.publicKey);
   const kid = await thumbprint({ kty: 'OKP', crv: 'Ed25519', x });
   const published = ctx.bundle.registry.jwks.keys.some(
     (k) => k.kty === 'OKP' && k.crv === 'Ed25519' && k.x === x && k.kid === kid && k.use === 'sig' && k.alg === 'EdDSA',
   );
-  if (!published) fail('checkpoint_invalid', 'the JWKS in the bundle does not hold the log key as published (kty, crv, x, kid, use, alg)');
-  return `tree size ${ctx.size} signed by ${ctx.verifier.name}${trustedVkey ? ' (pinned key)' : ` (key in the bundle: ${vkey}; compare it with the registry's published key)`}`;
+  if (!published) fail('vkey_mismatch', 'the JWKS in the bundle does not hold the log key as published (kty, crv, x, kid, use, alg)');
+  return `tree size ${ctx.checkpoint.size} signed by ${ctx.verifier.name}${trustedVkey ? ' (pinned key)' : ` (key in the bundle: ${vkey}; compare it with the registry's published key)`}`;
 }
 
 function checkInclusion(ctx: Context): string {
-  for (const [p, e] of ctx.entries) {
-    if (p.inclusionProof.size !== ctx.size) fail('proof_size_mismatch', `entry ${p.index} is proven against size ${p.inclusionProof.size}, not the checkpoint's ${ctx.size}`);
-    const hashes = p.inclusionProof.hashes.map((h) => decodeBase64Strict(h) ?? fail('proof_malformed', `entry ${p.index}: proof hash is not base64`));
-    if (!verifyInclusion(leafHash(e.body), p.index, ctx.size, hashes, ctx.root)) {
-      fail('inclusion_failed', `entry ${p.index} is not in the log at the checkpoint (proof does not reach the signed root)`);
-    }
-  }
+  for (const [p, e] of ctx.entries) checkInclusionProof(e, { index: p.index, ...p.inclusionProof }, ctx.checkpoint);
   return `${ctx.entries.size} entries included in the signed tree`;
 }
 
@@ -156,20 +127,20 @@ async function checkKeyHistory(ctx: Context): Promise<string> {
   ctx.keys = new Map();
   const events = ctx.bundle.keyHistory.map((p) => ctx.entries.get(p)!).sort((a, b) => a.index - b.index);
   for (const e of events) {
-    const type = e.json.type;
-    const account = (e.json.account as { handle?: string } | undefined)?.handle ?? fail('key_history_invalid', `entry ${e.index}: no account`);
+    const type = e.entry.type;
+    const account = (e.entry.account as { handle?: string } | undefined)?.handle ?? fail('key_history_invalid', `entry ${e.index}: no account`);
     if (type === 'account.created') continue;
-    const kid = String(e.json.kid);
+    const kid = String(e.entry.kid);
     if (type === 'key.added') {
-      const jwk = publicJwkSchema.safeParse(e.json.jwk);
+      const jwk = publicJwkSchema.safeParse(e.entry.jwk);
       if (!jwk.success || (await thumbprint(jwk.data)) !== kid) fail('key_history_invalid', `entry ${e.index}: kid does not match its key`);
-      const signer = typeof e.json.signedBy === 'string' ? activeKey(ctx, e.json.signedBy, account, e.index) : jwk.data!;
-      const typ = e.json.signedBy ? JWS_TYPES.action : JWS_TYPES.account;
-      await verifyWithKey(String(e.json.jws), signer, typ).catch(() => fail('key_history_invalid', `entry ${e.index}: the key event is not signed by the account`));
+      const signer = typeof e.entry.signedBy === 'string' ? activeKey(ctx, e.entry.signedBy, account, e.index) : jwk.data!;
+      const typ = e.entry.signedBy ? JWS_TYPES.action : JWS_TYPES.account;
+      await verifyWithKey(String(e.entry.jws), signer, typ).catch(() => fail('key_history_invalid', `entry ${e.index}: the key event is not signed by the account`));
       ctx.keys.set(kid, { jwk: jwk.data!, account, addedAt: e.index, revokedAt: undefined });
     } else if (type === 'key.revoked') {
       const key = ctx.keys.get(kid) ?? fail('key_history_invalid', `entry ${e.index}: revokes an unknown key`);
-      await verifyWithKey(String(e.json.jws), activeKey(ctx, String(e.json.signedBy), account, e.index), JWS_TYPES.action).catch(() =>
+      await verifyWithKey(String(e.entry.jws), activeKey(ctx, String(e.entry.signedBy), account, e.index), JWS_TYPES.action).catch(() =>
         fail('key_history_invalid', `entry ${e.index}: the revocation is not signed by the account`),
       );
       key.revokedAt = e.index;
@@ -192,11 +163,11 @@ function activeKey(ctx: Context, kid: string, account: string, index: number): P
 
 async function signedEntry(ctx: Context, p: ProvenEntry, type: string, typ: string) {
   const e = ctx.entries.get(p)!;
-  if (e.json.type !== type) fail('entry_type_mismatch', `entry ${e.index} is ${String(e.json.type)}, expected ${type}`);
-  const account = String((e.json.account as { handle?: string } | undefined)?.handle);
-  const kid = String(e.json.kid);
+  if (e.entry.type !== type) fail('entry_type_mismatch', `entry ${e.index} is ${String(e.entry.type)}, expected ${type}`);
+  const account = String((e.entry.account as { handle?: string } | undefined)?.handle);
+  const kid = String(e.entry.kid);
   const jwk = activeKey(ctx, kid, account, e.index);
-  const verified = await verifyWithKey(String(e.json.jws), jwk, typ).catch(() =>
+  const verified = await verifyWithKey(String(e.entry.jws), jwk, typ).catch(() =>
     fail('signature_invalid', `entry ${e.index}: the signature does not verify with key ${kid}`),
   );
   if (verified.kid !== kid) fail('signature_invalid', `entry ${e.index}: signed by ${verified.kid}, entry names ${kid}`);
@@ -205,8 +176,8 @@ async function signedEntry(ctx: Context, p: ProvenEntry, type: string, typ: stri
 
 async function checkWork(ctx: Context): Promise<string> {
   const { entry, account, payload } = await signedEntry(ctx, ctx.bundle.work.entry, 'work.registered', JWS_TYPES.credential);
-  if (entry.json.jws !== ctx.bundle.work.credential) fail('credential_mismatch', 'the work credential differs from the one in its log entry');
-  if (entry.json.workId !== ctx.bundle.work.id) fail('credential_mismatch', 'the log entry is about another work');
+  if (entry.entry.jws !== ctx.bundle.work.credential) fail('credential_mismatch', 'the work credential differs from the one in its log entry');
+  if (entry.entry.workId !== ctx.bundle.work.id) fail('credential_mismatch', 'the log entry is about another work');
   const types = payload.type as string[] | undefined;
   if (!types?.includes('HumanMadeWorkCredential')) fail('credential_invalid', 'not a HumanMadeWorkCredential');
   if (payload.issuer !== `${ctx.bundle.registry.url}/@${account}`) fail('credential_invalid', `the credential's issuer is not @${account} at ${ctx.bundle.registry.url}`);
@@ -221,7 +192,7 @@ async function checkAttestations(ctx: Context): Promise<string> {
   ctx.activeAttestations = [];
   for (const a of ctx.bundle.attestations) {
     const { entry, account, payload } = await signedEntry(ctx, a.entry, 'attestation.issued', JWS_TYPES.credential);
-    if (entry.json.jws !== a.credential || entry.json.attestationId !== a.id) fail('credential_mismatch', `attestation ${a.id} differs from its log entry`);
+    if (entry.entry.jws !== a.credential || entry.entry.attestationId !== a.id) fail('credential_mismatch', `attestation ${a.id} differs from its log entry`);
     const subject = payload.credentialSubject as { workCredentialSha256?: string; attestationType?: string };
     if (subject.workCredentialSha256 !== workHash) fail('attestation_unbound', `attestation ${a.id} references another work credential`);
     let status = 'valid';
@@ -229,7 +200,7 @@ async function checkAttestations(ctx: Context): Promise<string> {
       await signedEntry(ctx, a.revocation, 'attestation.revoked', JWS_TYPES.action);
       status = 'revoked';
     } else {
-      ctx.activeAttestations.push({ id: a.id, accountId: String((entry.json.account as { id?: string } | undefined)?.id), handle: account });
+      ctx.activeAttestations.push({ id: a.id, accountId: String((entry.entry.account as { id?: string } | undefined)?.id), handle: account });
     }
     lines.push(`${subject.attestationType} by @${account} (${status})`);
   }
@@ -244,7 +215,7 @@ async function checkRevocationAndDisputes(ctx: Context): Promise<string> {
   } else parts.push('not revoked');
   for (const d of ctx.bundle.disputes) {
     const { entry, account } = await signedEntry(ctx, d, 'dispute.filed', JWS_TYPES.action);
-    parts.push(`disputed (${String(entry.json.reason)}) by @${account}`);
+    parts.push(`disputed (${String(entry.entry.reason)}) by @${account}`);
   }
   return parts.join('; ');
 }
@@ -268,16 +239,16 @@ async function checkOrganizations(ctx: Context, trustList: PublicJwk[] | undefin
   let ignored = 0;
   const events = ctx.bundle.organizations.map((p) => ctx.entries.get(p)!).sort((a, b) => a.index - b.index);
   for (const e of events) {
-    const type = e.json.type;
+    const type = e.entry.type;
     if (type !== 'organization.verified' && type !== 'organization.withdrawn') fail('entry_type_mismatch', `entry ${e.index} is ${String(type)}, not an organisation event`);
-    const account = e.json.account as { id?: string; handle?: string } | undefined;
-    const kid = String(e.json.operatorKid);
+    const account = e.entry.account as { id?: string; handle?: string } | undefined;
+    const kid = String(e.entry.operatorKid);
     const key = trusted.get(kid);
     if (!key) {
       ignored++;
       continue;
     }
-    const { payload } = await verifyWithKey(String(e.json.jws), key, OPERATOR_JWS_TYPE).catch(() =>
+    const { payload } = await verifyWithKey(String(e.entry.jws), key, OPERATOR_JWS_TYPE).catch(() =>
       fail('signature_invalid', `entry ${e.index}: the operator statement does not verify with operator key ${kid}`),
     );
     const signedAccount = payload.account as { id?: string; handle?: string } | undefined;
@@ -285,7 +256,7 @@ async function checkOrganizations(ctx: Context, trustList: PublicJwk[] | undefin
     if (payload.action !== action || signedAccount?.id !== account?.id || signedAccount?.handle !== account?.handle) {
       fail('signature_invalid', `entry ${e.index}: the operator signed something other than this ${String(type)}`);
     }
-    if (type === 'organization.verified') ctx.verifiedOrganizations.set(account!.id!, { handle: account!.handle!, index: e.index, kid, since: String(e.json.receivedAt) });
+    if (type === 'organization.verified') ctx.verifiedOrganizations.set(account!.id!, { handle: account!.handle!, index: e.index, kid, since: String(e.entry.receivedAt) });
     else ctx.verifiedOrganizations.delete(account!.id!);
   }
   ctx.counting = ctx.activeAttestations
@@ -315,7 +286,7 @@ async function bundleOperatorKey(ctx: Context): Promise<{ kid: string; jwk: Publ
 function evidenceLevel(ctx: Context, ownTrustList: boolean): string {
   const processTimes = ctx.bundle.processImages
     .filter((p) => p.index < ctx.bundle.work.entry.index)
-    .map((p) => new Date(String(ctx.entries.get(p)!.json.receivedAt)));
+    .map((p) => new Date(String(ctx.entries.get(p)!.entry.receivedAt)));
   const level = computeEvidenceLevel({
     revoked: ctx.bundle.revocation !== null,
     signatureValid: true,

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
+import { VerificationError } from '../log/verify/errors.ts';
 
 export const PROBLEM_TYPE_BASE = 'https://aura.example/problems/';
 
@@ -63,11 +64,28 @@ export const notFoundRoute: RequestHandler = (req, _res, next) => {
   next(new AppError('route_not_found', `no route for ${req.method} ${req.path}`));
 };
 
+/** What a problem+json answer says: the status, a stable code, the message and any details. */
+export interface Problem {
+  status: number;
+  code: string;
+  message: string;
+  details: Record<string, unknown> | undefined;
+}
+
+/** Something the client sent does not verify (a checkpoint, a proof, a bundle): the request is well formed but wrong. */
+export const VERIFICATION_FAILED_STATUS = 422;
+
+export function toProblem(err: unknown): Problem {
+  if (err instanceof VerificationError) return { status: VERIFICATION_FAILED_STATUS, code: err.code, message: err.message, details: undefined };
+  const { status, code, message, details } = toAppError(err);
+  return { status, code, message, details };
+}
+
 /** Maps every error to RFC 9457 application/problem+json. Never leaks a stack trace. */
 export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  const appError = toAppError(err);
-  if (appError.status >= 500) req.log?.error({ err }, 'request failed');
-  if ((appError.code === 'database_unavailable' || appError.code === 'server_busy' || appError.code === 'rate_limited') && !res.getHeader('Retry-After')) {
+  const problem = toProblem(err);
+  if (problem.status >= 500) req.log?.error({ err }, 'request failed');
+  if ((problem.code === 'database_unavailable' || problem.code === 'server_busy' || problem.code === 'rate_limited') && !res.getHeader('Retry-After')) {
     res.setHeader('Retry-After', '5');
   }
   if (res.headersSent) {
@@ -75,18 +93,18 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
     return;
   }
   res
-    .status(appError.status)
+    .status(problem.status)
     .type('application/problem+json')
     .send(
       JSON.stringify({
-        type: PROBLEM_TYPE_BASE + appError.code,
-        title: appError.code.replace(/_/g, ' '),
-        status: appError.status,
-        code: appError.code,
-        detail: appError.message,
+        type: PROBLEM_TYPE_BASE + problem.code,
+        title: problem.code.replace(/_/g, ' '),
+        status: problem.status,
+        code: problem.code,
+        detail: problem.message,
         instance: req.originalUrl,
         requestId: req.id,
-        ...appError.details,
+        ...problem.details,
       }),
     );
 };

@@ -1,11 +1,7 @@
-import canonicalizeModule from 'canonicalize';
+import { canonicalJsonBytes } from './verify/canonical.ts';
 
-// The package is CommonJS (`module.exports = fn`) but its typings declare an ES default export.
-const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
-
-/** RFC 8785 (JCS) canonical JSON as UTF-8 bytes. Throws on values JSON cannot represent (NaN, Infinity). */
+/** RFC 8785 (JCS) canonical JSON as a Buffer, for storage and signing. Throws on values JSON cannot represent. */
 export function canonicalJson(value: unknown): Buffer {
-  const text = canonicalize(value);
-  if (text === undefined) throw new TypeError('value has no JSON representation');
-  return Buffer.from(text, 'utf8');
+  const bytes = canonicalJsonBytes(value);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

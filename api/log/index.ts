@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.ts';
 import { loadOrCreateLogKey } from './keys.ts';
-import { assertKeyName } from './note.ts';
+import { assertKeyName } from './verify/note.ts';
 import { TransparencyLogService } from './service.ts';
 
 export type { TransparencyLog, AppendedEntry, SignedCheckpoint, InclusionProof, ConsistencyProof, LogEventInput } from './types.ts';

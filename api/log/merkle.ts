@@ -1,7 +1,9 @@
-import { createHash } from 'node:crypto';
+import { EMPTY_ROOT as EMPTY_ROOT_BYTES, HASH_SIZE, leafHash as leafHashBytes, nodeHash as nodeHashBytes } from './verify/merkle-proof.ts';
 
 /**
- * RFC 6962 / RFC 9162 Merkle tree hashing, proof generation and proof verification. Pure: no I/O.
+ * RFC 6962 / RFC 9162 Merkle proof generation and tree maintenance for the log's storage. Pure: no I/O.
+ * Hashing and proof verification are the verification core's (./verify/merkle-proof.ts); this side hands
+ * out Buffers because that is what the database stores.
  *
  * Proof generation is split in two so that storage can answer it with one query: first the proof is
  * planned as a list of leaf ranges whose hashes it needs (`inclusionPlan`, `consistencyPlan`), each range
@@ -12,27 +14,14 @@ import { createHash } from 'node:crypto';
  * JavaScript bit operators truncate to 32 bits.
  */
 
-export const HASH_SIZE = 32;
-
-export function sha256(...parts: Uint8Array[]): Buffer {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p);
-  return h.digest();
-}
-
-const LEAF_PREFIX = Buffer.from([0x00]);
-const NODE_PREFIX = Buffer.from([0x01]);
+const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /** MTH of the empty tree: SHA-256 of the empty string. */
-export const EMPTY_ROOT: Buffer = sha256();
+export const EMPTY_ROOT = asBuffer(EMPTY_ROOT_BYTES);
 
-export function leafHash(entry: Uint8Array): Buffer {
-  return sha256(LEAF_PREFIX, entry);
-}
+export const leafHash = (entry: Uint8Array): Buffer => asBuffer(leafHashBytes(entry));
 
-export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return sha256(NODE_PREFIX, left, right);
-}
+export const nodeHash = (left: Uint8Array, right: Uint8Array): Buffer => asBuffer(nodeHashBytes(left, right));
 
 /** A perfect subtree: 2^level leaves starting at leaf index * 2^level. Level 0 is a leaf hash. */
 export interface NodeId {
@@ -172,10 +161,10 @@ export function appendPlan(index: number): { completed: NodeId[]; leftSiblings: 
 }
 
 /** Hashes of the nodes completed by appending a leaf, bottom-up (same order as `appendPlan().completed`). */
-export function completedNodeHashes(index: number, leaf: Buffer, source: HashSource): Array<NodeId & { hash: Buffer }> {
+export function completedNodeHashes(index: number, leaf: Uint8Array, source: HashSource): Array<NodeId & { hash: Buffer }> {
   const { completed, leftSiblings } = appendPlan(index);
-  const out: Array<NodeId & { hash: Buffer }> = [{ ...completed[0]!, hash: leaf }];
-  let hash = leaf;
+  let hash = asBuffer(leaf);
+  const out: Array<NodeId & { hash: Buffer }> = [{ ...completed[0]!, hash }];
   leftSiblings.forEach((sibling, i) => {
     hash = nodeHash(source(sibling), hash);
     out.push({ ...completed[i + 1]!, hash });
@@ -212,82 +201,7 @@ function assertConsistencyArgs(from: number, to: number): void {
   }
 }
 
-const validSize = (n: number) => Number.isSafeInteger(n) && n >= 0;
 const validHash = (h: Uint8Array) => h.length === HASH_SIZE;
-
-/** RFC 9162 §2.1.3.2. Returns false (never throws) for any malformed or wrong proof. */
-export function verifyInclusion(leaf: Uint8Array, index: number, size: number, proof: Uint8Array[], root: Uint8Array): boolean {
-  if (!validSize(index) || !validSize(size) || index >= size) return false;
-  if (!validHash(leaf) || !validHash(root) || !proof.every(validHash)) return false;
-  let fn = index;
-  let sn = size - 1;
-  let r: Buffer = Buffer.from(leaf);
-  for (const p of proof) {
-    if (sn === 0) return false;
-    if (isOdd(fn) || fn === sn) {
-      r = nodeHash(p, r);
-      if (!isOdd(fn)) {
-        while (!isOdd(fn) && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-        }
-      }
-    } else {
-      r = nodeHash(r, p);
-    }
-    fn = half(fn);
-    sn = half(sn);
-  }
-  return sn === 0 && r.equals(root);
-}
-
-/** RFC 9162 §2.1.4.2, plus the trivial cases (from = 0, from = to) with an empty proof. */
-export function verifyConsistency(
-  from: number,
-  to: number,
-  fromRoot: Uint8Array,
-  toRoot: Uint8Array,
-  proof: Uint8Array[],
-): boolean {
-  if (!validSize(from) || !validSize(to) || from > to) return false;
-  if (!validHash(fromRoot) || !validHash(toRoot) || !proof.every(validHash)) return false;
-  if (from === 0) return proof.length === 0 && Buffer.from(fromRoot).equals(EMPTY_ROOT);
-  if (from === to) return proof.length === 0 && Buffer.from(fromRoot).equals(toRoot);
-  if (proof.length === 0) return false;
-  const path = isPowerOfTwo(from) ? [fromRoot, ...proof] : proof;
-  let fn = from - 1;
-  let sn = to - 1;
-  while (isOdd(fn)) {
-    fn = half(fn);
-    sn = half(sn);
-  }
-  let fr: Buffer = Buffer.from(path[0]!);
-  let sr: Buffer = Buffer.from(path[0]!);
-  for (const c of path.slice(1)) {
-    if (sn === 0) return false;
-    if (isOdd(fn) || fn === sn) {
-      fr = nodeHash(c, fr);
-      sr = nodeHash(c, sr);
-      if (!isOdd(fn)) {
-        while (!isOdd(fn) && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-        }
-      }
-    } else {
-      sr = nodeHash(sr, c);
-    }
-    fn = half(fn);
-    sn = half(sn);
-  }
-  return sn === 0 && fr.equals(fromRoot) && sr.equals(toRoot);
-}
-
-function isPowerOfTwo(n: number): boolean {
-  let k = 1;
-  while (k < n) k *= 2;
-  return k === n;
-}
 
 /**
  * The hashes of the perfect subtrees covering leaves [0, size) (at most log2(size) + 1 of them): enough to
@@ -311,7 +225,7 @@ export class CompactRange {
     return this.count;
   }
 
-  append(leaf: Buffer): void {
+  append(leaf: Uint8Array): void {
     for (const node of completedNodeHashes(this.count, leaf, mapSource(this.nodes))) this.nodes.set(nodeKey(node), node.hash);
     this.count += 1;
     const keep = new Set(perfectSubtrees({ start: 0, end: this.count }).map(nodeKey));

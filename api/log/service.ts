@@ -20,7 +20,8 @@ import {
   rootHash,
   type LeafRange,
 } from './merkle.ts';
-import { formatCheckpoint, formatVerifierKey, openCheckpoint, parseVerifierKey, signNote } from './note.ts';
+import { formatCheckpoint, formatVerifierKey, openCheckpoint, signNote } from './note.ts';
+import { parseVerifierKey } from './verify/note.ts';
 import * as repo from './repository.ts';
 import type {
   AppendedEntry,

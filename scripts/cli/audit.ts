@@ -3,9 +3,10 @@ import path from 'node:path';
 import { randomInt } from 'node:crypto';
 import { calculateJwkThumbprint, compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { z } from 'zod';
-import { AppError } from '../../api/errors.ts';
 import { CompactRange } from '../../api/log/merkle.ts';
+import { bytesEqual, fromBase64Strict, toBase64 } from '../../api/log/verify/bytes.ts';
 import {
+  VerificationError,
   verifyCheckpoint,
   verifyCheckpointConsistency,
   verifyEntryBody,
@@ -75,17 +76,17 @@ export async function runAudit(url: string, statePath: string, print: (line: str
     }
     if (!state) print(`trusting the log key on first use: ${vkey}`);
 
-    const checkpoint = verifyCheckpoint(await http.text('/v1/log/checkpoint'), vkey);
-    print(`checkpoint: ${checkpoint.origin}, size ${checkpoint.size}, root ${checkpoint.rootHash.toString('base64')} (signature valid)`);
+    const checkpoint = await verifyCheckpoint(await http.text('/v1/log/checkpoint'), vkey);
+    print(`checkpoint: ${checkpoint.origin}, size ${checkpoint.size}, root ${toBase64(checkpoint.rootHash)} (signature valid)`);
 
-    const previous = state ? verifyCheckpoint(state.checkpoint, vkey) : undefined;
+    const previous = state ? await verifyCheckpoint(state.checkpoint, vkey) : undefined;
     if (previous) {
       await checkConsistency(http, previous, checkpoint);
       print(`consistent with the last checkpoint seen (size ${previous.size})`);
     }
 
     const full = options.full || !state;
-    const range = full ? new CompactRange() : new CompactRange(previous!.size, state!.frontier.map((h) => Buffer.from(h, 'base64')));
+    const range = full ? new CompactRange() : new CompactRange(previous!.size, state!.frontier.map((h) => fromBase64Strict(h) ?? new Uint8Array()));
     const keys = new Map<string, JWK>(Object.entries(full ? {} : state!.keys));
     const signatures: SignatureCounts = { valid: 0, unknownKey: new Map() };
     // Everything below is checked to the end so that one report lists every problem found.
@@ -96,7 +97,7 @@ export async function runAudit(url: string, statePath: string, print: (line: str
       if (problem) alarms.push(problem);
     }
     const checked = full ? checkpoint.size : checkpoint.size - previous!.size;
-    if (!range.root().equals(checkpoint.rootHash)) {
+    if (!bytesEqual(range.root(), checkpoint.rootHash)) {
       alarms.push(`the ${checked} entries served do not hash to the signed root: the log's history was rewritten`);
     } else {
       print(`${full ? 'all' : 'the new'} entries hash to the signed root (${checked} checked)`);
@@ -120,8 +121,8 @@ export async function runAudit(url: string, statePath: string, print: (line: str
     print('audit passed');
     return EXIT_OK;
   } catch (err) {
-    if (err instanceof Alarm || err instanceof AppError) {
-      print(`ALARM: ${err.message}${err instanceof AppError ? ` [${err.code}]` : ''}`);
+    if (err instanceof Alarm || err instanceof VerificationError) {
+      print(`ALARM: ${err.message}${err instanceof VerificationError ? ` [${err.code}]` : ''}`);
       if (state) print(`last checkpoint seen (keep it as evidence):\n${state.checkpoint}`);
       return EXIT_ALARM;
     }
@@ -158,7 +159,7 @@ async function checkConsistency(http: LogClient, previous: VerifiedCheckpoint, c
   try {
     verifyCheckpointConsistency(previous, checkpoint, proof);
   } catch (err) {
-    if (err instanceof AppError) {
+    if (err instanceof VerificationError) {
       throw new Alarm(`FORK OR REWRITE: ${err.message} [${err.code}]\nnew checkpoint:\n${checkpoint.note}`);
     }
     throw err;
@@ -183,7 +184,7 @@ async function spotCheck(
     try {
       verifyEntryInclusion({ index, body: served.body, entry: served.entry }, proof, checkpoint);
     } catch (err) {
-      if (err instanceof AppError) return `older entry ${index} no longer matches the log: ${err.message} [${err.code}]`;
+      if (err instanceof VerificationError) return `older entry ${index} no longer matches the log: ${err.message} [${err.code}]`;
       throw err;
     }
   }

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
-import { verifyBundle, BundleVerificationError } from '../../api/bundle/verify.ts';
+import { verifyBundle } from '../../api/bundle/verify.ts';
 import { fingerprintImage } from '../../api/images/fingerprint.ts';
 import { hammingDistance } from '../../api/images/pdq.ts';
 import { publicJwkSchema, type PublicJwk } from '../../api/identity/jwk.ts';
 import { sniffFormat } from '../../api/images/formats.ts';
 import { integrityFailures, readContentCredentials } from '../../api/content-credentials/read.ts';
+import { VerificationError } from '../../api/log/verify/errors.ts';
 
 const MATCH_DISTANCE = 31;
 
@@ -116,5 +117,5 @@ async function compareImage(image: Buffer, subject: { sha256: string; pdq: strin
   const hashes = [...fp.variants, ...fp.regions];
   const best = Math.min(...hashes.map((h) => hammingDistance(h.hash, subject.pdq)));
   if (best <= MATCH_DISTANCE) return `perceptual match: PDQ distance ${best}/256 (not the same file)`;
-  throw new BundleVerificationError('image_mismatch', `the image does not match the registered work (best PDQ distance ${best})`);
+  throw new VerificationError('image_mismatch', `the image does not match the registered work (best PDQ distance ${best})`);
 }

@@ -1,5 +1,6 @@
 import { CompactRange, leafHash } from '../../api/log/merkle.ts';
-import { openCheckpoint, parseVerifierKey } from '../../api/log/note.ts';
+import { openCheckpoint } from '../../api/log/note.ts';
+import { parseVerifierKey } from '../../api/log/verify/note.ts';
 import type { AuraClient } from './aura-client.ts';
 
 export interface LogCheck {

@@ -1,8 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportLogKey } from '../../api/log/keys.ts';
-import { completedNodeHashes, leafHash, mapSource, nodeKey, rootHash, verifyConsistency } from '../../api/log/merkle.ts';
-import { openCheckpoint, parseVerifierKey } from '../../api/log/note.ts';
+import { completedNodeHashes, leafHash, mapSource, nodeKey, rootHash } from '../../api/log/merkle.ts';
+import { verifyConsistency } from '../../api/log/verify/merkle-proof.ts';
+import { openCheckpoint } from '../../api/log/note.ts';
+import { parseVerifierKey } from '../../api/log/verify/note.ts';
 import { createScratchDatabase, startTestServer, type TestServer } from '../helpers/server.ts';
 
 const TOTAL = 500;

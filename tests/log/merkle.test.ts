@@ -10,9 +10,8 @@ import {
   nodeHash,
   nodeKey,
   rootHash,
-  verifyConsistency,
-  verifyInclusion,
 } from '../../api/log/merkle.ts';
+import { verifyConsistency, verifyInclusion } from '../../api/log/verify/merkle-proof.ts';
 
 /** The RFC 6962 definitions, written recursively over the leaf hashes, memoised only for speed. */
 class NaiveTree {

@@ -6,16 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../api/errors.ts';
 import { exportLogKey, loadOrCreateLogKey, parseLogKey, rawPublicKey } from '../../api/log/keys.ts';
 import { leafHash } from '../../api/log/merkle.ts';
-import {
-  formatCheckpoint,
-  formatVerifierKey,
-  noteKeyId,
-  openCheckpoint,
-  openNote,
-  parseCheckpoint,
-  parseVerifierKey,
-  signNote,
-} from '../../api/log/note.ts';
+import { formatCheckpoint, formatVerifierKey, openCheckpoint, openNote, signNote } from '../../api/log/note.ts';
+import { VerificationError } from '../../api/log/verify/errors.ts';
+import { noteKeyId, parseCheckpoint, parseVerifierKey } from '../../api/log/verify/note.ts';
 
 const origin = 'registry.example/aura-log';
 const { privateKey } = generateKeyPairSync('ed25519');
@@ -29,7 +22,7 @@ const codeOf = (fn: () => unknown) => {
   try {
     fn();
   } catch (err) {
-    return err instanceof AppError ? err.code : `not an AppError: ${String(err)}`;
+    return err instanceof AppError || err instanceof VerificationError ? err.code : `not a coded error: ${String(err)}`;
   }
   return 'no error';
 };

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fixedClock } from '../../api/clock.ts';
 import { AppError } from '../../api/errors.ts';
-import { leafHash, rootHash, mapSource, completedNodeHashes, nodeKey, verifyConsistency, verifyInclusion } from '../../api/log/merkle.ts';
-import { openCheckpoint, parseVerifierKey } from '../../api/log/note.ts';
+import { leafHash, rootHash, mapSource, completedNodeHashes, nodeKey } from '../../api/log/merkle.ts';
+import { verifyConsistency, verifyInclusion } from '../../api/log/verify/merkle-proof.ts';
+import { openCheckpoint } from '../../api/log/note.ts';
+import { parseVerifierKey } from '../../api/log/verify/note.ts';
 import { generateKeyPairSync } from 'node:crypto';
 import { pino } from 'pino';
 import { loadOrCreateLogKey, rawPublicKey } from '../../api/log/keys.ts';

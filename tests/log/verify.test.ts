@@ -1,11 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../api/errors.ts';
 import { canonicalJson } from '../../api/log/canonical.ts';
 import { rawPublicKey } from '../../api/log/keys.ts';
 import { CompactRange, completedNodeHashes, consistencyProofHashes, inclusionProofHashes, leafHash, mapSource, nodeKey, rootHash } from '../../api/log/merkle.ts';
 import { formatCheckpoint, formatVerifierKey, signNote } from '../../api/log/note.ts';
-import { verifyCheckpoint, verifyCheckpointConsistency, verifyEntryBody, verifyEntryInclusion } from '../../api/log/verify/index.ts';
+import { VerificationError, verifyCheckpoint, verifyCheckpointConsistency, verifyEntryBody, verifyEntryInclusion } from '../../api/log/verify/index.ts';
 
 const origin = 'test.example/log';
 const { privateKey } = generateKeyPairSync('ed25519');
@@ -25,24 +24,29 @@ const codeOf = (fn: () => unknown) => {
   try {
     fn();
   } catch (err) {
-    return err instanceof AppError ? err.code : `not an AppError: ${String(err)}`;
+    return err instanceof VerificationError ? err.code : `not a VerificationError: ${String(err)}`;
   }
   return 'passed';
 };
+const codeOfAsync = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'passed',
+    (err) => (err instanceof VerificationError ? err.code : `not a VerificationError: ${String(err)}`),
+  );
 
 describe('offline verification pipeline', () => {
-  it('verifies a checkpoint, and names what is wrong with a bad one', () => {
-    expect(verifyCheckpoint(sign(40), vkey)).toMatchObject({ origin, size: 40 });
-    expect(codeOf(() => verifyCheckpoint(sign(40), 'nonsense'))).toBe('vkey_malformed');
-    expect(codeOf(() => verifyCheckpoint(sign(40).replace('\n40\n', '\n41\n'), vkey))).toBe('checkpoint_signature_invalid');
-    expect(codeOf(() => verifyCheckpoint('hello', vkey))).toBe('checkpoint_malformed');
-    expect(codeOf(() => verifyCheckpoint(sign(40), vkey, { origin: 'other.example/log' }))).toBe('checkpoint_malformed');
+  it('verifies a checkpoint, and names what is wrong with a bad one', async () => {
+    expect(await verifyCheckpoint(sign(40), vkey)).toMatchObject({ origin, size: 40 });
+    expect(await codeOfAsync(verifyCheckpoint(sign(40), 'nonsense'))).toBe('vkey_malformed');
+    expect(await codeOfAsync(verifyCheckpoint(sign(40).replace('\n40\n', '\n41\n'), vkey))).toBe('checkpoint_signature_invalid');
+    expect(await codeOfAsync(verifyCheckpoint('hello', vkey))).toBe('checkpoint_malformed');
+    expect(await codeOfAsync(verifyCheckpoint(sign(40), vkey, { origin: 'other.example/log' }))).toBe('checkpoint_malformed');
     const other = generateKeyPairSync('ed25519').privateKey;
-    expect(codeOf(() => verifyCheckpoint(sign(40), formatVerifierKey(origin, rawPublicKey(other))))).toBe('checkpoint_signature_invalid');
+    expect(await codeOfAsync(verifyCheckpoint(sign(40), formatVerifierKey(origin, rawPublicKey(other))))).toBe('checkpoint_signature_invalid');
   });
 
-  it('verifies an entry in a checkpoint and rejects every kind of mismatch', () => {
-    const checkpoint = verifyCheckpoint(sign(40), vkey);
+  it('verifies an entry in a checkpoint and rejects every kind of mismatch', async () => {
+    const checkpoint = await verifyCheckpoint(sign(40), vkey);
     const index = 13;
     const body = bodies[index]!.toString('base64');
     const entry = JSON.parse(bodies[index]!.toString());
@@ -62,14 +66,14 @@ describe('offline verification pipeline', () => {
     expect(codeOf(() => verifyEntryBody({ index: 0, body: Buffer.from('[1,2]').toString('base64') }))).toBe('log_entry_mismatch');
   });
 
-  it('accepts an extension and reports a fork, a shrink or a bad proof', () => {
-    const old = verifyCheckpoint(sign(17), vkey);
-    const now = verifyCheckpoint(sign(40), vkey);
+  it('accepts an extension and reports a fork, a shrink or a bad proof', async () => {
+    const old = await verifyCheckpoint(sign(17), vkey);
+    const now = await verifyCheckpoint(sign(40), vkey);
     const proof = { from: 17, to: 40, hashes: b64(consistencyProofHashes(17, 40, source)) };
     expect(codeOf(() => verifyCheckpointConsistency(old, now, proof))).toBe('passed');
     expect(codeOf(() => verifyCheckpointConsistency(old, old, { from: 17, to: 17, hashes: [] }))).toBe('passed');
     expect(codeOf(() => verifyCheckpointConsistency(now, old, proof))).toBe('log_fork_detected');
-    const forkedRoot = verifyCheckpoint(sign(17, leafHash(Buffer.from('another history'))), vkey);
+    const forkedRoot = await verifyCheckpoint(sign(17, leafHash(Buffer.from('another history'))), vkey);
     expect(codeOf(() => verifyCheckpointConsistency(old, forkedRoot, { from: 17, to: 17, hashes: [] }))).toBe('log_fork_detected');
     expect(codeOf(() => verifyCheckpointConsistency(forkedRoot, now, proof))).toBe('log_fork_detected');
     expect(codeOf(() => verifyCheckpointConsistency(old, now, { ...proof, from: 16 }))).toBe('consistency_proof_invalid');

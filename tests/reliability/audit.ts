@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { completedNodeHashes, leafHash, mapSource, nodeKey, rootHash, verifyConsistency } from '../../api/log/merkle.ts';
-import { openCheckpoint, parseVerifierKey } from '../../api/log/note.ts';
+import { completedNodeHashes, leafHash, mapSource, nodeKey, rootHash } from '../../api/log/merkle.ts';
+import { verifyConsistency } from '../../api/log/verify/merkle-proof.ts';
+import { openCheckpoint } from '../../api/log/note.ts';
+import { parseVerifierKey } from '../../api/log/verify/note.ts';
 
 /**
  * Invariants 1 and 2 of docs/registry.md checked against the database: a dense log, one entry per stored item

@@ -11,7 +11,8 @@ import { DEMO_PASSPHRASE } from '../../scripts/lib/seed-keys.ts';
 import { decryptKey, readKeyFile } from '../../scripts/lib/key-file.ts';
 import { AuraClient } from '../../scripts/lib/aura-client.ts';
 import { CompactRange, leafHash } from '../../api/log/merkle.ts';
-import { openCheckpoint, parseVerifierKey } from '../../api/log/note.ts';
+import { openCheckpoint } from '../../api/log/note.ts';
+import { parseVerifierKey } from '../../api/log/verify/note.ts';
 
 const WORKS = 12;
 
