@@ -1,6 +1,7 @@
 /** Checks, in the browser, that a log entry is included under the registry's signed checkpoint. */
 import { api, type LogEntry } from '../api.ts';
-import { base64ToBytes, parseCheckpoint, parseVerifierKey, verifyCheckpoint, verifyInclusion, type Checkpoint } from './logproof.ts';
+import { fromBase64Strict } from '../../../api/log/verify/bytes.ts';
+import { parseCheckpoint, parseVerifierKey, verifyCheckpoint, verifyInclusion, type Checkpoint } from './logproof.ts';
 
 export interface CheckedHead {
   checkpoint: Checkpoint;
@@ -25,6 +26,7 @@ export async function checkEntry(index: number, head?: CheckedHead): Promise<Che
   const { size, rootHash } = checked.checkpoint;
   if (index >= size) return { entry, status: 'not-covered', head: checked };
   const proof = await api.getInclusionProof(index, size);
-  const ok = await verifyInclusion(base64ToBytes(entry.body), index, size, proof.hashes, rootHash);
+  const body = fromBase64Strict(entry.body);
+  const ok = body !== undefined && verifyInclusion(body, index, size, proof.hashes, rootHash);
   return { entry, status: ok ? 'included' : 'mismatch', head: checked };
 }
