@@ -223,7 +223,7 @@ describeEachDatabase('Content Credentials out', (backend) => {
     const proofFailed: string[] = [];
     expect(await runVerifyBundle(file, undefined, (l) => proofFailed.push(l))).toBe(1);
     expect(proofFailed.join('\n')).toMatch(/✓ content credentials: .* intact/);
-    expect(proofFailed.join('\n')).toMatch(/✗ inclusion proofs: entry \d+ is not in the log at the checkpoint .*\[inclusion_failed\]/);
+    expect(proofFailed.join('\n')).toMatch(/✗ inclusion proofs: entry \d+ is not in the log at the checkpoint .*\[inclusion_proof_invalid\]/);
   });
 
   const verify = async (bytes: Buffer, type: string) => artist.verify(upload(bytes, type));

@@ -1,4 +1,4 @@
-/** Byte helpers over Uint8Array that run the same in Node and in browsers (no Buffer). */
+/** Byte helpers over Uint8Array that run the same in Node and in browsers. */
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
