@@ -11,10 +11,10 @@ import {
   verifyCheckpoint,
   verifyEntryBody,
   type NoteVerifier,
+  parseVerifierKey,
   type VerifiedCheckpoint,
   type VerifiedEntry,
 } from '../log/verify/index.ts';
-import { parseVerifierKey } from '../log/verify/note.ts';
 import { bundleSchema, type ProofBundle, type ProvenEntry } from './format.ts';
 import { OPERATOR_JWS_TYPE } from '../trust/operator-key.ts';
 import { computeEvidenceLevel, EVIDENCE_LEVELS } from '../works/evidence-level.ts';

@@ -23,7 +23,7 @@ import { type Checkpoint, checkOrigin, type NoteVerifier, parseCheckpoint, parse
 export { VerificationError, type VerificationCode } from './errors.ts';
 export type { EntryInput, VerifiedEntry } from './entry.ts';
 export { verifyEntryBody } from './entry.ts';
-export type { NoteVerifier } from './note.ts';
+export { type NoteVerifier, parseVerifierKey } from './note.ts';
 
 export interface VerifiedCheckpoint extends Checkpoint {
   note: string;
