@@ -1,6 +1,6 @@
-import type { Insertable, Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { AttestationsTable, Database, DisputesTable, ProcessImagesTable, WorksTable } from '../../db/schema.ts';
+import type { Database, NewAttestation, NewDispute, NewProcessImage, NewWork } from '../../db/schema.ts';
 
 type Db = Kysely<Database>;
 
@@ -52,7 +52,7 @@ export const findWorksByIds = (db: Db, ids: string[]) =>
 export const findOwnWorkBySha = (db: Db, accountId: string, sha256: string) =>
   db.selectFrom('works').selectAll().where('account_id', '=', accountId).where('sha256', '=', sha256).executeTakeFirst();
 
-export async function insertWork(db: Db, work: Insertable<WorksTable>): Promise<void> {
+export async function insertWork(db: Db, work: NewWork): Promise<void> {
   await db.insertInto('works').values(work).execute();
 }
 
@@ -76,7 +76,7 @@ export async function setWorkRevokedLogIndex(db: Db, workId: string, logIndex: n
   await db.updateTable('works').set({ revoked_log_index: logIndex }).where('id', '=', workId).execute();
 }
 
-export async function insertProcessImage(db: Db, image: Insertable<ProcessImagesTable>): Promise<void> {
+export async function insertProcessImage(db: Db, image: NewProcessImage): Promise<void> {
   await db.insertInto('process_images').values(image).execute();
 }
 
@@ -105,7 +105,7 @@ export const listAttestations = (db: Db, workId: string) =>
 
 export const findAttestation = (db: Db, id: string) => db.selectFrom('attestations').selectAll().where('id', '=', id).executeTakeFirst();
 
-export async function insertAttestation(db: Db, attestation: Insertable<AttestationsTable>): Promise<void> {
+export async function insertAttestation(db: Db, attestation: NewAttestation): Promise<void> {
   await db.insertInto('attestations').values(attestation).execute();
 }
 
@@ -149,7 +149,7 @@ export const listAttestationsIssuedBy = (db: Db, accountId: string, page: { limi
     .offset(page.offset)
     .execute();
 
-export async function insertDispute(db: Db, dispute: Insertable<DisputesTable>): Promise<void> {
+export async function insertDispute(db: Db, dispute: NewDispute): Promise<void> {
   await db.insertInto('disputes').values(dispute).execute();
 }
 
