@@ -9,7 +9,7 @@ import { verifyAccountSignature } from '../identity/account-signatures.ts';
 import { JWS_TYPES } from '../identity/signatures.ts';
 import { refuseReplay, spendSignature } from '../identity/used-signatures.ts';
 import type { Session } from '../identity/sessions.ts';
-import { findAccountById } from '../identity/repository.ts';
+import { getAccountById } from '../identity/repository.ts';
 import { buildProcessCredential, buildWorkCredential } from './credentials.ts';
 import { screenForAiMarkers } from './screening.ts';
 import { isComposite, parseSourceType, DECLARABLE_TERMS } from './source-types.ts';
@@ -120,7 +120,7 @@ export class RegistrationService {
     for (const { candidate: c, work, judgement } of await findAcceptedMatches(this.ctx.db, fp)) {
       // A colourway of someone else's design is a similar work, reported by verify, not a conflict.
       if (work.account_id === session.accountId || judgement.colourway) continue;
-      const artist = (await findAccountById(this.ctx.db, work.account_id))!;
+      const artist = await getAccountById(this.ctx.db, work.account_id);
       const earlier = {
         id: work.id,
         title: work.title,
