@@ -266,7 +266,9 @@ export interface Database {
   content_credentials: ContentCredentialsTable;
 }
 
-export type Account = Selectable<AccountsTable>;
-export type NewAccount = Insertable<AccountsTable>;
 export type Work = Selectable<WorksTable>;
+export type NewWork = Insertable<WorksTable>;
+export type NewProcessImage = Insertable<ProcessImagesTable>;
+export type NewAttestation = Insertable<AttestationsTable>;
+export type NewDispute = Insertable<DisputesTable>;
 export type Key = Selectable<KeysTable>;

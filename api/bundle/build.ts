@@ -1,5 +1,8 @@
 import type { AppContext } from '../context.ts';
 import { notFound } from '../errors.ts';
+import { listKidsOfAccounts } from '../identity/repository.ts';
+import { findEntriesAbout } from '../log/repository.ts';
+import * as works from '../works/repository.ts';
 import { operatorJwk, registryJwks } from '../trust/operator-key.ts';
 import { BUNDLE_FORMAT, type ProofBundle, type ProvenEntry } from './format.ts';
 
@@ -9,30 +12,18 @@ const ORGANIZATION_EVENTS = ['organization.verified', 'organization.withdrawn'];
 /** Everything needed to check a work offline, proven against one signed checkpoint. */
 export async function buildBundle(ctx: AppContext, workId: string): Promise<ProofBundle> {
   const db = ctx.db;
-  const work = await db.selectFrom('works').selectAll().where('id', '=', workId).executeTakeFirst();
+  const work = await works.findWork(db, workId);
   if (!work) throw notFound('work');
   const [attestations, disputes, processImages] = await Promise.all([
-    db.selectFrom('attestations').selectAll().where('work_id', '=', workId).orderBy('log_index').execute(),
-    db.selectFrom('disputes').select(['log_index', 'account_id']).where('work_id', '=', workId).orderBy('log_index').execute(),
-    db.selectFrom('process_images').select('log_index').where('work_id', '=', workId).orderBy('log_index').execute(),
+    works.listAttestations(db, workId),
+    works.listDisputes(db, workId),
+    works.listProcessImages(db, workId),
   ]);
-  const accountIds = [...new Set([work.account_id, ...attestations.map((a) => a.issuer_account_id), ...disputes.map((d) => d.account_id)])];
-  const kids = (await db.selectFrom('keys').select('kid').where('account_id', 'in', accountIds).execute()).map((k) => k.kid);
-  const keyEntries = await db
-    .selectFrom('log_entries')
-    .select('idx')
-    .where('type', 'in', KEY_EVENTS)
-    .where('subject_id', 'in', [...accountIds, ...kids])
-    .orderBy('idx')
-    .execute();
-
-  const organizationEntries = await db
-    .selectFrom('log_entries')
-    .select('idx')
-    .where('type', 'in', ORGANIZATION_EVENTS)
-    .where('subject_id', 'in', [...new Set(attestations.map((a) => a.issuer_account_id)), ''])
-    .orderBy('idx')
-    .execute();
+  const attesters = [...new Set(attestations.map((a) => a.issuer_account_id))];
+  const accountIds = [...new Set([work.account_id, ...attesters, ...disputes.map((d) => d.account_id)])];
+  const kids = await listKidsOfAccounts(db, accountIds);
+  const keyEntries = await findEntriesAbout(db, [{ types: KEY_EVENTS, subjectIds: [...accountIds, ...kids] }]);
+  const organizationEntries = await findEntriesAbout(db, [{ types: ORGANIZATION_EVENTS, subjectIds: attesters }]);
 
   const checkpoint = await ctx.log.checkpoint();
   const prove = async (index: number): Promise<ProvenEntry> => {

@@ -1,9 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
-import type { Kysely } from 'kysely';
 import type { AppContext } from '../context.ts';
-import type { Database } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
+import {
+  claimIdempotencyKey,
+  findIdempotentAnswer,
+  releaseIdempotencyClaim,
+  removeExpiredIdempotencyKey,
+  saveIdempotentAnswer,
+  takeOverIdempotencyClaim,
+} from './repository.ts';
 
 /**
  * `Idempotency-Key` on state-changing requests: the first answer (status and body) is kept for 24 h per
@@ -72,7 +78,6 @@ export function requestFingerprint(req: Pick<Request, 'method' | 'originalUrl' |
 }
 
 export function idempotencyMiddleware(ctx: AppContext): RequestHandler {
-  const store = new IdempotencyStore(ctx.db);
   // The claim outlives the longest a request may run, so only a dead process's claim is taken over.
   const leaseMs = ctx.config.requestTimeoutMs + 5_000;
 
@@ -83,21 +88,22 @@ export function idempotencyMiddleware(ctx: AppContext): RequestHandler {
       const fingerprint = requestFingerprint(req);
       if (fingerprint === undefined) return next();
       const session = await ctx.sessions.fromRequest(req);
-      const scope = session?.accountId ?? 'anonymous';
+      const id = { scope: session?.accountId ?? 'anonymous', key };
 
       const deadline = Date.now() + WAIT_FOR_FIRST_MS;
       for (;;) {
         const now = ctx.clock.now();
-        if (await store.claim(scope, key, fingerprint, now, leaseMs)) break;
-        const stored = await store.find(scope, key);
+        const lockedUntil = new Date(now.getTime() + leaseMs);
+        if (await claimIdempotencyKey(ctx.db, id, { fingerprint, at: now, lockedUntil, expiresAt: new Date(now.getTime() + RETENTION_MS) })) break;
+        const stored = await findIdempotentAnswer(ctx.db, id);
         if (!stored) continue;
         const decision = decide(stored, fingerprint, now);
         if (decision.kind === 'claim-expired') {
-          await store.removeIfExpired(scope, key, now);
+          await removeExpiredIdempotencyKey(ctx.db, id, now);
           continue;
         }
         if (decision.kind === 'take-over') {
-          if (await store.takeOver(scope, key, fingerprint, now, leaseMs)) break;
+          if (await takeOverIdempotencyClaim(ctx.db, id, fingerprint, now, lockedUntil)) break;
           continue;
         }
         if (decision.kind === 'conflict') {
@@ -115,7 +121,11 @@ export function idempotencyMiddleware(ctx: AppContext): RequestHandler {
         }
         await new Promise((r) => setTimeout(r, POLL_MS));
       }
-      recordAnswer(res, (status, contentType, body) => store.complete(scope, key, status, contentType, body), () => store.release(scope, key));
+      recordAnswer(
+        res,
+        (status, contentType, body) => saveIdempotentAnswer(ctx.db, id, { status, contentType, body }),
+        () => releaseIdempotencyClaim(ctx.db, id),
+      );
       next();
     } catch (err) {
       next(err);
@@ -151,68 +161,4 @@ function recordAnswer(
       release().catch(() => {});
     }
   });
-}
-
-class IdempotencyStore {
-  constructor(private readonly db: Kysely<Database>) {}
-
-  async claim(scope: string, key: string, fingerprint: string, now: Date, leaseMs: number): Promise<boolean> {
-    const inserted = await this.db
-      .insertInto('idempotency_keys')
-      .values({
-        scope,
-        key,
-        fingerprint,
-        status: null,
-        content_type: null,
-        response: null,
-        created_at: now,
-        locked_until: new Date(now.getTime() + leaseMs),
-        expires_at: new Date(now.getTime() + RETENTION_MS),
-      })
-      .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
-      .returning('key')
-      .executeTakeFirst();
-    return inserted !== undefined;
-  }
-
-  find(scope: string, key: string): Promise<StoredAnswer | undefined> {
-    return this.db
-      .selectFrom('idempotency_keys')
-      .select(['fingerprint', 'status', 'content_type', 'response', 'locked_until', 'expires_at'])
-      .where('scope', '=', scope)
-      .where('key', '=', key)
-      .executeTakeFirst();
-  }
-
-  /** Only one of several retries racing for a dead claim wins it. */
-  async takeOver(scope: string, key: string, fingerprint: string, now: Date, leaseMs: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('idempotency_keys')
-      .set({ locked_until: new Date(now.getTime() + leaseMs) })
-      .where('scope', '=', scope)
-      .where('key', '=', key)
-      .where('fingerprint', '=', fingerprint)
-      .where('status', 'is', null)
-      .where('locked_until', '<=', now)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
-  }
-
-  async complete(scope: string, key: string, status: number, contentType: string | null, body: Buffer): Promise<void> {
-    await this.db
-      .updateTable('idempotency_keys')
-      .set({ status, content_type: contentType, response: body })
-      .where('scope', '=', scope)
-      .where('key', '=', key)
-      .execute();
-  }
-
-  async release(scope: string, key: string): Promise<void> {
-    await this.db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).where('status', 'is', null).execute();
-  }
-
-  async removeIfExpired(scope: string, key: string, now: Date): Promise<void> {
-    await this.db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).where('expires_at', '<=', now).execute();
-  }
 }

@@ -10,6 +10,17 @@ export const findAccountByHandle = (db: Db, handle: string) =>
 export const findAccountById = (db: Db, id: string) =>
   db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
 
+/** An account a stored row refers to: its foreign key guarantees the account exists. */
+export const getAccountById = (db: Db, id: string) =>
+  db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+/** The key ids of some accounts, revoked ones included. */
+export async function listKidsOfAccounts(db: Db, accountIds: string[]): Promise<string[]> {
+  if (!accountIds.length) return [];
+  const rows = await db.selectFrom('keys').select('kid').where('account_id', 'in', accountIds).execute();
+  return rows.map((k) => k.kid);
+}
+
 export const findKey = (db: Db, kid: string) => db.selectFrom('keys').selectAll().where('kid', '=', kid).executeTakeFirst();
 
 export const listKeys = (db: Db, accountId: string) =>
@@ -119,4 +130,23 @@ export async function getOrCreateSecret(db: Db, name: string, fresh: () => strin
   await db.insertInto('server_secrets').values({ name, value: fresh() }).onConflict((oc) => oc.column('name').doNothing()).execute();
   const row = await db.selectFrom('server_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
   return row.value;
+}
+
+export async function isSignatureUsed(db: Db, signingInputSha256: Buffer): Promise<boolean> {
+  const row = await db.selectFrom('used_signatures').select('used_at').where('signing_input_sha256', '=', signingInputSha256).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Records a signature as used; false when it was used already (the first insert wins, a racing one waits for it). */
+export async function insertUsedSignature(
+  db: Db,
+  use: { signingInputSha256: Buffer; purpose: string; accountId: string | null; at: Date },
+): Promise<boolean> {
+  const inserted = await db
+    .insertInto('used_signatures')
+    .values({ signing_input_sha256: use.signingInputSha256, purpose: use.purpose, account_id: use.accountId, used_at: use.at })
+    .onConflict((oc) => oc.column('signing_input_sha256').doNothing())
+    .returning('used_at')
+    .executeTakeFirst();
+  return inserted !== undefined;
 }

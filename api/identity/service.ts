@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AppContext } from '../context.ts';
 import { AppError, notFound } from '../errors.ts';
+import { recordLogged } from '../log/record-logged.ts';
 import { JWS_TYPES, verifyWithKey } from './signatures.ts';
 import { thumbprint, type PublicJwk } from './jwk.ts';
 import { requireAudience, requireFreshIat, requireSignedFields, verifyAccountSignature } from './account-signatures.ts';
@@ -77,35 +78,34 @@ export class IdentityService {
 
     const id = randomUUID();
     const now = this.ctx.clock.now();
-    await this.ctx.db.transaction().execute(async (trx) => {
-      await repo.insertAccount(trx, {
-        id,
-        handle: input.handle,
-        kind: input.kind,
-        displayName: input.displayName,
-        bio: input.bio ?? '',
-        website: input.website ?? null,
-        profileSigned: true,
-        createdAt: now,
-      });
-      await spendSignature(trx, input.proof, { purpose: 'account.create', accountId: id, at: now });
-      await repo.insertKey(trx, { kid, accountId: id, jwk: input.jwk, addedAt: now });
-      const created = await this.ctx.log.append(trx, {
-        type: 'account.created',
-        subjectId: id,
-        account: { id, handle: input.handle, kind: input.kind, displayName: input.displayName },
-        jws: input.proof,
-      });
-      await repo.setAccountLogIndex(trx, id, created.index);
-      const added = await this.ctx.log.append(trx, {
-        type: 'key.added',
-        subjectId: kid,
-        account: { id, handle: input.handle },
-        kid,
-        jwk: input.jwk,
-        jws: input.proof,
-      });
-      await repo.setKeyAddedLogIndex(trx, kid, added.index);
+    await recordLogged(this.ctx.db, this.ctx.log, {
+      before: async (trx) => {
+        await repo.insertAccount(trx, {
+          id,
+          handle: input.handle,
+          kind: input.kind,
+          displayName: input.displayName,
+          bio: input.bio ?? '',
+          website: input.website ?? null,
+          profileSigned: true,
+          createdAt: now,
+        });
+        await spendSignature(trx, input.proof, { purpose: 'account.create', accountId: id, at: now });
+        await repo.insertKey(trx, { kid, accountId: id, jwk: input.jwk, addedAt: now });
+      },
+      events: [
+        {
+          type: 'account.created',
+          subjectId: id,
+          account: { id, handle: input.handle, kind: input.kind, displayName: input.displayName },
+          jws: input.proof,
+        },
+        { type: 'key.added', subjectId: kid, account: { id, handle: input.handle }, kid, jwk: input.jwk, jws: input.proof },
+      ],
+      after: async (trx, [created, added]) => {
+        await repo.setAccountLogIndex(trx, id, created);
+        await repo.setKeyAddedLogIndex(trx, kid, added);
+      },
     }).catch(rethrowUniqueAs('handle_taken', `the handle @${input.handle} is taken`));
     await this.ctx.log.checkpoint();
     return this.getAccount(input.handle);
@@ -122,19 +122,13 @@ export class IdentityService {
     await refuseReplay(this.ctx.db, jws);
     if (await repo.findKey(this.ctx.db, kid)) throw new AppError('conflict', 'this key is already registered');
     const now = this.ctx.clock.now();
-    await this.ctx.db.transaction().execute(async (trx) => {
-      await spendSignature(trx, jws, { purpose: 'key.add', accountId: account.id, at: now });
-      await repo.insertKey(trx, { kid, accountId: account.id, jwk, addedAt: now });
-      const added = await this.ctx.log.append(trx, {
-        type: 'key.added',
-        subjectId: kid,
-        account: { id: account.id, handle },
-        kid,
-        jwk,
-        signedBy: signer,
-        jws,
-      });
-      await repo.setKeyAddedLogIndex(trx, kid, added.index);
+    await recordLogged(this.ctx.db, this.ctx.log, {
+      before: async (trx) => {
+        await spendSignature(trx, jws, { purpose: 'key.add', accountId: account.id, at: now });
+        await repo.insertKey(trx, { kid, accountId: account.id, jwk, addedAt: now });
+      },
+      events: [{ type: 'key.added', subjectId: kid, account: { id: account.id, handle }, kid, jwk, signedBy: signer, jws }],
+      after: (trx, [added]) => repo.setKeyAddedLogIndex(trx, kid, added),
     });
     await this.ctx.log.checkpoint();
     return { kid, status: 'active' as const };
@@ -154,18 +148,13 @@ export class IdentityService {
     }
     const account = (await repo.findAccountById(this.ctx.db, key.account_id))!;
     const now = this.ctx.clock.now();
-    await this.ctx.db.transaction().execute(async (trx) => {
-      await spendSignature(trx, jws, { purpose: 'key.revoke', accountId: account.id, at: now });
-      if (!(await repo.revokeKey(trx, kid, now))) throw new AppError('already_revoked', `key ${kid} is already revoked`);
-      const revoked = await this.ctx.log.append(trx, {
-        type: 'key.revoked',
-        subjectId: kid,
-        account: { id: account.id, handle: account.handle },
-        kid,
-        signedBy: signer,
-        jws,
-      });
-      await repo.setKeyRevokedLogIndex(trx, kid, revoked.index);
+    await recordLogged(this.ctx.db, this.ctx.log, {
+      before: async (trx) => {
+        await spendSignature(trx, jws, { purpose: 'key.revoke', accountId: account.id, at: now });
+        if (!(await repo.revokeKey(trx, kid, now))) throw new AppError('already_revoked', `key ${kid} is already revoked`);
+      },
+      events: [{ type: 'key.revoked', subjectId: kid, account: { id: account.id, handle: account.handle }, kid, signedBy: signer, jws }],
+      after: (trx, [revoked]) => repo.setKeyRevokedLogIndex(trx, kid, revoked),
     });
     await this.ctx.log.checkpoint();
     return { kid, status: 'revoked' as const };

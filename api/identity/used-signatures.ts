@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
+import { insertUsedSignature, isSignatureUsed } from './repository.ts';
 
 type Db = Kysely<Database>;
 
@@ -31,8 +32,7 @@ export const replayed = () => new AppError('jws_replayed', 'this signed request 
 
 /** Early answer for a replay, before any other work. The insert in `spendSignature` is what guarantees it. */
 export async function refuseReplay(db: Db, jws: string): Promise<void> {
-  const row = await db.selectFrom('used_signatures').select('used_at').where('signing_input_sha256', '=', signingInputHash(jws)).executeTakeFirst();
-  if (row) throw replayed();
+  if (await isSignatureUsed(db, signingInputHash(jws))) throw replayed();
 }
 
 /**
@@ -41,11 +41,6 @@ export async function refuseReplay(db: Db, jws: string): Promise<void> {
  * transaction, log entry included, rolls back with 409 `jws_replayed`.
  */
 export async function spendSignature(db: Db, jws: string, use: { purpose: SignaturePurpose; accountId: string | null; at: Date }): Promise<void> {
-  const inserted = await db
-    .insertInto('used_signatures')
-    .values({ signing_input_sha256: signingInputHash(jws), purpose: use.purpose, account_id: use.accountId, used_at: use.at })
-    .onConflict((oc) => oc.column('signing_input_sha256').doNothing())
-    .returning('used_at')
-    .executeTakeFirst();
+  const inserted = await insertUsedSignature(db, { signingInputSha256: signingInputHash(jws), ...use });
   if (!inserted) throw replayed();
 }

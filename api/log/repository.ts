@@ -114,3 +114,27 @@ export async function storeLogKeyIfAbsent(db: Db, key: { publicKey: Buffer; veri
   const row = await db.selectFrom('log_signing_key').select(['public_key', 'verifier_key']).where('id', '=', 1).executeTakeFirstOrThrow();
   return { publicKey: row.public_key, verifierKey: row.verifier_key };
 }
+
+/** Entries about some subjects, optionally only entries of some types. */
+export interface SubjectFilter {
+  subjectIds: string[];
+  types?: string[];
+}
+
+/** Entries about the subjects of any filter, in log order. */
+export async function findEntriesAbout(db: Db, filters: SubjectFilter[]): Promise<Array<{ idx: number; type: string; created_at: Date }>> {
+  const used = filters.filter((f) => f.subjectIds.length > 0 && f.types?.length !== 0);
+  if (!used.length) return [];
+  return db
+    .selectFrom('log_entries')
+    .select(['idx', 'type', 'created_at'])
+    .where((eb) =>
+      eb.or(
+        used.map((f) =>
+          f.types ? eb.and([eb('type', 'in', f.types), eb('subject_id', 'in', f.subjectIds)]) : eb('subject_id', 'in', f.subjectIds),
+        ),
+      ),
+    )
+    .orderBy('idx')
+    .execute();
+}

@@ -3,7 +3,7 @@ import type { Database } from '../../db/schema.ts';
 import type { LabelledHash } from '../images/types.ts';
 import { SLOT_COUNT, hashSlots, toBitLiteral } from './hashes.ts';
 import { dedupeHashes, labelledHashesSchema, parseOrThrow } from './schemas.ts';
-import { slotIndexDdl } from '../../db/migrations/0014_slim_slot_indexes.ts';
+import { WORK_FOREIGN_KEY, WORK_ID_INDEX, slotIndexDdl, slotIndexName } from '../../db/work-hash-indexes.ts';
 import type { ClassRange } from './label-classes.ts';
 
 /** A stored hash to index: `hash` is 64 lower-case hex characters. */
@@ -177,17 +177,17 @@ function rankWithExact(candidates: RawBuilder<unknown>, query: MatchQuery): RawB
  * nobody queries meanwhile: matches are missed while the indexes are gone.
  */
 export async function withIndexesDeferred<T>(db: Kysely<Database>, load: () => Promise<T>): Promise<T> {
-  await sql`alter table work_hashes drop constraint if exists work_hashes_work_id_fkey`.execute(db);
-  await sql`drop index if exists work_hashes_work_idx`.execute(db);
-  for (const column of SLOT_COLUMNS) await sql`drop index if exists ${sql.id(`work_hashes_${column}_idx`)}`.execute(db);
+  await sql`alter table work_hashes drop constraint if exists ${sql.id(WORK_FOREIGN_KEY)}`.execute(db);
+  await sql`drop index if exists ${sql.id(WORK_ID_INDEX)}`.execute(db);
+  for (let slot = 0; slot < SLOT_COUNT; slot++) await sql`drop index if exists ${sql.id(slotIndexName(slot))}`.execute(db);
   try {
     return await load();
   } finally {
     await db.connection().execute(async (conn) => {
       await sql`set maintenance_work_mem = '256MB'`.execute(conn);
       for (let slot = 0; slot < SLOT_COUNT; slot++) await sql.raw(slotIndexDdl(slot)).execute(conn);
-      await sql`create index work_hashes_work_idx on work_hashes (work_id)`.execute(conn);
-      await sql`alter table work_hashes add constraint work_hashes_work_id_fkey foreign key (work_id) references works (id)`.execute(conn);
+      await sql`create index ${sql.id(WORK_ID_INDEX)} on work_hashes (work_id)`.execute(conn);
+      await sql`alter table work_hashes add constraint ${sql.id(WORK_FOREIGN_KEY)} foreign key (work_id) references works (id)`.execute(conn);
       await sql`reset maintenance_work_mem`.execute(conn);
     });
   }

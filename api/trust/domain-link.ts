@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import { AppError, notFound } from '../errors.ts';
 import { findAccountByHandle, listKeys } from '../identity/repository.ts';
 import { kidSchema } from '../identity/schemas.ts';
+import { recordLogged } from '../log/record-logged.ts';
 import type { Session } from '../identity/sessions.ts';
 import { fetchWellKnown, parseDomain } from './domain-fetch.ts';
 import { saveDomainLink } from './repository.ts';
@@ -42,18 +43,19 @@ export class DomainLinker {
     }
     const documentSha256 = createHash('sha256').update(body).digest('hex');
     const now = this.ctx.clock.now();
-    const logIndex = await this.ctx.db.transaction().execute(async (trx) => {
-      const entry = await this.ctx.log.append(trx, {
-        type: 'organization.domain-linked',
-        subjectId: account.id,
-        account: { id: account.id, handle },
-        domain,
-        url,
-        document: { handle: document.handle, keys: document.keys },
-        documentSha256,
-      });
-      await saveDomainLink(trx, { accountId: account.id, domain, kids: document.keys, documentSha256, at: now, logIndex: entry.index });
-      return entry.index;
+    const logIndex = await recordLogged(this.ctx.db, this.ctx.log, {
+      events: [
+        {
+          type: 'organization.domain-linked',
+          subjectId: account.id,
+          account: { id: account.id, handle },
+          domain,
+          url,
+          document: { handle: document.handle, keys: document.keys },
+          documentSha256,
+        },
+      ],
+      after: (trx, [logIndex]) => saveDomainLink(trx, { accountId: account.id, domain, kids: document.keys, documentSha256, at: now, logIndex }),
     });
     await this.ctx.log.checkpoint();
     return { domain, url, kids: document.keys, documentSha256, linkedAt: now.toISOString(), logIndex };

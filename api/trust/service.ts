@@ -4,6 +4,7 @@ import type { Clock } from '../clock.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { PublicJwk } from '../identity/jwk.ts';
 import { findAccountByHandle } from '../identity/repository.ts';
+import { recordLogged } from '../log/record-logged.ts';
 import type { TransparencyLog } from '../log/types.ts';
 import { signOperatorStatement, verifyOperatorStatement, type OperatorKey } from './operator-key.ts';
 import * as repo from './repository.ts';
@@ -124,26 +125,28 @@ export class OrganizationTrust {
       iat: Math.floor(now.getTime() / 1000),
     };
     const jws = await signOperatorStatement(key, statement);
-    const logIndex = await this.deps.db.transaction().execute(async (trx) => {
-      const entry = await this.deps.log.append(trx, {
-        type: 'organization.verified',
-        subjectId: account.id,
-        account: { id: account.id, handle },
-        operatorKid: key.kid,
-        ...(options.note ? { note: options.note } : {}),
-        ...(options.domain ? { domain: options.domain } : {}),
-        jws,
-      });
-      await repo.saveVerified(trx, {
-        accountId: account.id,
-        operatorKid: key.kid,
-        note: options.note ?? null,
-        domain: options.domain ?? null,
-        at: now,
-        logIndex: entry.index,
-        jws,
-      });
-      return entry.index;
+    const logIndex = await recordLogged(this.deps.db, this.deps.log, {
+      events: [
+        {
+          type: 'organization.verified',
+          subjectId: account.id,
+          account: { id: account.id, handle },
+          operatorKid: key.kid,
+          ...(options.note ? { note: options.note } : {}),
+          ...(options.domain ? { domain: options.domain } : {}),
+          jws,
+        },
+      ],
+      after: (trx, [logIndex]) =>
+        repo.saveVerified(trx, {
+          accountId: account.id,
+          operatorKid: key.kid,
+          note: options.note ?? null,
+          domain: options.domain ?? null,
+          at: now,
+          logIndex,
+          jws,
+        }),
     });
     return { handle, accountId: account.id, logIndex, verifiedAt: now.toISOString() };
   }
@@ -162,19 +165,13 @@ export class OrganizationTrust {
       reason,
       iat: Math.floor(now.getTime() / 1000),
     });
-    const logIndex = await this.deps.db.transaction().execute(async (trx) => {
-      const entry = await this.deps.log.append(trx, {
-        type: 'organization.withdrawn',
-        subjectId: account.id,
-        account: { id: account.id, handle },
-        operatorKid: key.kid,
-        reason,
-        jws,
-      });
-      if (!(await repo.saveWithdrawn(trx, { accountId: account.id, at: now, logIndex: entry.index, jws, reason }))) {
-        throw new AppError('conflict', `@${handle} is not verified`);
-      }
-      return entry.index;
+    const logIndex = await recordLogged(this.deps.db, this.deps.log, {
+      events: [{ type: 'organization.withdrawn', subjectId: account.id, account: { id: account.id, handle }, operatorKid: key.kid, reason, jws }],
+      after: async (trx, [logIndex]) => {
+        if (!(await repo.saveWithdrawn(trx, { accountId: account.id, at: now, logIndex, jws, reason }))) {
+          throw new AppError('conflict', `@${handle} is not verified`);
+        }
+      },
     });
     return { handle, accountId: account.id, logIndex, withdrawnAt: now.toISOString() };
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { canonicalJson } from '../log/canonical.ts';
+import { recordLogged } from '../log/record-logged.ts';
 import type { AppContext } from '../context.ts';
 import { AppError, notFound } from '../errors.ts';
 import { requireFreshIat, requireSignedFields, verifyAccountSignature } from '../identity/account-signatures.ts';
@@ -72,22 +73,25 @@ export class AttestationService {
     }
     const input = draft.fingerprint as { attestationId: string; type: string; note?: string; date?: string };
     const now = this.ctx.clock.now();
-    const logIndex = await this.ctx.db.transaction().execute(async (trx) => {
-      if (!(await repo.consumeDraft(trx, draftId, now))) throw new AppError('draft_used', 'this attestation has already been issued');
-      await spendSignature(trx, jws, { purpose: 'attestation.issue', accountId: session.accountId, at: now });
-      const entry = await this.ctx.log.append(trx, {
-        type: 'attestation.issued',
-        subjectId: input.attestationId,
-        attestationId: input.attestationId,
-        workId,
-        account: { id: session.accountId, handle: session.handle },
-        kid: verified.kid,
-        attestationType: input.type,
-        jws,
-      });
-      await trx
-        .insertInto('attestations')
-        .values({
+    const logIndex = await recordLogged(this.ctx.db, this.ctx.log, {
+      before: async (trx) => {
+        if (!(await repo.consumeDraft(trx, draftId, now))) throw new AppError('draft_used', 'this attestation has already been issued');
+        await spendSignature(trx, jws, { purpose: 'attestation.issue', accountId: session.accountId, at: now });
+      },
+      events: [
+        {
+          type: 'attestation.issued',
+          subjectId: input.attestationId,
+          attestationId: input.attestationId,
+          workId,
+          account: { id: session.accountId, handle: session.handle },
+          kid: verified.kid,
+          attestationType: input.type,
+          jws,
+        },
+      ],
+      after: (trx, [logIndex]) =>
+        repo.insertAttestation(trx, {
           id: input.attestationId,
           work_id: workId,
           issuer_account_id: session.accountId,
@@ -98,10 +102,8 @@ export class AttestationService {
           jws,
           status: 'active',
           created_at: now,
-          log_index: entry.index,
-        })
-        .execute();
-      return entry.index;
+          log_index: logIndex,
+        }),
     });
     await this.ctx.log.checkpoint();
     return { attestationId: input.attestationId, workId, logIndex };
@@ -121,59 +123,55 @@ export class AttestationService {
     if (work.account_id !== session.accountId) throw new AppError('forbidden', 'only the artist who registered a work can revoke it');
     const verified = await this.verifyAction(session, jws, { action: 'work.revoke', workId });
     const now = this.ctx.clock.now();
-    const logIndex = await this.ctx.db.transaction().execute(async (trx) => {
-      await spendSignature(trx, jws, { purpose: 'work.revoke', accountId: session.accountId, at: now });
-      const updated = await trx
-        .updateTable('works')
-        .set({ status: 'revoked', revoked_at: now, revocation_jws: jws })
-        .where('id', '=', workId)
-        .where('status', '=', 'active')
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1) throw new AppError('already_revoked', 'this work is already revoked');
-      const entry = await this.ctx.log.append(trx, {
-        type: 'work.revoked',
-        subjectId: workId,
-        workId,
-        account: { id: session.accountId, handle: session.handle },
-        kid: verified.kid,
-        ...(typeof verified.payload.reason === 'string' ? { reason: verified.payload.reason } : {}),
-        jws,
-      });
-      await trx.updateTable('works').set({ revoked_log_index: entry.index }).where('id', '=', workId).execute();
-      return entry.index;
+    const logIndex = await recordLogged(this.ctx.db, this.ctx.log, {
+      before: async (trx) => {
+        await spendSignature(trx, jws, { purpose: 'work.revoke', accountId: session.accountId, at: now });
+        if (!(await repo.revokeWork(trx, workId, { at: now, jws }))) throw new AppError('already_revoked', 'this work is already revoked');
+      },
+      events: [
+        {
+          type: 'work.revoked',
+          subjectId: workId,
+          workId,
+          account: { id: session.accountId, handle: session.handle },
+          kid: verified.kid,
+          ...(typeof verified.payload.reason === 'string' ? { reason: verified.payload.reason } : {}),
+          jws,
+        },
+      ],
+      after: (trx, [logIndex]) => repo.setWorkRevokedLogIndex(trx, workId, logIndex),
     });
     await this.ctx.log.checkpoint();
     return { workId, status: 'revoked' as const, logIndex };
   }
 
   async revokeAttestation(session: Session, attestationId: string, jws: string) {
-    const attestation = await this.ctx.db.selectFrom('attestations').selectAll().where('id', '=', attestationId).executeTakeFirst();
+    const attestation = await repo.findAttestation(this.ctx.db, attestationId);
     if (!attestation) throw notFound('attestation');
     if (attestation.issuer_account_id !== session.accountId) {
       throw new AppError('forbidden', 'only the organisation that issued an attestation can revoke it');
     }
     const verified = await this.verifyAction(session, jws, { action: 'attestation.revoke', attestationId });
     const now = this.ctx.clock.now();
-    const logIndex = await this.ctx.db.transaction().execute(async (trx) => {
-      await spendSignature(trx, jws, { purpose: 'attestation.revoke', accountId: session.accountId, at: now });
-      const updated = await trx
-        .updateTable('attestations')
-        .set({ status: 'revoked', revoked_at: now, revocation_jws: jws })
-        .where('id', '=', attestationId)
-        .where('status', '=', 'active')
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1) throw new AppError('already_revoked', 'this attestation is already revoked');
-      const entry = await this.ctx.log.append(trx, {
-        type: 'attestation.revoked',
-        subjectId: attestationId,
-        attestationId,
-        workId: attestation.work_id,
-        account: { id: session.accountId, handle: session.handle },
-        kid: verified.kid,
-        jws,
-      });
-      await trx.updateTable('attestations').set({ revoked_log_index: entry.index }).where('id', '=', attestationId).execute();
-      return entry.index;
+    const logIndex = await recordLogged(this.ctx.db, this.ctx.log, {
+      before: async (trx) => {
+        await spendSignature(trx, jws, { purpose: 'attestation.revoke', accountId: session.accountId, at: now });
+        if (!(await repo.revokeAttestation(trx, attestationId, { at: now, jws }))) {
+          throw new AppError('already_revoked', 'this attestation is already revoked');
+        }
+      },
+      events: [
+        {
+          type: 'attestation.revoked',
+          subjectId: attestationId,
+          attestationId,
+          workId: attestation.work_id,
+          account: { id: session.accountId, handle: session.handle },
+          kid: verified.kid,
+          jws,
+        },
+      ],
+      after: (trx, [logIndex]) => repo.setAttestationRevokedLogIndex(trx, attestationId, logIndex),
     });
     await this.ctx.log.checkpoint();
     return { attestationId, status: 'revoked' as const, logIndex };
@@ -192,21 +190,22 @@ export class AttestationService {
     }
     const disputeId = randomUUID();
     const now = this.ctx.clock.now();
-    const logIndex = await this.ctx.db.transaction().execute(async (trx) => {
-      await spendSignature(trx, jws, { purpose: 'work.dispute', accountId: session.accountId, at: now });
-      const entry = await this.ctx.log.append(trx, {
-        type: 'dispute.filed',
-        subjectId: disputeId,
-        disputeId,
-        workId,
-        account: { id: session.accountId, handle: session.handle },
-        kid: verified.kid,
-        reason,
-        jws,
-      });
-      await trx
-        .insertInto('disputes')
-        .values({
+    const logIndex = await recordLogged(this.ctx.db, this.ctx.log, {
+      before: (trx) => spendSignature(trx, jws, { purpose: 'work.dispute', accountId: session.accountId, at: now }),
+      events: [
+        {
+          type: 'dispute.filed',
+          subjectId: disputeId,
+          disputeId,
+          workId,
+          account: { id: session.accountId, handle: session.handle },
+          kid: verified.kid,
+          reason,
+          jws,
+        },
+      ],
+      after: (trx, [logIndex]) =>
+        repo.insertDispute(trx, {
           id: disputeId,
           work_id: workId,
           account_id: session.accountId,
@@ -216,10 +215,8 @@ export class AttestationService {
           jws,
           status: 'open',
           created_at: now,
-          log_index: entry.index,
-        })
-        .execute();
-      return entry.index;
+          log_index: logIndex,
+        }),
     });
     await this.ctx.log.checkpoint();
     return { disputeId, workId, logIndex };

@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { Database, Key, Work } from '../../db/schema.ts';
 import { notFound } from '../errors.ts';
+import { findAccountByHandle, findKey, getAccountById } from '../identity/repository.ts';
+import { findEntriesAbout } from '../log/repository.ts';
 import { verifyWithKey } from '../identity/signatures.ts';
 import { JWS_TYPES } from '../identity/signatures.ts';
 import type { PublicJwk } from '../identity/jwk.ts';
@@ -20,7 +22,7 @@ export interface SignatureStatus {
 
 /** Re-checks a stored signature: it verifies under the named key, and that key was active at log time. */
 export async function checkSignature(db: Kysely<Database>, jws: string, kid: string, logIndex: number, typ = JWS_TYPES.credential): Promise<SignatureStatus> {
-  const key = await db.selectFrom('keys').selectAll().where('kid', '=', kid).executeTakeFirst();
+  const key = await findKey(db, kid);
   if (!key) return { valid: false, kid, keyActiveAtLogTime: false, keyRevokedAt: null };
   const keyActiveAtLogTime = wasActiveAt(key, logIndex);
   const valid = await verifyWithKey(jws, key.jwk as PublicJwk, typ).then(
@@ -48,7 +50,7 @@ export class WorkReader {
   async describe(work: Work) {
     const db = this.ctx.db;
     const [artist, signature, attestationRows, disputeRows, processRows] = await Promise.all([
-      db.selectFrom('accounts').selectAll().where('id', '=', work.account_id).executeTakeFirstOrThrow(),
+      getAccountById(db, work.account_id),
       checkSignature(db, work.jws, work.kid, work.log_index),
       repo.listAttestations(db, work.id),
       repo.listDisputes(db, work.id),
@@ -137,24 +139,12 @@ export class WorkReader {
   async timeline(workId: string) {
     const work = await repo.findWork(this.ctx.db, workId);
     if (!work) throw notFound('work');
-    const related = await this.ctx.db
-      .selectFrom('log_entries')
-      .select(['idx', 'type', 'created_at'])
-      .where((eb) =>
-        eb.or([
-          eb('subject_id', '=', workId),
-          eb('subject_id', 'in', eb.selectFrom('attestations').select('id').where('work_id', '=', workId)),
-          eb('subject_id', 'in', eb.selectFrom('disputes').select('id').where('work_id', '=', workId)),
-          eb('subject_id', 'in', eb.selectFrom('process_images').select('id').where('work_id', '=', workId)),
-          // The operator verifying or withdrawing an attesting organisation changes this work's level: show when.
-          eb.and([
-            eb('type', 'in', ORGANIZATION_EVENTS),
-            eb('subject_id', 'in', eb.selectFrom('attestations').select('issuer_account_id').where('work_id', '=', workId)),
-          ]),
-        ]),
-      )
-      .orderBy('idx')
-      .execute();
+    const subjects = await repo.findSubjectsOfWork(this.ctx.db, workId);
+    const related = await findEntriesAbout(this.ctx.db, [
+      { subjectIds: subjects.rows },
+      // The operator verifying or withdrawing an attesting organisation changes this work's level: show when.
+      { types: ORGANIZATION_EVENTS, subjectIds: subjects.attesters },
+    ]);
     return related.map((e) => ({ index: e.idx, type: e.type, at: e.created_at.toISOString() }));
   }
 
@@ -178,30 +168,9 @@ export class WorkReader {
   }
 
   async attestationsIssuedBy(handle: string, limit: number, offset: number) {
-    const account = await this.ctx.db.selectFrom('accounts').select('id').where('handle', '=', handle).executeTakeFirst();
+    const account = await findAccountByHandle(this.ctx.db, handle);
     if (!account) throw notFound(`account @${handle}`);
-    const rows = await this.ctx.db
-      .selectFrom('attestations')
-      .innerJoin('works', 'works.id', 'attestations.work_id')
-      .innerJoin('accounts', 'accounts.id', 'works.account_id')
-      .select([
-        'attestations.id',
-        'attestations.type',
-        'attestations.note',
-        'attestations.date',
-        'attestations.status',
-        'attestations.created_at',
-        'attestations.log_index',
-        'works.id as work_id',
-        'works.title',
-        'accounts.handle as artist_handle',
-        'accounts.display_name as artist_name',
-      ])
-      .where('attestations.issuer_account_id', '=', account.id)
-      .orderBy('attestations.log_index', 'desc')
-      .limit(limit)
-      .offset(offset)
-      .execute();
+    const rows = await repo.listAttestationsIssuedBy(this.ctx.db, account.id, { limit, offset });
     return {
       items: rows.map((r) => ({
         id: r.id,
@@ -219,8 +188,8 @@ export class WorkReader {
   }
 
   async thumbnail(id: string): Promise<Buffer> {
-    const row = await this.ctx.db.selectFrom('works').select('thumbnail').where('id', '=', id).executeTakeFirst();
-    if (!row) throw notFound('work');
-    return row.thumbnail;
+    const thumbnail = await repo.findThumbnail(this.ctx.db, id);
+    if (!thumbnail) throw notFound('work');
+    return thumbnail;
   }
 }

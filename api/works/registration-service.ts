@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { canonicalJson } from '../log/canonical.ts';
+import { recordLogged } from '../log/record-logged.ts';
 import type { AppContext } from '../context.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { AnalyzedImage } from '../images/types.ts';
@@ -8,7 +9,7 @@ import { verifyAccountSignature } from '../identity/account-signatures.ts';
 import { JWS_TYPES } from '../identity/signatures.ts';
 import { refuseReplay, spendSignature } from '../identity/used-signatures.ts';
 import type { Session } from '../identity/sessions.ts';
-import { findAccountById } from '../identity/repository.ts';
+import { getAccountById } from '../identity/repository.ts';
 import { buildProcessCredential, buildWorkCredential } from './credentials.ts';
 import { screenForAiMarkers } from './screening.ts';
 import { isComposite, parseSourceType, DECLARABLE_TERMS } from './source-types.ts';
@@ -119,7 +120,7 @@ export class RegistrationService {
     for (const { candidate: c, work, judgement } of await findAcceptedMatches(this.ctx.db, fp)) {
       // A colourway of someone else's design is a similar work, reported by verify, not a conflict.
       if (work.account_id === session.accountId || judgement.colourway) continue;
-      const artist = (await findAccountById(this.ctx.db, work.account_id))!;
+      const artist = await getAccountById(this.ctx.db, work.account_id);
       const earlier = {
         id: work.id,
         title: work.title,
@@ -129,18 +130,20 @@ export class RegistrationService {
         distance: c.distance,
         exact: c.exact,
       };
-      await this.ctx.db.transaction().execute((trx) =>
-        this.ctx.log.append(trx, {
-          type: 'registration.refused',
-          subjectId: work.id,
-          reason: 'priority',
-          attemptedBy: { id: session.accountId, handle: session.handle },
-          sha256: fp.sha256,
-          pdq: fp.pdq,
-          earlierWork: { id: work.id, logIndex: work.log_index },
-          distance: c.distance,
-        }),
-      );
+      await recordLogged(this.ctx.db, this.ctx.log, {
+        events: [
+          {
+            type: 'registration.refused',
+            subjectId: work.id,
+            reason: 'priority',
+            attemptedBy: { id: session.accountId, handle: session.handle },
+            sha256: fp.sha256,
+            pdq: fp.pdq,
+            earlierWork: { id: work.id, logIndex: work.log_index },
+            distance: c.distance,
+          },
+        ],
+      });
       await this.ctx.log.checkpoint();
       throw new AppError(
         'priority_conflict',
@@ -183,21 +186,24 @@ export class RegistrationService {
     const existing = await repo.findOwnWorkBySha(this.ctx.db, session.accountId, fp.sha256);
     if (existing) return buildReceipt(this.ctx, existing.id, existing.log_index, 200);
 
-    const logIndex = await this.ctx.db.transaction().execute(async (trx) => {
-      if (!(await repo.consumeDraft(trx, draftId, now))) throw new AppError('draft_used', 'this draft has already been registered');
-      await spendSignature(trx, jws, { purpose: 'work.register', accountId: session.accountId, at: now });
-      const entry = await this.ctx.log.append(trx, {
-        type: 'work.registered',
-        subjectId: workId,
-        workId,
-        account: { id: session.accountId, handle: session.handle },
-        kid,
-        sha256: fp.sha256,
-        jws,
-      });
-      await trx
-        .insertInto('works')
-        .values({
+    const logIndex = await recordLogged(this.ctx.db, this.ctx.log, {
+      before: async (trx) => {
+        if (!(await repo.consumeDraft(trx, draftId, now))) throw new AppError('draft_used', 'this draft has already been registered');
+        await spendSignature(trx, jws, { purpose: 'work.register', accountId: session.accountId, at: now });
+      },
+      events: [
+        {
+          type: 'work.registered',
+          subjectId: workId,
+          workId,
+          account: { id: session.accountId, handle: session.handle },
+          kid,
+          sha256: fp.sha256,
+          jws,
+        },
+      ],
+      after: async (trx, [logIndex]) => {
+        await repo.insertWork(trx, {
           id: workId,
           account_id: session.accountId,
           kid,
@@ -216,12 +222,11 @@ export class RegistrationService {
           colour_layout: fp.colourLayout ?? null,
           status: 'active',
           created_at: now,
-          log_index: entry.index,
-        })
-        .execute();
-      await repo.linkProcessImages(trx, workId, fp.processIds);
-      await indexWorkHashes(trx, workId, storedHashes(fp));
-      return entry.index;
+          log_index: logIndex,
+        });
+        await repo.linkProcessImages(trx, workId, fp.processIds);
+        await indexWorkHashes(trx, workId, storedHashes(fp));
+      },
     });
     return buildReceipt(this.ctx, workId, logIndex, 201);
   }
@@ -272,22 +277,25 @@ export class RegistrationService {
     const { kid } = await this.verifyDraftSignature(session, draft, jws);
     const fp = draft.fingerprint as { processId: string; sha256: string; pdq: string };
     const now = this.ctx.clock.now();
-    const logIndex = await this.ctx.db.transaction().execute(async (trx) => {
-      if (!(await repo.consumeDraft(trx, draftId, now))) throw new AppError('draft_used', 'this draft has already been registered');
-      await spendSignature(trx, jws, { purpose: 'process.register', accountId: session.accountId, at: now });
-      const entry = await this.ctx.log.append(trx, {
-        type: 'draft.registered',
-        subjectId: fp.processId,
-        processId: fp.processId,
-        ...(draft.work_id ? { workId: draft.work_id } : {}),
-        account: { id: session.accountId, handle: session.handle },
-        kid,
-        sha256: fp.sha256,
-        jws,
-      });
-      await trx
-        .insertInto('process_images')
-        .values({
+    const logIndex = await recordLogged(this.ctx.db, this.ctx.log, {
+      before: async (trx) => {
+        if (!(await repo.consumeDraft(trx, draftId, now))) throw new AppError('draft_used', 'this draft has already been registered');
+        await spendSignature(trx, jws, { purpose: 'process.register', accountId: session.accountId, at: now });
+      },
+      events: [
+        {
+          type: 'draft.registered',
+          subjectId: fp.processId,
+          processId: fp.processId,
+          ...(draft.work_id ? { workId: draft.work_id } : {}),
+          account: { id: session.accountId, handle: session.handle },
+          kid,
+          sha256: fp.sha256,
+          jws,
+        },
+      ],
+      after: (trx, [logIndex]) =>
+        repo.insertProcessImage(trx, {
           id: fp.processId,
           work_id: draft.work_id,
           account_id: session.accountId,
@@ -297,10 +305,8 @@ export class RegistrationService {
           pdq: fp.pdq,
           thumbnail: draft.thumbnail!,
           created_at: now,
-          log_index: entry.index,
-        })
-        .execute();
-      return entry.index;
+          log_index: logIndex,
+        }),
     });
     const receipt = await buildReceipt(this.ctx, draft.work_id ?? undefined, logIndex, 201);
     return { ...receipt.body, processId: fp.processId };

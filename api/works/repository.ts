@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import type { Database, NewAttestation, NewDispute, NewProcessImage, NewWork } from '../../db/schema.ts';
 
 type Db = Kysely<Database>;
 
@@ -52,6 +52,34 @@ export const findWorksByIds = (db: Db, ids: string[]) =>
 export const findOwnWorkBySha = (db: Db, accountId: string, sha256: string) =>
   db.selectFrom('works').selectAll().where('account_id', '=', accountId).where('sha256', '=', sha256).executeTakeFirst();
 
+export async function insertWork(db: Db, work: NewWork): Promise<void> {
+  await db.insertInto('works').values(work).execute();
+}
+
+export async function findThumbnail(db: Db, workId: string): Promise<Buffer | undefined> {
+  const row = await db.selectFrom('works').select('thumbnail').where('id', '=', workId).executeTakeFirst();
+  return row?.thumbnail;
+}
+
+/** Marks an active work revoked; false when it was revoked already. */
+export async function revokeWork(db: Db, workId: string, revocation: { at: Date; jws: string }): Promise<boolean> {
+  const result = await db
+    .updateTable('works')
+    .set({ status: 'revoked', revoked_at: revocation.at, revocation_jws: revocation.jws })
+    .where('id', '=', workId)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function setWorkRevokedLogIndex(db: Db, workId: string, logIndex: number): Promise<void> {
+  await db.updateTable('works').set({ revoked_log_index: logIndex }).where('id', '=', workId).execute();
+}
+
+export async function insertProcessImage(db: Db, image: NewProcessImage): Promise<void> {
+  await db.insertInto('process_images').values(image).execute();
+}
+
 export const listProcessImages = (db: Db, workId: string) =>
   db.selectFrom('process_images').selectAll().where('work_id', '=', workId).orderBy('log_index').execute();
 
@@ -75,6 +103,72 @@ export const listAttestations = (db: Db, workId: string) =>
     .orderBy('attestations.log_index')
     .execute();
 
+export const findAttestation = (db: Db, id: string) => db.selectFrom('attestations').selectAll().where('id', '=', id).executeTakeFirst();
+
+export async function insertAttestation(db: Db, attestation: NewAttestation): Promise<void> {
+  await db.insertInto('attestations').values(attestation).execute();
+}
+
+/** Marks an active attestation revoked; false when it was revoked already. */
+export async function revokeAttestation(db: Db, id: string, revocation: { at: Date; jws: string }): Promise<boolean> {
+  const result = await db
+    .updateTable('attestations')
+    .set({ status: 'revoked', revoked_at: revocation.at, revocation_jws: revocation.jws })
+    .where('id', '=', id)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function setAttestationRevokedLogIndex(db: Db, id: string, logIndex: number): Promise<void> {
+  await db.updateTable('attestations').set({ revoked_log_index: logIndex }).where('id', '=', id).execute();
+}
+
+/** An organisation's attestations, newest first, with the work and its artist. */
+export const listAttestationsIssuedBy = (db: Db, accountId: string, page: { limit: number; offset: number }) =>
+  db
+    .selectFrom('attestations')
+    .innerJoin('works', 'works.id', 'attestations.work_id')
+    .innerJoin('accounts', 'accounts.id', 'works.account_id')
+    .select([
+      'attestations.id',
+      'attestations.type',
+      'attestations.note',
+      'attestations.date',
+      'attestations.status',
+      'attestations.created_at',
+      'attestations.log_index',
+      'works.id as work_id',
+      'works.title',
+      'accounts.handle as artist_handle',
+      'accounts.display_name as artist_name',
+    ])
+    .where('attestations.issuer_account_id', '=', accountId)
+    .orderBy('attestations.log_index', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+
+export async function insertDispute(db: Db, dispute: NewDispute): Promise<void> {
+  await db.insertInto('disputes').values(dispute).execute();
+}
+
+/**
+ * The ids a work's log entries are about: the work's own rows (the work, its attestations, disputes and
+ * process images) and the organisations that attested it.
+ */
+export async function findSubjectsOfWork(db: Db, workId: string): Promise<{ rows: string[]; attesters: string[] }> {
+  const [attestations, disputes, processImages] = await Promise.all([
+    db.selectFrom('attestations').select(['id', 'issuer_account_id']).where('work_id', '=', workId).execute(),
+    db.selectFrom('disputes').select('id').where('work_id', '=', workId).execute(),
+    db.selectFrom('process_images').select('id').where('work_id', '=', workId).execute(),
+  ]);
+  return {
+    rows: [workId, ...attestations.map((a) => a.id), ...disputes.map((d) => d.id), ...processImages.map((p) => p.id)],
+    attesters: [...new Set(attestations.map((a) => a.issuer_account_id))],
+  };
+}
+
 export const listDisputes = (db: Db, workId: string) =>
   db
     .selectFrom('disputes')
@@ -83,14 +177,6 @@ export const listDisputes = (db: Db, workId: string) =>
     .select(['accounts.handle', 'accounts.display_name'])
     .where('work_id', '=', workId)
     .orderBy('disputes.log_index')
-    .execute();
-
-export const logEntriesAbout = (db: Db, subjectIds: string[]) =>
-  db
-    .selectFrom('log_entries')
-    .select(['idx', 'type', 'subject_id', 'created_at'])
-    .where('subject_id', 'in', subjectIds)
-    .orderBy('idx')
     .execute();
 
 export interface WorkListQuery {
