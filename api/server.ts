@@ -1,20 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
+import { createAppContext } from './app-context.ts';
 import type { AppContext } from './context.ts';
 import { ConfigError, type Config } from './config.ts';
-import { createLogger } from './logger.ts';
-import { systemClock, type Clock } from './clock.ts';
+import type { Clock } from './clock.ts';
 import { openDatabase, type OpenedDatabase } from '../db/open.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { createRateLimits } from './http/rate-limits.ts';
-import { SessionIssuer } from './identity/sessions.ts';
-import { createTransparencyLog } from './log/index.ts';
-import { loadOperatorKey } from './trust/operator-key.ts';
-import { OrganizationTrust } from './trust/service.ts';
 import { pinOperatorKey } from './trust/pin.ts';
-import { Ingest } from './uploads/ingest.ts';
-import { ParserPool } from './uploads/parser-pool.ts';
 
 export interface RunningServer {
   url: string;
@@ -39,37 +32,19 @@ export interface StartOptions {
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
-  const logger = createLogger(config);
   const database =
     options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, idleTimeoutMs: config.databaseIdleTimeoutMs }));
-  const ctx = {
-    config,
-    db: database.db,
-    dbKind: database.kind,
-    logger,
-    clock: options.clock ?? systemClock,
-    readiness: { migrated: false },
-    limits: createRateLimits(config),
-  } as AppContext;
-  const parsers = new ParserPool(config.parserPool);
-  ctx.ingest = new Ingest(parsers, { maxBytes: config.maxUploadBytes, maxPixels: config.maxPixels });
-  ctx.sessions = new SessionIssuer(ctx);
-  const log = await createTransparencyLog(ctx);
-  ctx.log = log;
-  const operatorKey = await loadOperatorKey({ envKey: config.operatorKey, dataDir: config.dataDir, create: true });
-  ctx.operator = { kid: operatorKey.kid, publicJwk: operatorKey.publicJwk };
-  ctx.trust = new OrganizationTrust({ db: ctx.db, clock: ctx.clock, log, operator: ctx.operator });
-  if (operatorKey.source === 'created') logger.info({ operatorKid: operatorKey.kid }, 'created a new operator key in the data directory');
+  const runtime = await createAppContext(config, database, options.clock ? { clock: options.clock } : {});
+  const { ctx } = runtime;
   // A key that differs from the one the database holds (operator or log key) rejects `ready` with a one-line ConfigError.
   const migrating = migrateUntilReady(ctx, options.waitForDatabase ?? false)
     .then(() => pinOperatorKey(ctx.db, ctx.operator))
-    .then(() => log.start());
+    .then(() => runtime.startLog());
   migrating.catch(() => {});
   if (!options.waitForDatabase) {
     // A server that cannot start (a migration failed, another key) leaves no open database behind.
     await migrating.catch(async (err: unknown) => {
-      await log.close();
-      await parsers.close();
+      await runtime.close();
       await database.close();
       throw err;
     });
@@ -88,8 +63,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     });
   } catch (err) {
     // Not waiting for migrations: with the database down they retry for ever, and main.ts exits anyway.
-    await log.close();
-    await parsers.close();
+    await runtime.close();
     if (!options.database) await database.close();
     throw listenError(err, config);
   }
@@ -106,8 +80,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         server.closeIdleConnections();
       });
       await migrating.catch(() => {});
-      await log.close();
-      await parsers.close();
+      await runtime.close();
       await database.close();
     })());
   return { url, ctx, server, ready: migrating, close };

@@ -1,8 +1,7 @@
-import type { AiMarker } from '../images/types.ts';
 import type { C2paSummary } from './c2pa.ts';
 import { cleanText, decodeUserComment } from './fields.ts';
-import type { MetadataGroups } from './metadata.ts';
 import type { PngTextChunk } from './png-chunks.ts';
+import type { AiMarker, MetadataGroups } from './types.ts';
 
 export const IPTC_DIGITAL_SOURCE_TYPE = 'http://cv.iptc.org/newscodes/digitalsourcetype/';
 export const AI_SOURCE_TYPES = ['trainedAlgorithmicMedia', 'compositeWithTrainedAlgorithmicMedia', 'algorithmicMedia', 'compositeSynthetic'];

@@ -1,5 +1,4 @@
-import type { PrivateEvidence, PublicEvidence } from '../images/types.ts';
-import type { MetadataGroups } from './metadata.ts';
+import type { MetadataGroups, PrivateEvidence, PublicEvidence } from './types.ts';
 
 const MAX_FIELD_LENGTH = 200;
 

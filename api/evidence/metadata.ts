@@ -1,8 +1,6 @@
-import exifr from 'exifr';
-import sharp from 'sharp';
-
-/** exifr output by segment (ifd0, exif, gps, xmp namespaces, iptc, icc …). */
-export type MetadataGroups = Record<string, Record<string, unknown>>;
+import { parseMetadata } from '../media/exifr.ts';
+import { embeddedExif } from '../media/sharp.ts';
+import type { MetadataGroups } from './types.ts';
 
 const FULL_OPTIONS = {
   tiff: true,
@@ -52,7 +50,7 @@ export async function readMetadataGroups(bytes: Buffer): Promise<MetadataGroups>
 
 async function tryParse(source: Buffer, options: object): Promise<MetadataGroups | undefined> {
   try {
-    const output: unknown = await exifr.parse(source, options);
+    const output = await parseMetadata(source, options);
     if (!output || typeof output !== 'object') return {};
     const groups: MetadataGroups = {};
     for (const [key, value] of Object.entries(output)) {
@@ -71,7 +69,7 @@ async function tryParse(source: Buffer, options: object): Promise<MetadataGroups
 async function webpExif(bytes: Buffer): Promise<Buffer | undefined> {
   if (bytes.toString('latin1', 0, 4) !== 'RIFF' || bytes.toString('latin1', 8, 12) !== 'WEBP') return undefined;
   try {
-    const { exif } = await sharp(bytes).metadata();
+    const exif = await embeddedExif(bytes);
     if (!exif) return undefined;
     // sharp returns the block with its "Exif\0\0" prefix; exifr wants the TIFF structure.
     return exif.toString('latin1', 0, 6) === 'Exif\0\0' ? exif.subarray(6) : exif;

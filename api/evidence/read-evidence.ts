@@ -1,9 +1,9 @@
-import type { Evidence, PublicEvidence } from '../images/types.ts';
 import { detectAiMarkers, xmpDigitalSourceTypes } from './ai-markers.ts';
 import { readC2pa, type C2paSummary } from './c2pa.ts';
 import { privateFields, publicFields } from './fields.ts';
-import { findXmpPackets, readMetadataGroups, type MetadataGroups } from './metadata.ts';
+import { findXmpPackets, readMetadataGroups } from './metadata.ts';
 import { readPngTextChunks, type PngTextChunk } from './png-chunks.ts';
+import type { Evidence, MetadataGroups, PublicEvidence } from './types.ts';
 
 /**
  * Metadata evidence: EXIF/XMP/IPTC/ICC facts, C2PA manifest summary and AI markers (public), and GPS,

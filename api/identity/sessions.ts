@@ -1,7 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { jwtVerify, SignJWT } from 'jose';
-import type { AppContext } from '../context.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { deleteExpiredSessions, findAccountById, findKey, findSession, getOrCreateSecret, insertSession, revokeSession } from './repository.ts';
 
@@ -22,26 +25,33 @@ export interface Session {
  * token names (`jti`) a row in the sessions table and is honoured only while that row is not revoked,
  * so signing out ends the session at once in every process sharing the database.
  */
+/** What sessions are made of: their table, the time, and the secret and cookie settings of the configuration. */
+export interface SessionDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  config: Pick<Config, 'sessionSecret' | 'publicUrl'>;
+}
+
 export class SessionIssuer {
   private secret: Uint8Array | undefined;
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly deps: SessionDeps) {}
 
   private async key(): Promise<Uint8Array> {
     if (!this.secret) {
       const value =
-        this.ctx.config.sessionSecret ??
-        (await getOrCreateSecret(this.ctx.db, 'session-hmac', () => randomBytes(32).toString('base64url')));
+        this.deps.config.sessionSecret ??
+        (await getOrCreateSecret(this.deps.db, 'session-hmac', () => randomBytes(32).toString('base64url')));
       this.secret = new TextEncoder().encode(value);
     }
     return this.secret;
   }
 
   async issue(session: Session): Promise<{ token: string; expiresAt: Date }> {
-    const now = this.ctx.clock.now();
+    const now = this.deps.clock.now();
     const expiresAt = new Date(now.getTime() + SESSION_TTL_SECONDS * 1000);
     const id = randomUUID();
-    await insertSession(this.ctx.db, { id, accountId: session.accountId, kid: session.kid, createdAt: now, expiresAt });
-    await deleteExpiredSessions(this.ctx.db, now);
+    await insertSession(this.deps.db, { id, accountId: session.accountId, kid: session.kid, createdAt: now, expiresAt });
+    await deleteExpiredSessions(this.deps.db, now);
     const token = await new SignJWT({ handle: session.handle, kind: session.kind, kid: session.kid })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(session.accountId)
@@ -59,15 +69,15 @@ export class SessionIssuer {
     const token = bearerToken(req) ?? cookie(req, SESSION_COOKIE);
     if (!token) return undefined;
     const claims = await this.verifyToken(token);
-    const stored = await findSession(this.ctx.db, claims.jti);
+    const stored = await findSession(this.deps.db, claims.jti);
     if (!stored || stored.account_id !== claims.sub) throw new AppError('unauthenticated', 'the session is unknown; sign in again');
     if (stored.revoked_at) throw new AppError('unauthenticated', 'this session was signed out; sign in again');
     const kid = stored.kid;
-    const key = await findKey(this.ctx.db, kid);
+    const key = await findKey(this.deps.db, kid);
     if (!key || key.status !== 'active' || key.account_id !== claims.sub) {
       throw new AppError('unauthenticated', 'the key of this session is no longer active; sign in again');
     }
-    const account = await findAccountById(this.ctx.db, key.account_id);
+    const account = await findAccountById(this.deps.db, key.account_id);
     if (!account) throw new AppError('unauthenticated', 'the account of this session does not exist');
     return { accountId: account.id, handle: account.handle, kind: account.kind, kid };
   }
@@ -82,7 +92,7 @@ export class SessionIssuer {
     }
     if (!token) return;
     const claims = await this.verifyToken(token).catch(() => undefined);
-    if (claims) await revokeSession(this.ctx.db, claims.jti, this.ctx.clock.now());
+    if (claims) await revokeSession(this.deps.db, claims.jti, this.deps.clock.now());
   }
 
   private async verifyToken(token: string): Promise<{ jti: string; sub: string }> {
@@ -92,7 +102,7 @@ export class SessionIssuer {
         algorithms: ['HS256'],
         issuer: ISSUER,
         audience: AUDIENCE,
-        currentDate: this.ctx.clock.now(),
+        currentDate: this.deps.clock.now(),
       }));
     } catch {
       throw new AppError('unauthenticated', 'the session is invalid or expired; sign in again');
@@ -113,7 +123,7 @@ export class SessionIssuer {
     res.cookie(SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: 'strict',
-      secure: this.ctx.config.publicUrl.startsWith('https:'),
+      secure: this.deps.config.publicUrl.startsWith('https:'),
       path: '/',
       expires: expiresAt,
     });

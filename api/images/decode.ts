@@ -1,6 +1,6 @@
-import { imageSize } from 'image-size';
-import sharp from 'sharp';
 import { AppError } from '../errors.ts';
+import { type ImageHeader, readImageHeader } from '../media/image-size.ts';
+import { decodeOrientedShrunk } from '../media/sharp.ts';
 import { ACCEPTED_FORMATS_TEXT, sniffFormat } from './formats.ts';
 import type { ImageFormat, ImageLimits } from './types.ts';
 
@@ -26,14 +26,6 @@ const HEADER_TYPES: Record<ImageFormat, string> = {
   gif: 'gif',
 };
 
-/** What a header reader reports: the container type image-size saw, the stored size and EXIF orientation. */
-export interface ImageHeader {
-  type: string | undefined;
-  width: number | undefined;
-  height: number | undefined;
-  orientation: number | undefined;
-}
-
 /**
  * Reads an image header. It parses attacker bytes, so the server runs it in the parser pool
  * (api/uploads); `readHeaderHere` is for bytes Aura made itself (stored thumbnails).
@@ -41,17 +33,8 @@ export interface ImageHeader {
  */
 export type HeaderReader = (bytes: Buffer) => Promise<ImageHeader | undefined>;
 
-/** The header, parsed in JavaScript on this thread (a libvips pass just for this costs ~1 ms of CPU). */
-export function parseHeader(bytes: Uint8Array): ImageHeader | undefined {
-  try {
-    const header = imageSize(bytes);
-    return { type: header.type, width: header.width, height: header.height, orientation: header.orientation };
-  } catch {
-    return undefined;
-  }
-}
-
-export const readHeaderHere: HeaderReader = async (bytes) => parseHeader(bytes);
+/** The header read in JavaScript on this thread (a libvips pass just for this costs ~1 ms of CPU). */
+export const readHeaderHere: HeaderReader = async (bytes) => readImageHeader(bytes);
 
 /** Size and magic bytes: the checks made before any parser sees the file. Throws AppError (413/415/422). */
 export function acceptedFormat(bytes: Buffer, limits: ImageLimits): ImageFormat {
@@ -77,13 +60,24 @@ export function acceptedFormat(bytes: Buffer, limits: ImageLimits): ImageFormat 
   return sniffed.format;
 }
 
+/** The full image's size after EXIF orientation, from its header. */
+export interface HeaderSize {
+  width: number;
+  height: number;
+}
+
 /**
  * Checks size, container and pixel count from the header (a decompression bomb is refused before any
  * pixel is decoded), then decodes once: EXIF-oriented, shrunk on load, first frame only.
  */
 export async function decodeImage(bytes: Buffer, limits: ImageLimits, readHeader: HeaderReader = readHeaderHere): Promise<DecodedImage> {
   const format = acceptedFormat(bytes, limits);
-  const header = await readHeader(bytes);
+  const size = checkHeader(format, await readHeader(bytes), limits);
+  return decodeWorkingCopy(bytes, format, size, limits);
+}
+
+/** The header limits: the container must be what the magic bytes said and the stored pixel count within the limit. Throws AppError. */
+export function checkHeader(format: ImageFormat, header: ImageHeader | undefined, limits: ImageLimits): HeaderSize {
   if (!header) throw new AppError('image_unreadable', `the ${format.toUpperCase()} header could not be read`);
   if (header.type !== HEADER_TYPES[format]) {
     throw new AppError(
@@ -102,23 +96,16 @@ export async function decodeImage(bytes: Buffer, limits: ImageLimits, readHeader
     );
   }
   const swapsAxes = (header.orientation ?? 1) >= 5;
-  const width = swapsAxes ? storedHeight : storedWidth;
-  const height = swapsAxes ? storedWidth : storedHeight;
+  return swapsAxes ? { width: storedHeight, height: storedWidth } : { width: storedWidth, height: storedHeight };
+}
 
-  // libvips checks the pixel count again (limitInputPixels), reads sequentially, and refuses
-  // structural errors (failOn 'error') while tolerating benign warnings such as trailing bytes.
-  const options = { limitInputPixels: limits.maxPixels, sequentialRead: true, failOn: 'error', pages: 1 } as const;
+/** The working copy (sharp, on the libuv pool) of an image whose header passed checkHeader; libvips checks the pixel count again. */
+export async function decodeWorkingCopy(bytes: Buffer, format: ImageFormat, size: HeaderSize, limits: ImageLimits): Promise<DecodedImage> {
   try {
-    const { data, info } = await sharp(bytes, options)
-      .rotate()
-      .resize({ width: WORKING_SIZE, height: WORKING_SIZE, fit: 'inside', withoutEnlargement: true })
-      .toColourspace('srgb')
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3 && info.channels !== 4) {
-      throw new Error(`unexpected channel count ${info.channels}`);
-    }
-    return { format, width, height, pixels: { data, width: info.width, height: info.height, channels: info.channels } };
+    const pixels = await decodeOrientedShrunk(bytes, { size: WORKING_SIZE, maxPixels: limits.maxPixels });
+    const { channels } = pixels;
+    if (channels !== 3 && channels !== 4) throw new Error(`unexpected channel count ${channels}`);
+    return { format, width: size.width, height: size.height, pixels: { ...pixels, channels } };
   } catch (error) {
     throw unreadable(format, error);
   }

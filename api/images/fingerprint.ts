@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
+import { encodeWebp } from '../media/sharp.ts';
 import { flattenOnto, hasTransparency } from './alpha.ts';
-import { decodeImage, readHeaderHere, type DecodedImage, type HeaderReader } from './decode.ts';
+import { decodeImage, type DecodedImage } from './decode.ts';
 import { colourLayout } from './colour-layout.ts';
 import { CLIPPED_SHARE, halfLightnessModulePlane } from './lightness.ts';
 import { hammingDistance, hashPlane, lumaFromPixels, ModulePlane, pdqFromLuma, pdqOfPlane } from './pdq.ts';
@@ -10,22 +10,23 @@ import type { Fingerprint, FingerprintOptions, ImageLimits, LabelledHash, Thumbn
 
 /** Background a transparent image is composited on for its main hash (re-posts mostly land on white). */
 const PRIMARY_BACKGROUND = 255;
+const THUMBNAIL_QUALITY = 80;
 /** The black flatten and the lightness hashes are stored only when they differ this much from the global hash. */
 const DISTINCT_VARIANT_BITS = 16;
 
 /**
  * SHA-256, PDQ with its 8 dihedral variants, region hashes and, when asked for, a WebP thumbnail, all
- * from one decode. Throws AppError for unsupported, corrupt or oversized input.
+ * from one decode, with the header read on this thread: for bytes Aura trusts (tests, the CLI, benchmarks).
+ * Uploads go through api/uploads/ingest.ts. Throws AppError for unsupported, corrupt or oversized input.
  */
-export async function fingerprintImage(bytes: Buffer, limits: ImageLimits, options: { thumbnail: true }, readHeader?: HeaderReader): Promise<ThumbnailedFingerprint>;
-export async function fingerprintImage(bytes: Buffer, limits: ImageLimits, options?: FingerprintOptions, readHeader?: HeaderReader): Promise<Fingerprint>;
-export async function fingerprintImage(
-  bytes: Buffer,
-  limits: ImageLimits,
-  options: FingerprintOptions = { thumbnail: false },
-  readHeader: HeaderReader = readHeaderHere,
-): Promise<Fingerprint> {
-  const decoding = decodeImage(bytes, limits, readHeader);
+export async function fingerprintImage(bytes: Buffer, limits: ImageLimits, options: { thumbnail: true }): Promise<ThumbnailedFingerprint>;
+export async function fingerprintImage(bytes: Buffer, limits: ImageLimits, options?: FingerprintOptions): Promise<Fingerprint>;
+export async function fingerprintImage(bytes: Buffer, limits: ImageLimits, options: FingerprintOptions = { thumbnail: false }): Promise<Fingerprint> {
+  return fingerprintDecoding(bytes, decodeImage(bytes, limits), options);
+}
+
+/** The fingerprint of `bytes` from their decode, already under way: SHA-256 is hashed here meanwhile. */
+export async function fingerprintDecoding(bytes: Buffer, decoding: Promise<DecodedImage>, options: FingerprintOptions): Promise<Fingerprint> {
   // Hashing the bytes on this thread overlaps with sharp decoding on the libuv pool.
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const decoded = await decoding;
@@ -124,6 +125,5 @@ export function anchoredHashes(decoded: { pixels: Pixels }): LabelledHash[] {
 
 /** The WebP thumbnail of the 512-px working copy (exported for the benchmark). */
 export function encodeThumbnail(decoded: DecodedImage): Promise<Buffer> {
-  const { data, width, height, channels } = decoded.pixels;
-  return sharp(data, { raw: { width, height, channels } }).webp({ quality: 80, effort: 0 }).toBuffer();
+  return encodeWebp(decoded.pixels, THUMBNAIL_QUALITY);
 }

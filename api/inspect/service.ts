@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Ingest } from '../uploads/ingest.ts';
-import type { inspectResponseSchema } from './routes.ts';
+import type { inspectResponseSchema } from './schemas.ts';
 
 export type InspectResult = z.infer<typeof inspectResponseSchema>;
 

@@ -1,9 +1,11 @@
-import { AppError } from '../errors.ts';
-import type { HeaderReader } from '../images/decode.ts';
-import { fingerprintImage } from '../images/fingerprint.ts';
-import type { AnalyzedImage, Evidence, Fingerprint, FingerprintOptions, ImageLimits, ThumbnailedFingerprint } from '../images/types.ts';
-import type { ParseFailure, Parsers } from './parser-pool.ts';
 import type { ContentCredentialsResult } from '../content-credentials/read.ts';
+import { AppError } from '../errors.ts';
+import type { Evidence } from '../evidence/types.ts';
+import { acceptedFormat, checkHeader, decodeWorkingCopy, type DecodedImage } from '../images/decode.ts';
+import { fingerprintDecoding } from '../images/fingerprint.ts';
+import type { Fingerprint, FingerprintOptions, ImageLimits, ThumbnailedFingerprint } from '../images/types.ts';
+import type { ImageHeader } from '../media/image-size.ts';
+import type { ParseFailure, Parsers } from './parser-pool.ts';
 
 /**
  * What an upload needs from its metadata: 'required' (registration screens it for AI markers, so an
@@ -12,14 +14,21 @@ import type { ContentCredentialsResult } from '../content-credentials/read.ts';
  */
 export type MetadataNeed = 'required' | 'best-effort' | 'none';
 
+/** An upload's fingerprint (api/images) with its metadata evidence (api/evidence). */
+export interface AnalyzedImage<F extends Fingerprint = Fingerprint> {
+  fingerprint: F;
+  evidence: Evidence;
+}
+
 export interface IngestOptions extends FingerprintOptions {
   metadata: MetadataNeed;
 }
 
 /**
- * The one ingest path for uploaded images: size and magic bytes (this thread) → header limits (parser
- * pool) → decode (sharp, libuv pool) → fingerprint → metadata evidence (parser pool). Nothing is handed
- * to a metadata parser before the decoder has accepted the file.
+ * The one ingest path for uploaded images, the layer above api/images and api/evidence: sniff (size and
+ * magic bytes, this thread) → header limits (parser pool) → decode (sharp, libuv pool) → fingerprint →
+ * metadata evidence (parser pool). Nothing is handed to a metadata parser before the decoder has
+ * accepted the file.
  */
 export class Ingest {
   constructor(
@@ -39,7 +48,13 @@ export class Ingest {
   fingerprint(bytes: Buffer, options: FingerprintOptions & { thumbnail: true }): Promise<ThumbnailedFingerprint>;
   fingerprint(bytes: Buffer, options?: FingerprintOptions): Promise<Fingerprint>;
   fingerprint(bytes: Buffer, options: FingerprintOptions = { thumbnail: false }): Promise<Fingerprint> {
-    return fingerprintImage(bytes, this.limits, options, this.readHeader);
+    return fingerprintDecoding(bytes, this.decode(bytes), options);
+  }
+
+  private async decode(bytes: Buffer): Promise<DecodedImage> {
+    const format = acceptedFormat(bytes, this.limits);
+    const size = checkHeader(format, await this.readHeader(bytes), this.limits);
+    return decodeWorkingCopy(bytes, format, size, this.limits);
   }
 
   /**
@@ -56,12 +71,12 @@ export class Ingest {
     return { ...noCredentials(), error: `Content Credentials could not be read (${outcome.failure})` };
   }
 
-  private readonly readHeader: HeaderReader = async (bytes) => {
+  private async readHeader(bytes: Buffer): Promise<ImageHeader | undefined> {
     const outcome = await this.parsers.run('header', bytes);
     if (outcome.ok) return outcome.value;
     if (outcome.failure === 'busy') throw busy();
     throw new AppError('image_unreadable', `the image header could not be read (${outcome.failure})`);
-  };
+  }
 
   private async evidence(bytes: Buffer, need: Exclude<MetadataNeed, 'none'>): Promise<Evidence> {
     const outcome = await this.parsers.run('evidence', bytes);

@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
-import { parseHeader, type ImageHeader } from '../images/decode.ts';
-import type { Evidence } from '../images/types.ts';
+import { readImageHeader, type ImageHeader } from '../media/image-size.ts';
+import type { Evidence } from '../evidence/types.ts';
 import type { ContentCredentialsResult } from '../content-credentials/read.ts';
 
 /** The parsers of attacker-supplied bytes, run one per task inside a parser-pool worker. */
@@ -29,7 +29,7 @@ export async function runParseTask(task: ParseTask): Promise<ParseTasks[ParseTas
   const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
   switch (task.name) {
     case 'header':
-      return parseHeader(bytes);
+      return readImageHeader(bytes);
     case 'evidence':
       // Preloaded by metadata workers (parse-worker.cjs); a header-lane worker never loads it.
       return (await import('../evidence/read-evidence.ts')).readEvidence(bytes);

@@ -3,7 +3,7 @@ import { canonicalJson } from '../log/canonical.ts';
 import { recordLogged } from '../log/record-logged.ts';
 import type { AppContext } from '../context.ts';
 import { AppError, notFound } from '../errors.ts';
-import type { AnalyzedImage } from '../images/types.ts';
+import type { AnalyzedImage } from '../uploads/ingest.ts';
 import { indexWorkHashes } from '../matching/repository.ts';
 import { verifyAccountSignature } from '../identity/account-signatures.ts';
 import { JWS_TYPES } from '../identity/signatures.ts';

@@ -1,4 +1,4 @@
-import type { AiMarker } from '../images/types.ts';
+import type { AiMarker } from '../evidence/types.ts';
 import { AppError } from '../errors.ts';
 import { isComposite } from './source-types.ts';
 

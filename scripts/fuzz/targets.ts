@@ -2,7 +2,8 @@ import { AppError } from '../../api/errors.ts';
 import { readC2pa } from '../../api/evidence/c2pa.ts';
 import { readMetadataGroups } from '../../api/evidence/metadata.ts';
 import { MAX_INFLATED_TEXT_BYTES, readPngTextChunks } from '../../api/evidence/png-chunks.ts';
-import { decodeImage, parseHeader, readHeaderHere } from '../../api/images/decode.ts';
+import { decodeImage, readHeaderHere } from '../../api/images/decode.ts';
+import { readImageHeader } from '../../api/media/image-size.ts';
 import { Ingest } from '../../api/uploads/ingest.ts';
 import { ParserPool } from '../../api/uploads/parser-pool.ts';
 
@@ -52,9 +53,9 @@ export const targets = {
   c2pa: async (bytes: Buffer) => {
     await readC2pa(bytes).catch(() => undefined);
   },
-  /** image-size's header reader: never throws (parseHeader catches), must answer. */
+  /** image-size's header reader: never throws (readImageHeader catches), must answer. */
   header: async (bytes: Buffer) => {
-    parseHeader(bytes);
+    readImageHeader(bytes);
   },
   /** Sniff, header limits and sharp decode: only 4xx AppErrors. */
   decode: async (bytes: Buffer) => {

@@ -36,7 +36,7 @@ function failed(status: number, body: ProblemBody): ApiError {
 }
 
 // The evidence shapes are the server's own types (type-only: nothing of the API is bundled).
-import type { AiMarker, PublicEvidence } from '../../api/images/types.ts';
+import type { AiMarker, PublicEvidence } from '../../api/evidence/types.ts';
 import type { ContentCredentialsReport } from '../../api/content-credentials/report.ts';
 export type { AiMarker, PublicEvidence, ContentCredentialsReport };
 
