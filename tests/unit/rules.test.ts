@@ -55,6 +55,7 @@ describe('match policy', () => {
     expect(strict).toMatchObject({ accepted: false, strict: true });
     expect(judgeMatch({ distance: 20, exact: false }, 30, 90)).toMatchObject({ accepted: true, strict: true });
     expect(strict.note).toMatch(/stricter/);
+    expect([judgeMatch({ distance: 20, exact: false }, 90, 90).maxDistance, strict.maxDistance]).toEqual([31, 20]);
     expect(judgeMatch({ distance: 5, exact: false }, 30, 90)).toMatchObject({ accepted: true, kind: 'same' });
     expect(judgeMatch({ distance: 0, exact: true }, 0, 0)).toMatchObject({ accepted: true, kind: 'exact', similarity: 1 });
   });
