@@ -3,6 +3,29 @@
  * Errors always come back as ApiError carrying the problem+json `code` and `detail`.
  */
 
+// The answers' shapes are the server's own zod schemas and types, imported type-only: nothing of the API is bundled.
+import type { z } from 'zod';
+import type { AiMarker, PublicEvidence } from '../../api/images/types.ts';
+import type { ContentCredentialsReport } from '../../api/content-credentials/report.ts';
+import type { InclusionProof } from '../../api/log/types.ts';
+import type { accountSchema, createAccountBody } from '../../api/identity/schemas.ts';
+import type {
+  attestationViewSchema,
+  disputeViewSchema,
+  evidenceLevelSchema,
+  matchSchema,
+  signatureStatusSchema,
+  workListSchema,
+  workViewSchema,
+} from '../../api/works/schemas.ts';
+import type { verificationReportSchema } from '../../api/verify/schemas.ts';
+import type { WorkReader } from '../../api/works/read-service.ts';
+import type { RegistrationService } from '../../api/works/registration-service.ts';
+import type { AttestationService } from '../../api/works/attestation-service.ts';
+import type { buildReceipt } from '../../api/works/receipts.ts';
+import type { fingerprintSummary } from '../../api/images/summary.ts';
+import type { IdentityService } from '../../api/identity/service.ts';
+
 export interface ProblemBody {
   code?: string;
   detail?: string;
@@ -35,23 +58,6 @@ function failed(status: number, body: ProblemBody): ApiError {
   return err;
 }
 
-// The answers' shapes are the server's own zod schemas and types, imported type-only: nothing of the API is bundled.
-import type { z } from 'zod';
-import type { AiMarker, PublicEvidence } from '../../api/images/types.ts';
-import type { ContentCredentialsReport } from '../../api/content-credentials/report.ts';
-import type { InclusionProof } from '../../api/log/types.ts';
-import type { accountSchema, createAccountBody } from '../../api/identity/schemas.ts';
-import type {
-  attestationViewSchema,
-  disputeViewSchema,
-  evidenceLevelSchema,
-  matchSchema,
-  signatureStatusSchema,
-  workListSchema,
-  workViewSchema,
-} from '../../api/works/schemas.ts';
-import type { verificationReportSchema } from '../../api/verify/schemas.ts';
-import type { WorkReader } from '../../api/works/read-service.ts';
 export type { AiMarker, PublicEvidence, ContentCredentialsReport, InclusionProof };
 
 export type EvidenceLevel = z.output<typeof evidenceLevelSchema>;
@@ -67,22 +73,27 @@ export type NewAccount = z.input<typeof createAccountBody>;
 /** Whether the registry's operator vouches for an organisation; only verified ones raise a work to level 3. */
 export type OrganizationStanding = Pick<Attestation['issuer'], 'verified' | 'label' | 'verification'>;
 
-// Answers the server declares no schema for: typed by the service that produces them.
-export type TimelineEntry = Awaited<ReturnType<WorkReader['timeline']>>[number];
-export type IssuedAttestations = Awaited<ReturnType<WorkReader['attestationsIssuedBy']>>;
+// Answers without a schema in a feature's schemas.ts: typed by the server code that produces them.
+type Answer<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
+export type ProcessDraft = Answer<RegistrationService['createProcessDraft']>;
+export type ProcessReceipt = Answer<RegistrationService['registerProcess']>;
+export type AttestationDraft = Answer<AttestationService['createAttestationDraft']>;
+export type IssuedAttestation = Answer<AttestationService['issueAttestation']>;
+export type TimelineEntry = Answer<WorkReader['timeline']>[number];
+export type IssuedAttestations = Answer<WorkReader['attestationsIssuedBy']>;
+export type Challenge = Answer<IdentityService['createChallenge']>;
 
 /** The profile page adds the attestations an organisation issued (a second request). */
 export type Account = z.output<typeof accountSchema> & { attestationsIssued?: IssuedAttestations['items'] };
 
+// Kept by hand: the server code's types carry a Date where the JSON has a string, or a union the pages cannot narrow.
 export interface SessionResponse { token: string; account: Account; expiresAt: string }
-
-export interface Fingerprint { sha256: string; pdq: string; pdqQuality: number; width: number; height: number; format: string }
 
 export interface WorkDraft {
   draftId: string;
   workId?: string;
   payload: unknown;
-  fingerprint: Fingerprint;
+  fingerprint: ReturnType<typeof fingerprintSummary>;
   evidence: PublicEvidence;
   screening: { aiMarkers: AiMarker[]; verdict: string; reasons?: string[] };
   expiresAt?: string;
@@ -91,20 +102,10 @@ export interface WorkDraft {
 /** Answer to a draft of a file this artist registered already. */
 export interface ExistingWork { existingWork: { id: string; url?: string; logIndex?: number } }
 
-export interface Receipt {
-  workId: string;
-  logIndex: number;
-  inclusionProof?: InclusionProof;
-  checkpoint?: string;
-  url?: string;
-}
-
-export interface ProcessDraft { draftId: string; processId?: string; payload: unknown }
-export interface ProcessReceipt { logIndex: number; processId?: string; inclusionProof?: InclusionProof; checkpoint?: string }
+/** A work's receipt always names the work. */
+export type Receipt = Answer<typeof buildReceipt>['body'] & { workId: string };
 
 export interface LogEntry { index: number; body: string; entry: Record<string, unknown> }
-
-export interface Draft { draftId: string; payload: unknown; [key: string]: unknown }
 
 export type Progress = (fraction: number) => void;
 
@@ -197,7 +198,7 @@ export const api = {
   contentCredentials,
   verify: (file: Blob, onProgress?: Progress) => upload<VerifyReport>('/v1/verify', imageForm(file), onProgress),
 
-  challenge: (kid: string) => request<{ nonce: string; expiresAt: string }>('POST', '/v1/auth/challenge', { kid }),
+  challenge: (kid: string) => request<Challenge>('POST', '/v1/auth/challenge', { kid }),
   createSession: (jws: string) => request<SessionResponse>('POST', '/v1/auth/session', { jws }),
   /** Clears the HttpOnly session cookie on the server. */
   endSession: () => request<unknown>('DELETE', '/v1/auth/session'),
@@ -223,16 +224,16 @@ export const api = {
   },
 
   createAttestationDraft: (workId: string, body: { type: string; note?: string; date?: string }) =>
-    request<Draft>('POST', `/v1/works/${enc(workId)}/attestations/drafts`, body),
+    request<AttestationDraft>('POST', `/v1/works/${enc(workId)}/attestations/drafts`, body),
   submitAttestation: (workId: string, draftId: string, jws: string, idempotencyKey?: string) =>
-    request<{ attestationId?: string; logIndex?: number }>('POST', `/v1/works/${enc(workId)}/attestations`, { draftId, jws }, idempotencyKey),
+    request<IssuedAttestation>('POST', `/v1/works/${enc(workId)}/attestations`, { draftId, jws }, idempotencyKey),
   /** A work-in-progress image: of a registered work, or (workId undefined) before the final is registered. */
   createProcessDraft: (workId: string | undefined, file: Blob, onProgress?: Progress) =>
     upload<ProcessDraft>(workId ? `/v1/works/${enc(workId)}/process/drafts` : '/v1/process/drafts', imageForm(file), onProgress),
   submitProcess: (workId: string | undefined, draftId: string, jws: string, idempotencyKey?: string) =>
     request<ProcessReceipt>('POST', workId ? `/v1/works/${enc(workId)}/process` : '/v1/process', { draftId, jws }, idempotencyKey),
-  revokeWork: (workId: string, jws: string) => request<{ logIndex?: number }>('POST', `/v1/works/${enc(workId)}/revoke`, { jws }),
-  disputeWork: (workId: string, jws: string) => request<{ logIndex?: number }>('POST', `/v1/works/${enc(workId)}/disputes`, { jws }),
+  revokeWork: (workId: string, jws: string) => request<Answer<AttestationService['revokeWork']>>('POST', `/v1/works/${enc(workId)}/revoke`, { jws }),
+  disputeWork: (workId: string, jws: string) => request<Answer<AttestationService['fileDispute']>>('POST', `/v1/works/${enc(workId)}/disputes`, { jws }),
 
   getCheckpoint: () => request<string>('GET', '/v1/log/checkpoint'),
   getVkey: () => request<string>('GET', '/v1/log/vkey'),
