@@ -7,6 +7,8 @@ export const MATCH_DISTANCE = 31;
 /** Flat or minimalist images have unstable PDQ hashes: below this quality a stricter distance applies. */
 export const LOW_QUALITY = 50;
 export const LOW_QUALITY_DISTANCE = 20;
+/** Whether copies of an image of this PDQ quality are matched with the stricter distance. */
+export const matchedStrictly = (pdqQuality: number): boolean => pdqQuality < LOW_QUALITY;
 /** At or below this distance the copy is the same picture; above, only similar (e.g. a colourway). */
 export const SAME_DISTANCE = 16;
 /**
@@ -112,7 +114,7 @@ export function matchedQualities(
 
 export function judgeMatch(m: { distance: number; exact: boolean }, queryQuality: number, workQuality: number, colourway = false): MatchJudgement {
   const similarity = Math.round((1 - m.distance / 256) * 1000) / 1000;
-  const strict = Math.min(queryQuality, workQuality) < LOW_QUALITY;
+  const strict = matchedStrictly(Math.min(queryQuality, workQuality));
   const maxDistance = strict ? LOW_QUALITY_DISTANCE : MATCH_DISTANCE;
   if (m.exact) return { accepted: true, kind: 'exact', similarity: 1, strict: false, maxDistance, colourway: false };
   if (colourway) return { accepted: true, kind: 'similar', similarity, strict: false, maxDistance, colourway: true, note: COLOURWAY_NOTE };

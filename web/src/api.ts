@@ -94,6 +94,8 @@ export interface WorkDraft {
   workId?: string;
   payload: unknown;
   fingerprint: ReturnType<typeof fingerprintSummary>;
+  /** Low detail (PDQ quality): copies of this image are matched with the stricter distance. */
+  strictMatching: boolean;
   evidence: PublicEvidence;
   screening: { aiMarkers: AiMarker[]; verdict: string; reasons?: string[] };
   expiresAt?: string;
