@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { AiMarker, PublicEvidence } from '../../api/images/types.ts';
 import type { ContentCredentialsReport } from '../../api/content-credentials/report.ts';
 import type { InclusionProof } from '../../api/log/types.ts';
+import type { problemSchema } from '../../api/http/routes.ts';
 import type { accountSchema, createAccountBody } from '../../api/identity/schemas.ts';
 import type {
   attestationViewSchema,
@@ -26,15 +27,12 @@ import type { buildReceipt } from '../../api/works/receipts.ts';
 import type { fingerprintSummary } from '../../api/images/summary.ts';
 import type { IdentityService } from '../../api/identity/service.ts';
 
-export interface ProblemBody {
-  code?: string;
-  detail?: string;
-  status?: number;
-  title?: string;
+/** The server's problem+json, any field of which may be missing (a network failure has only a detail), and its extensions. */
+export type ProblemBody = Partial<z.output<typeof problemSchema>> & {
   errors?: { path: string; message: string }[];
   aiMarkers?: AiMarker[];
   [key: string]: unknown;
-}
+};
 
 export class ApiError extends Error {
   readonly code: string;
