@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { publicJwkSchema } from './jwk.ts';
+import { organizationVerificationSchema } from '../works/schemas.ts';
 
 export const handleSchema = z
   .string()
@@ -45,7 +46,7 @@ export const accountSchema = z
       .object({
         verified: z.boolean(),
         label: z.string(),
-        verification: z.unknown().nullable(),
+        verification: organizationVerificationSchema.nullable(),
         domains: z.array(z.object({ domain: z.string(), kids: z.array(z.string()), linkedAt: z.string(), logIndex: z.number().int() })),
       })
       .optional()

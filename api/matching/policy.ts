@@ -7,6 +7,8 @@ export const MATCH_DISTANCE = 31;
 /** Flat or minimalist images have unstable PDQ hashes: below this quality a stricter distance applies. */
 export const LOW_QUALITY = 50;
 export const LOW_QUALITY_DISTANCE = 20;
+/** Whether copies of an image of this PDQ quality are matched with the stricter distance. */
+export const matchedStrictly = (pdqQuality: number): boolean => pdqQuality < LOW_QUALITY;
 /** At or below this distance the copy is the same picture; above, only similar (e.g. a colourway). */
 export const SAME_DISTANCE = 16;
 /**
@@ -86,6 +88,8 @@ export interface MatchJudgement {
   kind: 'exact' | 'same' | 'similar';
   similarity: number;
   strict: boolean;
+  /** The largest distance that counts as a match for this pair of hashes (stricter for low-detail images). */
+  maxDistance: number;
   /** The same design in other colours (api/images/colour-layout.ts): similar, never the same image. */
   colourway: boolean;
   note?: string;
@@ -110,18 +114,19 @@ export function matchedQualities(
 
 export function judgeMatch(m: { distance: number; exact: boolean }, queryQuality: number, workQuality: number, colourway = false): MatchJudgement {
   const similarity = Math.round((1 - m.distance / 256) * 1000) / 1000;
-  if (m.exact) return { accepted: true, kind: 'exact', similarity: 1, strict: false, colourway: false };
-  if (colourway) return { accepted: true, kind: 'similar', similarity, strict: false, colourway: true, note: COLOURWAY_NOTE };
-  const strict = Math.min(queryQuality, workQuality) < LOW_QUALITY;
-  const limit = strict ? LOW_QUALITY_DISTANCE : MATCH_DISTANCE;
+  const strict = matchedStrictly(Math.min(queryQuality, workQuality));
+  const maxDistance = strict ? LOW_QUALITY_DISTANCE : MATCH_DISTANCE;
+  if (m.exact) return { accepted: true, kind: 'exact', similarity: 1, strict: false, maxDistance, colourway: false };
+  if (colourway) return { accepted: true, kind: 'similar', similarity, strict: false, maxDistance, colourway: true, note: COLOURWAY_NOTE };
   const kind = m.distance <= SAME_DISTANCE ? 'same' : 'similar';
   // Rows indexed before degenerate hashes were left out (migration 0011 deletes the unbalanced ones).
   const degenerate = Math.min(queryQuality, workQuality) < QUALITY_FLOOR;
   return {
-    accepted: !degenerate && m.distance <= limit,
+    accepted: !degenerate && m.distance <= maxDistance,
     kind,
     similarity,
     strict,
+    maxDistance,
     colourway: false,
     ...(strict ? { note: `low-detail image (PDQ quality below ${LOW_QUALITY}): a stricter threshold of ${LOW_QUALITY_DISTANCE} bits applies` } : {}),
   };

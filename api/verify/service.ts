@@ -37,6 +37,7 @@ export class VerifyService {
         exact: c.exact,
         similarity: judgement.similarity,
         verdict: judgement.kind,
+        maxDistance: judgement.maxDistance,
         ...(judgement.note ? { note: judgement.note } : {}),
         transform: describeTransform(c),
         matchedOn: { query: c.queryLabel, stored: c.storedLabel },

@@ -13,7 +13,7 @@ import { getAccountById } from '../identity/repository.ts';
 import { buildProcessCredential, buildWorkCredential } from './credentials.ts';
 import { screenForAiMarkers } from './screening.ts';
 import { isComposite, parseSourceType, DECLARABLE_TERMS } from './source-types.ts';
-import { storedHashes } from '../matching/policy.ts';
+import { matchedStrictly, storedHashes } from '../matching/policy.ts';
 import { findAcceptedMatches } from '../matching/accepted.ts';
 import { fingerprintSummary } from '../images/summary.ts';
 import * as repo from './repository.ts';
@@ -108,6 +108,7 @@ export class RegistrationService {
       workId,
       payload,
       fingerprint: fingerprintSummary(fp),
+      strictMatching: matchedStrictly(fp.pdqQuality),
       evidence: analyzed.evidence.public,
       screening,
       expiresAt: new Date(now.getTime() + DRAFT_TTL_MS).toISOString(),

@@ -122,6 +122,7 @@ export const matchSchema = z
     exact: z.boolean().describe('the uploaded bytes are the registered file (SHA-256)'),
     similarity: z.number(),
     verdict: z.enum(['exact', 'same', 'similar']),
+    maxDistance: z.number().int().describe('the largest distance that still counts as a match for this image (stricter for low-detail images)'),
     note: z.string().optional(),
     transform: z.string().describe('how the copy differs: rotated, cropped, re-encoded …'),
     matchedOn: z.object({ query: z.string(), stored: z.string() }),

@@ -139,6 +139,7 @@ describeEachDatabase('matching hard cases', (backend) => {
       const report = await viewer().verify(jpeg(copy));
       expect(report.pdqQuality).toBeLessThan(50);
       expect(report.matches.map((m: { workId: string }) => m.workId)).toEqual([id]);
+      expect(report.matches[0].maxDistance).toBe(20);
     }
     expect(otherId).not.toBe(id);
   });

@@ -65,6 +65,7 @@ describeEachDatabase('registry flows', (backend) => {
 
   it('answers a retried commit with the same receipt instead of a conflict', async () => {
     const draft = await artistClient.request('POST', '/v1/works/drafts', artistClient.form(png(await renderArtwork(12)), { title: 'Retry' }));
+    expect(draft.strictMatching).toBe(draft.fingerprint.pdqQuality < 50);
     const jws = await signCredential(artist, draft.payload);
     const first = await artistClient.request('POST', '/v1/works', { draftId: draft.draftId, jws });
     const again = await artistClient.request('POST', '/v1/works', { draftId: draft.draftId, jws });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeEvidenceLevel } from '../../api/works/evidence-level.ts';
 import { screenForAiMarkers } from '../../api/works/screening.ts';
-import { describeTransform, isDegenerate, judgeMatch } from '../../api/matching/policy.ts';
+import { describeTransform, isDegenerate, judgeMatch, matchedStrictly } from '../../api/matching/policy.ts';
 import { badgeText, renderBadge } from '../../api/works/badge.ts';
 import { loadConfig, ConfigError } from '../../api/config.ts';
 import { AppError } from '../../api/errors.ts';
@@ -55,6 +55,8 @@ describe('match policy', () => {
     expect(strict).toMatchObject({ accepted: false, strict: true });
     expect(judgeMatch({ distance: 20, exact: false }, 30, 90)).toMatchObject({ accepted: true, strict: true });
     expect(strict.note).toMatch(/stricter/);
+    expect([judgeMatch({ distance: 20, exact: false }, 90, 90).maxDistance, strict.maxDistance]).toEqual([31, 20]);
+    expect([matchedStrictly(49), matchedStrictly(50)]).toEqual([true, false]);
     expect(judgeMatch({ distance: 5, exact: false }, 30, 90)).toMatchObject({ accepted: true, kind: 'same' });
     expect(judgeMatch({ distance: 0, exact: true }, 0, 0)).toMatchObject({ accepted: true, kind: 'exact', similarity: 1 });
   });

@@ -3,15 +3,36 @@
  * Errors always come back as ApiError carrying the problem+json `code` and `detail`.
  */
 
-export interface ProblemBody {
-  code?: string;
-  detail?: string;
-  status?: number;
-  title?: string;
+// The answers' shapes are the server's own zod schemas and types, imported type-only: nothing of the API is bundled.
+import type { z } from 'zod';
+import type { AiMarker, PublicEvidence } from '../../api/evidence/types.ts';
+import type { ContentCredentialsReport } from '../../api/content-credentials/report.ts';
+import type { InclusionProof } from '../../api/log/types.ts';
+import type { problemSchema } from '../../api/http/routes.ts';
+import type { accountSchema, createAccountBody } from '../../api/identity/schemas.ts';
+import type {
+  attestationViewSchema,
+  disputeViewSchema,
+  evidenceLevelSchema,
+  matchSchema,
+  signatureStatusSchema,
+  workListSchema,
+  workViewSchema,
+} from '../../api/works/schemas.ts';
+import type { verificationReportSchema } from '../../api/verify/schemas.ts';
+import type { WorkReader } from '../../api/works/read-service.ts';
+import type { RegistrationService } from '../../api/works/registration-service.ts';
+import type { AttestationService } from '../../api/works/attestation-service.ts';
+import type { buildReceipt } from '../../api/works/receipts.ts';
+import type { fingerprintSummary } from '../../api/images/summary.ts';
+import type { IdentityService } from '../../api/identity/service.ts';
+
+/** The server's problem+json, any field of which may be missing (a network failure has only a detail), and its extensions. */
+export type ProblemBody = Partial<z.output<typeof problemSchema>> & {
   errors?: { path: string; message: string }[];
   aiMarkers?: AiMarker[];
   [key: string]: unknown;
-}
+};
 
 export class ApiError extends Error {
   readonly code: string;
@@ -35,139 +56,44 @@ function failed(status: number, body: ProblemBody): ApiError {
   return err;
 }
 
-// The evidence shapes are the server's own types (type-only: nothing of the API is bundled).
-import type { AiMarker, PublicEvidence } from '../../api/evidence/types.ts';
-import type { ContentCredentialsReport } from '../../api/content-credentials/report.ts';
-export type { AiMarker, PublicEvidence, ContentCredentialsReport };
+export type { AiMarker, PublicEvidence, ContentCredentialsReport, InclusionProof };
 
-export interface AccountRef { handle: string; displayName: string; kind?: 'artist' | 'organization' }
-
-/** The server sends the level with its name and explanation; a bare number is accepted too. */
-export type EvidenceLevel = number | { level: number; name?: string; explanation?: string };
-
-export interface SignatureStatus { valid: boolean; kid?: string; keyActiveAtLogTime?: boolean; keyRevokedAt?: string | null }
-
-/** The operator's latest statement about an organisation (organization.verified / organization.withdrawn). */
-export interface OrganizationVerification {
-  status: 'verified' | 'withdrawn';
-  since: string;
-  by: { role: string; kid: string };
-  note?: string | null;
-  domain?: string | null;
-  logIndex: number;
-  withdrawnAt?: string | null;
-  withdrawnLogIndex?: number | null;
-  withdrawalReason?: string | null;
-}
-
+export type EvidenceLevel = z.output<typeof evidenceLevelSchema>;
+export type SignatureStatus = z.output<typeof signatureStatusSchema>;
+export type Attestation = z.output<typeof attestationViewSchema>;
+export type Dispute = z.output<typeof disputeViewSchema>;
+export type Work = z.output<typeof workViewSchema>;
+export type WorkList = z.output<typeof workListSchema>;
+export type WorkSummary = WorkList['items'][number];
+export type VerifyReport = z.output<typeof verificationReportSchema>;
+export type VerifyMatch = z.output<typeof matchSchema>;
+export type NewAccount = z.input<typeof createAccountBody>;
 /** Whether the registry's operator vouches for an organisation; only verified ones raise a work to level 3. */
-export interface OrganizationStanding {
-  verified: boolean;
-  label?: string;
-  verification?: OrganizationVerification | null;
-}
+export type OrganizationStanding = Pick<Attestation['issuer'], 'verified' | 'label' | 'verification'>;
 
-export interface Attestation {
-  id?: string;
-  type: string;
-  issuer?: AccountRef & Partial<OrganizationStanding>;
-  countsTowardLevel?: boolean;
-  note?: string | null;
-  date?: string | null;
-  issuedAt?: string;
-  valid?: boolean;
-  status?: string;
-  revokedAt?: string | null;
-  logIndex?: number;
-}
+// Answers without a schema in a feature's schemas.ts: typed by the server code that produces them.
+type Answer<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
+export type ProcessDraft = Answer<RegistrationService['createProcessDraft']>;
+export type ProcessReceipt = Answer<RegistrationService['registerProcess']>;
+export type AttestationDraft = Answer<AttestationService['createAttestationDraft']>;
+export type IssuedAttestation = Answer<AttestationService['issueAttestation']>;
+export type TimelineEntry = Answer<WorkReader['timeline']>[number];
+export type IssuedAttestations = Answer<WorkReader['attestationsIssuedBy']>;
+export type Challenge = Answer<IdentityService['createChallenge']>;
 
-export interface Dispute {
-  id?: string;
-  reason: string;
-  text?: string | null;
-  filedBy?: AccountRef;
-  filedAt?: string;
-  status?: string;
-  logIndex?: number;
-}
+/** The profile page adds the attestations an organisation issued (a second request). */
+export type Account = z.output<typeof accountSchema> & { attestationsIssued?: IssuedAttestations['items'] };
 
-export interface VerifyMatch {
-  workId: string;
-  distance: number;
-  exact: boolean;
-  /** 0..1 */
-  similarity?: number;
-  verdict?: 'exact' | 'same' | 'similar';
-  note?: string;
-  transform?: string;
-  work: { id: string; title: string; year?: number | null; artist: AccountRef; registeredAt?: string; composite?: boolean };
-  evidenceLevel: EvidenceLevel;
-  signature?: SignatureStatus;
-  attestations?: Attestation[];
-  disputes?: Dispute[];
-  revoked?: boolean;
-  logIndex?: number;
-  [key: string]: unknown;
-}
-
-export interface VerifyReport {
-  sha256: string;
-  pdq: string;
-  pdqQuality?: number;
-  width?: number;
-  height?: number;
-  format?: string;
-  evidence: PublicEvidence;
-  contentCredentials?: ContentCredentialsReport;
-  matches: VerifyMatch[];
-}
-
-export interface InspectReport {
-  sha256: string;
-  pdq: string;
-  pdqQuality: number;
-  width: number;
-  height: number;
-  format: string;
-  evidence: PublicEvidence;
-}
-
-export interface AccountKey {
-  kid: string;
-  status?: string;
-  addedAt?: string;
-  revokedAt?: string | null;
-  addedLogIndex?: number | null;
-  revokedLogIndex?: number | null;
-  jwk?: JsonWebKey;
-}
-
-export interface Account {
-  handle: string;
-  displayName: string;
-  kind: 'artist' | 'organization';
-  bio?: string;
-  website?: string | null;
-  /** False for accounts created before the profile was covered by the account's signature. */
-  profileSigned?: boolean;
-  createdAt?: string;
-  logIndex?: number | null;
-  keys?: AccountKey[];
-  works?: WorkSummary[];
-  attestationsIssued?: (Attestation & { workId?: string; work?: { id: string; title: string } })[];
-  url?: string;
-  organization?: OrganizationStanding & { domains?: Array<{ domain: string; kids: string[]; linkedAt: string; logIndex: number }> };
-}
-
+// Kept by hand: the server code's types carry a Date where the JSON has a string, or a union the pages cannot narrow.
 export interface SessionResponse { token: string; account: Account; expiresAt: string }
-
-export interface Fingerprint { sha256: string; pdq: string; pdqQuality: number; width: number; height: number; format: string }
 
 export interface WorkDraft {
   draftId: string;
   workId?: string;
   payload: unknown;
-  fingerprint: Fingerprint;
+  fingerprint: ReturnType<typeof fingerprintSummary>;
+  /** Low detail (PDQ quality): copies of this image are matched with the stricter distance. */
+  strictMatching: boolean;
   evidence: PublicEvidence;
   screening: { aiMarkers: AiMarker[]; verdict: string; reasons?: string[] };
   expiresAt?: string;
@@ -176,58 +102,10 @@ export interface WorkDraft {
 /** Answer to a draft of a file this artist registered already. */
 export interface ExistingWork { existingWork: { id: string; url?: string; logIndex?: number } }
 
-export interface Receipt {
-  workId: string;
-  logIndex: number;
-  inclusionProof?: InclusionProof;
-  checkpoint?: string;
-  url?: string;
-}
-
-export interface WorkSummary {
-  id: string;
-  title: string;
-  year?: number | null;
-  artist?: AccountRef;
-  evidenceLevel?: EvidenceLevel;
-  status?: string;
-  revoked?: boolean;
-  registeredAt?: string;
-}
-
-export interface TimelineEntry { index: number; type: string; at?: string }
-
-export interface Work extends WorkSummary {
-  url?: string;
-  medium?: string | null;
-  statement?: string | null;
-  digitalSourceType?: string;
-  composite?: boolean;
-  sha256?: string;
-  pdq?: string;
-  pdqQuality?: number;
-  width?: number;
-  height?: number;
-  credential?: { jws: string; payload: unknown };
-  signature?: SignatureStatus;
-  logIndex?: number;
-  revokedAt?: string | null;
-  attestations?: Attestation[];
-  disputes?: Dispute[];
-  openDisputes?: number;
-  processImages?: { id?: string; sha256?: string; loggedAt?: string; logIndex?: number; beforeRegistration?: boolean }[];
-}
-
-export interface WorkList { items: WorkSummary[]; total?: number; limit?: number; offset?: number }
-
-export interface ProcessDraft { draftId: string; processId?: string; payload: unknown }
-export interface ProcessReceipt { logIndex: number; processId?: string; inclusionProof?: InclusionProof; checkpoint?: string }
+/** A work's receipt always names the work. */
+export type Receipt = Answer<typeof buildReceipt>['body'] & { workId: string };
 
 export interface LogEntry { index: number; body: string; entry: Record<string, unknown> }
-
-export interface InclusionProof { index: number; size: number; hashes: string[] }
-
-export interface Draft { draftId: string; payload: unknown; [key: string]: unknown }
 
 export type Progress = (fraction: number) => void;
 
@@ -319,25 +197,16 @@ async function contentCredentials(workId: string, file: Blob): Promise<{ blob: B
 export const api = {
   contentCredentials,
   verify: (file: Blob, onProgress?: Progress) => upload<VerifyReport>('/v1/verify', imageForm(file), onProgress),
-  inspect: (file: Blob, onProgress?: Progress) => upload<InspectReport>('/v1/inspect', imageForm(file), onProgress),
 
-  challenge: (kid: string) => request<{ nonce: string; expiresAt: string }>('POST', '/v1/auth/challenge', { kid }),
+  challenge: (kid: string) => request<Challenge>('POST', '/v1/auth/challenge', { kid }),
   createSession: (jws: string) => request<SessionResponse>('POST', '/v1/auth/session', { jws }),
   /** Clears the HttpOnly session cookie on the server. */
   endSession: () => request<unknown>('DELETE', '/v1/auth/session'),
 
-  createAccount: (body: {
-    handle: string;
-    displayName: string;
-    kind: 'artist' | 'organization';
-    bio?: string;
-    website?: string;
-    jwk: JsonWebKey;
-    proof: string;
-  }) => request<Account>('POST', '/v1/accounts', body),
+  createAccount: (body: NewAccount) => request<Account>('POST', '/v1/accounts', body),
   getAccount: (handle: string) => request<Account>('GET', `/v1/accounts/${enc(handle)}`),
   listAttestationsIssued: (handle: string) =>
-    request<{ items: NonNullable<Account['attestationsIssued']> }>('GET', `/v1/accounts/${enc(handle)}/attestations?limit=100`),
+    request<IssuedAttestations>('GET', `/v1/accounts/${enc(handle)}/attestations?limit=100`),
 
   createWorkDraft: (file: Blob, fields: Record<string, string | undefined>, onProgress?: Progress) =>
     upload<WorkDraft | ExistingWork>('/v1/works/drafts', imageForm(file, fields), onProgress),
@@ -355,16 +224,16 @@ export const api = {
   },
 
   createAttestationDraft: (workId: string, body: { type: string; note?: string; date?: string }) =>
-    request<Draft>('POST', `/v1/works/${enc(workId)}/attestations/drafts`, body),
+    request<AttestationDraft>('POST', `/v1/works/${enc(workId)}/attestations/drafts`, body),
   submitAttestation: (workId: string, draftId: string, jws: string, idempotencyKey?: string) =>
-    request<{ attestationId?: string; logIndex?: number }>('POST', `/v1/works/${enc(workId)}/attestations`, { draftId, jws }, idempotencyKey),
+    request<IssuedAttestation>('POST', `/v1/works/${enc(workId)}/attestations`, { draftId, jws }, idempotencyKey),
   /** A work-in-progress image: of a registered work, or (workId undefined) before the final is registered. */
   createProcessDraft: (workId: string | undefined, file: Blob, onProgress?: Progress) =>
     upload<ProcessDraft>(workId ? `/v1/works/${enc(workId)}/process/drafts` : '/v1/process/drafts', imageForm(file), onProgress),
   submitProcess: (workId: string | undefined, draftId: string, jws: string, idempotencyKey?: string) =>
     request<ProcessReceipt>('POST', workId ? `/v1/works/${enc(workId)}/process` : '/v1/process', { draftId, jws }, idempotencyKey),
-  revokeWork: (workId: string, jws: string) => request<{ logIndex?: number }>('POST', `/v1/works/${enc(workId)}/revoke`, { jws }),
-  disputeWork: (workId: string, jws: string) => request<{ logIndex?: number }>('POST', `/v1/works/${enc(workId)}/disputes`, { jws }),
+  revokeWork: (workId: string, jws: string) => request<Answer<AttestationService['revokeWork']>>('POST', `/v1/works/${enc(workId)}/revoke`, { jws }),
+  disputeWork: (workId: string, jws: string) => request<Answer<AttestationService['fileDispute']>>('POST', `/v1/works/${enc(workId)}/disputes`, { jws }),
 
   getCheckpoint: () => request<string>('GET', '/v1/log/checkpoint'),
   getVkey: () => request<string>('GET', '/v1/log/vkey'),

@@ -4,9 +4,12 @@
  */
 import { CompactEncrypt, CompactSign, calculateJwkThumbprint, compactDecrypt } from 'jose';
 
-export type AccountKind = 'artist' | 'organization';
+import type { z } from 'zod';
+import type { PublicJwk } from '../../api/identity/jwk.ts';
+import type { accountKindSchema } from '../../api/identity/schemas.ts';
+export type { PublicJwk };
 
-export interface PublicJwk { kty: 'OKP'; crv: 'Ed25519'; x: string }
+export type AccountKind = z.output<typeof accountKindSchema>;
 
 export interface SigningIdentity {
   kid: string;

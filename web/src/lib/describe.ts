@@ -15,50 +15,16 @@ export function levelInfo(level: number | { level: number } | undefined | null):
   return EVIDENCE_LEVELS.find((l) => l.level === n) ?? EVIDENCE_LEVELS[0]!;
 }
 
-/** PDQ distances are out of 256 bits; a match is ≤ 31. */
-export const PDQ_BITS = 256;
-export const MATCH_THRESHOLD = 31;
-
-export function similarityPercent(distance: number): number {
-  return Math.round(((PDQ_BITS - Math.min(Math.max(distance, 0), PDQ_BITS)) / PDQ_BITS) * 100);
-}
-
 export interface MatchMeaning { label: string; explanation: string }
 
-/** `verdict` is the server's judgement ('exact' | 'same' | 'similar'); without it the distance decides. */
-export function describeMatch(distance: number, exact: boolean, verdict?: string): MatchMeaning {
+/** Words for the server's judgement of a match (api/matching/policy.ts judgeMatch decides it). */
+export function describeMatch(verdict: 'exact' | 'same' | 'similar'): MatchMeaning {
+  if (verdict === 'exact') return { label: 'Same file', explanation: 'The uploaded file is byte-for-byte the file that was registered.' };
   if (verdict === 'same') return { label: 'Same image', explanation: 'The same picture — typically a resized, re-compressed, cropped or re-posted copy.' };
-  if (verdict === 'similar') return similar;
-  if (exact || verdict === 'exact') return { label: 'Same file', explanation: 'The uploaded file is byte-for-byte the file that was registered.' };
-  if (distance <= 10) return { label: 'Same image', explanation: 'Visually the same picture — typically a resized, re-compressed or re-posted copy.' };
-  if (distance <= 20) return { label: 'Same image, altered', explanation: 'Very likely the same picture with visible changes such as cropping, filters or heavy compression.' };
-  return similar;
-}
-
-const similar: MatchMeaning = {
-  label: 'Similar',
-  explanation: 'Close to a registered work but not the same — it may be an edited copy, or a different version (for example another colourway) of the same design. Compare them side by side.',
-};
-
-const TRANSFORMS: Record<string, string> = {
-  global: 'none — same orientation',
-  identity: 'none — same orientation',
-  rot90: 'rotated 90° clockwise',
-  rot180: 'rotated 180°',
-  rot270: 'rotated 90° counter-clockwise',
-  flipx: 'mirrored top to bottom',
-  flipy: 'mirrored left to right',
-  'flip-plus1': 'mirrored along the diagonal from top left to bottom right',
-  'flip-minus1': 'mirrored along the diagonal from top right to bottom left',
-};
-
-export function describeTransform(transform: string | undefined): string {
-  if (!transform) return 'none detected';
-  const known = TRANSFORMS[transform.toLowerCase()];
-  if (known) return known;
-  const crop = /^crop-?(\d+)/i.exec(transform);
-  if (crop) return `cropped or padded (matched a ${crop[1]}% window of the original)`;
-  return transform;
+  return {
+    label: 'Similar',
+    explanation: 'Close to a registered work but not the same — it may be an edited copy, or a different version (for example another colourway) of the same design. Compare them side by side.',
+  };
 }
 
 export const DIGITAL_SOURCE_BASE = 'http://cv.iptc.org/newscodes/digitalsourcetype/';

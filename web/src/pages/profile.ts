@@ -15,7 +15,7 @@ export async function renderProfile(ctx: PageContext): Promise<void> {
     replace(ctx.main, h('h1', null, err instanceof ApiError && err.status === 404 ? `No account @${handle}` : `@${handle}`), errorBox(err));
     return;
   }
-  let works: WorkSummary[] | undefined = account.works;
+  let works: WorkSummary[] | undefined;
   let worksError: unknown;
   if (!works && account.kind === 'artist') {
     try {
@@ -101,7 +101,7 @@ function attestationsIssued(account: Account): HTMLElement {
           'ul',
           { class: 'attestations' },
           items.map((a) => {
-            const workId = a.workId ?? a.work?.id;
+            const workId = a.work.id;
             return h('li', null, h('strong', null, attestationLabel(a.type)), workId ? [' — ', h('a', { href: urls.work(workId) }, a.work?.title ?? workId)] : null, a.issuedAt ? ` · ${formatDate(a.issuedAt)}` : null);
           }),
         )

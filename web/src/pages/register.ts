@@ -151,7 +151,7 @@ function draftReview(ctx: PageContext, identity: StoredIdentity, draft: WorkDraf
         ['Size', `${fp.width} × ${fp.height} px, ${fp.format}`],
         ['SHA-256', h('code', null, fp.sha256)],
         ['PDQ', h('code', null, fp.pdq)],
-        ['PDQ quality', `${fp.pdqQuality}${fp.pdqQuality < 50 ? ' — low: this is a flat or smooth image, so copies are matched with a stricter rule' : ''}`],
+        ['PDQ quality', `${fp.pdqQuality}${draft.strictMatching ? ' — low: this is a flat or smooth image, so copies are matched with a stricter rule' : ''}`],
       ]),
     ),
     screeningBox(draft, refused),

@@ -1,5 +1,5 @@
 import { api, urls, type ContentCredentialsReport, type VerifyMatch, type VerifyReport } from '../api.ts';
-import { describeMatch, describeSourceType, describeTransform, MATCH_THRESHOLD, similarityPercent } from '../lib/describe.ts';
+import { describeMatch, describeSourceType } from '../lib/describe.ts';
 import type { PageContext } from '../router.ts';
 import { UserError, clearError, definitionList, dropZone, errorSlot, levelBadge, listenForPaste, progressBar, showError, signatureStatus } from '../ui/components.ts';
 import { h, replace } from '../ui/dom.ts';
@@ -173,8 +173,8 @@ function logStatus(index: number, head: Promise<CheckedHead>): HTMLElement {
 }
 
 function matchCard(m: VerifyMatch, i: number, uploadedUrl: string, fileName: string, head: Promise<CheckedHead>): HTMLElement {
-  const meaning = describeMatch(m.distance, m.exact, m.verdict);
-  const percent = typeof m.similarity === 'number' ? Math.round(m.similarity * 100) : similarityPercent(m.distance);
+  const meaning = describeMatch(m.verdict);
+  const percent = Math.round(m.similarity * 100);
   const artist = m.work?.artist;
   const headingId = `match-${i}`;
   return h(
@@ -198,12 +198,12 @@ function matchCard(m: VerifyMatch, i: number, uploadedUrl: string, fileName: str
         'dd',
         null,
         h('strong', null, `${meaning.label} — ${percent}% similar`),
-        ` (${m.distance} of 256 bits differ; ${MATCH_THRESHOLD} is the most that still counts as a match). `,
+        ` (${m.distance} of 256 bits differ; ${m.maxDistance} is the most that still counts as a match). `,
         meaning.explanation,
         m.note ? h('p', { class: 'note' }, m.note) : null,
       ),
       h('dt', null, 'Transform detected'),
-      h('dd', null, describeTransform(m.transform)),
+      h('dd', null, m.transform),
       h('dt', null, 'Signature'),
       h('dd', null, signatureStatus(m.signature), m.signature?.kid ? h('span', { class: 'muted' }, ` · key ${m.signature.kid.slice(0, 12)}…`) : null),
       h('dt', null, 'Public log'),

@@ -1,5 +1,4 @@
 import { urls, type WorkSummary } from '../api.ts';
-import { levelInfo } from '../lib/describe.ts';
 import { h } from './dom.ts';
 
 export function worksGrid(items: WorkSummary[], empty: string): HTMLElement {
@@ -24,10 +23,7 @@ export function worksGrid(items: WorkSummary[], empty: string): HTMLElement {
   );
 }
 
-/** The list answer may omit the level (it is computed per work); never show a level that was not given. */
+/** The list answer carries no level (it is computed per work, on the work's page): only a revoked work is marked. */
 function chip(w: WorkSummary): HTMLElement | null {
-  if (w.revoked || w.status === 'revoked') return h('span', { class: 'level-chip revoked' }, 'Revoked');
-  if (w.evidenceLevel === undefined) return null;
-  const info = levelInfo(w.evidenceLevel);
-  return h('span', { class: `level-chip level-${info.level}` }, `Level ${info.level}: ${info.name}`);
+  return w.status === 'revoked' ? h('span', { class: 'level-chip revoked' }, 'Revoked') : null;
 }
