@@ -6,7 +6,7 @@ import { registerIdentityRoutes } from './identity/routes/index.ts';
 import { registerWorkRoutes } from './works/routes/index.ts';
 import { registerVerifyRoutes } from './verify/routes.ts';
 import { registerBundleRoutes } from './bundle/routes.ts';
-import { registerSoftBindingRoutes } from './matching/soft-binding-routes.ts';
+import { registerSoftBindingRoutes } from './matching/soft-binding-routes/index.ts';
 import { registerInspectRoutes } from './inspect/routes.ts';
 import { registerTrustRoutes } from './trust/routes.ts';
 import { registerContentCredentialRoutes } from './content-credentials/routes.ts';
