@@ -37,55 +37,53 @@ async function identityList(ctx: PageContext, refresh: () => void): Promise<HTML
   }
   if (!identities.length) return h('p', { class: 'muted' }, 'No identity is stored in this browser yet. Create one below, or restore one from a backup file.');
   const session = currentSession();
+  return h('ul', { class: 'identities' }, identities.map((id) => identityItem(id, session?.handle === id.handle && session.kid === id.kid, refresh)));
+}
+
+/** One stored identity with its sign-in (or sign-out) and remove buttons. */
+function identityItem(id: StoredIdentity, signedIn: boolean, refresh: () => void): HTMLElement {
+  const slot = errorSlot();
+  const progress = progressBar();
+  const signInButton = h('button', { type: 'button', class: signedIn ? 'secondary' : 'primary' }, signedIn ? 'Sign out' : 'Sign in');
+  signInButton.addEventListener('click', async () => {
+    clearError(slot);
+    signInButton.disabled = true;
+    try {
+      if (signedIn) await signOut();
+      else {
+        progress.busy('Signing the sign-in challenge with your key…');
+        await signIn(id);
+      }
+      refresh();
+    } catch (err) {
+      progress.done();
+      showError(slot, err);
+      signInButton.disabled = false;
+    }
+  });
+  const forget = h('button', { type: 'button', class: 'link danger' }, 'Remove from this browser');
+  forget.addEventListener('click', async () => {
+    if (!confirm(`Remove the key for @${id.handle} from this browser? You can only get it back from its backup file.`)) return;
+    if (signedIn) await signOut().catch(() => undefined);
+    await deleteIdentity(id.handle);
+    refresh();
+  });
   return h(
-    'ul',
-    { class: 'identities' },
-    identities.map((id) => {
-      const signedIn = session?.handle === id.handle && session.kid === id.kid;
-      const slot = errorSlot();
-      const progress = progressBar();
-      const signInButton = h('button', { type: 'button', class: signedIn ? 'secondary' : 'primary' }, signedIn ? 'Sign out' : 'Sign in');
-      signInButton.addEventListener('click', async () => {
-        clearError(slot);
-        signInButton.disabled = true;
-        try {
-          if (signedIn) await signOut();
-          else {
-            progress.busy('Signing the sign-in challenge with your key…');
-            await signIn(id);
-          }
-          refresh();
-        } catch (err) {
-          progress.done();
-          showError(slot, err);
-          signInButton.disabled = false;
-        }
-      });
-      const forget = h('button', { type: 'button', class: 'link danger' }, 'Remove from this browser');
-      forget.addEventListener('click', async () => {
-        if (!confirm(`Remove the key for @${id.handle} from this browser? You can only get it back from its backup file.`)) return;
-        if (signedIn) await signOut().catch(() => undefined);
-        await deleteIdentity(id.handle);
-        refresh();
-      });
-      return h(
-        'li',
-        { class: `identity${signedIn ? ' current' : ''}` },
-        h(
-          'div',
-          null,
-          h('strong', null, id.displayName),
-          ' ',
-          id.registered ? h('a', { href: urls.profile(id.handle) }, `@${id.handle}`) : h('span', null, `@${id.handle}`),
-          h('span', { class: 'tag' }, id.kind === 'organization' ? 'Organisation' : 'Artist'),
-          signedIn ? h('span', { class: 'tag ok' }, 'Signed in') : null,
-          h('p', { class: 'muted small' }, `Key ${id.kid} · created ${formatDate(id.createdAt)}`),
-        ),
-        h('div', { class: 'actions' }, signInButton, forget),
-        progress.el,
-        slot,
-      );
-    }),
+    'li',
+    { class: `identity${signedIn ? ' current' : ''}` },
+    h(
+      'div',
+      null,
+      h('strong', null, id.displayName),
+      ' ',
+      id.registered ? h('a', { href: urls.profile(id.handle) }, `@${id.handle}`) : h('span', null, `@${id.handle}`),
+      h('span', { class: 'tag' }, id.kind === 'organization' ? 'Organisation' : 'Artist'),
+      signedIn ? h('span', { class: 'tag ok' }, 'Signed in') : null,
+      h('p', { class: 'muted small' }, `Key ${id.kid} · created ${formatDate(id.createdAt)}`),
+    ),
+    h('div', { class: 'actions' }, signInButton, forget),
+    progress.el,
+    slot,
   );
 }
 
