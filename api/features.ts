@@ -1,12 +1,12 @@
 import type { ApiRouter } from './http/routes.ts';
 import type { AppContext } from './context.ts';
 import { registerSystemRoutes } from './system/routes.ts';
-import { registerLogRoutes } from './log/routes.ts';
-import { registerIdentityRoutes } from './identity/routes.ts';
-import { registerWorkRoutes } from './works/routes.ts';
+import { registerLogRoutes } from './log/routes/index.ts';
+import { registerIdentityRoutes } from './identity/routes/index.ts';
+import { registerWorkRoutes } from './works/routes/index.ts';
 import { registerVerifyRoutes } from './verify/routes.ts';
 import { registerBundleRoutes } from './bundle/routes.ts';
-import { registerSoftBindingRoutes } from './matching/soft-binding-routes.ts';
+import { registerSoftBindingRoutes } from './matching/soft-binding-routes/index.ts';
 import { registerInspectRoutes } from './inspect/routes.ts';
 import { registerTrustRoutes } from './trust/routes.ts';
 import { registerContentCredentialRoutes } from './content-credentials/routes.ts';

@@ -101,6 +101,9 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
+type Db = Parameters<typeof findMatches>[0];
+type TableSizes = { table: number; indexes: number; slots: number };
+
 async function main(): Promise<void> {
   const name = args.reuse ?? `aura_bench_${randomBytes(4).toString('hex')}`;
   if (!/^aura_bench_[0-9a-f]{8}$/.test(name)) throw new Error(`--reuse takes a database this benchmark kept (aura_bench_…), not ${name}`);
@@ -120,96 +123,14 @@ async function main(): Promise<void> {
     else await load(db);
 
     const sizes = (
-      await sql<{ table: number; indexes: number; slots: number }>`
+      await sql<TableSizes>`
         select pg_table_size('work_hashes') as table, pg_indexes_size('work_hashes') as indexes,
                (select sum(pg_relation_size(indexrelid)) from pg_index where indrelid = 'work_hashes'::regclass
                   and indexrelid::regclass::text like 'work_hashes_s%') as slots`.execute(db)
     ).rows[0]!;
 
-    if (WORKS !== undefined) return await benchWorks(db, sizes);
-
-    // Slot histograms give the exact number of rows each query's probes reach (candidates rechecked).
-    const slotCounts = Array.from({ length: SLOT_COUNT }, () => new Uint32Array(65536));
-    for (let i = 0; i < N; i++) {
-      const base = i * 8;
-      for (let s = 0; s < SLOT_COUNT; s++) {
-        const word = words[base + (s >> 1)]!;
-        slotCounts[s]![(s & 1) === 0 ? word >>> 16 : word & 0xffff]!++;
-      }
-    }
-    const candidatesOf = (hashes: string[]) =>
-      hashes.reduce((sum, h) => sum + hashSlots(h).reduce((s, v, i) => s + slotProbes(v).reduce((c, p) => c + slotCounts[i]![p]!, 0), 0), 0);
-
-    const queries = Array.from({ length: QUERIES }, (_, q) => {
-      const hashes = VARIANTS.map(() => randomHex());
-      if (q % 2 === 1) return { hashes, planted: undefined };
-      const target = Math.floor(random() * N);
-      const distance = Math.floor(random() * 32);
-      const position = Math.floor(random() * 8);
-      hashes[position] = flip(hexOf(target), distance);
-      return { hashes, planted: { workId: workId(target), distance } };
-    });
-    const asQuery = (hashes: string[]) => ({ hashes: hashes.map((hash, i) => ({ label: VARIANTS[i]!, hash })) });
-
-    // Warm-up on other queries (a reused database may have been pushed out of shared_buffers by another), then timed runs.
-    for (let i = 0; i < WARM_UP_QUERIES; i++) await findMatches(db, asQuery(VARIANTS.map(() => randomHex())));
-    const indexTimes: number[] = [];
-    const candidates: number[] = [];
-    let found = 0;
-    let planted = 0;
-    let falsePositives = 0;
-    const indexed: MatchCandidate[][] = [];
-    for (const q of queries) {
-      const start = performance.now();
-      const result = await findMatches(db, asQuery(q.hashes));
-      indexTimes.push(performance.now() - start);
-      indexed.push(result);
-      candidates.push(candidatesOf(q.hashes));
-      if (q.planted) {
-        planted++;
-        if (result.some((m) => m.workId === q.planted!.workId && m.distance === q.planted!.distance)) found++;
-      }
-      falsePositives += result.filter((m) => m.workId !== q.planted?.workId).length;
-    }
-
-    const scanTimes: number[] = [];
-    let scanAgree = 0;
-    for (let i = 0; i < SCAN_QUERIES; i++) {
-      const q = queries[i]!;
-      const start = performance.now();
-      const result = await bruteForceMatches(db, asQuery(q.hashes));
-      scanTimes.push(performance.now() - start);
-      if (JSON.stringify(result) === JSON.stringify(indexed[i])) scanAgree++;
-    }
-
-    // The first verify on a new connection also plans the match functions and warms the backend's caches.
-    const freshTimes: number[] = [];
-    for (const q of queries.slice(0, FRESH_CONNECTION_QUERIES)) {
-      const fresh = await openDatabase({ url: url.toString(), poolSize: 1 });
-      const start = performance.now();
-      await findMatches(fresh.db, asQuery(q.hashes));
-      freshTimes.push(performance.now() - start);
-      await fresh.close();
-    }
-
-    indexTimes.sort((a, b) => a - b);
-    scanTimes.sort((a, b) => a - b);
-    freshTimes.sort((a, b) => a - b);
-    candidates.sort((a, b) => a - b);
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    console.log('');
-    console.log(`| ${N.toLocaleString('en')} hashes | p50 | p95 | p99 | mean |`);
-    console.log('| --- | --- | --- | --- | --- |');
-    console.log(`| index (${QUERIES} queries × 8 hashes) | ${fmt(percentile(indexTimes, 50))} | ${fmt(percentile(indexTimes, 95))} | ${fmt(percentile(indexTimes, 99))} | ${fmt(mean(indexTimes))} |`);
-    console.log(`| full scan (${SCAN_QUERIES} queries × 8 hashes) | ${fmt(percentile(scanTimes, 50))} | ${fmt(percentile(scanTimes, 95))} | ${fmt(percentile(scanTimes, 99))} | ${fmt(mean(scanTimes))} |`);
-    console.log('');
-    console.log(`recall: ${found}/${planted} planted near-duplicates found at their exact distance (${((100 * found) / planted).toFixed(1)} %); ${falsePositives} other matches`);
-    console.log(`index vs full scan: identical answers on ${scanAgree}/${SCAN_QUERIES} queries`);
-    console.log(`candidates rechecked per query (8 hashes): p50 ${percentile(candidates, 50)}, p95 ${percentile(candidates, 95)}, mean ${Math.round(mean(candidates))}`);
-    console.log(`first verify on a new connection (${freshTimes.length} connections): p50 ${fmt(percentile(freshTimes, 50))}, against ${fmt(percentile(indexTimes, 50))} on an open one`);
-    console.log(`speed-up (p50 scan / p50 index): ${(percentile(scanTimes, 50) / percentile(indexTimes, 50)).toFixed(0)}x; (mean/mean): ${(mean(scanTimes) / mean(indexTimes)).toFixed(0)}x`);
-    console.log(`load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min)`);
-    console.log(`disk: table ${mb(sizes.table)}, all indexes ${mb(sizes.indexes)} (16 slot btrees ${mb(Number(sizes.slots))})`);
+    if (WORKS !== undefined) await benchWorks(db, sizes);
+    else await benchHashes(db, url.toString(), sizes);
   } finally {
     await close();
     // A database passed with --reuse was kept on purpose: it stays until dropped by hand.
@@ -218,8 +139,102 @@ async function main(): Promise<void> {
   }
 }
 
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+const timed = async <T>(times: number[], run: () => Promise<T>): Promise<T> => {
+  const start = performance.now();
+  const result = await run();
+  times.push(performance.now() - start);
+  return result;
+};
+
+/** Default mode: one stored hash per work, queries of the 8 dihedral variants. */
+async function benchHashes(db: Db, url: string, sizes: TableSizes): Promise<void> {
+  const candidatesOf = hashCandidateCounter();
+  const queries = Array.from({ length: QUERIES }, (_, q) => {
+    const hashes = VARIANTS.map(() => randomHex());
+    if (q % 2 === 1) return { hashes, planted: undefined };
+    const target = Math.floor(random() * N);
+    const distance = Math.floor(random() * 32);
+    const position = Math.floor(random() * 8);
+    hashes[position] = flip(hexOf(target), distance);
+    return { hashes, planted: { workId: workId(target), distance } };
+  });
+  const asQuery = (hashes: string[]) => ({ hashes: hashes.map((hash, i) => ({ label: VARIANTS[i]!, hash })) });
+
+  // Warm-up on other queries (a reused database may have been pushed out of shared_buffers by another), then timed runs.
+  for (let i = 0; i < WARM_UP_QUERIES; i++) await findMatches(db, asQuery(VARIANTS.map(() => randomHex())));
+  const indexTimes: number[] = [];
+  const candidates: number[] = [];
+  let found = 0;
+  let planted = 0;
+  let falsePositives = 0;
+  const indexed: MatchCandidate[][] = [];
+  for (const q of queries) {
+    const result = await timed(indexTimes, () => findMatches(db, asQuery(q.hashes)));
+    indexed.push(result);
+    candidates.push(candidatesOf(q.hashes));
+    if (q.planted) {
+      planted++;
+      if (result.some((m) => m.workId === q.planted!.workId && m.distance === q.planted!.distance)) found++;
+    }
+    falsePositives += result.filter((m) => m.workId !== q.planted?.workId).length;
+  }
+
+  const scanTimes: number[] = [];
+  let scanAgree = 0;
+  for (let i = 0; i < SCAN_QUERIES; i++) {
+    const result = await timed(scanTimes, () => bruteForceMatches(db, asQuery(queries[i]!.hashes)));
+    if (JSON.stringify(result) === JSON.stringify(indexed[i])) scanAgree++;
+  }
+
+  // The first verify on a new connection also plans the match functions and warms the backend's caches.
+  const freshTimes: number[] = [];
+  for (const q of queries.slice(0, FRESH_CONNECTION_QUERIES)) {
+    const fresh = await openDatabase({ url, poolSize: 1 });
+    await timed(freshTimes, () => findMatches(fresh.db, asQuery(q.hashes)));
+    await fresh.close();
+  }
+
+  printHashReport({ index: sorted(indexTimes), scan: sorted(scanTimes), fresh: sorted(freshTimes), candidates: sorted(candidates), found, planted, falsePositives, scanAgree, sizes });
+}
+
+/** Slot histograms give the exact number of rows each query's probes reach (candidates rechecked). */
+function hashCandidateCounter(): (hashes: string[]) => number {
+  const slotCounts = Array.from({ length: SLOT_COUNT }, () => new Uint32Array(65536));
+  for (let i = 0; i < N; i++) {
+    const base = i * 8;
+    for (let s = 0; s < SLOT_COUNT; s++) {
+      const word = words[base + (s >> 1)]!;
+      slotCounts[s]![(s & 1) === 0 ? word >>> 16 : word & 0xffff]!++;
+    }
+  }
+  return (hashes) => hashes.reduce((sum, h) => sum + hashSlots(h).reduce((s, v, i) => s + slotProbes(v).reduce((c, p) => c + slotCounts[i]![p]!, 0), 0), 0);
+}
+
+function printHashReport(r: { index: number[]; scan: number[]; fresh: number[]; candidates: number[]; found: number; planted: number; falsePositives: number; scanAgree: number; sizes: TableSizes }): void {
+  const { index, scan, fresh, candidates } = r;
+  console.log('');
+  console.log(`| ${N.toLocaleString('en')} hashes | p50 | p95 | p99 | mean |`);
+  console.log('| --- | --- | --- | --- | --- |');
+  console.log(`| index (${QUERIES} queries × 8 hashes) | ${fmt(percentile(index, 50))} | ${fmt(percentile(index, 95))} | ${fmt(percentile(index, 99))} | ${fmt(mean(index))} |`);
+  console.log(`| full scan (${SCAN_QUERIES} queries × 8 hashes) | ${fmt(percentile(scan, 50))} | ${fmt(percentile(scan, 95))} | ${fmt(percentile(scan, 99))} | ${fmt(mean(scan))} |`);
+  console.log('');
+  console.log(`recall: ${r.found}/${r.planted} planted near-duplicates found at their exact distance (${((100 * r.found) / r.planted).toFixed(1)} %); ${r.falsePositives} other matches`);
+  console.log(`index vs full scan: identical answers on ${r.scanAgree}/${SCAN_QUERIES} queries`);
+  console.log(`candidates rechecked per query (8 hashes): p50 ${percentile(candidates, 50)}, p95 ${percentile(candidates, 95)}, mean ${Math.round(mean(candidates))}`);
+  console.log(`first verify on a new connection (${fresh.length} connections): p50 ${fmt(percentile(fresh, 50))}, against ${fmt(percentile(index, 50))} on an open one`);
+  console.log(`speed-up (p50 scan / p50 index): ${(percentile(scan, 50) / percentile(index, 50)).toFixed(0)}x; (mean/mean): ${(mean(scan) / mean(index)).toFixed(0)}x`);
+  printLoadAndDisk(r.sizes);
+}
+
+function printLoadAndDisk(sizes: TableSizes): void {
+  console.log(`load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min)`);
+  console.log(`disk: table ${mb(sizes.table)}, all indexes ${mb(sizes.indexes)} (16 slot btrees ${mb(Number(sizes.slots))})`);
+}
+
 /** Loads the works and their hash rows with the indexes deferred, then vacuums and analyses. */
-async function load(db: Parameters<typeof findMatches>[0]): Promise<void> {
+async function load(db: Db): Promise<void> {
   let t = performance.now();
   await sql`insert into accounts (id, handle, kind, display_name) values ('bench', 'bench', 'artist', 'Bench')`.execute(db);
   await sql`insert into keys (kid, account_id, jwk, status) values ('bench', 'bench', '{}', 'active')`.execute(db);
@@ -254,7 +269,7 @@ async function load(db: Parameters<typeof findMatches>[0]): Promise<void> {
 }
 
 /** --reuse: the kept database must hold exactly the rows this seed and size generate. */
-async function checkReusedDatabase(db: Parameters<typeof findMatches>[0]): Promise<void> {
+async function checkReusedDatabase(db: Db): Promise<void> {
   const rows = Number((await sql<{ n: string }>`select count(*) as n from work_hashes`.execute(db)).rows[0]!.n);
   const first = (await sql<{ hash: string }>`select hash::text as hash from work_hashes order by id limit 1`.execute(db)).rows[0];
   if (rows !== N || !first || BigInt('0b' + first.hash).toString(16).padStart(64, '0') !== hexOf(0)) {
@@ -267,8 +282,45 @@ async function checkReusedDatabase(db: Parameters<typeof findMatches>[0]): Promi
 }
 
 /** --works: the registry's real shape, 20 query hashes with classes vs 13 stored rows per work. */
-async function benchWorks(db: Parameters<typeof findMatches>[0], sizes: { table: number; indexes: number; slots: number }): Promise<void> {
-  // Per label class, slot histograms: the exact number of rows a probe reaches within a class range.
+async function benchWorks(db: Db, sizes: TableSizes): Promise<void> {
+  const candidatesOf = classCandidateCounter();
+  const { shape, queries } = worksQueries();
+  // The query's hashes in the shape's order (its labels and the stored classes each may meet).
+  const restricted = (hashes: string[]) => ({ hashes: shape.map(({ label, against }, i) => ({ label, hash: hashes[i]!, against })) });
+  const unrestricted = (hashes: string[]) => ({ hashes: shape.map(({ label }, i) => ({ label, hash: hashes[i]! })) });
+
+  for (let i = 0; i < WARM_UP_QUERIES / 4; i++) {
+    const hashes = shape.map(() => randomHex());
+    await findMatches(db, restricted(hashes));
+    await findMatches(db, unrestricted(hashes));
+  }
+  const newRun = () => ({ times: [] as number[], candidates: [] as number[], found: 0, answers: [] as MatchCandidate[][] });
+  const runs = { restricted: newRun(), unrestricted: newRun() };
+  let planted = 0;
+  for (const [i, q] of queries.entries()) {
+    if (q.planted) planted++;
+    // Alternate which goes first so neither always finds the other's pages in cache.
+    const order = i % 2 === 0 ? (['restricted', 'unrestricted'] as const) : (['unrestricted', 'restricted'] as const);
+    for (const mode of order) {
+      const input = mode === 'restricted' ? restricted(q.hashes) : unrestricted(q.hashes);
+      const result = await timed(runs[mode].times, () => findMatches(db, input));
+      runs[mode].answers.push(result);
+      runs[mode].candidates.push(candidatesOf(input.hashes));
+      if (q.planted && result.some((m) => m.workId === q.planted!.workId && m.distance <= q.planted!.distance)) runs[mode].found++;
+    }
+  }
+
+  const scanTimes: number[] = [];
+  let scanAgree = 0;
+  for (let i = 0; i < SCAN_QUERIES; i++) {
+    const result = await timed(scanTimes, () => bruteForceMatches(db, restricted(queries[i]!.hashes)));
+    if (JSON.stringify(result) === JSON.stringify(runs.restricted.answers[i])) scanAgree++;
+  }
+  printWorksReport({ runs, scanTimes, scanAgree, planted, hashesPerQuery: queries[0]?.hashes.length ?? 0, sizes });
+}
+
+/** Per label class, slot histograms: the exact number of rows a probe reaches within a class range. */
+function classCandidateCounter(): (hashes: MatchQueryHash[]) => number {
   const classes = classRange('any').hi + 1;
   const slotCounts = Array.from({ length: classes }, () => Array.from({ length: SLOT_COUNT }, () => new Uint32Array(65536)));
   for (let i = 0; i < N; i++) {
@@ -280,17 +332,20 @@ async function benchWorks(db: Parameters<typeof findMatches>[0], sizes: { table:
     }
   }
   const all = classRange('any');
-  const candidatesOf = (hashes: { hash: string; range: ClassRange }[]) => {
+  return (hashes) => {
     let sum = 0;
-    for (const { hash, range } of hashes) {
-      hashSlots(hash).forEach((v, slot) => {
+    for (const h of hashes) {
+      const range: ClassRange = h.against ? classRange(h.against) : all;
+      hashSlots(h.hash).forEach((v, slot) => {
         for (const p of slotProbes(v)) for (let c = range.lo; c <= range.hi; c++) sum += slotCounts[c]![slot]![p]!;
       });
     }
     return sum;
   };
+}
 
-  // Query shape from the real policy: queryHashes() of a fingerprint with 8 variants and 11 regions.
+/** The query shape of the real policy (queryHashes() of a fingerprint with 8 variants and 11 regions), and the queries; half plant a stored hash. */
+function worksQueries() {
   const fingerprint = (hashes: string[]): Fingerprint => ({
     sha256: '', pdq: hashes[0]!, pdqQuality: 100, width: 1, height: 1, format: 'png',
     variants: DIHEDRAL_LABELS.map((label, i) => ({ label, hash: hashes[i]!, quality: 100 })),
@@ -309,62 +364,33 @@ async function benchWorks(db: Parameters<typeof findMatches>[0], sizes: { table:
     hashes[pair.qi] = flip(hexOf(work * ROWS_PER_WORK + pair.si), distance);
     return { hashes, planted: { workId: `w${work}`, distance } };
   });
-  // The query's hashes in the shape's order (its labels and the stored classes each may meet).
-  const restricted = (hashes: string[]) => ({ hashes: shape.map(({ label, against }, i) => ({ label, hash: hashes[i]!, against })) });
-  const unrestricted = (hashes: string[]) => ({ hashes: shape.map(({ label }, i) => ({ label, hash: hashes[i]! })) });
+  return { shape, queries };
+}
 
-  for (let i = 0; i < WARM_UP_QUERIES / 4; i++) {
-    const hashes = shape.map(() => randomHex());
-    await findMatches(db, restricted(hashes));
-    await findMatches(db, unrestricted(hashes));
-  }
-  const runs = { restricted: { times: [] as number[], candidates: [] as number[], found: 0, answers: [] as MatchCandidate[][] }, unrestricted: { times: [] as number[], candidates: [] as number[], found: 0, answers: [] as MatchCandidate[][] } };
-  let planted = 0;
-  for (const [i, q] of queries.entries()) {
-    if (q.planted) planted++;
-    // Alternate which goes first so neither always finds the other's pages in cache.
-    const order = i % 2 === 0 ? (['restricted', 'unrestricted'] as const) : (['unrestricted', 'restricted'] as const);
-    for (const mode of order) {
-      const input = mode === 'restricted' ? restricted(q.hashes) : unrestricted(q.hashes);
-      const start = performance.now();
-      const result = await findMatches(db, input);
-      runs[mode].times.push(performance.now() - start);
-      runs[mode].answers.push(result);
-      runs[mode].candidates.push(
-        candidatesOf(input.hashes.map((h: MatchQueryHash) => ({ hash: h.hash, range: h.against ? classRange(h.against) : all }))),
-      );
-      if (q.planted && result.some((m) => m.workId === q.planted!.workId && m.distance <= q.planted!.distance)) runs[mode].found++;
-    }
-  }
+interface ModeRun {
+  times: number[];
+  candidates: number[];
+  found: number;
+}
 
-  const scanTimes: number[] = [];
-  let scanAgree = 0;
-  for (let i = 0; i < SCAN_QUERIES; i++) {
-    const start = performance.now();
-    const result = await bruteForceMatches(db, restricted(queries[i]!.hashes));
-    scanTimes.push(performance.now() - start);
-    if (JSON.stringify(result) === JSON.stringify(runs.restricted.answers[i])) scanAgree++;
-  }
-
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+function printWorksReport(r: { runs: Record<'restricted' | 'unrestricted', ModeRun>; scanTimes: number[]; scanAgree: number; planted: number; hashesPerQuery: number; sizes: TableSizes }): void {
+  const { runs } = r;
   console.log('');
-  console.log(`| ${WORK_COUNT.toLocaleString('en')} works (${N.toLocaleString('en')} rows), ${QUERIES} verifies × ${queries[0]?.hashes.length ?? 0} hashes | p50 | p95 | p99 | mean | candidates p50 | recall |`);
+  console.log(`| ${WORK_COUNT.toLocaleString('en')} works (${N.toLocaleString('en')} rows), ${QUERIES} verifies × ${r.hashesPerQuery} hashes | p50 | p95 | p99 | mean | candidates p50 | recall |`);
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const mode of ['restricted', 'unrestricted'] as const) {
     const t = sorted(runs[mode].times);
     const c = sorted(runs[mode].candidates);
-    console.log(`| ${mode} | ${fmt(percentile(t, 50))} | ${fmt(percentile(t, 95))} | ${fmt(percentile(t, 99))} | ${fmt(mean(t))} | ${percentile(c, 50).toLocaleString('en')} | ${runs[mode].found}/${planted} |`);
+    console.log(`| ${mode} | ${fmt(percentile(t, 50))} | ${fmt(percentile(t, 95))} | ${fmt(percentile(t, 99))} | ${fmt(mean(t))} | ${percentile(c, 50).toLocaleString('en')} | ${runs[mode].found}/${r.planted} |`);
   }
   if (SCAN_QUERIES > 0) {
-    const t = sorted(scanTimes);
+    const t = sorted(r.scanTimes);
     console.log(`| full scan, restricted (${SCAN_QUERIES} verifies) | ${fmt(percentile(t, 50))} | ${fmt(percentile(t, 95))} | ${fmt(percentile(t, 99))} | ${fmt(mean(t))} | ${N.toLocaleString('en')} rows | |`);
   }
   console.log('');
-  console.log(`restricted index vs restricted full scan: identical answers on ${scanAgree}/${SCAN_QUERIES} verifies`);
+  console.log(`restricted index vs restricted full scan: identical answers on ${r.scanAgree}/${SCAN_QUERIES} verifies`);
   console.log(`speed-up restricted vs unrestricted (p50): ${(percentile(sorted(runs.unrestricted.times), 50) / percentile(sorted(runs.restricted.times), 50)).toFixed(1)}x; candidates ${(mean(runs.unrestricted.candidates) / mean(runs.restricted.candidates)).toFixed(1)}x fewer`);
-  console.log(`load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min)`);
-  console.log(`disk: table ${mb(sizes.table)}, all indexes ${mb(sizes.indexes)} (16 slot btrees ${mb(Number(sizes.slots))})`);
+  printLoadAndDisk(r.sizes);
 }
 
 main().catch((err) => {

@@ -16,7 +16,7 @@ import { checkRegistryLog, type LogCheck } from './lib/seed-log-check.ts';
 import { renderStage, renderWork, sha256Hex, writeSampleImages, type WrittenCopy } from './lib/seed-images.ts';
 import { DEMO_PASSPHRASE, readSeedKey, writeSeedKey } from './lib/seed-keys.ts';
 import { DAY, DEFAULT_WORKS, MAX_WORKS, MIN_WORKS, planSeed, scheduleHistory, type HistoryStep, type SeedAccount, type SeedPlan, type SeedWork } from './lib/seed-plan.ts';
-import { readSeedState, writeSeedState } from './lib/seed-state.ts';
+import { readSeedState, writeSeedState, type PendingProcessImage } from './lib/seed-state.ts';
 
 /**
  * A hook onto the clock of a server running in this same process (`npm run demo`, tests): the seeder moves it so
@@ -85,6 +85,61 @@ interface Actor {
 }
 
 export async function seedRegistry(options: SeedOptions): Promise<SeedResult> {
+  const run = await startRun(options);
+  const { plan, time, registered, actor, progress } = run;
+
+  const needed = (step: HistoryStep): boolean => {
+    if (step.kind === 'account') return !actor(step.handle).exists;
+    const existing = registered.get(step.work.key);
+    if (step.kind === 'attest') return !existing?.attestations.some((a) => a.issuer.handle === plan.gallery && a.type === step.work.attestation?.type);
+    return !existing;
+  };
+  const realNow = Date.now();
+  const steps = scheduleHistory(plan, new Date(realNow - HISTORY_MS), new Date(realNow - 3600_000)).filter(needed);
+  if (steps.length) progress(`${steps.length} steps to take${time ? ' over six simulated days' : ''}`);
+  for (const step of steps) {
+    if (time) time.advance(step.at.getTime() - time.now().getTime());
+    await takeStep(run, step);
+  }
+
+  // Signed actions carry an iat the server checks against its clock: they happen at real time.
+  if (time) time.advance(Date.now() - time.now().getTime());
+  await revokeAndDispute(run);
+  if (await rotateKeyIfNotYet(actor(plan.keyRotation), run.out)) {
+    run.created.keyRotations++;
+    progress(`key rotated for @${plan.keyRotation}`);
+  }
+  const galleryVerified = await verifyGallery(run, options.operator);
+
+  const works = await seededWorks(run);
+  const sampleFor = (level: number, test: (w: SeededWork) => boolean = () => true) => works.find((w) => w.level === level && test(w))?.work;
+  const copiesOf = [sampleFor(3), sampleFor(2), sampleFor(1, (w) => w.openDisputes === 0)].filter((w): w is SeedWork => w !== undefined);
+  const { copies, unregistered } = await writeSampleImages(run.out, plan.works, copiesOf);
+  const log = await checkRegistryLog(run.anonymous);
+  return { url: options.url.replace(/\/$/, ''), out: run.out, plan, created: run.created, works, galleryVerified, waiting: run.waiting, simulatedTime: Boolean(time), copies, unregistered, keysDir: path.join(run.out, 'keys'), log };
+}
+
+/** Everything one seeding run shares: the plan, the actors and their sessions, what is registered, what it created. */
+interface SeedRun {
+  plan: SeedPlan;
+  out: string;
+  time: SimulatedTime | undefined;
+  serverNow: () => number;
+  anonymous: AuraClient;
+  created: SeedResult['created'];
+  /** Process images logged per work key, kept in the seed state until the work is registered. */
+  pending: Record<string, PendingProcessImage[]>;
+  saveState: () => void;
+  actor: (handle: string) => Actor;
+  /** The actor, signed in with a session the server still accepts. */
+  signedIn: (handle: string) => Promise<Actor>;
+  finals: Map<string, Awaited<ReturnType<typeof renderWork>>>;
+  registered: Map<string, WorkView>;
+  waiting: SeedResult['waiting'];
+  progress: (line: string) => void;
+}
+
+async function startRun(options: SeedOptions): Promise<SeedRun> {
   const progress = options.progress ?? (() => {});
   const fetchImpl = retryWhenRateLimited(options.fetch ?? fetch, progress);
   const plan = planSeed(options.works ?? DEFAULT_WORKS);
@@ -92,12 +147,10 @@ export async function seedRegistry(options: SeedOptions): Promise<SeedResult> {
   const time = options.time;
   const serverNow = () => (time ?? options.clock ?? systemClock).now().getTime();
   const anonymous = new AuraClient(options.url, fetchImpl);
-  const created = { accounts: 0, works: 0, processImages: 0, attestations: 0, disputes: 0, revocations: 0, keyRotations: 0, verifications: 0 };
 
   const serverKey = String(await anonymous.request('GET', '/v1/log/vkey')).trim();
   const state = readSeedState(out);
   const pending = (state.servers[serverKey] ??= { pending: {} }).pending;
-  const saveState = () => writeSeedState(out, state);
 
   const actors = new Map<string, Actor>();
   for (const account of plan.accounts) actors.set(account.handle, await prepareActor(account, out, options.url, fetchImpl));
@@ -115,74 +168,79 @@ export async function seedRegistry(options: SeedOptions): Promise<SeedResult> {
   const finals = new Map<string, Awaited<ReturnType<typeof renderWork>>>();
   for (const work of plan.works) finals.set(work.key, await renderWork(work));
   const registered = await findRegisteredWorks(anonymous, plan, [...actors.values()].filter((a) => a.exists), finals);
+  const created = { accounts: 0, works: 0, processImages: 0, attestations: 0, disputes: 0, revocations: 0, keyRotations: 0, verifications: 0 };
+  return { plan, out, time, serverNow, anonymous, created, pending, saveState: () => writeSeedState(out, state), actor, signedIn, finals, registered, waiting: [], progress };
+}
 
-  const needed = (step: HistoryStep): boolean => {
-    if (step.kind === 'account') return !actor(step.handle).exists;
-    const existing = registered.get(step.work.key);
-    if (step.kind === 'attest') return !existing?.attestations.some((a) => a.issuer.handle === plan.gallery && a.type === step.work.attestation?.type);
-    return !existing;
-  };
-  const realNow = Date.now();
-  const steps = scheduleHistory(plan, new Date(realNow - HISTORY_MS), new Date(realNow - 3600_000)).filter(needed);
-  if (steps.length) progress(`${steps.length} steps to take${time ? ' over six simulated days' : ''}`);
-  const waiting: SeedResult['waiting'] = [];
-
-  for (const step of steps) {
-    if (time) time.advance(step.at.getTime() - time.now().getTime());
-    if (step.kind === 'account') {
-      const a = actor(step.handle);
-      await createAccount(a, time ? Math.floor(serverNow() / 1000) : undefined);
-      a.exists = true;
-      created.accounts++;
-      progress(`account @${a.account.handle}`);
-    } else if (step.kind === 'process') {
-      const work = step.work;
-      const logged = (pending[work.key] ??= []);
-      if (logged.some((p) => p.stage === step.stage)) continue;
-      const isLast = step.stage === work.processStages.at(-1);
-      const first = logged[0] ? Date.parse(logged[0].loggedAt) : undefined;
-      // Level 2 needs the process images to span a day: the last one waits until a day after the first.
-      if (isLast && first !== undefined && serverNow() - first < DAY) {
-        waiting.push({ work, readyAt: new Date(first + DAY) });
-        continue;
-      }
-      const a = await signedIn(work.artist);
-      const receipt = await a.client.addProcessImage(a.identity, await renderStage(work, step.stage), undefined, `Stage ${Math.round(step.stage * 100)} %`);
-      logged.push({ stage: step.stage, processId: receipt.processId, loggedAt: await loggedAt(anonymous, receipt.logIndex) });
-      saveState();
-      created.processImages++;
-    } else if (step.kind === 'register') {
-      const work = step.work;
-      const logged = pending[work.key] ?? [];
-      if (logged.length < work.processStages.length) continue; // waiting, reported above
-      const a = await signedIn(work.artist);
-      const result = await a.client.registerWork(a.identity, finals.get(work.key)!, {
-        title: work.title,
-        year: work.year,
-        medium: work.medium,
-        statement: work.statement,
-        digitalSourceType: work.digitalSourceType,
-        ...(logged.length ? { processIds: logged.map((p) => p.processId) } : {}),
-      });
-      delete pending[work.key];
-      saveState();
-      registered.set(work.key, await readWork(anonymous, result.workId));
-      if (!result.existing) created.works++;
-      progress(`work ${work.key} "${work.title}" by @${work.artist}`);
-    } else {
-      const work = step.work;
-      const existing = registered.get(work.key);
-      if (!existing || !work.attestation) continue;
-      const g = await signedIn(plan.gallery);
-      await g.client.attest(g.identity, existing.id, work.attestation);
-      registered.set(work.key, await readWork(anonymous, existing.id));
-      created.attestations++;
-      progress(`attestation ${work.attestation.type} on "${work.title}"`);
-    }
+function takeStep(run: SeedRun, step: HistoryStep): Promise<void> {
+  switch (step.kind) {
+    case 'account':
+      return accountStep(run, step.handle);
+    case 'process':
+      return processStep(run, step.work, step.stage);
+    case 'register':
+      return registerStep(run, step.work);
+    default:
+      return attestStep(run, step.work);
   }
+}
 
-  // Signed actions carry an iat the server checks against its clock: they happen at real time.
-  if (time) time.advance(Date.now() - time.now().getTime());
+async function accountStep(run: SeedRun, handle: string): Promise<void> {
+  const a = run.actor(handle);
+  await createAccount(a, run.time ? Math.floor(run.serverNow() / 1000) : undefined);
+  a.exists = true;
+  run.created.accounts++;
+  run.progress(`account @${a.account.handle}`);
+}
+
+async function processStep(run: SeedRun, work: SeedWork, stage: number): Promise<void> {
+  const logged = (run.pending[work.key] ??= []);
+  if (logged.some((p) => p.stage === stage)) return;
+  const isLast = stage === work.processStages.at(-1);
+  const first = logged[0] ? Date.parse(logged[0].loggedAt) : undefined;
+  // Level 2 needs the process images to span a day: the last one waits until a day after the first.
+  if (isLast && first !== undefined && run.serverNow() - first < DAY) {
+    run.waiting.push({ work, readyAt: new Date(first + DAY) });
+    return;
+  }
+  const a = await run.signedIn(work.artist);
+  const receipt = await a.client.addProcessImage(a.identity, await renderStage(work, stage), undefined, `Stage ${Math.round(stage * 100)} %`);
+  logged.push({ stage, processId: receipt.processId, loggedAt: await loggedAt(run.anonymous, receipt.logIndex) });
+  run.saveState();
+  run.created.processImages++;
+}
+
+async function registerStep(run: SeedRun, work: SeedWork): Promise<void> {
+  const logged = run.pending[work.key] ?? [];
+  if (logged.length < work.processStages.length) return; // waiting, reported above
+  const a = await run.signedIn(work.artist);
+  const result = await a.client.registerWork(a.identity, run.finals.get(work.key)!, {
+    title: work.title,
+    year: work.year,
+    medium: work.medium,
+    statement: work.statement,
+    digitalSourceType: work.digitalSourceType,
+    ...(logged.length ? { processIds: logged.map((p) => p.processId) } : {}),
+  });
+  delete run.pending[work.key];
+  run.saveState();
+  run.registered.set(work.key, await readWork(run.anonymous, result.workId));
+  if (!result.existing) run.created.works++;
+  run.progress(`work ${work.key} "${work.title}" by @${work.artist}`);
+}
+
+async function attestStep(run: SeedRun, work: SeedWork): Promise<void> {
+  const existing = run.registered.get(work.key);
+  if (!existing || !work.attestation) return;
+  const g = await run.signedIn(run.plan.gallery);
+  await g.client.attest(g.identity, existing.id, work.attestation);
+  run.registered.set(work.key, await readWork(run.anonymous, existing.id));
+  run.created.attestations++;
+  run.progress(`attestation ${work.attestation.type} on "${work.title}"`);
+}
+
+/** The planned revocation and dispute, unless they happened on an earlier run. */
+async function revokeAndDispute({ plan, registered, signedIn, created, progress }: SeedRun): Promise<void> {
   for (const work of plan.works) {
     const existing = registered.get(work.key);
     if (!existing) continue;
@@ -199,20 +257,21 @@ export async function seedRegistry(options: SeedOptions): Promise<SeedResult> {
       progress(`dispute on "${work.title}" by @${work.dispute.by}`);
     }
   }
-  if (await rotateKeyIfNotYet(actor(plan.keyRotation), out)) {
-    created.keyRotations++;
-    progress(`key rotated for @${plan.keyRotation}`);
-  }
+}
 
+/** Whether the gallery is verified, asking the operator's hook to verify it when there is one. */
+async function verifyGallery({ plan, anonymous, created, progress }: SeedRun, operator: SeedOptions['operator']): Promise<boolean> {
   const galleryProfile = await anonymous.request<{ organization?: { verified: boolean } }>('GET', `/v1/accounts/${plan.gallery}`);
-  let galleryVerified = galleryProfile.organization?.verified === true;
-  if (!galleryVerified && options.operator) {
-    await options.operator(plan.gallery, plan.galleryVerification.note);
-    galleryVerified = true;
-    created.verifications++;
-    progress(`the operator verified @${plan.gallery}`);
-  }
+  if (galleryProfile.organization?.verified === true) return true;
+  if (!operator) return false;
+  await operator(plan.gallery, plan.galleryVerification.note);
+  created.verifications++;
+  progress(`the operator verified @${plan.gallery}`);
+  return true;
+}
 
+/** Each registered work of the plan as the server now shows it. */
+async function seededWorks({ plan, registered, anonymous }: SeedRun): Promise<SeededWork[]> {
   const works: SeededWork[] = [];
   for (const work of plan.works) {
     const existing = registered.get(work.key);
@@ -228,11 +287,7 @@ export async function seedRegistry(options: SeedOptions): Promise<SeedResult> {
       attestations: w.attestations.filter((a) => a.valid).length,
     });
   }
-  const sampleFor = (level: number, test: (w: SeededWork) => boolean = () => true) => works.find((w) => w.level === level && test(w))?.work;
-  const copiesOf = [sampleFor(3), sampleFor(2), sampleFor(1, (w) => w.openDisputes === 0)].filter((w): w is SeedWork => w !== undefined);
-  const { copies, unregistered } = await writeSampleImages(out, plan.works, copiesOf);
-  const log = await checkRegistryLog(anonymous);
-  return { url: options.url.replace(/\/$/, ''), out, plan, created, works, galleryVerified, waiting, simulatedTime: Boolean(time), copies, unregistered, keysDir: path.join(out, 'keys'), log };
+  return works;
 }
 
 /** Loads the account's key from the out folder (or makes and saves one first) and checks the server agrees. */

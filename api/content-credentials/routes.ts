@@ -19,7 +19,12 @@ export async function registerContentCredentialRoutes(api: ApiRouter, ctx: AppCo
   });
   ctx.logger.info({ source: credentials.source, signer: credentials.chain[0]!.subject }, 'C2PA signing certificate loaded');
   const service = new ContentCredentialsService(ctx, credentials, { publicUrl: ctx.config.publicUrl, name: 'Aura', version: AURA_VERSION });
+  registerCredentialedDownloadRoute(api, ctx, service);
+  registerManifestRoute(api, service);
+  registerCaCertificateRoute(api, credentials.trustAnchorsPem);
+}
 
+function registerCredentialedDownloadRoute(api: ApiRouter, ctx: AppContext, service: ContentCredentialsService): void {
   api.route(
     {
       method: 'post',
@@ -44,7 +49,9 @@ export async function registerContentCredentialRoutes(api: ApiRouter, ctx: AppCo
       res.type(download.mimeType).send(Buffer.from(download.bytes));
     },
   );
+}
 
+function registerManifestRoute(api: ApiRouter, service: ContentCredentialsService): void {
   api.route(
     {
       method: 'get',
@@ -62,7 +69,9 @@ export async function registerContentCredentialRoutes(api: ApiRouter, ctx: AppCo
       res.type(C2PA_MEDIA_TYPE).send(stored.manifestStore);
     },
   );
+}
 
+function registerCaCertificateRoute(api: ApiRouter, trustAnchorsPem: string): void {
   api.route(
     {
       method: 'get',
@@ -73,7 +82,7 @@ export async function registerContentCredentialRoutes(api: ApiRouter, ctx: AppCo
     },
     ({ res }) => {
       res.setHeader('Cache-Control', 'public, max-age=3600');
-      res.type('application/x-pem-file').send(credentials.trustAnchorsPem);
+      res.type('application/x-pem-file').send(trustAnchorsPem);
     },
   );
 }

@@ -2,6 +2,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describeEachDatabase, startTestServer, type TestServer } from '../helpers/server.ts';
 
+interface DocumentedOperation {
+  parameters?: Array<{ in: string; name: string }>;
+  responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+}
+
 describeEachDatabase('foundation over HTTP', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
@@ -61,8 +66,18 @@ describeEachDatabase('foundation over HTTP', (backend) => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/healthz', '/readyz', '/v1/verify', '/v1/works/drafts', '/v1/works/{id}/bundle', '/v1/log/checkpoint', '/v1/accounts']),
     );
-    for (const [, ops] of Object.entries<Record<string, { responses: object }>>(doc.paths)) {
-      for (const op of Object.values(ops)) expect(op.responses).toBeDefined();
+    expect(doc.components.schemas.Problem.required).toEqual(['type', 'title', 'status', 'code', 'detail']);
+    for (const [path, ops] of Object.entries<Record<string, DocumentedOperation>>(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        expect(Object.keys(op.responses).filter((status) => /^[23]\d\d$/.test(status)), `${where} declares its success`).not.toEqual([]);
+        expect(op.responses.default?.content?.['application/problem+json']?.schema, `${where} answers errors as problem+json`).toEqual({
+          $ref: '#/components/schemas/Problem',
+        });
+        const inPath = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+        const declared = (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
+        expect(declared, `${where} declares its path parameters`).toEqual(inPath);
+      }
     }
     const docs = await (await server.fetch('/docs')).text();
     expect(docs).toContain('/docs/assets/swagger-ui-bundle.js');

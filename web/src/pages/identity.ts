@@ -3,7 +3,7 @@ import { backupFilename, checkPassphrase, createBackup, generateKey, restoreBack
 import { deleteIdentity, listIdentities, saveIdentity, type StoredIdentity } from '../lib/identities.ts';
 import { currentSession, signIn, signOut } from '../lib/session.ts';
 import type { PageContext } from '../router.ts';
-import { clearError, errorSlot, fieldError, filePicker, progressBar, showError, showFormError, UserError } from '../ui/components.ts';
+import { clearError, errorSlot, fieldError, filePicker, progressBar, showError, showFormError, UserError, type ProgressBar } from '../ui/components.ts';
 import { downloadBlob, field, formatDate, h, replace } from '../ui/dom.ts';
 
 export async function renderIdentity(ctx: PageContext): Promise<void> {
@@ -17,7 +17,7 @@ export async function renderIdentity(ctx: PageContext): Promise<void> {
       'On Aura your identity is a key. It is created in this browser and never leaves it; the registry only ever sees signatures made with it. Keep the encrypted backup somewhere safe: without it, a lost browser profile means a lost identity.',
     ),
     h('section', { 'aria-labelledby': 'ids-h' }, h('h2', { id: 'ids-h' }, 'On this device'), list),
-    createSection(ctx, () => void refresh()),
+    createSection(() => void refresh()),
     restoreSection(ctx, () => void refresh()),
   );
   async function refresh(): Promise<void> {
@@ -37,234 +37,261 @@ async function identityList(ctx: PageContext, refresh: () => void): Promise<HTML
   }
   if (!identities.length) return h('p', { class: 'muted' }, 'No identity is stored in this browser yet. Create one below, or restore one from a backup file.');
   const session = currentSession();
+  return h('ul', { class: 'identities' }, identities.map((id) => identityItem(id, session?.handle === id.handle && session.kid === id.kid, refresh)));
+}
+
+/** One stored identity with its sign-in (or sign-out) and remove buttons. */
+function identityItem(id: StoredIdentity, signedIn: boolean, refresh: () => void): HTMLElement {
+  const slot = errorSlot();
+  const progress = progressBar();
+  const signInButton = h('button', { type: 'button', class: signedIn ? 'secondary' : 'primary' }, signedIn ? 'Sign out' : 'Sign in');
+  signInButton.addEventListener('click', async () => {
+    clearError(slot);
+    signInButton.disabled = true;
+    try {
+      if (signedIn) await signOut();
+      else {
+        progress.busy('Signing the sign-in challenge with your key…');
+        await signIn(id);
+      }
+      refresh();
+    } catch (err) {
+      progress.done();
+      showError(slot, err);
+      signInButton.disabled = false;
+    }
+  });
+  const forget = h('button', { type: 'button', class: 'link danger' }, 'Remove from this browser');
+  forget.addEventListener('click', async () => {
+    if (!confirm(`Remove the key for @${id.handle} from this browser? You can only get it back from its backup file.`)) return;
+    if (signedIn) await signOut().catch(() => undefined);
+    await deleteIdentity(id.handle);
+    refresh();
+  });
   return h(
-    'ul',
-    { class: 'identities' },
-    identities.map((id) => {
-      const signedIn = session?.handle === id.handle && session.kid === id.kid;
-      const slot = errorSlot();
-      const progress = progressBar();
-      const signInButton = h('button', { type: 'button', class: signedIn ? 'secondary' : 'primary' }, signedIn ? 'Sign out' : 'Sign in');
-      signInButton.addEventListener('click', async () => {
-        clearError(slot);
-        signInButton.disabled = true;
-        try {
-          if (signedIn) await signOut();
-          else {
-            progress.busy('Signing the sign-in challenge with your key…');
-            await signIn(id);
-          }
-          refresh();
-        } catch (err) {
-          progress.done();
-          showError(slot, err);
-          signInButton.disabled = false;
-        }
-      });
-      const forget = h('button', { type: 'button', class: 'link danger' }, 'Remove from this browser');
-      forget.addEventListener('click', async () => {
-        if (!confirm(`Remove the key for @${id.handle} from this browser? You can only get it back from its backup file.`)) return;
-        if (signedIn) await signOut().catch(() => undefined);
-        await deleteIdentity(id.handle);
-        refresh();
-      });
-      return h(
-        'li',
-        { class: `identity${signedIn ? ' current' : ''}` },
-        h(
-          'div',
-          null,
-          h('strong', null, id.displayName),
-          ' ',
-          id.registered ? h('a', { href: urls.profile(id.handle) }, `@${id.handle}`) : h('span', null, `@${id.handle}`),
-          h('span', { class: 'tag' }, id.kind === 'organization' ? 'Organisation' : 'Artist'),
-          signedIn ? h('span', { class: 'tag ok' }, 'Signed in') : null,
-          h('p', { class: 'muted small' }, `Key ${id.kid} · created ${formatDate(id.createdAt)}`),
-        ),
-        h('div', { class: 'actions' }, signInButton, forget),
-        progress.el,
-        slot,
-      );
-    }),
+    'li',
+    { class: `identity${signedIn ? ' current' : ''}` },
+    h(
+      'div',
+      null,
+      h('strong', null, id.displayName),
+      ' ',
+      id.registered ? h('a', { href: urls.profile(id.handle) }, `@${id.handle}`) : h('span', null, `@${id.handle}`),
+      h('span', { class: 'tag' }, id.kind === 'organization' ? 'Organisation' : 'Artist'),
+      signedIn ? h('span', { class: 'tag ok' }, 'Signed in') : null,
+      h('p', { class: 'muted small' }, `Key ${id.kid} · created ${formatDate(id.createdAt)}`),
+    ),
+    h('div', { class: 'actions' }, signInButton, forget),
+    progress.el,
+    slot,
   );
 }
 
-function createSection(ctx: PageContext, refresh: () => void): HTMLElement {
+/** The three steps of creating an identity: make a key, back it up, create the account with it. */
+function createSection(refresh: () => void): HTMLElement {
+  const progress = progressBar();
+  const state: CreateState = {};
+  const who = whoYouAreStep();
+  const backup = backupStep();
+  const account = accountStep();
+  const form = h('form', { class: 'stack', novalidate: true }, who.el, backup.el, account.el, progress.el);
+  const flow: CreateFlow = { state, progress, form, who, backup, account, refresh };
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void generateKeyStep(flow);
+  });
+  const updateBackupButton = () => {
+    backup.button.disabled = !backup.passphrase.value || !backup.passphrase2.value;
+  };
+  backup.passphrase.addEventListener('input', updateBackupButton);
+  backup.passphrase2.addEventListener('input', updateBackupButton);
+  backup.button.addEventListener('click', () => void downloadBackupStep(flow));
+  account.button.addEventListener('click', () => void createAccountStep(flow));
+
+  return h('section', { 'aria-labelledby': 'create-h' }, h('h2', { id: 'create-h' }, 'Create an identity'), form);
+}
+
+interface CreateState {
+  key?: GeneratedKey | undefined;
+  /** The handle the downloaded backup carries. */
+  backedUpAs?: string;
+}
+
+interface CreateFlow {
+  state: CreateState;
+  progress: ProgressBar;
+  form: HTMLFormElement;
+  who: ReturnType<typeof whoYouAreStep>;
+  backup: ReturnType<typeof backupStep>;
+  account: ReturnType<typeof accountStep>;
+  refresh: () => void;
+}
+
+function whoYouAreStep() {
   const kindArtist = h('input', { type: 'radio', name: 'kind', value: 'artist', id: 'kind-artist', checked: true });
   const kindOrg = h('input', { type: 'radio', name: 'kind', value: 'organization', id: 'kind-org' });
   const handle = h('input', { name: 'handle', required: true, autocomplete: 'username', spellcheck: 'false', autocapitalize: 'none', maxlength: '32' });
   const displayName = h('input', { name: 'displayName', required: true, autocomplete: 'name', maxlength: '100' });
   const bio = h('textarea', { name: 'bio', rows: '3', maxlength: '1000' });
   const website = h('input', { name: 'website', type: 'url', placeholder: 'https://', autocomplete: 'url' });
+  const button = h('button', { type: 'submit', class: 'primary' }, 'Create my key');
+  const status = h('p', { class: 'status', role: 'status' });
+  const slot = errorSlot();
+  const el = h(
+    'fieldset',
+    { class: 'step' },
+    h('legend', null, '1. Who you are'),
+    h('div', { class: 'radio-group', role: 'radiogroup', 'aria-label': 'Kind of identity' }, h('label', { for: 'kind-artist' }, kindArtist, ' Artist — I register my own works'), h('label', { for: 'kind-org' }, kindOrg, ' Organisation — a gallery, school or studio that attests works')),
+    field('Handle', handle, '2–32 characters: lowercase letters, digits, - and _. Your public address will be /@handle.'),
+    field('Display name', displayName),
+    field('About (optional)', bio),
+    field('Website (optional)', website),
+    h('div', { class: 'actions' }, button),
+    status,
+    slot,
+  );
+  const kind = (): AccountKind => (kindOrg.checked ? 'organization' : 'artist');
+  return { el, handle, displayName, bio, website, kind, button, status, slot };
+}
+
+function backupStep() {
   const passphrase = h('input', { name: 'passphrase', type: 'password', autocomplete: 'new-password', minlength: String(MIN_PASSPHRASE_LENGTH) });
   const passphrase2 = h('input', { name: 'passphrase2', type: 'password', autocomplete: 'new-password' });
-  const generateButton = h('button', { type: 'submit', class: 'primary' }, 'Create my key');
-  const backupButton = h('button', { type: 'button', class: 'primary', disabled: true }, 'Download encrypted backup');
-  const createButton = h('button', { type: 'button', class: 'primary', disabled: true }, 'Create my account');
+  const button = h('button', { type: 'button', class: 'primary', disabled: true }, 'Download encrypted backup');
+  const status = h('p', { class: 'status', role: 'status' });
   const slot = errorSlot();
-  const backupSlot = errorSlot();
-  const createSlot = errorSlot();
-  const progress = progressBar();
-  const keyStatus = h('p', { class: 'status', role: 'status' });
-  const backupStatus = h('p', { class: 'status', role: 'status' });
-  const done = h('div', { class: 'done', role: 'status' });
-
-  let key: GeneratedKey | undefined;
-  let backedUpAs: string | undefined;
-  const kind = (): AccountKind => (kindOrg.checked ? 'organization' : 'artist');
-
-  const step2 = h(
+  const el = h(
     'fieldset',
     { class: 'step', disabled: true },
     h('legend', null, '2. Back up your key'),
     h('p', null, 'Choose a passphrase. The backup file is encrypted with it; Aura never sees either. You must download the backup before continuing.'),
     field('Backup passphrase', passphrase, `At least ${MIN_PASSPHRASE_LENGTH} characters. A few unrelated words work well.`),
     field('Repeat the passphrase', passphrase2),
-    h('div', { class: 'actions' }, backupButton),
-    backupStatus,
-    backupSlot,
+    h('div', { class: 'actions' }, button),
+    status,
+    slot,
   );
-  const step3 = h(
+  return { el, passphrase, passphrase2, button, status, slot };
+}
+
+function accountStep() {
+  const button = h('button', { type: 'button', class: 'primary', disabled: true }, 'Create my account');
+  const slot = errorSlot();
+  const done = h('div', { class: 'done', role: 'status' });
+  const el = h(
     'fieldset',
     { class: 'step', disabled: true },
     h('legend', null, '3. Create the account'),
     h('p', null, 'Your public key and a signature proving you hold it are sent to the registry. The account and its key become public log entries.'),
-    h('div', { class: 'actions' }, createButton),
-    createSlot,
+    h('div', { class: 'actions' }, button),
+    slot,
     done,
   );
-  const form = h(
-    'form',
-    { class: 'stack', novalidate: true },
-    h(
-      'fieldset',
-      { class: 'step' },
-      h('legend', null, '1. Who you are'),
-      h('div', { class: 'radio-group', role: 'radiogroup', 'aria-label': 'Kind of identity' }, h('label', { for: 'kind-artist' }, kindArtist, ' Artist — I register my own works'), h('label', { for: 'kind-org' }, kindOrg, ' Organisation — a gallery, school or studio that attests works')),
-      field('Handle', handle, '2–32 characters: lowercase letters, digits, - and _. Your public address will be /@handle.'),
-      field('Display name', displayName),
-      field('About (optional)', bio),
-      field('Website (optional)', website),
-      h('div', { class: 'actions' }, generateButton),
-      keyStatus,
-      slot,
-    ),
-    step2,
-    step3,
-    progress.el,
-  );
+  return { el, button, slot, done };
+}
 
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearError(slot);
-    handle.value = handle.value.trim().toLowerCase();
-    if (!handle.value) return fieldError(handle, 'Choose a handle.');
-    if (!displayName.value.trim()) return fieldError(displayName, 'Enter the name to show publicly.');
-    if (key) return;
-    generateButton.disabled = true;
-    progress.busy('Creating your key…');
-    try {
-      key = await generateKey();
-      keyStatus.textContent = `Key created in this browser. Key id: ${key.kid}`;
-      step2.disabled = false;
-      generateButton.textContent = 'Key created';
-      passphrase.focus();
-    } catch (err) {
-      showError(slot, err);
-      generateButton.disabled = false;
-    } finally {
-      progress.done();
+async function generateKeyStep({ state, progress, who, backup }: CreateFlow): Promise<void> {
+  clearError(who.slot);
+  who.handle.value = who.handle.value.trim().toLowerCase();
+  if (!who.handle.value) return fieldError(who.handle, 'Choose a handle.');
+  if (!who.displayName.value.trim()) return fieldError(who.displayName, 'Enter the name to show publicly.');
+  if (state.key) return;
+  who.button.disabled = true;
+  progress.busy('Creating your key…');
+  try {
+    state.key = await generateKey();
+    who.status.textContent = `Key created in this browser. Key id: ${state.key.kid}`;
+    backup.el.disabled = false;
+    who.button.textContent = 'Key created';
+    backup.passphrase.focus();
+  } catch (err) {
+    showError(who.slot, err);
+    who.button.disabled = false;
+  } finally {
+    progress.done();
+  }
+}
+
+async function downloadBackupStep({ state, progress, who, backup, account }: CreateFlow): Promise<void> {
+  clearError(backup.slot);
+  if (!state.key) return;
+  try {
+    checkPassphrase(backup.passphrase.value, backup.passphrase2.value);
+  } catch (err) {
+    showError(backup.slot, err);
+    return;
+  }
+  backup.button.disabled = true;
+  progress.busy('Encrypting the backup (this takes a moment on purpose)…');
+  try {
+    const file = await createBackup(who.handle.value, state.key, backup.passphrase.value);
+    downloadBlob(new Blob([JSON.stringify(file, null, 2)], { type: 'application/json' }), backupFilename(file));
+    state.backedUpAs = who.handle.value;
+    backup.status.textContent = `Backup downloaded as ${backupFilename(file)}. Keep it and the passphrase somewhere safe — separately.`;
+    account.el.disabled = false;
+    account.button.disabled = false;
+    account.button.focus();
+  } catch (err) {
+    showError(backup.slot, err);
+  } finally {
+    progress.done();
+    backup.button.disabled = false;
+  }
+}
+
+async function createAccountStep({ state, progress, form, who, account, refresh }: CreateFlow): Promise<void> {
+  clearError(account.slot);
+  const key = state.key;
+  if (!key) return;
+  if (state.backedUpAs !== who.handle.value.trim().toLowerCase()) {
+    showError(account.slot, new UserError('The handle changed after the backup was made. Download the backup again so it carries the right handle.'));
+    return;
+  }
+  account.button.disabled = true;
+  progress.busy('Signing the account request with your key…');
+  try {
+    const stored = await registerAccount(who, key);
+    await saveIdentity(stored);
+    progress.busy('Signing in…');
+    await signIn(stored);
+    state.key = undefined;
+    replace(
+      account.done,
+      h('p', { class: 'ok' }, `Welcome, ${stored.displayName}. Your account @${stored.handle} is created and you are signed in.`),
+      h('p', null, h('a', { href: urls.profile(stored.handle) }, 'See your public profile'), ' · ', stored.kind === 'organization' ? h('a', { href: '/attest' }, 'Attest a work') : h('a', { href: '/register' }, 'Register a work')),
+    );
+    refresh();
+  } catch (err) {
+    account.button.disabled = false;
+    if (err instanceof ApiError && err.code === 'handle_taken') {
+      fieldError(who.handle, 'This handle is taken. Choose another, then download the backup again.');
     }
-  });
+    showFormError(form, account.slot, err);
+  } finally {
+    progress.done();
+  }
+}
 
-  const updateBackupButton = () => {
-    backupButton.disabled = !passphrase.value || !passphrase2.value;
+/** Signs the account request with the new key, creates the account and returns the identity to store. */
+async function registerAccount(who: ReturnType<typeof whoYouAreStep>, key: GeneratedKey): Promise<StoredIdentity> {
+  const profile = {
+    displayName: who.displayName.value.trim(),
+    ...(who.bio.value.trim() ? { bio: who.bio.value.trim() } : {}),
+    ...(who.website.value.trim() ? { website: who.website.value.trim() } : {}),
   };
-  passphrase.addEventListener('input', updateBackupButton);
-  passphrase2.addEventListener('input', updateBackupButton);
-
-  backupButton.addEventListener('click', async () => {
-    clearError(backupSlot);
-    if (!key) return;
-    try {
-      checkPassphrase(passphrase.value, passphrase2.value);
-    } catch (err) {
-      showError(backupSlot, err);
-      return;
-    }
-    backupButton.disabled = true;
-    progress.busy('Encrypting the backup (this takes a moment on purpose)…');
-    try {
-      const backup = await createBackup(handle.value, key, passphrase.value);
-      downloadBlob(new Blob([JSON.stringify(backup, null, 2)], { type: 'application/json' }), backupFilename(backup));
-      backedUpAs = handle.value;
-      backupStatus.textContent = `Backup downloaded as ${backupFilename(backup)}. Keep it and the passphrase somewhere safe — separately.`;
-      step3.disabled = false;
-      createButton.disabled = false;
-      createButton.focus();
-    } catch (err) {
-      showError(backupSlot, err);
-    } finally {
-      progress.done();
-      backupButton.disabled = false;
-    }
-  });
-
-  createButton.addEventListener('click', async () => {
-    clearError(createSlot);
-    if (!key) return;
-    if (backedUpAs !== handle.value.trim().toLowerCase()) {
-      showError(createSlot, new UserError('The handle changed after the backup was made. Download the backup again so it carries the right handle.'));
-      return;
-    }
-    createButton.disabled = true;
-    progress.busy('Signing the account request with your key…');
-    try {
-      const profile = {
-        displayName: displayName.value.trim(),
-        ...(bio.value.trim() ? { bio: bio.value.trim() } : {}),
-        ...(website.value.trim() ? { website: website.value.trim() } : {}),
-      };
-      const proof = await signAccountProof(key, handle.value, kind(), profile);
-      const account = await api.createAccount({
-        handle: handle.value,
-        ...profile,
-        kind: kind(),
-        jwk: key.publicJwk,
-        proof,
-      });
-      const stored: StoredIdentity = {
-        handle: account.handle ?? handle.value,
-        displayName: account.displayName ?? displayName.value.trim(),
-        kind: account.kind ?? kind(),
-        kid: key.kid,
-        publicJwk: key.publicJwk,
-        privateKey: key.privateKey,
-        registered: true,
-        createdAt: new Date().toISOString(),
-      };
-      await saveIdentity(stored);
-      progress.busy('Signing in…');
-      await signIn(stored);
-      key = undefined;
-      replace(
-        done,
-        h('p', { class: 'ok' }, `Welcome, ${stored.displayName}. Your account @${stored.handle} is created and you are signed in.`),
-        h('p', null, h('a', { href: urls.profile(stored.handle) }, 'See your public profile'), ' · ', stored.kind === 'organization' ? h('a', { href: '/attest' }, 'Attest a work') : h('a', { href: '/register' }, 'Register a work')),
-      );
-      refresh();
-    } catch (err) {
-      createButton.disabled = false;
-      if (err instanceof ApiError && err.code === 'handle_taken') {
-        fieldError(handle, 'This handle is taken. Choose another, then download the backup again.');
-      }
-      showFormError(form, createSlot, err);
-    } finally {
-      progress.done();
-    }
-  });
-
-  return h('section', { 'aria-labelledby': 'create-h' }, h('h2', { id: 'create-h' }, 'Create an identity'), form);
+  const proof = await signAccountProof(key, who.handle.value, who.kind(), profile);
+  const account = await api.createAccount({ handle: who.handle.value, ...profile, kind: who.kind(), jwk: key.publicJwk, proof });
+  return {
+    handle: account.handle ?? who.handle.value,
+    displayName: account.displayName ?? who.displayName.value.trim(),
+    kind: account.kind ?? who.kind(),
+    kid: key.kid,
+    publicJwk: key.publicJwk,
+    privateKey: key.privateKey,
+    registered: true,
+    createdAt: new Date().toISOString(),
+  };
 }
 
 function restoreSection(ctx: PageContext, refresh: () => void): HTMLElement {

@@ -23,10 +23,25 @@ export async function renderLog(ctx: PageContext): Promise<void> {
     recent,
   );
 
-  let head: CheckedHead | undefined;
+  const head = await showCheckpoint(ctx, headSection);
+  if (head && ctx.signal.aborted) return;
+  const lookup = (i: number) => lookupEntry(ctx, i, head, slot, lookupResult);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const i = Number(index.value);
+    if (index.value === '' || !Number.isInteger(i) || i < 0) return fieldError(index, 'Enter an entry number: 0 or more.');
+    history.replaceState(null, '', `/log?entry=${i}`);
+    void lookup(i);
+  });
+  if (ctx.query.get('entry') !== null && /^\d+$/.test(ctx.query.get('entry')!)) void lookup(Number(ctx.query.get('entry')));
+  if (head) await showRecentEntries(ctx, recent, head);
+}
+
+/** The latest checkpoint with its signature checked here; undefined when it could not be fetched. */
+async function showCheckpoint(ctx: PageContext, headSection: HTMLElement): Promise<CheckedHead | undefined> {
   try {
-    head = await fetchCheckedHead();
-    if (ctx.signal.aborted) return;
+    const head = await fetchCheckedHead();
+    if (ctx.signal.aborted) return head; // the page is gone: nothing to show
     const { checkpoint, signatureValid } = head;
     replace(
       headSection,
@@ -39,45 +54,41 @@ export async function renderLog(ctx: PageContext): Promise<void> {
       ]),
       h('details', null, h('summary', null, 'Signed note'), h('pre', { class: 'checkpoint' }, head.note)),
     );
+    return head;
   } catch (err) {
     if (!ctx.signal.aborted) replace(headSection, h('h2', { id: 'cp-h' }, 'Latest checkpoint'), errorBox(err));
+    return undefined;
   }
+}
 
-  async function lookup(i: number): Promise<void> {
-    clearError(slot);
-    lookupResult.replaceChildren(h('p', { class: 'muted' }, 'Loading…'));
-    try {
-      const { entry, status, head: checked } = await checkEntry(i, head);
-      const size = checked.checkpoint.size;
-      const proofStatus =
-        status === 'included'
-          ? h('span', { class: 'ok' }, `✓ Included in the log of ${size} entries (inclusion proof checked in your browser against the signed root)`)
-          : status === 'not-covered'
-            ? 'not yet covered by the latest checkpoint'
-            : h('span', { class: 'bad' }, '✗ The inclusion proof does not match the checkpoint');
-      if (ctx.signal.aborted) return;
-      replace(
-        lookupResult,
-        h('article', { class: 'entry', 'aria-label': `Entry ${i}` }, h('h3', null, `#${entry.index} ${describeLogEvent(String(entry.entry.type ?? ''))}`), definitionList([['Proof', proofStatus], ['Received', receivedAt(entry)]]), h('pre', { class: 'json' }, JSON.stringify(entry.entry, null, 2))),
-      );
-    } catch (err) {
-      if (!ctx.signal.aborted) {
-        lookupResult.replaceChildren();
-        showError(slot, err);
-      }
+/** One entry with its inclusion proof checked in the browser against the signed root. */
+async function lookupEntry(ctx: PageContext, i: number, head: CheckedHead | undefined, slot: HTMLElement, lookupResult: HTMLElement): Promise<void> {
+  clearError(slot);
+  lookupResult.replaceChildren(h('p', { class: 'muted' }, 'Loading…'));
+  try {
+    const { entry, status, head: checked } = await checkEntry(i, head);
+    const size = checked.checkpoint.size;
+    const proofStatus =
+      status === 'included'
+        ? h('span', { class: 'ok' }, `✓ Included in the log of ${size} entries (inclusion proof checked in your browser against the signed root)`)
+        : status === 'not-covered'
+          ? 'not yet covered by the latest checkpoint'
+          : h('span', { class: 'bad' }, '✗ The inclusion proof does not match the checkpoint');
+    if (ctx.signal.aborted) return;
+    replace(
+      lookupResult,
+      h('article', { class: 'entry', 'aria-label': `Entry ${i}` }, h('h3', null, `#${entry.index} ${describeLogEvent(String(entry.entry.type ?? ''))}`), definitionList([['Proof', proofStatus], ['Received', receivedAt(entry)]]), h('pre', { class: 'json' }, JSON.stringify(entry.entry, null, 2))),
+    );
+  } catch (err) {
+    if (!ctx.signal.aborted) {
+      lookupResult.replaceChildren();
+      showError(slot, err);
     }
   }
+}
 
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const i = Number(index.value);
-    if (index.value === '' || !Number.isInteger(i) || i < 0) return fieldError(index, 'Enter an entry number: 0 or more.');
-    history.replaceState(null, '', `/log?entry=${i}`);
-    void lookup(i);
-  });
-  if (ctx.query.get('entry') !== null && /^\d+$/.test(ctx.query.get('entry')!)) void lookup(Number(ctx.query.get('entry')));
-
-  if (!head) return;
+/** The last RECENT entries the checkpoint covers, newest first. */
+async function showRecentEntries(ctx: PageContext, recent: HTMLElement, head: CheckedHead): Promise<void> {
   try {
     const end = head.checkpoint.size;
     const start = Math.max(0, end - RECENT);

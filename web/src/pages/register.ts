@@ -4,7 +4,7 @@ import { COMPOSITE_SOURCE_TYPES, DIGITAL_SOURCE_BASE, HUMAN_SOURCE_TYPES } from 
 import type { StoredIdentity } from '../lib/identities.ts';
 import { signedInIdentity } from '../lib/session.ts';
 import type { PageContext } from '../router.ts';
-import { UserError, clearError, definitionList, dropZone, errorSlot, fieldError, markerList, progressBar, showError, showFormError } from '../ui/components.ts';
+import { UserError, clearError, definitionList, dropZone, errorSlot, fieldError, markerList, progressBar, showError, showFormError, type ProgressBar } from '../ui/components.ts';
 import { field, h, replace } from '../ui/dom.ts';
 import { evidenceSection } from '../ui/evidence.ts';
 import { processUploader } from '../ui/process.ts';
@@ -29,36 +29,10 @@ export async function renderRegister(ctx: PageContext): Promise<void> {
 }
 
 function renderForm(ctx: PageContext, identity: StoredIdentity): void {
-  let file: File | undefined;
-  let previewUrl: string | undefined;
-  ctx.signal.addEventListener('abort', () => previewUrl && URL.revokeObjectURL(previewUrl));
-  const imageErrors = errorSlot();
+  const image = imagePicker(ctx);
+  const work = workFields();
   const formErrors = errorSlot();
   const progress = progressBar();
-  const preview = h('figure', { class: 'preview', hidden: true });
-  const zone = dropZone({
-    label: 'Choose the image of your work',
-    hint: 'The exact file you want to register: its bytes and its look are both fingerprinted.',
-    errorSlot: imageErrors,
-    onFiles: ([f]) => {
-      file = f!;
-      if (previewUrl) URL.revokeObjectURL(previewUrl);
-      previewUrl = URL.createObjectURL(file);
-      replace(preview, h('img', { src: previewUrl, alt: 'Preview of the chosen image' }), h('figcaption', null, file.name));
-      preview.hidden = false;
-    },
-  });
-  const title = h('input', { name: 'title', required: true, maxlength: '200' });
-  const year = h('input', { name: 'year', type: 'number', inputmode: 'numeric', min: '1000', max: String(new Date().getFullYear()), value: String(new Date().getFullYear()) });
-  const medium = h('input', { name: 'medium', maxlength: '200', placeholder: 'e.g. gouache on paper, digital painting' });
-  const statement = h('textarea', { name: 'statement', rows: '3', maxlength: '2000' });
-  statement.value = 'I made this work myself, by hand, without generative AI.';
-  const source = h(
-    'select',
-    { name: 'digitalSourceType' },
-    h('optgroup', { label: 'Human-made' }, HUMAN_SOURCE_TYPES.map((t) => h('option', { value: DIGITAL_SOURCE_BASE + t.term }, t.label))),
-    h('optgroup', { label: 'Declared composite (shown on the work)' }, COMPOSITE_SOURCE_TYPES.map((t) => h('option', { value: DIGITAL_SOURCE_BASE + t.term }, t.label))),
-  );
   const processIds: string[] = [];
   const processSection = processUploader({
     identity,
@@ -70,54 +44,16 @@ function renderForm(ctx: PageContext, identity: StoredIdentity): void {
   const form = h(
     'form',
     { class: 'stack', novalidate: true },
-    h('div', { class: 'upload-row' }, h('div', null, zone.el, imageErrors), preview),
-    field('Title', title),
-    h('div', { class: 'row' }, field('Year', year), field('Medium', medium)),
-    field('Statement', statement, 'Your own words, signed with your key and shown on the work’s page.'),
-    field('How the image was made', source, 'The IPTC digital source type recorded in the credential.'),
+    h('div', { class: 'upload-row' }, h('div', null, image.zone.el, image.errors), image.preview),
+    ...work.fields,
     h('div', { class: 'actions' }, submit),
     progress.el,
     formErrors,
   );
   const draftArea = h('div', { class: 'draft-area', 'aria-live': 'polite' });
-
-  form.addEventListener('submit', async (e) => {
+  form.addEventListener('submit', (e) => {
     e.preventDefault();
-    clearError(formErrors);
-    draftArea.replaceChildren();
-    if (!file) {
-      showError(imageErrors, new UserError('Choose the image of your work.'));
-      zone.input.focus();
-      return;
-    }
-    if (!title.value.trim()) return fieldError(title, 'Give the work a title.');
-    submit.disabled = true;
-    progress.set(0);
-    try {
-      const draft = await api.createWorkDraft(
-        file,
-        {
-          title: title.value.trim(),
-          year: year.value,
-          medium: medium.value.trim(),
-          statement: statement.value.trim(),
-          digitalSourceType: source.value,
-          processIds: processIds.join(','),
-        },
-        (f) => (f < 1 ? progress.set(f) : progress.busy('Fingerprinting and screening the image…')),
-      );
-      if (ctx.signal.aborted) return;
-      if ('existingWork' in draft) {
-        replace(draftArea, h('section', { class: 'notice', 'aria-labelledby': 'existing-h' }, h('h2', { id: 'existing-h', tabindex: '-1' }, 'You registered this file already'), h('p', null, h('a', { href: urls.work(draft.existingWork.id) }, 'Open its work page'))));
-      } else replace(draftArea, draftReview(ctx, identity, draft, previewUrl!));
-      draftArea.querySelector<HTMLElement>('h2')?.focus();
-    } catch (err) {
-      if (ctx.signal.aborted) return;
-      showFormError(form, formErrors, err);
-    } finally {
-      progress.done();
-      submit.disabled = false;
-    }
+    void checkImage({ ctx, identity, image, work, processIds, submit, progress, form, formErrors, draftArea });
   });
 
   replace(
@@ -129,6 +65,100 @@ function renderForm(ctx: PageContext, identity: StoredIdentity): void {
     form,
     draftArea,
   );
+}
+
+/** The drop zone for the final image and its preview; the object URL is released when the page goes. */
+function imagePicker(ctx: PageContext) {
+  let file: File | undefined;
+  let previewUrl: string | undefined;
+  ctx.signal.addEventListener('abort', () => previewUrl && URL.revokeObjectURL(previewUrl));
+  const errors = errorSlot();
+  const preview = h('figure', { class: 'preview', hidden: true });
+  const zone = dropZone({
+    label: 'Choose the image of your work',
+    hint: 'The exact file you want to register: its bytes and its look are both fingerprinted.',
+    errorSlot: errors,
+    onFiles: ([f]) => {
+      file = f!;
+      if (previewUrl) URL.revokeObjectURL(previewUrl);
+      previewUrl = URL.createObjectURL(file);
+      replace(preview, h('img', { src: previewUrl, alt: 'Preview of the chosen image' }), h('figcaption', null, file.name));
+      preview.hidden = false;
+    },
+  });
+  return { zone, errors, preview, file: () => file, previewUrl: () => previewUrl };
+}
+
+/** What the artist says about the work; `values` is the draft request's form fields. */
+function workFields() {
+  const title = h('input', { name: 'title', required: true, maxlength: '200' });
+  const year = h('input', { name: 'year', type: 'number', inputmode: 'numeric', min: '1000', max: String(new Date().getFullYear()), value: String(new Date().getFullYear()) });
+  const medium = h('input', { name: 'medium', maxlength: '200', placeholder: 'e.g. gouache on paper, digital painting' });
+  const statement = h('textarea', { name: 'statement', rows: '3', maxlength: '2000' });
+  statement.value = 'I made this work myself, by hand, without generative AI.';
+  const source = h(
+    'select',
+    { name: 'digitalSourceType' },
+    h('optgroup', { label: 'Human-made' }, HUMAN_SOURCE_TYPES.map((t) => h('option', { value: DIGITAL_SOURCE_BASE + t.term }, t.label))),
+    h('optgroup', { label: 'Declared composite (shown on the work)' }, COMPOSITE_SOURCE_TYPES.map((t) => h('option', { value: DIGITAL_SOURCE_BASE + t.term }, t.label))),
+  );
+  const fields = [
+    field('Title', title),
+    h('div', { class: 'row' }, field('Year', year), field('Medium', medium)),
+    field('Statement', statement, 'Your own words, signed with your key and shown on the work’s page.'),
+    field('How the image was made', source, 'The IPTC digital source type recorded in the credential.'),
+  ];
+  const values = (processIds: string[]) => ({
+    title: title.value.trim(),
+    year: year.value,
+    medium: medium.value.trim(),
+    statement: statement.value.trim(),
+    digitalSourceType: source.value,
+    processIds: processIds.join(','),
+  });
+  return { fields, title, values };
+}
+
+interface RegisterForm {
+  ctx: PageContext;
+  identity: StoredIdentity;
+  image: ReturnType<typeof imagePicker>;
+  work: ReturnType<typeof workFields>;
+  processIds: string[];
+  submit: HTMLButtonElement;
+  progress: ProgressBar;
+  form: HTMLFormElement;
+  formErrors: HTMLElement;
+  draftArea: HTMLElement;
+}
+
+/** Sends the image and the fields for fingerprinting and screening, then shows the draft to review. */
+async function checkImage({ ctx, identity, image, work, processIds, submit, progress, form, formErrors, draftArea }: RegisterForm): Promise<void> {
+  clearError(formErrors);
+  draftArea.replaceChildren();
+  const file = image.file();
+  if (!file) {
+    showError(image.errors, new UserError('Choose the image of your work.'));
+    image.zone.input.focus();
+    return;
+  }
+  if (!work.title.value.trim()) return fieldError(work.title, 'Give the work a title.');
+  submit.disabled = true;
+  progress.set(0);
+  try {
+    const draft = await api.createWorkDraft(file, work.values(processIds), (f) => (f < 1 ? progress.set(f) : progress.busy('Fingerprinting and screening the image…')));
+    if (ctx.signal.aborted) return;
+    if ('existingWork' in draft) {
+      replace(draftArea, h('section', { class: 'notice', 'aria-labelledby': 'existing-h' }, h('h2', { id: 'existing-h', tabindex: '-1' }, 'You registered this file already'), h('p', null, h('a', { href: urls.work(draft.existingWork.id) }, 'Open its work page'))));
+    } else replace(draftArea, draftReview(ctx, identity, draft, image.previewUrl()!));
+    draftArea.querySelector<HTMLElement>('h2')?.focus();
+  } catch (err) {
+    if (ctx.signal.aborted) return;
+    showFormError(form, formErrors, err);
+  } finally {
+    progress.done();
+    submit.disabled = false;
+  }
 }
 
 function draftReview(ctx: PageContext, identity: StoredIdentity, draft: WorkDraft, previewUrl: string): HTMLElement {

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import type { ApiRouter } from '../../http/routes.ts';
+import type { AppContext } from '../../context.ts';
+import type { TransparencyLogService } from '../service.ts';
+import { registryJwks } from '../../trust/operator-key.ts';
+
+const jwksSchema = z.object({ keys: z.array(z.record(z.string(), z.string())) });
+
+/** The registry's public keys as a JWK set. */
+export function registerJwksRoute(api: ApiRouter, ctx: AppContext, log: () => TransparencyLogService, tags: string[]): void {
+  api.route(
+    {
+      method: 'get',
+      path: '/.well-known/jwks.json',
+      summary: "The registry's public keys: the log key, and the operator key (aura_role operator) that verifies organisations; kid = RFC 7638 thumbprint",
+      tags,
+      responses: { 200: { description: 'a JWK set', schema: jwksSchema } },
+    },
+    ({ res }) => {
+      res.setHeader('Cache-Control', 'public, max-age=300');
+      return registryJwks(log().publicJwk, ctx.operator);
+    },
+  );
+}
