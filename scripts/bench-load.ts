@@ -25,7 +25,7 @@ import { openCheckpoint } from '../api/log/note.ts';
 import { verifyInclusion } from '../api/log/verify/merkle-proof.ts';
 import { parseVerifierKey } from '../api/log/verify/note.ts';
 import { openDatabase } from '../db/open.ts';
-import { AuraClient, generateIdentity, signCredential, type Identity } from './lib/aura-client.ts';
+import { AuraClient, generateIdentity, type Identity } from './lib/aura-client.ts';
 import { renderArtwork } from './lib/artwork.ts';
 import { auditStore, fetchCheckpoint, provesConsistent } from '../tests/reliability/audit.ts';
 

@@ -76,7 +76,7 @@ const rotate = (degrees: number, fill: string | 'crop'): Transform => async (ima
   return reencode(rotated.extract({ left: Math.floor((meta.width! - w) / 2), top: Math.floor((meta.height! - h) / 2), width: w, height: h }));
 };
 /** The picture shown inside a browser window: a title bar, a toolbar and margins, scaled down. */
-const screenshot: Transform = async (image, { width, height }) => {
+const screenshot: Transform = async (image, { width }) => {
   const inner = await image.resize({ width: Math.round(width * 0.7) }).png().toBuffer();
   const meta = await sharp(inner).metadata();
   const W = Math.round(meta.width! / 0.8);

@@ -81,7 +81,7 @@ interface Actor {
   identity: Identity;
   client: AuraClient;
   exists: boolean;
-  signedInAt?: number;
+  signedInAt?: number | undefined;
 }
 
 export async function seedRegistry(options: SeedOptions): Promise<SeedResult> {

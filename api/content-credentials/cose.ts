@@ -28,8 +28,11 @@ const tagged = (encoded: Uint8Array): Uint8Array => {
  */
 export async function signClaim(credentials: C2paSigningCredentials, claim: Uint8Array, reserveSize: number): Promise<Uint8Array> {
   const signature = new Signature();
-  signature.algorithm = Algorithms.getAlgorithm(COSE_ALG[credentials.alg] as never);
-  signature.certificate = credentials.chain[0];
+  const algorithm = Algorithms.getAlgorithm(COSE_ALG[credentials.alg] as never);
+  const [certificate] = credentials.chain;
+  if (!algorithm || !certificate) throw new Error(`signing credentials unusable: ${algorithm ? 'empty certificate chain' : `no COSE algorithm for ${credentials.alg}`}`);
+  signature.algorithm = algorithm;
+  signature.certificate = certificate;
   signature.chainCertificates = credentials.chain.slice(1);
   signature.writeJUMBFData(); // fixes the protected header the signature covers
   const signer = {

@@ -24,7 +24,8 @@ export interface ReadManifest {
   label: string;
   title?: string;
   claimGenerator?: string;
-  signer?: { commonName?: string; issuer?: string; alg?: string; time?: string; serial?: string };
+  /** As c2pa-rs reports them: any of these may be absent. */
+  signer?: { commonName?: string | undefined; issuer?: string | undefined; alg?: string | undefined; time?: string | undefined; serial?: string | undefined };
   actions: { action: string; digitalSourceType?: string; softwareAgent?: string; when?: string }[];
   softBindings: { alg: string; value: string; url?: string }[];
   identities: ReadIdentity[];
@@ -165,7 +166,7 @@ function identityOf(data: unknown): ReadIdentity {
       ...(typeof v.uri === 'string' ? { uri: v.uri } : {}),
       ...(isRecord(v.provider) ? { provider: { id: String(v.provider.id ?? ''), name: String(v.provider.name ?? '') } } : {}),
     })),
-    ...(aura ? { aura: aura as ReadIdentity['aura'] } : {}),
+    ...(aura ? { aura: aura as NonNullable<ReadIdentity['aura']> } : {}),
   };
 }
 

@@ -9,7 +9,7 @@ export interface ContentCredentialsReport {
   /** No failure other than an untrusted signer: neither the file nor the manifest was changed. */
   intact: boolean;
   failures: { code: string; explanation?: string }[];
-  signer?: { commonName?: string; issuer?: string; alg?: string; time?: string };
+  signer?: Omit<NonNullable<NonNullable<ContentCredentialsResult['activeManifest']>['signer']>, 'serial'>;
   claimGenerator?: string;
   actions: { action: string; digitalSourceType?: string; softwareAgent?: string }[];
   identities: { sigType: string; issuer?: string; names: string[] }[];
@@ -42,7 +42,11 @@ export async function contentCredentialsReport(input: ReportInputs): Promise<Con
     failures: read.failures.map(({ code, explanation }) => ({ code, ...(explanation ? { explanation } : {}) })),
     ...(m?.signer ? { signer: { commonName: m.signer.commonName, issuer: m.signer.issuer, alg: m.signer.alg, time: m.signer.time } } : {}),
     ...(m?.claimGenerator ? { claimGenerator: m.claimGenerator } : {}),
-    actions: m?.actions.map(({ action, digitalSourceType, softwareAgent }) => ({ action, digitalSourceType, softwareAgent })) ?? [],
+    actions: m?.actions.map(({ action, digitalSourceType, softwareAgent }) => ({
+        action,
+        ...(digitalSourceType ? { digitalSourceType } : {}),
+        ...(softwareAgent ? { softwareAgent } : {}),
+      })) ?? [],
     identities:
       m?.identities.map((i) => ({
         sigType: i.sigType,

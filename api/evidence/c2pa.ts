@@ -92,7 +92,8 @@ function summarise(store: SuperBox): C2paSummary {
       }
     }
   });
-  summary.digitalSourceType = summary.actions.find((a) => a.active && a.digitalSourceType)?.digitalSourceType;
+  const declared = summary.actions.find((a) => a.active && a.digitalSourceType)?.digitalSourceType;
+  if (declared) summary.digitalSourceType = declared;
   return summary;
 }
 

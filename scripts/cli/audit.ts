@@ -210,7 +210,7 @@ async function checkSignature(
   } catch {
     return `entry ${entry.index} holds a jws that is not a JWS`;
   }
-  if (e.type === 'account.created') return checkAccountCreation(entry, kid, keys, counts);
+  if (e.type === 'account.created') return checkAccountCreation(entry, kid, counts);
   const jwk = kid ? keys.get(kid) : undefined;
   if (!jwk) {
     const type = String(e.type);
@@ -230,7 +230,7 @@ async function checkSignature(
  * An account is created by a self-signed request: its JWS carries the new public key in its payload and
  * names that key's thumbprint as kid. Checks exactly that, and that it signed the handle the entry records.
  */
-async function checkAccountCreation(entry: VerifiedEntry, kid: string | undefined, keys: Map<string, JWK>, counts: SignatureCounts): Promise<string | undefined> {
+async function checkAccountCreation(entry: VerifiedEntry, kid: string | undefined, counts: SignatureCounts): Promise<string | undefined> {
   const { entry: e } = entry;
   const problem = (why: string) => `entry ${entry.index} (account.created): ${why}`;
   let payload: { jwk?: unknown; handle?: unknown };

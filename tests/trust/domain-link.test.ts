@@ -92,8 +92,8 @@ describeEachDatabase('domain linkage', (backend) => {
 
   it('follows a redirect within the same host', async () => {
     site.answer((req, res) => {
-      if (req.url === '/.well-known/aura.json') return res.writeHead(302, { location: '/aura/current.json' }).end();
-      json({ handle: 'linked-gallery', keys: [gallery.kid] })(req, res);
+      if (req.url === '/.well-known/aura.json') res.writeHead(302, { location: '/aura/current.json' }).end();
+      else json({ handle: 'linked-gallery', keys: [gallery.kid] })(req, res);
     });
     expect(await link(galleryClient, domain)).toMatchObject({ url: `http://${domain}/aura/current.json` });
   });

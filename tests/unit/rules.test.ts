@@ -38,6 +38,7 @@ describe('AI screening', () => {
       } catch (e) {
         return e as AppError;
       }
+      return undefined;
     })();
     expect(err?.code).toBe('ai_markers_found');
     expect(err?.details?.aiMarkers).toEqual([marker]);

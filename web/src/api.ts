@@ -5,8 +5,9 @@
 
 // The answers' shapes are the server's own zod schemas and types, imported type-only: nothing of the API is bundled.
 import type { z } from 'zod';
-import type { AiMarker, PublicEvidence } from '../../api/evidence/types.ts';
-import type { ContentCredentialsReport } from '../../api/content-credentials/report.ts';
+import type { AiMarker } from '../../api/evidence/types.ts';
+import type { publicEvidenceSchema } from '../../api/evidence/schemas.ts';
+import type { contentCredentialsReportSchema } from '../../api/verify/schemas.ts';
 import type { InclusionProof } from '../../api/log/types.ts';
 import type { problemSchema } from '../../api/http/routes.ts';
 import type { accountSchema, createAccountBody } from '../../api/identity/schemas.ts';
@@ -56,7 +57,9 @@ function failed(status: number, body: ProblemBody): ApiError {
   return err;
 }
 
-export type { AiMarker, PublicEvidence, ContentCredentialsReport, InclusionProof };
+export type { AiMarker, InclusionProof };
+export type PublicEvidence = z.output<typeof publicEvidenceSchema>;
+export type ContentCredentialsReport = z.output<typeof contentCredentialsReportSchema>;
 
 export type EvidenceLevel = z.output<typeof evidenceLevelSchema>;
 export type SignatureStatus = z.output<typeof signatureStatusSchema>;

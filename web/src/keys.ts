@@ -70,8 +70,10 @@ export async function generateKey(): Promise<GeneratedKey> {
 
 /** A non-extractable signing key: script running later in this page can sign with it but never read it. */
 export function importPrivateKey(privateJwk: JsonWebKey): Promise<CryptoKey> {
-  const { kty, crv, x, d } = privateJwk;
-  return crypto.subtle.importKey('jwk', { kty, crv, x, d }, { name: 'Ed25519' }, false, ['sign']);
+  // Only the key's own members: a backup file's extra fields (key_ops, ext…) must not widen what the key may do.
+  const jwk: JsonWebKey = {};
+  for (const name of ['kty', 'crv', 'x', 'd'] as const) if (privateJwk[name] !== undefined) jwk[name] = privateJwk[name];
+  return crypto.subtle.importKey('jwk', jwk, { name: 'Ed25519' }, false, ['sign']);
 }
 
 export function checkPassphrase(passphrase: string, confirmation?: string): void {

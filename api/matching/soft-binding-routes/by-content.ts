@@ -64,6 +64,6 @@ function imageBody(maxBytes: number): RequestHandler {
   return (req, res, next) => {
     if (req.is('multipart/form-data')) return upload(req, res, next);
     if (req.is(['image/*', 'application/octet-stream'])) return raw(req, res, next);
-    next(new AppError('unsupported_media_type', 'send an image: Content-Type image/* with the bytes as the body, or multipart/form-data with the file in "image"'));
+    return next(new AppError('unsupported_media_type', 'send an image: Content-Type image/* with the bytes as the body, or multipart/form-data with the file in "image"'));
   };
 }

@@ -28,7 +28,7 @@ export async function renderAttest(ctx: PageContext): Promise<void> {
     if (direct) return ctx.navigate(`/attest?work=${encodeURIComponent(decodeURIComponent(direct))}`);
     try {
       const list = await api.listWorks({ q: text });
-      replace(results, pickList(ctx, list.items ?? []));
+      replace(results, pickList(list.items ?? []));
     } catch (err) {
       showError(searchErrors, err);
     }
@@ -45,7 +45,7 @@ export async function renderAttest(ctx: PageContext): Promise<void> {
   }
 }
 
-function pickList(ctx: PageContext, items: WorkSummary[]): HTMLElement {
+function pickList(items: WorkSummary[]): HTMLElement {
   if (!items.length) return h('p', { class: 'muted' }, 'No registered work matches.');
   return h(
     'ul',

@@ -18,15 +18,15 @@ export async function renderIdentity(ctx: PageContext): Promise<void> {
     ),
     h('section', { 'aria-labelledby': 'ids-h' }, h('h2', { id: 'ids-h' }, 'On this device'), list),
     createSection(() => void refresh()),
-    restoreSection(ctx, () => void refresh()),
+    restoreSection(() => void refresh()),
   );
   async function refresh(): Promise<void> {
-    replace(list, await identityList(ctx, () => void refresh()));
+    replace(list, await identityList(() => void refresh()));
   }
   await refresh();
 }
 
-async function identityList(ctx: PageContext, refresh: () => void): Promise<HTMLElement> {
+async function identityList(refresh: () => void): Promise<HTMLElement> {
   let identities: StoredIdentity[];
   try {
     identities = await listIdentities();
@@ -294,7 +294,7 @@ async function registerAccount(who: ReturnType<typeof whoYouAreStep>, key: Gener
   };
 }
 
-function restoreSection(ctx: PageContext, refresh: () => void): HTMLElement {
+function restoreSection(refresh: () => void): HTMLElement {
   const file = h('input', { type: 'file', name: 'backup', accept: '.aura-key,application/json' });
   const backupField = field('Backup file (.aura-key)', file);
   // The restyled picker takes the input's place in its field, before the field's error line.
