@@ -122,4 +122,4 @@ console.log(`fingerprintImage / baseline: ${ratio(fingerprint!)}`);
 console.log(`analyzeImage / baseline: ${ratio(analyze!)} (the whole fingerprint; goal ≤ 1.3)`);
 console.log(`analyzeImage without the thumbnail (verify, inspect) / baseline: ${ratio(verifyPath!)}`);
 console.log(`load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs`);
-console.log('command: npx tsx scripts/bench-fingerprint.ts ' + iterations);
+console.log(`command: npx tsx scripts/bench-fingerprint.ts ${iterations}`);

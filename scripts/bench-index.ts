@@ -272,7 +272,7 @@ async function load(db: Db): Promise<void> {
 async function checkReusedDatabase(db: Db): Promise<void> {
   const rows = Number((await sql<{ n: string }>`select count(*) as n from work_hashes`.execute(db)).rows[0]!.n);
   const first = (await sql<{ hash: string }>`select hash::text as hash from work_hashes order by id limit 1`.execute(db)).rows[0];
-  if (rows !== N || !first || BigInt('0b' + first.hash).toString(16).padStart(64, '0') !== hexOf(0)) {
+  if (rows !== N || !first || BigInt(`0b${first.hash}`).toString(16).padStart(64, '0') !== hexOf(0)) {
     throw new Error(`the reused database holds ${rows.toLocaleString('en')} rows, not the ${N.toLocaleString('en')} this --n/--works and --seed generate`);
   }
   // A migration may have rewritten the table: without a fresh visibility map every index-only scan

@@ -306,7 +306,7 @@ for (let i = 0; i < works.length; i++) {
   if (best) falseRefusals.push(`${works[i]!.name} refused for ${works[best.work]!.name} (${best.distance} bits, ${best.queryLabel}→${best.storedLabel})`);
 }
 
-const pct = (t: Tally | undefined) => (t && t.total ? `${t.found}/${t.total} (${((100 * t.found) / t.total).toFixed(1)}%)` : '–');
+const pct = (t: Tally | undefined) => (t?.total ? `${t.found}/${t.total} (${((100 * t.found) / t.total).toFixed(1)}%)` : '–');
 const count = (split: (typeof splits)[number]) => works.filter((w) => w.split === split).length;
 console.log(`${works.length} works of ${corpus.length} (${count('tuning')} tuning, ${count('held-out')} held-out) from ${new Set(works.map((w) => w.pkg)).size} Debian packages;`);
 console.log(`transparent ${works.filter((w) => w.transparent).length}, alpha-only ${works.filter((w) => w.alphaOnly).length}, PDQ quality < 50: ${stored.filter((f) => f.pdqQuality < 50).length}, degenerate (quality < ${QUALITY_FLOOR} or unbalanced): ${works.filter((_, i) => classesOf(i).includes('degenerate')).length}\n`);
@@ -332,4 +332,4 @@ console.log(`\ncopies left out because nothing of the picture is visible (unifor
 for (const m of invisible) console.log(`  - ${m}`);
 console.log(`\nmisses (${misses.length}):`);
 for (const m of misses) console.log(`  - ${m}`);
-console.log(`\ntook ${((performance.now() - started) / 1000).toFixed(0)} s; command: npx tsx scripts/bench-robustness.ts${args.length ? ' ' + args.join(' ') : ''}`);
+console.log(`\ntook ${((performance.now() - started) / 1000).toFixed(0)} s; command: npx tsx scripts/bench-robustness.ts${args.length ? ` ${args.join(' ')}` : ''}`);

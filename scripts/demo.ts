@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../api/config.ts';
+import { type Config, ConfigError, loadConfig } from '../api/config.ts';
 import { startServer, StartupError } from '../api/server.ts';
 import { loadOperatorKey } from '../api/trust/operator-key.ts';
 import { createDemoClock } from './lib/seed-clock.ts';
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const dataDir = chosen ? path.resolve(chosen) : fs.mkdtempSync(path.join(os.tmpdir(), 'aura-demo-'));
   // On every way out (signal, error, seeding cut short), not only after a clean close.
   if (temporary) process.on('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
-  let config;
+  let config: Config;
   try {
     config = loadConfig({
       ...process.env,

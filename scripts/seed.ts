@@ -150,7 +150,8 @@ async function startRun(options: SeedOptions): Promise<SeedRun> {
 
   const serverKey = String(await anonymous.request('GET', '/v1/log/vkey')).trim();
   const state = readSeedState(out);
-  const pending = (state.servers[serverKey] ??= { pending: {} }).pending;
+  state.servers[serverKey] ??= { pending: {} };
+  const pending = state.servers[serverKey].pending;
 
   const actors = new Map<string, Actor>();
   for (const account of plan.accounts) actors.set(account.handle, await prepareActor(account, out, options.url, fetchImpl));
@@ -194,7 +195,8 @@ async function accountStep(run: SeedRun, handle: string): Promise<void> {
 }
 
 async function processStep(run: SeedRun, work: SeedWork, stage: number): Promise<void> {
-  const logged = (run.pending[work.key] ??= []);
+  const logged = run.pending[work.key] ?? [];
+  run.pending[work.key] = logged;
   if (logged.some((p) => p.stage === stage)) return;
   const isLast = stage === work.processStages.at(-1);
   const first = logged[0] ? Date.parse(logged[0].loggedAt) : undefined;

@@ -57,7 +57,7 @@ export async function loadOrCreateC2paCredentials(options: {
   fs.mkdirSync(options.dataDir, { recursive: true });
   const created = await createRegistryChain(options.commonName, options.now ?? new Date());
   try {
-    fs.writeFileSync(file, JSON.stringify(created, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+    fs.writeFileSync(file, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     return { ...fromFile(fs.readFileSync(file, 'utf8')), identityKey, source: 'file' };
@@ -112,7 +112,7 @@ export async function createRegistryChain(commonName: string, now: Date): Promis
 function fromFile(text: string): Omit<C2paSigningCredentials, 'identityKey' | 'source'> {
   const file = JSON.parse(text) as SignerFile;
   const chain = [new x509.X509Certificate(file.certificate), new x509.X509Certificate(file.caCertificate)];
-  return { chain, privateKey: createPrivateKey(file.privateKey), alg: 'es256', trustAnchorsPem: file.caCertificate.trim() + '\n' };
+  return { chain, privateKey: createPrivateKey(file.privateKey), alg: 'es256', trustAnchorsPem: `${file.caCertificate.trim()}\n` };
 }
 
 function fromPem(certPem: string, keyPem: string): Omit<C2paSigningCredentials, 'identityKey' | 'source'> {
@@ -126,7 +126,7 @@ function fromPem(certPem: string, keyPem: string): Omit<C2paSigningCredentials, 
   }
   if (chain.length === 0) throw new AppError('internal', 'AURA_C2PA_CERT holds no certificate');
   const top = chain[chain.length - 1]!;
-  return { chain, privateKey, alg: algorithmOf(privateKey), trustAnchorsPem: top.toString('pem') + '\n' };
+  return { chain, privateKey, alg: algorithmOf(privateKey), trustAnchorsPem: `${top.toString('pem')}\n` };
 }
 
 function algorithmOf(key: KeyObject): C2paSigningAlg {
@@ -146,7 +146,7 @@ function loadOrCreateIdentityKey(dataDir: string): KeyObject {
   fs.mkdirSync(dataDir, { recursive: true });
   const { privateKey } = generateKeyPairSync('ed25519');
   try {
-    fs.writeFileSync(file, exportLogKey(privateKey) + '\n', { mode: 0o600, flag: 'wx' });
+    fs.writeFileSync(file, `${exportLogKey(privateKey)}\n`, { mode: 0o600, flag: 'wx' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     return parseLogKey(fs.readFileSync(file, 'utf8'));

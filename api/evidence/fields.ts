@@ -12,7 +12,7 @@ export function cleanText(value: unknown, max = MAX_FIELD_LENGTH): string | unde
   else if (value && typeof value === 'object' && 'value' in value) text = cleanText((value as { value: unknown }).value, max);
   if (text === undefined) return undefined;
   text = repairMojibake(text);
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this strips
   text = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim();
   if (!text) return undefined;
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
@@ -20,6 +20,7 @@ export function cleanText(value: unknown, max = MAX_FIELD_LENGTH): string | unde
 
 /** IPTC and EXIF strings are often UTF-8 read as Latin-1 ("Ã³"): decode them again when that is clearly the case. */
 export function repairMojibake(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000–U+00FF is the Latin-1 range the mojibake test needs
   if (!/[\u00c2-\u00f4][\u0080-\u00bf]/.test(text) || /[^\u0000-\u00ff]/.test(text)) return text;
   const redecoded = Buffer.from(text, 'latin1').toString('utf8');
   return redecoded.includes('\ufffd') ? text : redecoded;

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { jwtVerify, SignJWT } from 'jose';
+import { type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
@@ -74,7 +74,7 @@ export class SessionIssuer {
     if (stored.revoked_at) throw new AppError('unauthenticated', 'this session was signed out; sign in again');
     const kid = stored.kid;
     const key = await findKey(this.deps.db, kid);
-    if (!key || key.status !== 'active' || key.account_id !== claims.sub) {
+    if (key?.status !== 'active' || key.account_id !== claims.sub) {
       throw new AppError('unauthenticated', 'the key of this session is no longer active; sign in again');
     }
     const account = await findAccountById(this.deps.db, key.account_id);
@@ -96,7 +96,7 @@ export class SessionIssuer {
   }
 
   private async verifyToken(token: string): Promise<{ jti: string; sub: string }> {
-    let claims;
+    let claims: JWTPayload;
     try {
       ({ payload: claims } = await jwtVerify(token, await this.key(), {
         algorithms: ['HS256'],

@@ -71,7 +71,7 @@ export function loadOrCreateLogKey(options: { envKey: string | undefined; dataDi
   fs.mkdirSync(options.dataDir, { recursive: true });
   const { privateKey } = generateKeyPairSync('ed25519');
   try {
-    fs.writeFileSync(file, exportLogKey(privateKey) + '\n', { mode: 0o600, flag: 'wx' });
+    fs.writeFileSync(file, `${exportLogKey(privateKey)}\n`, { mode: 0o600, flag: 'wx' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     return withPublic(parseLogKey(fs.readFileSync(file, 'utf8')), 'file');

@@ -217,7 +217,7 @@ export class CompactRange {
     if (ids.length !== hashes.length || !hashes.every(validHash)) {
       throw new RangeError(`a compact range of size ${size} needs ${ids.length} hashes of ${HASH_SIZE} bytes`);
     }
-    ids.forEach((id, i) => this.nodes.set(nodeKey(id), Buffer.from(hashes[i]!)));
+    for (const [i, id] of ids.entries()) this.nodes.set(nodeKey(id), Buffer.from(hashes[i]!));
     this.count = size;
   }
 

@@ -77,7 +77,7 @@ export async function bulkInsertHashRows(db: Kysely<Database>, rows: HashRow[], 
   for (let start = 0; start < rows.length; start += chunkSize) {
     const chunk = rows.slice(start, start + chunkSize);
     const slots: number[][] = SLOT_COLUMNS.map(() => []);
-    for (const r of chunk) hashSlots(r.hash).forEach((v, i) => slots[i]!.push(v));
+    for (const r of chunk) for (const [i, v] of hashSlots(r.hash).entries()) slots[i]!.push(v);
     const slotArrays = slots.map((values) => sql`${pgIntArray(values)}::int[]`);
     await sql`
       insert into work_hashes (work_id, label, hash, ${sql.raw(SLOT_COLUMNS.join(', '))})

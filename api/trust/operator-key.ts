@@ -40,7 +40,7 @@ export async function loadOperatorKey(options: { envKey: string | undefined; dat
   fs.mkdirSync(options.dataDir, { recursive: true });
   const { privateKey } = generateKeyPairSync('ed25519');
   try {
-    fs.writeFileSync(file, JSON.stringify(privateKey.export({ format: 'jwk' })) + '\n', { mode: 0o600, flag: 'wx' });
+    fs.writeFileSync(file, `${JSON.stringify(privateKey.export({ format: 'jwk' }))}\n`, { mode: 0o600, flag: 'wx' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     return withPublic(parseOperatorKey(fs.readFileSync(file, 'utf8')), 'file');

@@ -62,7 +62,7 @@ export class AttestationService {
     if (session.kind !== 'organization') throw new AppError('wrong_account_kind', 'only organisation accounts issue attestations');
     await refuseReplay(this.ctx.db, jws);
     const draft = await repo.findDraft(this.ctx.db, draftId);
-    if (!draft || draft.kind !== 'attestation' || draft.account_id !== session.accountId || draft.work_id !== workId) {
+    if (draft?.kind !== 'attestation' || draft.account_id !== session.accountId || draft.work_id !== workId) {
       throw notFound('attestation draft');
     }
     if (draft.used_at) throw new AppError('draft_used', 'this attestation has already been issued');

@@ -45,7 +45,7 @@ export function loadSession(): SavedSession | undefined {
 
 export function saveSession(session: SavedSession): void {
   fs.mkdirSync(auraHome(), { recursive: true });
-  fs.writeFileSync(sessionPath(), JSON.stringify(session, null, 2) + '\n', { mode: 0o600 });
+  fs.writeFileSync(sessionPath(), `${JSON.stringify(session, null, 2)}\n`, { mode: 0o600 });
 }
 
 export function forgetSession(): void {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../api/config.ts';
+import { type Config, ConfigError, loadConfig } from '../../api/config.ts';
 import { systemClock } from '../../api/clock.ts';
 import { createLogger } from '../../api/logger.ts';
 import { createTransparencyLog } from '../../api/log/index.ts';
@@ -23,7 +23,7 @@ export type OperatorAction =
  * The embedded database (no DATABASE_URL) is single-process: stop the server first.
  */
 export async function runOperator(action: OperatorAction, print: (line: string) => void): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
   } catch (err) {

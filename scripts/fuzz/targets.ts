@@ -41,7 +41,7 @@ export const targets = {
   },
   /** The PNG text-chunk walker: never throws, never inflates past its cap. */
   png: async (bytes: Buffer) => {
-    let chunks;
+    let chunks: ReturnType<typeof readPngTextChunks>;
     try {
       chunks = readPngTextChunks(bytes);
     } catch (e) {

@@ -78,6 +78,7 @@ export class AuraClient {
     this.audience = baseUrl.replace(/\/+$/, '');
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: scripts read whatever JSON the server answered, as any client of a JSON API
   async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     const init: RequestInit = { method, headers: { ...headers } };
     if (this.token) (init.headers as Record<string, string>).authorization = `Bearer ${this.token}`;

@@ -47,5 +47,5 @@ export function readKeyFile(file: string): KeyFile {
 
 export function writeKeyFile(file: string, key: KeyFile): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(key, null, 2) + '\n', { mode: 0o600 });
+  fs.writeFileSync(file, `${JSON.stringify(key, null, 2)}\n`, { mode: 0o600 });
 }

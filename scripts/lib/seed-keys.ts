@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { JWK } from 'jose';
-import { type Identity } from './aura-client.ts';
+import type { Identity } from './aura-client.ts';
 import { decryptKey, encryptKey, readKeyFile, writeKeyFile } from './key-file.ts';
 
 /**

@@ -29,6 +29,6 @@ export function readSeedState(out: string): SeedState {
 export function writeSeedState(out: string, state: SeedState): void {
   fs.mkdirSync(out, { recursive: true });
   const file = stateFile(out);
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2) + '\n');
+  fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(state, null, 2)}\n`);
   fs.renameSync(`${file}.tmp`, file);
 }

@@ -239,7 +239,7 @@ describe.skipIf(!hasChromium)('web UI pages in Chromium', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Log' }).click();
     await ready(page, '/log');
     expect(page.url()).toBe(`${server.url}/log`);
-    expect(await page.evaluate(() => document.activeElement?.tagName + ':' + document.activeElement?.textContent)).toBe('H1:Public log');
+    expect(await page.evaluate(() => `${document.activeElement?.tagName}:${document.activeElement?.textContent}`)).toBe('H1:Public log');
     expect(await page.locator('nav a[aria-current=page]').textContent()).toBe('Log');
     await expect.poll(() => page.locator('.facts').first().textContent(), { timeout: 15_000 }).toContain('Signed by the registry’s log key');
     await screenshot(page, 'log-empty');

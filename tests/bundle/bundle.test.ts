@@ -12,8 +12,11 @@ import { operatorVerifies, operatorWithdraws } from '../helpers/operator.ts';
 
 const png = (bytes: Buffer) => ({ bytes, filename: 'w.png', type: 'image/png' });
 
+// biome-ignore lint/suspicious/noExplicitAny: a bundle is walked and mutated leaf by leaf as plain JSON
+type JsonTree = any;
+
 /** Every leaf of a JSON value, as a path and a function that returns a copy with that leaf changed. */
-function mutations(value: unknown, at: (string | number)[] = []): Array<{ path: string; mutate: (root: any) => any }> {
+function mutations(value: unknown, at: (string | number)[] = []): Array<{ path: string; mutate: (root: JsonTree) => JsonTree }> {
   if (Array.isArray(value)) return value.flatMap((v, i) => mutations(v, [...at, i]));
   if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => mutations(v, [...at, k]));
   return [
@@ -41,7 +44,7 @@ const flipChar = (s: string) => {
 
 describeEachDatabase('offline proof bundles', (backend) => {
   let server: TestServer;
-  let bundle: any;
+  let bundle: JsonTree;
   let image: Buffer;
   beforeAll(async () => {
     server = await startTestServer(backend);

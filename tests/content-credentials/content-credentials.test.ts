@@ -6,7 +6,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase, startTestServer, type TestServer } from '../helpers/server.ts';
-import { AuraApiError, AuraClient, generateIdentity } from '../../scripts/lib/aura-client.ts';
+import { type AuraApiError, AuraClient, generateIdentity } from '../../scripts/lib/aura-client.ts';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
 import { integrityFailures, readContentCredentials, UNTRUSTED_SIGNER_CODES } from '../../api/content-credentials/read.ts';
 import { readC2pa } from '../../api/evidence/c2pa.ts';

@@ -22,7 +22,9 @@ const tempDir = () => {
   dirs.push(d);
   return d;
 };
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
 
 const work = {
   id: 'w-1',
@@ -58,7 +60,7 @@ describe('the registry C2PA signing certificate', () => {
     expect(second.source).toBe('file');
     expect(second.chain[0]!.serialNumber).toBe(first.chain[0]!.serialNumber);
     expect(fs.statSync(path.join(dataDir, C2PA_SIGNER_FILE)).mode & 0o777).toBe(0o600);
-    expect(first.trustAnchorsPem).toBe(first.chain[1]!.toString('pem') + '\n');
+    expect(first.trustAnchorsPem).toBe(`${first.chain[1]!.toString('pem')}\n`);
   });
 
   it('uses an operator’s chain and key from AURA_C2PA_CERT / AURA_C2PA_KEY, and c2pa-rs validates what it signs', async () => {

@@ -183,7 +183,7 @@ describe('refusing bad input with clear 4xx errors', () => {
 describe('sniffing containers', () => {
   it('tells AVIF from HEIC by brand', () => {
     const ftyp = (major: string, ...compatible: string[]) =>
-      Buffer.concat([Buffer.from([0, 0, 0, 16 + 4 * compatible.length]), Buffer.from('ftyp' + major + '\0\0\0\0' + compatible.join(''), 'latin1'), Buffer.alloc(16)]);
+      Buffer.concat([Buffer.from([0, 0, 0, 16 + 4 * compatible.length]), Buffer.from(`ftyp${major}\0\0\0\0${compatible.join('')}`, 'latin1'), Buffer.alloc(16)]);
     expect(sniffFormat(ftyp('avif', 'mif1', 'miaf'))).toEqual({ kind: 'supported', format: 'avif' });
     expect(sniffFormat(ftyp('mif1', 'avif'))).toEqual({ kind: 'supported', format: 'avif' });
     expect(sniffFormat(ftyp('heic', 'mif1'))).toEqual({ kind: 'unsupported', name: 'HEIC/HEIF' });

@@ -39,7 +39,7 @@ describe('fingerprints are stable bit for bit', () => {
       const windows = [{ x: 0, y: 0, width, height }, ...cropWindows(width, height)];
       const dcts = pdqOfWindows(luma, width, height, windows).map((h) => h.dct);
       const joined = new Float32Array(dcts.length * 256);
-      dcts.forEach((d, i) => joined.set(d, i * 256));
+      for (const [i, d] of dcts.entries()) joined.set(d, i * 256);
       const plane = halfLightnessPlane(data, width, height, channels).data;
       expect({ luma: digest(luma), dcts: digest(joined), lightness: digest(plane), clipped: digest(clipBrightest(plane, CLIPPED_SHARE)) }).toEqual(expected.floats[name]);
     });

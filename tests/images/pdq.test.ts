@@ -206,14 +206,14 @@ describe('PDQ building blocks', () => {
       for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) data[y * tw + x] = f(x, y);
       return { data, w: tw, h: th };
     };
-    transformed['rot180'] = make(w, h, (x, y) => at(w - 1 - x, h - 1 - y));
-    transformed['flipx'] = make(w, h, (x, y) => at(x, h - 1 - y));
-    transformed['flipy'] = make(w, h, (x, y) => at(w - 1 - x, y));
+    transformed.rot180 = make(w, h, (x, y) => at(w - 1 - x, h - 1 - y));
+    transformed.flipx = make(w, h, (x, y) => at(x, h - 1 - y));
+    transformed.flipy = make(w, h, (x, y) => at(w - 1 - x, y));
     transformed['flip-plus1'] = make(h, w, (x, y) => at(y, x));
     transformed['flip-minus1'] = make(h, w, (x, y) => at(w - 1 - y, h - 1 - x));
     // The reference's 'rot90' is a quarter turn counter-clockwise.
-    transformed['rot90'] = make(h, w, (x, y) => at(w - 1 - y, x));
-    transformed['rot270'] = make(h, w, (x, y) => at(y, h - 1 - x));
+    transformed.rot90 = make(h, w, (x, y) => at(w - 1 - y, x));
+    transformed.rot270 = make(h, w, (x, y) => at(y, h - 1 - x));
     const variants = variantsFromDctAlone(pdqFromLuma(luma, w, h).dct);
     expect(variants.map((v) => v.label)).toEqual([...DIHEDRAL_LABELS]);
     for (const [label, t] of Object.entries(transformed)) {
@@ -267,10 +267,10 @@ describe('PDQ building blocks', () => {
   it('hashes a DCT with the reference bit layout (word 15 first, bit k = row * 16 + col)', () => {
     const dct = new Float32Array(256);
     dct[0] = 10; // only coefficient (0,0) above the median of zeros
-    expect(hashFromDct(dct)).toBe('0'.repeat(63) + '1');
+    expect(hashFromDct(dct)).toBe(`${'0'.repeat(63)}1`);
     dct[0] = 0;
     dct[255] = 10;
-    expect(hashFromDct(dct)).toBe('8' + '0'.repeat(63));
+    expect(hashFromDct(dct)).toBe(`8${'0'.repeat(63)}`);
   });
 
   it('measures Hamming distance on hex and refuses malformed input', () => {

@@ -140,7 +140,7 @@ describe('clipped highlights', () => {
     expect(cap).toBeGreaterThanOrEqual(174.75);
     expect(cap).toBeLessThan(175.25);
     expect(clipped.filter((v) => v === cap).length).toBeGreaterThanOrEqual(299);
-    plane.forEach((v, i) => expect(clipped[i]).toBe(Math.min(v, cap)));
+    for (const [i, v] of plane.entries()) expect(clipped[i]).toBe(Math.min(v, cap));
   });
 
   it('a bright painting brightened again in LCh matches through the clipped lightness hash', async () => {

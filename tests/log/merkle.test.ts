@@ -92,7 +92,7 @@ describe('Merkle hashing', () => {
       '5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328',
     ];
     const vectorSource = mapSource(buildNodes(vectorLeaves));
-    expectedRoots.forEach((hex, i) => expect(rootHash(i + 1, vectorSource).toString('hex')).toBe(hex));
+    for (const [i, hex] of expectedRoots.entries()) expect(rootHash(i + 1, vectorSource).toString('hex')).toBe(hex);
   });
 
   it('hashes leaves and nodes with the 0x00 / 0x01 domain separation', () => {
@@ -121,7 +121,7 @@ describe('inclusion proofs', () => {
         const proof = inclusionProofHashes(m, n, source);
         const expected = naive.path(m, 0, n);
         expect(proof.length).toBe(expected.length);
-        proof.forEach((h, i) => expect(h.equals(expected[i]!), `size ${n} index ${m} hash ${i}`).toBe(true));
+        for (const [i, h] of proof.entries()) expect(h.equals(expected[i]!), `size ${n} index ${m} hash ${i}`).toBe(true);
         if (!verifyInclusion(leaves[m]!, m, n, proof, root)) throw new Error(`valid proof rejected: size ${n} index ${m}`);
       }
     }
@@ -171,7 +171,7 @@ describe('consistency proofs', () => {
     const proof = consistencyProofHashes(m, n, source);
     const expected = m === 0 ? [] : naive.subproof(m, 0, n, true);
     expect(proof.length, `${m}→${n}`).toBe(expected.length);
-    proof.forEach((h, i) => expect(h.equals(expected[i]!), `${m}→${n} hash ${i}`).toBe(true));
+    for (const [i, h] of proof.entries()) expect(h.equals(expected[i]!), `${m}→${n} hash ${i}`).toBe(true);
     if (!verifyConsistency(m, n, naive.mth(0, m), naive.mth(0, n), proof)) throw new Error(`valid proof rejected: ${m}→${n}`);
   };
 

@@ -34,7 +34,7 @@ describe('signed notes and checkpoints', () => {
     expect(Buffer.from(noteKeyId(origin, publicKey))).toEqual(id);
     expect(formatVerifierKey(origin, publicKey)).toBe(`${origin}+${id.toString('hex')}+${Buffer.concat([Buffer.from([1]), publicKey]).toString('base64')}`);
     const [body, sigLine] = note.split('\n\n');
-    expect(body + '\n').toBe(text);
+    expect(`${body}\n`).toBe(text);
     expect(sigLine).toMatch(new RegExp(`^\u2014 ${origin.replace(/[.]/g, '\\.')} [A-Za-z0-9+/]+=*\\n$`));
     const sig = Buffer.from(sigLine!.split(' ')[2]!, 'base64');
     expect(sig.length).toBe(68);
@@ -70,8 +70,8 @@ describe('signed notes and checkpoints', () => {
     expect(codeOf(() => openCheckpoint(note.replace('\n\n', '\n'), verifier))).toBe('checkpoint_malformed');
     expect(codeOf(() => openCheckpoint(note.trimEnd(), verifier))).toBe('checkpoint_malformed');
     expect(codeOf(() => openCheckpoint(note.replace('\u2014', '-'), verifier))).toBe('checkpoint_malformed');
-    expect(codeOf(() => openCheckpoint(note + 'garbage\n', verifier))).toBe('checkpoint_malformed');
-    expect(codeOf(() => openCheckpoint('\u0007' + note, verifier))).toBe('checkpoint_malformed');
+    expect(codeOf(() => openCheckpoint(`${note}garbage\n`, verifier))).toBe('checkpoint_malformed');
+    expect(codeOf(() => openCheckpoint(`\u0007${note}`, verifier))).toBe('checkpoint_malformed');
     expect(codeOf(() => openCheckpoint(note, verifier, 'another.example/log'))).toBe('checkpoint_malformed');
   });
 

@@ -4,7 +4,7 @@ import { neighbour, randomHash, seededRandom } from './fixtures.ts';
 
 describe('hash arithmetic', () => {
   it('splits a hash into 16 slots of 16 bits, most significant first', () => {
-    const hash = '0001ffff8000' + '0'.repeat(52);
+    const hash = `0001ffff8000${'0'.repeat(52)}`;
     const slots = hashSlots(hash);
     expect(slots).toHaveLength(16);
     expect(slots.slice(0, 4)).toEqual([0x0001, 0xffff, 0x8000, 0]);
@@ -38,7 +38,7 @@ describe('hash arithmetic', () => {
 
   it('a hash 32 bits away may share no slot within one bit (the bound is tight)', () => {
     const a = '0'.repeat(64);
-    const b = '3'.repeat(1) + '000' + Array.from({ length: 15 }, () => '3000').join('');
+    const b = `${'3'.repeat(1)}000${Array.from({ length: 15 }, () => '3000').join('')}`;
     expect(hammingDistanceHex(a, b)).toBe(32);
     expect(hashSlots(a).some((v, i) => slotProbes(v).includes(hashSlots(b)[i]!))).toBe(false);
   });

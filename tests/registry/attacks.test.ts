@@ -64,7 +64,7 @@ describeEachDatabase('attacks are refused and leave nothing behind', (backend) =
   it('refuses alg none', async () => {
     const d = await draft(100);
     const jws = `${enc({ alg: 'none', typ: 'vc+jwt', cty: 'vc', kid: artist.kid })}.${enc(d.payload)}.`;
-    await refused(artistClient.request('POST', '/v1/works', { draftId: d.draftId, jws: jws + 'AAAA' }), 401, 'invalid_signature');
+    await refused(artistClient.request('POST', '/v1/works', { draftId: d.draftId, jws: `${jws}AAAA` }), 401, 'invalid_signature');
   });
 
   it('refuses HS256 keyed with the public key', async () => {

@@ -222,8 +222,8 @@ export async function buildCorpus(t: CorpusTargets): Promise<HostileCase[]> {
   // --- Absurd pagination and ranges.
   const pages: string[] = [
     '/v1/works?limit=-1', '/v1/works?limit=0', '/v1/works?limit=1e309', '/v1/works?limit=NaN', '/v1/works?limit=99999999999999999999',
-    '/v1/works?limit=1.5', '/v1/works?offset=-5', '/v1/works?offset=1e12', '/v1/works?limit=1&limit=2', '/v1/works?q=' + 'x'.repeat(300),
-    '/v1/works?artist=' + 'a'.repeat(100), `/v1/accounts/${t.artistHandle}/attestations?limit=100000`, `/v1/accounts/${t.artistHandle}/attestations?offset=-1`,
+    '/v1/works?limit=1.5', '/v1/works?offset=-5', '/v1/works?offset=1e12', '/v1/works?limit=1&limit=2', `/v1/works?q=${'x'.repeat(300)}`,
+    `/v1/works?artist=${'a'.repeat(100)}`, `/v1/accounts/${t.artistHandle}/attestations?limit=100000`, `/v1/accounts/${t.artistHandle}/attestations?offset=-1`,
     '/v1/log/entries?start=-1', '/v1/log/entries?start=abc', '/v1/log/entries?start=1e400', '/v1/log/entries?start=5&end=2',
     '/v1/log/entries?start=9223372036854775808', '/v1/log/entries?start=0&end=99999999999999999999', '/v1/log/entries/-1', '/v1/log/entries/1.5',
     '/v1/log/entries/99999999999', '/v1/log/entries/0x10', '/v1/log/proof/inclusion?index=5&size=2', '/v1/log/proof/inclusion?index=-1&size=1',
@@ -231,10 +231,10 @@ export async function buildCorpus(t: CorpusTargets): Promise<HostileCase[]> {
     '/v1/log/proof/consistency?from=1&to=99999999999', '/v1/log/proof/consistency?from=-3&to=2', '/v1/log/proof/consistency?from=NaN&to=Infinity',
     '/matches/byBinding?alg=com.aura.pdq&value=AAAA&maxResults=0', '/matches/byBinding?alg=com.aura.pdq&value=AAAA&maxResults=1000000',
     `/matches/byBinding?alg=${encodeURIComponent(SQL[1]!)}&value=AAAA`, `/matches/byBinding?alg=com.aura.pdq&value=${encodeURIComponent(HTML[0]!)}`,
-    '/matches/byBinding?alg=com.aura.pdq&value=' + 'A'.repeat(500), '/matches/byBinding', `/v1/works?limit=${encodeURIComponent(SQL[0]!)}`,
+    `/matches/byBinding?alg=com.aura.pdq&value=${'A'.repeat(500)}`, '/matches/byBinding', `/v1/works?limit=${encodeURIComponent(SQL[0]!)}`,
   ];
   for (const path of pages) cases.push({ name: `GET ${path.slice(0, 80)}`, method: 'GET', path });
-  for (const bad of ['Bearer x.y.z', `Bearer ${SQL[0]}`, 'Bearer ' + 'a'.repeat(10_000), 'Basic YWRtaW46YWRtaW4=']) {
+  for (const bad of ['Bearer x.y.z', `Bearer ${SQL[0]}`, `Bearer ${'a'.repeat(10_000)}`, 'Basic YWRtaW46YWRtaW4=']) {
     cases.push({ name: `GET /v1/auth/session with Authorization ${bad.slice(0, 30)}`, method: 'GET', path: '/v1/auth/session', headers: { authorization: bad } });
   }
   cases.push({ name: 'GET /v1/auth/session with a garbage cookie', method: 'GET', path: '/v1/auth/session', headers: { cookie: `aura_session=${encodeURIComponent(HTML[0]!)}` } });

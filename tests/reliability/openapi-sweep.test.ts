@@ -61,7 +61,7 @@ describeEachDatabase('OpenAPI sweep', (backend) => {
   afterAll(async () => server?.close());
 
   /** A well-formed value for every other path parameter, so only the one under test is hostile. */
-  const plausible = (name: string) => (name === 'handle' ? artist.handle : /kid/i.test(name) ? 'k' + 'A'.repeat(42) : randomUUID());
+  const plausible = (name: string) => (name === 'handle' ? artist.handle : /kid/i.test(name) ? `k${'A'.repeat(42)}` : randomUUID());
 
   function requestsFor(op: Operation): { label: string; url: string }[] {
     const fill = (hostileName: string, hostileValue: string) =>

@@ -4,7 +4,7 @@ import { screenForAiMarkers } from '../../api/works/screening.ts';
 import { describeTransform, isDegenerate, judgeMatch, matchedStrictly } from '../../api/matching/policy.ts';
 import { badgeText, renderBadge } from '../../api/works/badge.ts';
 import { loadConfig, ConfigError } from '../../api/config.ts';
-import { AppError } from '../../api/errors.ts';
+import type { AppError } from '../../api/errors.ts';
 
 const HOUR = 3600_000;
 const at = (h: number) => new Date(Date.UTC(2026, 0, 1) + h * HOUR);

@@ -96,7 +96,7 @@ function decodeHashes(hashes: unknown, code: VerificationCode): Uint8Array[] {
   if (!Array.isArray(hashes) || hashes.length > 64) fail(code, 'proof hashes must be a list of at most 64 hashes');
   return (hashes as unknown[]).map((h) => {
     const bytes = typeof h === 'string' ? fromBase64Strict(h) : undefined;
-    if (!bytes || bytes.length !== 32) return fail(code, 'every proof hash must be base64 of 32 bytes');
+    if (bytes?.length !== 32) return fail(code, 'every proof hash must be base64 of 32 bytes');
     return bytes;
   });
 }

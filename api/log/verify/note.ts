@@ -39,6 +39,7 @@ export interface Checkpoint {
 }
 
 export function assertKeyName(name: string): void {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a key name must not hold control characters
   if (!name || /[\s+]/u.test(name) || /[\u0000-\u001f]/.test(name)) {
     fail('vkey_malformed', `note key name ${JSON.stringify(name)} must be non-empty without spaces or "+"`);
   }
@@ -56,7 +57,7 @@ export function parseVerifierKey(vkey: string): NoteVerifier {
   assertKeyName(name);
   if (!/^[0-9a-f]{8}$/.test(hexId)) fail('vkey_malformed', 'verifier key id must be 8 lowercase hex digits');
   const keyBytes = fromBase64Strict(b64);
-  if (!keyBytes || keyBytes.length !== 33 || keyBytes[0] !== ED25519_TYPE) {
+  if (keyBytes?.length !== 33 || keyBytes[0] !== ED25519_TYPE) {
     return fail('vkey_malformed', 'verifier key must be base64(0x01 ‖ 32-byte Ed25519 public key)');
   }
   const publicKey = keyBytes.subarray(1);
@@ -68,6 +69,7 @@ export function parseVerifierKey(vkey: string): NoteVerifier {
 /** Splits a signed note into its text and signature lines; says nothing yet about who signed it. */
 export function parseNote(note: string): SignedNote {
   if (utf8(note).length > MAX_NOTE_BYTES) fail('checkpoint_malformed', 'note is too large');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a note must not hold control characters other than newline
   if (/[\u0000-\u0009\u000b-\u001f]/.test(note)) fail('checkpoint_malformed', 'note contains control characters');
   if (!note.endsWith('\n')) fail('checkpoint_malformed', 'note must end with a newline');
   const split = note.lastIndexOf('\n\n');

@@ -11,7 +11,7 @@ export async function renderAttest(ctx: PageContext): Promise<void> {
   const identity = await signedInIdentity();
   if (ctx.signal.aborted) return;
   const intro = h('p', { class: 'lede' }, 'Organisations vouch for works: an attestation is a credential signed with the organisation’s key that references the work’s own credential, and it lifts the work to evidence level 3 once the registry’s operator has verified the organisation.');
-  if (!identity || identity.kind !== 'organization') {
+  if (identity?.kind !== 'organization') {
     replace(ctx.main, h('h1', null, 'Attest a work'), intro, h('p', { class: 'notice' }, identity ? `You are signed in as the artist @${identity.handle}. Only organisation accounts attest works.` : 'Sign in with your organisation’s identity first. ', identity ? null : h('a', { href: '/identity' }, 'Create or restore an identity')));
     return;
   }

@@ -318,7 +318,7 @@ function restoreSection(refresh: () => void): HTMLElement {
       const restored = await restoreBackup(await chosen.text(), passphrase.value);
       status.append(h('p', null, `Backup decrypted: key ${restored.kid} for @${restored.handle}.`));
       progress.busy('Looking up the account…');
-      let account;
+      let account: Awaited<ReturnType<typeof api.getAccount>>;
       try {
         account = await api.getAccount(restored.handle);
       } catch (err) {

@@ -54,7 +54,7 @@ export async function renderWork(ctx: PageContext): Promise<void> {
         ]),
       ),
     ),
-    h('section', { 'aria-labelledby': 'att-h' }, h('h2', { id: 'att-h' }, 'Attestations'), attestationList(work.attestations), identity?.kind === 'organization' ? h('p', null, h('a', { href: `/attest?work=${encodeURIComponent(id)}` }, 'Attest this work as @' + identity.handle)) : null),
+    h('section', { 'aria-labelledby': 'att-h' }, h('h2', { id: 'att-h' }, 'Attestations'), attestationList(work.attestations), identity?.kind === 'organization' ? h('p', null, h('a', { href: `/attest?work=${encodeURIComponent(id)}` }, `Attest this work as @${identity.handle}`)) : null),
     h('section', { 'aria-labelledby': 'disp-h' }, h('h2', { id: 'disp-h' }, 'Disputes'), disputeList(work.disputes)),
     h('section', { 'aria-labelledby': 'time-h' }, h('h2', { id: 'time-h' }, 'History in the public log'), timeline(timelineEntries, timelineError)),
     credentialSection(work),
