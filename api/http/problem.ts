@@ -1,10 +1,51 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
-import { AppError } from '../errors.ts';
+import { AppError, type ErrorCode } from '../errors.ts';
 import { VerificationError } from '../log/verify/errors.ts';
 
 export const PROBLEM_TYPE_BASE = 'https://aura.example/problems/';
+
+/** The HTTP status of every error code: the one place statuses are chosen. */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  invalid_json: 400,
+  validation_failed: 400,
+  unsupported_algorithm: 400,
+  invalid_pagination: 400,
+  unsupported_media_type: 415,
+  image_unreadable: 422,
+  image_too_large: 413,
+  payload_too_large: 413,
+  too_many_pixels: 422,
+  ai_markers_found: 422,
+  image_not_of_work: 422,
+  metadata_unreadable: 422,
+  unauthenticated: 401,
+  invalid_signature: 401,
+  challenge_invalid: 401,
+  forbidden: 403,
+  key_revoked: 403,
+  wrong_account_kind: 403,
+  not_found: 404,
+  route_not_found: 404,
+  conflict: 409,
+  handle_taken: 409,
+  priority_conflict: 409,
+  draft_used: 409,
+  already_revoked: 409,
+  idempotency_conflict: 409,
+  jws_replayed: 409,
+  rate_limited: 429,
+  database_unavailable: 503,
+  server_busy: 503,
+  log_key_missing: 500,
+  invalid_log_range: 400,
+  domain_refused: 422,
+  domain_fetch_failed: 422,
+  domain_document_invalid: 422,
+  internal: 500,
+};
 
 /** Turns any thrown value into an AppError. The one place where foreign errors are mapped. */
 export function toAppError(err: unknown): AppError {
@@ -77,8 +118,8 @@ export const VERIFICATION_FAILED_STATUS = 422;
 
 export function toProblem(err: unknown): Problem {
   if (err instanceof VerificationError) return { status: VERIFICATION_FAILED_STATUS, code: err.code, message: err.message, details: undefined };
-  const { status, code, message, details } = toAppError(err);
-  return { status, code, message, details };
+  const { code, message, details } = toAppError(err);
+  return { status: HTTP_STATUS[code], code, message, details };
 }
 
 /** Maps every error to RFC 9457 application/problem+json. Never leaks a stack trace. */

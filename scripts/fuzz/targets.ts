@@ -6,6 +6,7 @@ import { decodeImage, readHeaderHere } from '../../api/images/decode.ts';
 import { readImageHeader } from '../../api/media/image-size.ts';
 import { Ingest } from '../../api/uploads/ingest.ts';
 import { ParserPool } from '../../api/uploads/parser-pool.ts';
+import { HTTP_STATUS } from '../../api/http/problem.ts';
 
 /**
  * One fuzz target per parser of uploaded bytes. A target returns normally for every input the server
@@ -18,7 +19,7 @@ const LIMITS = { maxBytes: 4 * 1024 * 1024, maxPixels: 4_000_000 };
 
 /** Only a 4xx AppError may escape the decoder or the ingest path: anything else would be a 500. */
 function expectClientError(error: unknown): void {
-  if (error instanceof AppError && error.status < 500) return;
+  if (error instanceof AppError && HTTP_STATUS[error.code] < 500) return;
   throw new Finding(`not a 4xx AppError: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
 }
 

@@ -9,6 +9,7 @@ import { sniffFormat } from '../../api/images/formats.ts';
 import { hammingDistance } from '../../api/images/pdq.ts';
 import { readFixture } from '../helpers/server.ts';
 import { painting, pngWithHeader } from './synthetic.ts';
+import { HTTP_STATUS } from '../../api/http/problem.ts';
 
 const limits = { maxBytes: 20 * 1024 * 1024, maxPixels: 40_000_000 };
 
@@ -20,8 +21,8 @@ async function expectAppError(promise: Promise<unknown>, code: string, message?:
   expect(error).toBeInstanceOf(AppError);
   const appError = error as AppError;
   expect(appError.code).toBe(code);
-  expect(appError.status).toBeGreaterThanOrEqual(400);
-  expect(appError.status).toBeLessThan(500);
+  expect(HTTP_STATUS[appError.code]).toBeGreaterThanOrEqual(400);
+  expect(HTTP_STATUS[appError.code]).toBeLessThan(500);
   if (message) expect(appError.message).toMatch(message);
   return appError;
 }
@@ -170,7 +171,7 @@ describe('refusing bad input with clear 4xx errors', () => {
       const outcome: unknown = await ingest.analyze(readFixture(`bad/${name}`), { thumbnail: false, metadata: 'best-effort' }).catch((e: unknown) => e);
       if (outcome instanceof Error) {
         expect(outcome, name).toBeInstanceOf(AppError);
-        expect((outcome as AppError).status, name).toBeLessThan(500);
+        expect(HTTP_STATUS[(outcome as AppError).code], name).toBeLessThan(500);
       } else {
         const result = outcome as Awaited<ReturnType<typeof ingest.analyze>>;
         expect(result.fingerprint.pdq, name).toMatch(/^[0-9a-f]{64}$/);

@@ -9,6 +9,7 @@ import type { ParseTaskName } from '../../api/uploads/parse-tasks.ts';
 import { describeEachDatabase, readFixture, startTestServer, type TestServer } from '../helpers/server.ts';
 import { onePixelPng } from './images.ts';
 import { readProblem, signedInAccount, type SignedIn } from './support.ts';
+import { HTTP_STATUS } from '../../api/http/problem.ts';
 
 /**
  * Inputs that hung or crashed a parser (found by `npm run fuzz`, docs/ingest.md), one test each.
@@ -98,8 +99,8 @@ describe('the parser pool', () => {
     for (const file of ['exifr-heic-zero-size-box.heic', 'exifr-avif-zero-size-box.avif']) {
       const error = await ingest.analyze(fs.readFileSync(path.join(REGRESSIONS, file)), { thumbnail: false, metadata: 'best-effort' }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AppError);
-      expect((error as AppError).status).toBeGreaterThanOrEqual(400);
-      expect((error as AppError).status).toBeLessThan(500);
+      expect(HTTP_STATUS[(error as AppError).code]).toBeGreaterThanOrEqual(400);
+      expect(HTTP_STATUS[(error as AppError).code]).toBeLessThan(500);
     }
     // The HEIC is refused by its magic bytes; the AVIF-branded one by its header or decoder: none timed out.
     expect(pool.stats().timedOut).toBe(before.timedOut);
