@@ -2,21 +2,7 @@ import { z } from 'zod';
 import type { ApiRouter } from '../../http/routes.ts';
 import { AppError } from '../../errors.ts';
 import { MAX_ENTRIES_PAGE, type TransparencyLogService } from '../service.ts';
-import { count, entrySchema, inclusionSchema, toJson } from './schemas.ts';
-
-const entriesPageSchema = z.object({
-  entries: z.array(entrySchema),
-  start: z.number().int(),
-  end: z.number().int().meta({ description: 'exclusive end of the returned entries' }),
-  size: z.number().int().meta({ description: 'current number of entries in the log' }),
-  next: z.string().optional().meta({ description: 'the URL of the next page, when there is one' }),
-});
-
-const entryWithProofSchema = entrySchema.extend({
-  leafHash: z.string(),
-  inclusionProof: inclusionSchema,
-  checkpoint: z.string().meta({ description: 'the signed note the proof is against' }),
-});
+import { count, entriesPageSchema, entryWithProofSchema, toJson } from '../schemas.ts';
 
 /** Log entries: a page of them, or one with its inclusion proof. */
 export function registerEntryRoutes(api: ApiRouter, log: () => TransparencyLogService, tags: string[]): void {

@@ -1,11 +1,7 @@
 import { z } from 'zod';
 import type { ApiRouter } from '../../http/routes.ts';
 import type { TransparencyLogService } from '../service.ts';
-import { count, inclusionSchema } from './schemas.ts';
-
-const consistencySchema = z
-  .object({ from: z.number().int(), to: z.number().int(), hashes: z.array(z.string()) })
-  .meta({ id: 'ConsistencyProof' });
+import { consistencySchema, count, inclusionSchema } from '../schemas.ts';
 
 /** Inclusion and consistency proofs between any two tree sizes. */
 export function registerProofRoutes(api: ApiRouter, log: () => TransparencyLogService, tags: string[]): void {
