@@ -5,7 +5,7 @@ import { MAX_ENTRIES_PAGE, type TransparencyLogService } from '../service.ts';
 import { count, entriesPageSchema, entryWithProofSchema, toJson } from '../schemas.ts';
 
 /** Log entries: a page of them, or one with its inclusion proof. */
-export function registerEntryRoutes(api: ApiRouter, log: () => TransparencyLogService, tags: string[]): void {
+export function registerEntryRoutes(api: ApiRouter, log: TransparencyLogService, tags: string[]): void {
   api.route(
     {
       method: 'get',
@@ -15,7 +15,7 @@ export function registerEntryRoutes(api: ApiRouter, log: () => TransparencyLogSe
       query: z.object({ start: count('start'), end: count('end').optional() }),
       responses: { 200: { description: 'a page of entries', schema: entriesPageSchema } },
     },
-    ({ query }) => entriesPage(log(), query.start, query.end ?? query.start + MAX_ENTRIES_PAGE),
+    ({ query }) => entriesPage(log, query.start, query.end ?? query.start + MAX_ENTRIES_PAGE),
   );
 
   api.route(
@@ -28,10 +28,10 @@ export function registerEntryRoutes(api: ApiRouter, log: () => TransparencyLogSe
       responses: { 200: { description: 'the entry and its proof', schema: entryWithProofSchema } },
     },
     async ({ params }) => {
-      const entry = await log().getEntry(params.index);
+      const entry = await log.getEntry(params.index);
       if (!entry) throw new AppError('not_found', `log entry ${params.index} not found`);
-      const checkpoint = await log().checkpoint();
-      const inclusionProof = await log().inclusionProof(entry.index, checkpoint.size);
+      const checkpoint = await log.checkpoint();
+      const inclusionProof = await log.inclusionProof(entry.index, checkpoint.size);
       return { ...toJson(entry), leafHash: entry.leafHash.toString('base64'), inclusionProof, checkpoint: checkpoint.note };
     },
   );

@@ -4,7 +4,7 @@ import type { TransparencyLogService } from '../service.ts';
 import { consistencySchema, count, inclusionSchema } from '../schemas.ts';
 
 /** Inclusion and consistency proofs between any two tree sizes. */
-export function registerProofRoutes(api: ApiRouter, log: () => TransparencyLogService, tags: string[]): void {
+export function registerProofRoutes(api: ApiRouter, log: TransparencyLogService, tags: string[]): void {
   api.route(
     {
       method: 'get',
@@ -14,7 +14,7 @@ export function registerProofRoutes(api: ApiRouter, log: () => TransparencyLogSe
       query: z.object({ index: count('index'), size: count('size') }),
       responses: { 200: { description: 'the proof', schema: inclusionSchema } },
     },
-    ({ query }) => log().inclusionProof(query.index, query.size),
+    ({ query }) => log.inclusionProof(query.index, query.size),
   );
 
   api.route(
@@ -26,6 +26,6 @@ export function registerProofRoutes(api: ApiRouter, log: () => TransparencyLogSe
       query: z.object({ from: count('from'), to: count('to') }),
       responses: { 200: { description: 'the proof', schema: consistencySchema } },
     },
-    ({ query }) => log().consistencyProof(query.from, query.to),
+    ({ query }) => log.consistencyProof(query.from, query.to),
   );
 }
