@@ -6,7 +6,7 @@ import type { Database } from '../db/schema.ts';
 import type { DatabaseKind } from '../db/open.ts';
 import type { RequestHandler } from 'express';
 import type { SessionIssuer } from './identity/sessions.ts';
-import type { TransparencyLog } from './log/types.ts';
+import type { TransparencyLogService } from './log/service.ts';
 import type { OrganizationTrust, RegistryOperator } from './trust/service.ts';
 import type { Ingest } from './uploads/ingest.ts';
 
@@ -24,7 +24,7 @@ export interface AppContext {
   /** Per-client rate limiters for the abuse-prone routes. */
   limits: RateLimits;
   /** The transparency log (api/log): append inside your transaction, then ask for a checkpoint. */
-  log: TransparencyLog;
+  log: TransparencyLogService;
   /** The operator's public key (api/trust): published in the JWKS and in bundles. */
   operator: RegistryOperator;
   /** Which organisations the operator has verified (api/trust). */

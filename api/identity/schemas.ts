@@ -54,6 +54,9 @@ export const accountSchema = z
   })
   .meta({ id: 'Account' });
 
+/** A sign-in's answer; the bearer token is also set as an HttpOnly cookie. */
+export const sessionSchema = z.object({ token: z.string(), expiresAt: z.string(), account: accountSchema });
+
 export const createAccountBody = z.object({
   handle: handleSchema,
   displayName: z.string().trim().min(1).max(80),

@@ -145,3 +145,14 @@ export const matchSchema = z
     logIndex: z.number().int(),
   })
   .meta({ id: 'Match' });
+
+/** What a registration answers (api/works/receipts.ts): the log entry, proven against a signed checkpoint. */
+export const receiptSchema = z
+  .object({
+    workId: z.string().optional(),
+    url: z.string().optional(),
+    logIndex: z.number().int(),
+    inclusionProof: z.object({ index: z.number().int(), size: z.number().int(), hashes: z.array(z.string()) }),
+    checkpoint: z.string(),
+  })
+  .meta({ id: 'Receipt' });

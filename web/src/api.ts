@@ -8,14 +8,15 @@ import type { z } from 'zod';
 import type { AiMarker } from '../../api/evidence/types.ts';
 import type { publicEvidenceSchema } from '../../api/evidence/schemas.ts';
 import type { contentCredentialsReportSchema } from '../../api/verify/schemas.ts';
-import type { InclusionProof } from '../../api/log/types.ts';
+import type { entriesPageSchema, entrySchema, entryWithProofSchema, inclusionSchema } from '../../api/log/schemas.ts';
 import type { problemSchema } from '../../api/http/routes.ts';
-import type { accountSchema, createAccountBody } from '../../api/identity/schemas.ts';
+import type { accountSchema, createAccountBody, sessionSchema } from '../../api/identity/schemas.ts';
 import type {
   attestationViewSchema,
   disputeViewSchema,
   evidenceLevelSchema,
   matchSchema,
+  receiptSchema,
   signatureStatusSchema,
   workListSchema,
   workViewSchema,
@@ -24,7 +25,7 @@ import type { verificationReportSchema } from '../../api/verify/schemas.ts';
 import type { WorkReader } from '../../api/works/read-service.ts';
 import type { RegistrationService } from '../../api/works/registration-service.ts';
 import type { AttestationService } from '../../api/works/attestation-service.ts';
-import type { buildReceipt } from '../../api/works/receipts.ts';
+import type { Screening } from '../../api/works/screening.ts';
 import type { fingerprintSummary } from '../../api/images/summary.ts';
 import type { IdentityService } from '../../api/identity/service.ts';
 
@@ -57,7 +58,7 @@ function failed(status: number, body: ProblemBody): ApiError {
   return err;
 }
 
-export type { AiMarker, InclusionProof };
+export type { AiMarker };
 export type PublicEvidence = z.output<typeof publicEvidenceSchema>;
 export type ContentCredentialsReport = z.output<typeof contentCredentialsReportSchema>;
 
@@ -71,6 +72,14 @@ export type WorkSummary = WorkList['items'][number];
 export type VerifyReport = z.output<typeof verificationReportSchema>;
 export type VerifyMatch = z.output<typeof matchSchema>;
 export type NewAccount = z.input<typeof createAccountBody>;
+/** The sign-in answer as JSON: `expiresAt` is an ISO string. */
+export type SessionResponse = z.output<typeof sessionSchema>;
+/** A work's receipt always names the work. */
+export type Receipt = z.output<typeof receiptSchema> & { workId: string };
+export type LogEntry = z.output<typeof entrySchema>;
+export type LogEntryWithProof = z.output<typeof entryWithProofSchema>;
+export type LogEntriesPage = z.output<typeof entriesPageSchema>;
+export type InclusionProof = z.output<typeof inclusionSchema>;
 /** Whether the registry's operator vouches for an organisation; only verified ones raise a work to level 3. */
 export type OrganizationStanding = Pick<Attestation['issuer'], 'verified' | 'label' | 'verification'>;
 
@@ -87,9 +96,7 @@ export type Challenge = Answer<IdentityService['createChallenge']>;
 /** The profile page adds the attestations an organisation issued (a second request). */
 export type Account = z.output<typeof accountSchema> & { attestationsIssued?: IssuedAttestations['items'] };
 
-// Kept by hand: the server code's types carry a Date where the JSON has a string, or a union the pages cannot narrow.
-export interface SessionResponse { token: string; account: Account; expiresAt: string }
-
+// Kept by hand: the server code's type is a union the pages cannot narrow.
 export interface WorkDraft {
   draftId: string;
   workId?: string;
@@ -98,17 +105,12 @@ export interface WorkDraft {
   /** Low detail (PDQ quality): copies of this image are matched with the stricter distance. */
   strictMatching: boolean;
   evidence: PublicEvidence;
-  screening: { aiMarkers: AiMarker[]; verdict: string; reasons?: string[] };
+  screening: Screening;
   expiresAt?: string;
 }
 
 /** Answer to a draft of a file this artist registered already. */
 export interface ExistingWork { existingWork: { id: string; url?: string; logIndex?: number } }
-
-/** A work's receipt always names the work. */
-export type Receipt = Answer<typeof buildReceipt>['body'] & { workId: string };
-
-export interface LogEntry { index: number; body: string; entry: Record<string, unknown> }
 
 export type Progress = (fraction: number) => void;
 
@@ -240,8 +242,8 @@ export const api = {
 
   getCheckpoint: () => request<string>('GET', '/v1/log/checkpoint'),
   getVkey: () => request<string>('GET', '/v1/log/vkey'),
-  getLogEntries: (start: number, end: number) => request<LogEntry[] | { entries: LogEntry[] }>('GET', `/v1/log/entries?start=${start}&end=${end}`),
-  getLogEntry: (index: number) => request<LogEntry>('GET', `/v1/log/entries/${index}`),
+  getLogEntries: (start: number, end: number) => request<LogEntriesPage>('GET', `/v1/log/entries?start=${start}&end=${end}`),
+  getLogEntry: (index: number) => request<LogEntryWithProof>('GET', `/v1/log/entries/${index}`),
   getInclusionProof: (index: number, size: number) => request<InclusionProof>('GET', `/v1/log/proof/inclusion?index=${index}&size=${size}`),
 };
 

@@ -2,9 +2,7 @@ import { z } from 'zod';
 import type { ApiRouter } from '../../http/routes.ts';
 import type { AppContext } from '../../context.ts';
 import type { IdentityService } from '../service.ts';
-import { accountSchema, compactJwsSchema, kidSchema } from '../schemas.ts';
-
-const sessionSchema = z.object({ token: z.string(), expiresAt: z.string(), account: accountSchema });
+import { accountSchema, compactJwsSchema, kidSchema, sessionSchema } from '../schemas.ts';
 
 /** Sign-in by signed challenge, who is signed in, sign-out. */
 export function registerSessionRoutes(api: ApiRouter, ctx: AppContext, identity: IdentityService): void {

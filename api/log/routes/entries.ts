@@ -2,24 +2,10 @@ import { z } from 'zod';
 import type { ApiRouter } from '../../http/routes.ts';
 import { AppError } from '../../errors.ts';
 import { MAX_ENTRIES_PAGE, type TransparencyLogService } from '../service.ts';
-import { count, entrySchema, inclusionSchema, toJson } from './schemas.ts';
-
-const entriesPageSchema = z.object({
-  entries: z.array(entrySchema),
-  start: z.number().int(),
-  end: z.number().int().meta({ description: 'exclusive end of the returned entries' }),
-  size: z.number().int().meta({ description: 'current number of entries in the log' }),
-  next: z.string().optional().meta({ description: 'the URL of the next page, when there is one' }),
-});
-
-const entryWithProofSchema = entrySchema.extend({
-  leafHash: z.string(),
-  inclusionProof: inclusionSchema,
-  checkpoint: z.string().meta({ description: 'the signed note the proof is against' }),
-});
+import { count, entriesPageSchema, entryWithProofSchema, toJson } from '../schemas.ts';
 
 /** Log entries: a page of them, or one with its inclusion proof. */
-export function registerEntryRoutes(api: ApiRouter, log: () => TransparencyLogService, tags: string[]): void {
+export function registerEntryRoutes(api: ApiRouter, log: TransparencyLogService, tags: string[]): void {
   api.route(
     {
       method: 'get',
@@ -29,7 +15,7 @@ export function registerEntryRoutes(api: ApiRouter, log: () => TransparencyLogSe
       query: z.object({ start: count('start'), end: count('end').optional() }),
       responses: { 200: { description: 'a page of entries', schema: entriesPageSchema } },
     },
-    ({ query }) => entriesPage(log(), query.start, query.end ?? query.start + MAX_ENTRIES_PAGE),
+    ({ query }) => entriesPage(log, query.start, query.end ?? query.start + MAX_ENTRIES_PAGE),
   );
 
   api.route(
@@ -42,10 +28,10 @@ export function registerEntryRoutes(api: ApiRouter, log: () => TransparencyLogSe
       responses: { 200: { description: 'the entry and its proof', schema: entryWithProofSchema } },
     },
     async ({ params }) => {
-      const entry = await log().getEntry(params.index);
+      const entry = await log.getEntry(params.index);
       if (!entry) throw new AppError('not_found', `log entry ${params.index} not found`);
-      const checkpoint = await log().checkpoint();
-      const inclusionProof = await log().inclusionProof(entry.index, checkpoint.size);
+      const checkpoint = await log.checkpoint();
+      const inclusionProof = await log.inclusionProof(entry.index, checkpoint.size);
       return { ...toJson(entry), leafHash: entry.leafHash.toString('base64'), inclusionProof, checkpoint: checkpoint.note };
     },
   );

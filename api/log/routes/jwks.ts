@@ -1,13 +1,10 @@
-import { z } from 'zod';
 import type { ApiRouter } from '../../http/routes.ts';
 import type { AppContext } from '../../context.ts';
-import type { TransparencyLogService } from '../service.ts';
 import { registryJwks } from '../../trust/operator-key.ts';
-
-const jwksSchema = z.object({ keys: z.array(z.record(z.string(), z.string())) });
+import { jwksSchema } from '../schemas.ts';
 
 /** The registry's public keys as a JWK set. */
-export function registerJwksRoute(api: ApiRouter, ctx: AppContext, log: () => TransparencyLogService, tags: string[]): void {
+export function registerJwksRoute(api: ApiRouter, ctx: AppContext, tags: string[]): void {
   api.route(
     {
       method: 'get',
@@ -18,7 +15,7 @@ export function registerJwksRoute(api: ApiRouter, ctx: AppContext, log: () => Tr
     },
     ({ res }) => {
       res.setHeader('Cache-Control', 'public, max-age=300');
-      return registryJwks(log().publicJwk, ctx.operator);
+      return registryJwks(ctx.log.publicJwk, ctx.operator);
     },
   );
 }

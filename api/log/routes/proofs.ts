@@ -1,14 +1,10 @@
 import { z } from 'zod';
 import type { ApiRouter } from '../../http/routes.ts';
 import type { TransparencyLogService } from '../service.ts';
-import { count, inclusionSchema } from './schemas.ts';
-
-const consistencySchema = z
-  .object({ from: z.number().int(), to: z.number().int(), hashes: z.array(z.string()) })
-  .meta({ id: 'ConsistencyProof' });
+import { consistencySchema, count, inclusionSchema } from '../schemas.ts';
 
 /** Inclusion and consistency proofs between any two tree sizes. */
-export function registerProofRoutes(api: ApiRouter, log: () => TransparencyLogService, tags: string[]): void {
+export function registerProofRoutes(api: ApiRouter, log: TransparencyLogService, tags: string[]): void {
   api.route(
     {
       method: 'get',
@@ -18,7 +14,7 @@ export function registerProofRoutes(api: ApiRouter, log: () => TransparencyLogSe
       query: z.object({ index: count('index'), size: count('size') }),
       responses: { 200: { description: 'the proof', schema: inclusionSchema } },
     },
-    ({ query }) => log().inclusionProof(query.index, query.size),
+    ({ query }) => log.inclusionProof(query.index, query.size),
   );
 
   api.route(
@@ -30,6 +26,6 @@ export function registerProofRoutes(api: ApiRouter, log: () => TransparencyLogSe
       query: z.object({ from: count('from'), to: count('to') }),
       responses: { 200: { description: 'the proof', schema: consistencySchema } },
     },
-    ({ query }) => log().consistencyProof(query.from, query.to),
+    ({ query }) => log.consistencyProof(query.from, query.to),
   );
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApiRouter } from '../../http/routes.ts';
+import { receiptSchema } from '../schemas.ts';
 import { requireFile, signedDraft, text, type WorkRouteDeps } from './inputs.ts';
 
 const workForm = z.object({
@@ -15,16 +16,6 @@ const workForm = z.object({
     .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []))
     .pipe(z.array(z.uuid()).max(100)),
 });
-
-const receiptSchema = z
-  .object({
-    workId: z.string().optional(),
-    url: z.string().optional(),
-    logIndex: z.number().int(),
-    inclusionProof: z.object({ index: z.number().int(), size: z.number().int(), hashes: z.array(z.string()) }),
-    checkpoint: z.string(),
-  })
-  .meta({ id: 'Receipt' });
 
 /** Registering a work: the draft to sign, then the signed credential. */
 export function registerRegistrationRoutes(api: ApiRouter, { ctx, registration, session }: WorkRouteDeps): void {

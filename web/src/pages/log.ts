@@ -92,8 +92,7 @@ async function showRecentEntries(ctx: PageContext, recent: HTMLElement, head: Ch
   try {
     const end = head.checkpoint.size;
     const start = Math.max(0, end - RECENT);
-    const answer = end > 0 ? await api.getLogEntries(start, end) : [];
-    const entries = (Array.isArray(answer) ? answer : answer.entries).slice().reverse();
+    const entries = end > 0 ? (await api.getLogEntries(start, end)).entries.reverse() : [];
     if (ctx.signal.aborted) return;
     replace(
       recent,

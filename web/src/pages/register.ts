@@ -231,7 +231,6 @@ function screeningBox(draft: WorkDraft, refused: boolean): HTMLElement {
       h('h3', null, 'AI screening: markers of AI generation found'),
       h('p', null, 'This image cannot be registered as human-made, for these reasons:'),
       markerList(markers),
-      ...(draft.screening.reasons ?? []).map((r) => h('p', null, r)),
     );
   }
   const declared = draft.screening?.verdict === 'composite-declared';
