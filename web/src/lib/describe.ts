@@ -1,18 +1,8 @@
 /** Plain-language descriptions of registry facts. Pure functions, no DOM. */
 
-export interface LevelInfo { level: number; name: string; summary: string }
-
-export const EVIDENCE_LEVELS: LevelInfo[] = [
-  { level: 0, name: 'Unverified', summary: 'Nothing backs a human-made claim for this image: it matches no registered work, or only works the artist has revoked.' },
-  { level: 1, name: 'Self-declared', summary: 'The artist signed a statement, with their own key, that a human made this work. Nobody else has vouched for it yet.' },
-  { level: 2, name: 'Process evidence', summary: 'Self-declared, plus at least three work-in-progress images of this work recorded in the public log earlier, over at least 24 hours.' },
-  { level: 3, name: 'Witnessed', summary: 'Self-declared, plus a signed attestation from at least one organisation the registry’s operator has verified, such as a gallery that witnessed, exhibited or acquired it.' },
-];
-
-/** Accepts the server's `{ level, name, explanation }` or a bare number. */
-export function levelInfo(level: number | { level: number } | undefined | null): LevelInfo {
-  const n = typeof level === 'object' && level !== null ? level.level : level;
-  return EVIDENCE_LEVELS.find((l) => l.level === n) ?? EVIDENCE_LEVELS[0]!;
+/** The server names each evidence level in lower case (api/works/evidence-level.ts); a badge starts with a capital. */
+export function levelName(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
 export interface MatchMeaning { label: string; explanation: string }

@@ -1,6 +1,6 @@
 import { ApiError, type EvidenceLevel, type SignatureStatus } from '../api.ts';
 import { KeyError } from '../keys.ts';
-import { checkImageFile, describeMarkerKind, levelInfo } from '../lib/describe.ts';
+import { checkImageFile, describeMarkerKind, levelName } from '../lib/describe.ts';
 import { formatDate, h, replace } from './dom.ts';
 
 const FRIENDLY: Record<string, string> = {
@@ -141,13 +141,18 @@ export function progressBar(): ProgressBar {
   };
 }
 
-export function levelBadge(level: EvidenceLevel | undefined, withExplanation = true): HTMLElement {
-  const info = levelInfo(level);
+/** The level as the server computed, named and explained it. */
+export function levelBadge(level: EvidenceLevel, withExplanation = true): HTMLElement {
   return h(
     'div',
-    { class: `level level-${info.level}` },
-    h('span', { class: 'level-badge' }, h('span', { class: 'level-number', 'aria-hidden': 'true' }, String(info.level)), h('span', null, `Evidence level ${info.level}: ${info.name}`)),
-    withExplanation ? h('p', { class: 'level-explanation' }, info.summary) : null,
+    { class: `level level-${level.level}` },
+    h(
+      'span',
+      { class: 'level-badge' },
+      h('span', { class: 'level-number', 'aria-hidden': 'true' }, String(level.level)),
+      h('span', null, `Evidence level ${level.level}: ${levelName(level.name)}`),
+    ),
+    withExplanation ? h('p', { class: 'level-explanation' }, level.explanation) : null,
   );
 }
 
