@@ -163,11 +163,9 @@ async function checkImage({ ctx, identity, image, work, processIds, submit, prog
 
 function draftReview(ctx: PageContext, identity: StoredIdentity, draft: WorkDraft, previewUrl: string): HTMLElement {
   const fp = draft.fingerprint;
-  const markers = draft.screening?.aiMarkers ?? [];
-  const refused = isRefused(draft.screening?.verdict, markers.length);
   const slot = errorSlot();
   const progress = progressBar();
-  const sign = h('button', { type: 'button', class: 'primary', disabled: refused }, 'Sign and register');
+  const sign = h('button', { type: 'button', class: 'primary' }, 'Sign and register');
   const register = retrySafely();
   const section = h(
     'section',
@@ -184,7 +182,7 @@ function draftReview(ctx: PageContext, identity: StoredIdentity, draft: WorkDraf
         ['PDQ quality', `${fp.pdqQuality}${draft.strictMatching ? ' — low: this is a flat or smooth image, so copies are matched with a stricter rule' : ''}`],
       ]),
     ),
-    screeningBox(draft, refused),
+    screeningBox(draft),
     evidenceSection(draft.evidence, 'Metadata found in the file'),
     h('details', null, h('summary', null, 'Exactly what you are signing'), h('pre', { class: 'json' }, JSON.stringify(draft.payload, null, 2))),
     h('div', { class: 'actions' }, sign),
@@ -214,7 +212,8 @@ function draftReview(ctx: PageContext, identity: StoredIdentity, draft: WorkDraf
 }
 
 /** What the metadata screening looked at, and what it cannot tell: it never says "human-made" on absence of evidence. */
-function screeningBox(draft: WorkDraft, refused: boolean): HTMLElement {
+/** A draft exists only for an image the screening let through (AI-marked ones are refused with ai_markers_found). */
+function screeningBox(draft: WorkDraft): HTMLElement {
   const markers = draft.screening?.aiMarkers ?? [];
   const checked = h(
     'ul',
@@ -224,15 +223,6 @@ function screeningBox(draft: WorkDraft, refused: boolean): HTMLElement {
     h('li', null, 'text left by image generators: PNG prompt, workflow and parameters chunks, EXIF comments, Midjourney job IDs'),
     h('li', null, 'software names of known generators (Midjourney, DALL·E, Stable Diffusion, Firefly, ComfyUI …)'),
   );
-  if (refused) {
-    return h(
-      'div',
-      { class: 'screening bad' },
-      h('h3', null, 'AI screening: markers of AI generation found'),
-      h('p', null, 'This image cannot be registered as human-made, for these reasons:'),
-      markerList(markers),
-    );
-  }
   const declared = draft.screening?.verdict === 'composite-declared';
   return h(
     'div',
@@ -269,11 +259,4 @@ function receiptView(identity: StoredIdentity, receipt: Receipt): HTMLElement {
       intro: 'Images added after registration are kept as process evidence on the work page; only those logged before the final count towards level 2.',
     }),
   );
-}
-
-/** The server decides; the page only avoids offering a signature the server will refuse. */
-function isRefused(verdict: string | undefined, markerCount: number): boolean {
-  if (verdict && /^(refused|rejected|blocked|ai[-_ ]?(generated|markers?)?)$/i.test(verdict)) return true;
-  if (markerCount === 0) return false;
-  return !verdict || !/^(ok|pass(ed)?|accepted|allowed|human|clean|composite.*|declared.*)$/i.test(verdict);
 }
