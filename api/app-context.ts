@@ -34,10 +34,12 @@ export async function createAppContext(config: Config, database: OpenedDatabase,
   const clock = options.clock ?? systemClock;
   const db = database.db;
   const log = await createTransparencyLog({ config, db, clock, logger });
-  const operatorKey = await loadOperatorKey({ envKey: config.operatorKey, dataDir: config.dataDir, create: true }).catch(async (err: unknown) => {
-    await log.close();
-    throw err;
-  });
+  const operatorKey = await loadOperatorKey({ envKey: config.operatorKey, dataDir: config.dataDir, create: true }).catch(
+    async (err: unknown) => {
+      await log.close();
+      throw err;
+    },
+  );
   if (operatorKey.source === 'created') logger.info({ operatorKid: operatorKey.kid }, 'created a new operator key in the data directory');
   const operator = { kid: operatorKey.kid, publicJwk: operatorKey.publicJwk };
   const parsers = new ParserPool(config.parserPool);

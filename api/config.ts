@@ -4,9 +4,7 @@ import type { ParserPoolSettings } from './uploads/parser-pool.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** Every environment variable Aura reads, with its default. Parsed once at start-up. */
 export const configSchema = z.object({
@@ -84,9 +82,7 @@ export class ConfigError extends Error {}
 
 /** Parses the environment; throws ConfigError with a one-line message naming the bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const relevant = Object.fromEntries(
-    Object.keys(configSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
-  );
+  const relevant = Object.fromEntries(Object.keys(configSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
   const parsed = configSchema.safeParse(relevant);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -14,4 +14,15 @@ import { registerContentCredentialRoutes } from './content-credentials/routes.ts
 export type Feature = (api: ApiRouter, ctx: AppContext) => void | Promise<void>;
 
 /** Every feature folder contributes its routes here, in this order. */
-export const features: Feature[] = [registerSystemRoutes, registerLogRoutes, registerIdentityRoutes, registerWorkRoutes, registerVerifyRoutes, registerBundleRoutes, registerInspectRoutes, registerSoftBindingRoutes, registerTrustRoutes, registerContentCredentialRoutes];
+export const features: Feature[] = [
+  registerSystemRoutes,
+  registerLogRoutes,
+  registerIdentityRoutes,
+  registerWorkRoutes,
+  registerVerifyRoutes,
+  registerBundleRoutes,
+  registerInspectRoutes,
+  registerSoftBindingRoutes,
+  registerTrustRoutes,
+  registerContentCredentialRoutes,
+];

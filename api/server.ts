@@ -33,7 +33,13 @@ export interface StartOptions {
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
   const database =
-    options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, idleTimeoutMs: config.databaseIdleTimeoutMs }));
+    options.database ??
+    (await openDatabase({
+      url: config.databaseUrl,
+      dataDir: config.dataDir,
+      poolSize: config.databasePoolSize,
+      idleTimeoutMs: config.databaseIdleTimeoutMs,
+    }));
   const runtime = await createAppContext(config, database, options.clock ? { clock: options.clock } : {});
   const { ctx } = runtime;
   // A key that differs from the one the database holds (operator or log key) rejects `ready` with a one-line ConfigError.
@@ -53,7 +59,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const app = await createApp(ctx);
   // Node checks request time-outs only every `connectionsCheckingInterval` (30 s by default): check often
   // enough that a client trickling its request is dropped close to AURA_REQUEST_TIMEOUT_MS.
-  const server = http.createServer({ connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(config.requestTimeoutMs / 4))) }, app);
+  const server = http.createServer(
+    { connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(config.requestTimeoutMs / 4))) },
+    app,
+  );
   server.requestTimeout = config.requestTimeoutMs;
   server.headersTimeout = Math.min(config.requestTimeoutMs, 60_000);
   try {

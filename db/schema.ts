@@ -157,8 +157,22 @@ export interface WorkHashesTable {
   hash: string;
   /** 0 'lightness' or 'lightness-clipped', 1 'global', 2 'alpha-black', 3 'crop-72', 4 another region; generated from label (migrations 0006, 0008, 0009). */
   label_class: Generated<number>;
-  s0: number; s1: number; s2: number; s3: number; s4: number; s5: number; s6: number; s7: number;
-  s8: number; s9: number; s10: number; s11: number; s12: number; s13: number; s14: number; s15: number;
+  s0: number;
+  s1: number;
+  s2: number;
+  s3: number;
+  s4: number;
+  s5: number;
+  s6: number;
+  s7: number;
+  s8: number;
+  s9: number;
+  s10: number;
+  s11: number;
+  s12: number;
+  s13: number;
+  s14: number;
+  s15: number;
 }
 
 /** Idempotency-Key records (migration 0005): `status` null while the first request is in flight. */

@@ -18,16 +18,25 @@ const { db, kind, close } = await openDatabase({ url: config.databaseUrl, dataDi
 try {
   await migrateToLatest(db);
   const total = Number((await sql<{ n: string }>`select count(*) as n from works`.execute(db)).rows[0]!.n);
-  const bar = new cliProgress.SingleBar({ format: 'works without side and corner windows [{bar}] {value} looked at, {updated} updated' }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    { format: 'works without side and corner windows [{bar}] {value} looked at, {updated} updated' },
+    cliProgress.Presets.shades_classic,
+  );
   bar.start(total, 0, { updated: 0 });
-  const done = await backfillAnchoredWindows(db, { maxBytes: config.maxUploadBytes, maxPixels: config.maxPixels }, {
-    onBatch: (p) => bar.update(p.works, { updated: p.updated }),
-  });
+  const done = await backfillAnchoredWindows(
+    db,
+    { maxBytes: config.maxUploadBytes, maxPixels: config.maxPixels },
+    {
+      onBatch: (p) => bar.update(p.works, { updated: p.updated }),
+    },
+  );
   bar.stop();
   console.log(`${kind}: ${done.works} of ${total} works were missing a side or corner window; ${done.updated} gained ${done.rows} rows`);
   if (done.unreadable) {
     const more = done.unreadable > done.unreadableIds.length ? ', …' : '';
-    console.log(`${done.unreadable} thumbnails could not be decoded (those works were left as they were): ${done.unreadableIds.join(', ')}${more}`);
+    console.log(
+      `${done.unreadable} thumbnails could not be decoded (those works were left as they were): ${done.unreadableIds.join(', ')}${more}`,
+    );
   }
   const layouts = await backfillColourLayouts(db, { maxBytes: config.maxUploadBytes, maxPixels: config.maxPixels });
   console.log(`${kind}: ${layouts.works} works had no colour layout; ${layouts.updated} gained one`);

@@ -24,9 +24,17 @@ import type { ProofBundle } from '../api/bundle/format.ts';
 const iterations = Number(process.argv[2] ?? 10);
 
 async function twelveMegapixelJpeg(): Promise<Buffer> {
-  const noise = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 18 } } }).png().toBuffer();
+  const noise = await sharp({
+    create: { width: 4000, height: 3000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 18 } },
+  })
+    .png()
+    .toBuffer();
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300"><defs><linearGradient id="g"><stop offset="0" stop-color="#234"/><stop offset="1" stop-color="#dca"/></linearGradient></defs><rect width="400" height="300" fill="url(#g)"/><circle cx="200" cy="150" r="90" fill="#a53"/></svg>`;
-  return sharp(Buffer.from(svg)).resize(4000, 3000).composite([{ input: noise, blend: 'overlay' }]).jpeg({ quality: 90 }).toBuffer();
+  return sharp(Buffer.from(svg))
+    .resize(4000, 3000)
+    .composite([{ input: noise, blend: 'overlay' }])
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -38,7 +46,14 @@ const time = async (f: () => Promise<unknown>) => {
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-bench-c2pa-'));
 const jpeg = await twelveMegapixelJpeg();
-const config = loadConfig({ NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', AURA_DATA_DIR: dataDir, AURA_RATE_LIMIT_REGISTER_PER_MINUTE: '100000' });
+const config = loadConfig({
+  NODE_ENV: 'production',
+  PORT: '0',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'silent',
+  AURA_DATA_DIR: dataDir,
+  AURA_RATE_LIMIT_REGISTER_PER_MINUTE: '100000',
+});
 const server = await startServer({ config, database: await openDatabase({ dataDir: 'memory://' }) });
 const url = `http://127.0.0.1:${server.server.address() && (server.server.address() as { port: number }).port}`;
 try {
@@ -80,12 +95,18 @@ try {
   }
   const read = await readContentCredentials(http.bytes);
   const d = median(decode);
-  console.log(`12-MP JPEG: ${(jpeg.length / 1e6).toFixed(2)} MB, ${iterations} alternating rounds, median (Node ${process.version}, ${os.cpus().length} CPUs)`);
+  console.log(
+    `12-MP JPEG: ${(jpeg.length / 1e6).toFixed(2)} MB, ${iterations} alternating rounds, median (Node ${process.version}, ${os.cpus().length} CPUs)`,
+  );
   console.log(`  sharp decode (baseline)   ${d.toFixed(1)} ms`);
   console.log(`  embed + sign (c2pa-rs)    ${median(sign).toFixed(1)} ms   ratio ${(median(sign) / d).toFixed(2)}×`);
   console.log(`  HTTP round trip           ${median(round).toFixed(1)} ms   ratio ${(median(round) / d).toFixed(2)}×`);
-  console.log(`  c2pa-rs read + validate  ${median(reading).toFixed(1)} ms   ratio ${(median(reading) / d).toFixed(2)}× (the same file without a manifest: ${median(readingPlain).toFixed(1)} ms)`);
-  console.log(`  manifest store            ${warm.manifestStore.length} bytes (of which the proof bundle ${JSON.stringify(bundle).length} bytes of JSON); file grew by ${http.bytes.length - jpeg.length} bytes`);
+  console.log(
+    `  c2pa-rs read + validate  ${median(reading).toFixed(1)} ms   ratio ${(median(reading) / d).toFixed(2)}× (the same file without a manifest: ${median(readingPlain).toFixed(1)} ms)`,
+  );
+  console.log(
+    `  manifest store            ${warm.manifestStore.length} bytes (of which the proof bundle ${JSON.stringify(bundle).length} bytes of JSON); file grew by ${http.bytes.length - jpeg.length} bytes`,
+  );
   console.log(`  read back by c2pa-rs: ${read.validationState}, failures: ${read.failures.map((f) => f.code).join(', ')}`);
 } finally {
   await server.close();

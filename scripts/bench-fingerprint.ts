@@ -23,7 +23,11 @@ async function makeTwelveMegapixelJpeg(): Promise<Buffer> {
     .composite([{ input: Buffer.from(gradientSvg(400, 300)), top: 0, left: 0 }])
     .png()
     .toBuffer();
-  const noise = await sharp({ create: { width, height, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 18 } } }).png().toBuffer();
+  const noise = await sharp({
+    create: { width, height, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 18 } },
+  })
+    .png()
+    .toBuffer();
   return sharp(base)
     .resize(width, height)
     .composite([{ input: noise, blend: 'overlay' }])
@@ -86,7 +90,9 @@ const p90 = (s: number[]) => s[Math.min(s.length - 1, Math.floor(s.length * 0.9)
 
 const jpeg = await makeTwelveMegapixelJpeg();
 const meta = await sharp(jpeg).metadata();
-console.log(`input: ${meta.width}×${meta.height} JPEG, ${(jpeg.length / 1024 / 1024).toFixed(1)} MB; ${iterations} rounds, each step once per round in rotating order, after 3 warm-ups; sharp concurrency ${sharp.concurrency()}, ${process.version}`);
+console.log(
+  `input: ${meta.width}×${meta.height} JPEG, ${(jpeg.length / 1024 / 1024).toFixed(1)} MB; ${iterations} rounds, each step once per round in rotating order, after 3 warm-ups; sharp concurrency ${sharp.concurrency()}, ${process.version}`,
+);
 
 const decoded = await decodeImage(jpeg, limits);
 // The parsers on this thread, as before the parser pool: this benchmark measures CPU per step.
@@ -112,14 +118,24 @@ const rows: [string, Samples][] = [
   ['analyzeImage (fingerprint + metadata evidence): registration', analyze!],
   ['analyzeImage without the thumbnail: verify, inspect', verifyPath!],
 ];
-console.log('\n| step | wall median ms | wall p90 ms | CPU median ms | × baseline (wall) | × baseline (CPU) |\n| --- | ---: | ---: | ---: | ---: | ---: |');
+console.log(
+  '\n| step | wall median ms | wall p90 ms | CPU median ms | × baseline (wall) | × baseline (CPU) |\n| --- | ---: | ---: | ---: | ---: | ---: |',
+);
 for (const [name, s] of rows) {
-  console.log(`| ${name} | ${median(s.wall).toFixed(1)} | ${p90(s.wall).toFixed(1)} | ${median(s.cpu).toFixed(1)} | ${median(s.wallRatio).toFixed(2)} | ${median(s.cpuRatio).toFixed(2)} |`);
+  console.log(
+    `| ${name} | ${median(s.wall).toFixed(1)} | ${p90(s.wall).toFixed(1)} | ${median(s.cpu).toFixed(1)} | ${median(s.wallRatio).toFixed(2)} | ${median(s.cpuRatio).toFixed(2)} |`,
+  );
 }
-const ratio = (s: Samples) => `wall ${median(s.wallRatio).toFixed(2)} (p90 ${p90(s.wallRatio).toFixed(2)}), CPU ${median(s.cpuRatio).toFixed(2)} (p90 ${p90(s.cpuRatio).toFixed(2)})`;
+const ratio = (s: Samples) =>
+  `wall ${median(s.wallRatio).toFixed(2)} (p90 ${p90(s.wallRatio).toFixed(2)}), CPU ${median(s.cpuRatio).toFixed(2)} (p90 ${p90(s.cpuRatio).toFixed(2)})`;
 console.log('\nratios are medians over rounds of (step ÷ baseline in the same round)');
 console.log(`fingerprintImage / baseline: ${ratio(fingerprint!)}`);
 console.log(`analyzeImage / baseline: ${ratio(analyze!)} (the whole fingerprint; goal ≤ 1.3)`);
 console.log(`analyzeImage without the thumbnail (verify, inspect) / baseline: ${ratio(verifyPath!)}`);
-console.log(`load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs`);
+console.log(
+  `load average during the run: ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} on ${os.cpus().length} CPUs`,
+);
 console.log(`command: npx tsx scripts/bench-fingerprint.ts ${iterations}`);

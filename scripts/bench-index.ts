@@ -45,7 +45,12 @@ import type { Fingerprint } from '../api/images/types.ts';
 import { rng } from './lib/artwork.ts';
 
 /** Every region label a fingerprint can have (the policy picks which are stored and which are queried). */
-const REGION_LABELS = [...[...cropWindows(512, 512), ...anchoredWindows(512, 512), ...viewWindows(512, 512)].map((w) => w.label), 'trimmed', 'alpha-black', ...LIGHTNESS_LABELS];
+const REGION_LABELS = [
+  ...[...cropWindows(512, 512), ...anchoredWindows(512, 512), ...viewWindows(512, 512)].map((w) => w.label),
+  'trimmed',
+  'alpha-black',
+  ...LIGHTNESS_LABELS,
+];
 /** A placeholder with half its bits set: the policy leaves degenerate hashes out. */
 const BALANCED = 'f'.repeat(32) + '0'.repeat(32);
 
@@ -62,7 +67,11 @@ const { values: args } = parseArgs({
   },
 });
 const WORKS = args.works === undefined ? undefined : Number(args.works);
-const STORED_LABELS = storedHashes({ pdq: BALANCED, pdqQuality: 100, regions: REGION_LABELS.map((label) => ({ label, hash: BALANCED, quality: 100 })) }).map((h) => h.label);
+const STORED_LABELS = storedHashes({
+  pdq: BALANCED,
+  pdqQuality: 100,
+  regions: REGION_LABELS.map((label) => ({ label, hash: BALANCED, quality: 100 })),
+}).map((h) => h.label);
 const ROWS_PER_WORK = WORKS === undefined ? 1 : STORED_LABELS.length;
 /** Stored hash rows (N works × 14 with --works). */
 const N = WORKS === undefined ? Number(args.n) : WORKS * ROWS_PER_WORK;
@@ -117,7 +126,9 @@ async function main(): Promise<void> {
     await migrateToLatest(db);
     const version = (await sql<{ v: string }>`select current_setting('server_version') as v`.execute(db)).rows[0]!.v;
     console.log(`$ npx tsx scripts/bench-index.ts ${process.argv.slice(2).join(' ')}`.trimEnd());
-    console.log(`PostgreSQL ${version}; ${WORK_COUNT.toLocaleString('en')} works, ${ROWS_PER_WORK} hash row(s) each (${N.toLocaleString('en')} rows); database ${name}; ${os.cpus().length} CPUs`);
+    console.log(
+      `PostgreSQL ${version}; ${WORK_COUNT.toLocaleString('en')} works, ${ROWS_PER_WORK} hash row(s) each (${N.toLocaleString('en')} rows); database ${name}; ${os.cpus().length} CPUs`,
+    );
 
     if (args.reuse) await checkReusedDatabase(db);
     else await load(db);
@@ -196,7 +207,17 @@ async function benchHashes(db: Db, url: string, sizes: TableSizes): Promise<void
     await fresh.close();
   }
 
-  printHashReport({ index: sorted(indexTimes), scan: sorted(scanTimes), fresh: sorted(freshTimes), candidates: sorted(candidates), found, planted, falsePositives, scanAgree, sizes });
+  printHashReport({
+    index: sorted(indexTimes),
+    scan: sorted(scanTimes),
+    fresh: sorted(freshTimes),
+    candidates: sorted(candidates),
+    found,
+    planted,
+    falsePositives,
+    scanAgree,
+    sizes,
+  });
 }
 
 /** Slot histograms give the exact number of rows each query's probes reach (candidates rechecked). */
@@ -209,27 +230,55 @@ function hashCandidateCounter(): (hashes: string[]) => number {
       slotCounts[s]![(s & 1) === 0 ? word >>> 16 : word & 0xffff]!++;
     }
   }
-  return (hashes) => hashes.reduce((sum, h) => sum + hashSlots(h).reduce((s, v, i) => s + slotProbes(v).reduce((c, p) => c + slotCounts[i]![p]!, 0), 0), 0);
+  return (hashes) =>
+    hashes.reduce((sum, h) => sum + hashSlots(h).reduce((s, v, i) => s + slotProbes(v).reduce((c, p) => c + slotCounts[i]![p]!, 0), 0), 0);
 }
 
-function printHashReport(r: { index: number[]; scan: number[]; fresh: number[]; candidates: number[]; found: number; planted: number; falsePositives: number; scanAgree: number; sizes: TableSizes }): void {
+function printHashReport(r: {
+  index: number[];
+  scan: number[];
+  fresh: number[];
+  candidates: number[];
+  found: number;
+  planted: number;
+  falsePositives: number;
+  scanAgree: number;
+  sizes: TableSizes;
+}): void {
   const { index, scan, fresh, candidates } = r;
   console.log('');
   console.log(`| ${N.toLocaleString('en')} hashes | p50 | p95 | p99 | mean |`);
   console.log('| --- | --- | --- | --- | --- |');
-  console.log(`| index (${QUERIES} queries × 8 hashes) | ${fmt(percentile(index, 50))} | ${fmt(percentile(index, 95))} | ${fmt(percentile(index, 99))} | ${fmt(mean(index))} |`);
-  console.log(`| full scan (${SCAN_QUERIES} queries × 8 hashes) | ${fmt(percentile(scan, 50))} | ${fmt(percentile(scan, 95))} | ${fmt(percentile(scan, 99))} | ${fmt(mean(scan))} |`);
+  console.log(
+    `| index (${QUERIES} queries × 8 hashes) | ${fmt(percentile(index, 50))} | ${fmt(percentile(index, 95))} | ${fmt(percentile(index, 99))} | ${fmt(mean(index))} |`,
+  );
+  console.log(
+    `| full scan (${SCAN_QUERIES} queries × 8 hashes) | ${fmt(percentile(scan, 50))} | ${fmt(percentile(scan, 95))} | ${fmt(percentile(scan, 99))} | ${fmt(mean(scan))} |`,
+  );
   console.log('');
-  console.log(`recall: ${r.found}/${r.planted} planted near-duplicates found at their exact distance (${((100 * r.found) / r.planted).toFixed(1)} %); ${r.falsePositives} other matches`);
+  console.log(
+    `recall: ${r.found}/${r.planted} planted near-duplicates found at their exact distance (${((100 * r.found) / r.planted).toFixed(1)} %); ${r.falsePositives} other matches`,
+  );
   console.log(`index vs full scan: identical answers on ${r.scanAgree}/${SCAN_QUERIES} queries`);
-  console.log(`candidates rechecked per query (8 hashes): p50 ${percentile(candidates, 50)}, p95 ${percentile(candidates, 95)}, mean ${Math.round(mean(candidates))}`);
-  console.log(`first verify on a new connection (${fresh.length} connections): p50 ${fmt(percentile(fresh, 50))}, against ${fmt(percentile(index, 50))} on an open one`);
-  console.log(`speed-up (p50 scan / p50 index): ${(percentile(scan, 50) / percentile(index, 50)).toFixed(0)}x; (mean/mean): ${(mean(scan) / mean(index)).toFixed(0)}x`);
+  console.log(
+    `candidates rechecked per query (8 hashes): p50 ${percentile(candidates, 50)}, p95 ${percentile(candidates, 95)}, mean ${Math.round(mean(candidates))}`,
+  );
+  console.log(
+    `first verify on a new connection (${fresh.length} connections): p50 ${fmt(percentile(fresh, 50))}, against ${fmt(percentile(index, 50))} on an open one`,
+  );
+  console.log(
+    `speed-up (p50 scan / p50 index): ${(percentile(scan, 50) / percentile(index, 50)).toFixed(0)}x; (mean/mean): ${(mean(scan) / mean(index)).toFixed(0)}x`,
+  );
   printLoadAndDisk(r.sizes);
 }
 
 function printLoadAndDisk(sizes: TableSizes): void {
-  console.log(`load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min)`);
+  console.log(
+    `load average during the run: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')} (1 / 5 / 15 min)`,
+  );
   console.log(`disk: table ${mb(sizes.table)}, all indexes ${mb(sizes.indexes)} (16 slot btrees ${mb(Number(sizes.slots))})`);
 }
 
@@ -273,7 +322,9 @@ async function checkReusedDatabase(db: Db): Promise<void> {
   const rows = Number((await sql<{ n: string }>`select count(*) as n from work_hashes`.execute(db)).rows[0]!.n);
   const first = (await sql<{ hash: string }>`select hash::text as hash from work_hashes order by id limit 1`.execute(db)).rows[0];
   if (rows !== N || !first || BigInt(`0b${first.hash}`).toString(16).padStart(64, '0') !== hexOf(0)) {
-    throw new Error(`the reused database holds ${rows.toLocaleString('en')} rows, not the ${N.toLocaleString('en')} this --n/--works and --seed generate`);
+    throw new Error(
+      `the reused database holds ${rows.toLocaleString('en')} rows, not the ${N.toLocaleString('en')} this --n/--works and --seed generate`,
+    );
   }
   // A migration may have rewritten the table: without a fresh visibility map every index-only scan
   // would visit the heap too.
@@ -347,13 +398,20 @@ function classCandidateCounter(): (hashes: MatchQueryHash[]) => number {
 /** The query shape of the real policy (queryHashes() of a fingerprint with 8 variants and 11 regions), and the queries; half plant a stored hash. */
 function worksQueries() {
   const fingerprint = (hashes: string[]): Fingerprint => ({
-    sha256: '', pdq: hashes[0]!, pdqQuality: 100, width: 1, height: 1, format: 'png',
+    sha256: '',
+    pdq: hashes[0]!,
+    pdqQuality: 100,
+    width: 1,
+    height: 1,
+    format: 'png',
     variants: DIHEDRAL_LABELS.map((label, i) => ({ label, hash: hashes[i]!, quality: 100 })),
     regions: REGION_LABELS.map((label, i) => ({ label, hash: hashes[DIHEDRAL_LABELS.length + i]!, quality: 100 })),
   });
   const shape = queryHashes(fingerprint(Array.from({ length: DIHEDRAL_LABELS.length + REGION_LABELS.length }, () => BALANCED)));
   const allowedPairs = shape.flatMap((h, qi) =>
-    STORED_LABELS.flatMap((label, si) => (storedLabelClass(label) >= classRange(h.against).lo && storedLabelClass(label) <= classRange(h.against).hi ? [{ qi, si }] : [])),
+    STORED_LABELS.flatMap((label, si) =>
+      storedLabelClass(label) >= classRange(h.against).lo && storedLabelClass(label) <= classRange(h.against).hi ? [{ qi, si }] : [],
+    ),
   );
   const queries = Array.from({ length: QUERIES }, (_, q) => {
     const hashes = shape.map(() => randomHex());
@@ -373,23 +431,38 @@ interface ModeRun {
   found: number;
 }
 
-function printWorksReport(r: { runs: Record<'restricted' | 'unrestricted', ModeRun>; scanTimes: number[]; scanAgree: number; planted: number; hashesPerQuery: number; sizes: TableSizes }): void {
+function printWorksReport(r: {
+  runs: Record<'restricted' | 'unrestricted', ModeRun>;
+  scanTimes: number[];
+  scanAgree: number;
+  planted: number;
+  hashesPerQuery: number;
+  sizes: TableSizes;
+}): void {
   const { runs } = r;
   console.log('');
-  console.log(`| ${WORK_COUNT.toLocaleString('en')} works (${N.toLocaleString('en')} rows), ${QUERIES} verifies × ${r.hashesPerQuery} hashes | p50 | p95 | p99 | mean | candidates p50 | recall |`);
+  console.log(
+    `| ${WORK_COUNT.toLocaleString('en')} works (${N.toLocaleString('en')} rows), ${QUERIES} verifies × ${r.hashesPerQuery} hashes | p50 | p95 | p99 | mean | candidates p50 | recall |`,
+  );
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const mode of ['restricted', 'unrestricted'] as const) {
     const t = sorted(runs[mode].times);
     const c = sorted(runs[mode].candidates);
-    console.log(`| ${mode} | ${fmt(percentile(t, 50))} | ${fmt(percentile(t, 95))} | ${fmt(percentile(t, 99))} | ${fmt(mean(t))} | ${percentile(c, 50).toLocaleString('en')} | ${runs[mode].found}/${r.planted} |`);
+    console.log(
+      `| ${mode} | ${fmt(percentile(t, 50))} | ${fmt(percentile(t, 95))} | ${fmt(percentile(t, 99))} | ${fmt(mean(t))} | ${percentile(c, 50).toLocaleString('en')} | ${runs[mode].found}/${r.planted} |`,
+    );
   }
   if (SCAN_QUERIES > 0) {
     const t = sorted(r.scanTimes);
-    console.log(`| full scan, restricted (${SCAN_QUERIES} verifies) | ${fmt(percentile(t, 50))} | ${fmt(percentile(t, 95))} | ${fmt(percentile(t, 99))} | ${fmt(mean(t))} | ${N.toLocaleString('en')} rows | |`);
+    console.log(
+      `| full scan, restricted (${SCAN_QUERIES} verifies) | ${fmt(percentile(t, 50))} | ${fmt(percentile(t, 95))} | ${fmt(percentile(t, 99))} | ${fmt(mean(t))} | ${N.toLocaleString('en')} rows | |`,
+    );
   }
   console.log('');
   console.log(`restricted index vs restricted full scan: identical answers on ${r.scanAgree}/${SCAN_QUERIES} verifies`);
-  console.log(`speed-up restricted vs unrestricted (p50): ${(percentile(sorted(runs.unrestricted.times), 50) / percentile(sorted(runs.restricted.times), 50)).toFixed(1)}x; candidates ${(mean(runs.unrestricted.candidates) / mean(runs.restricted.candidates)).toFixed(1)}x fewer`);
+  console.log(
+    `speed-up restricted vs unrestricted (p50): ${(percentile(sorted(runs.unrestricted.times), 50) / percentile(sorted(runs.restricted.times), 50)).toFixed(1)}x; candidates ${(mean(runs.unrestricted.candidates) / mean(runs.restricted.candidates)).toFixed(1)}x fewer`,
+  );
   printLoadAndDisk(r.sizes);
 }
 

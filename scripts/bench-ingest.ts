@@ -96,7 +96,9 @@ await new Promise((r) => setTimeout(r, 2000));
 const idleMb = residentMb();
 
 console.log(`parser pool: ${JSON.stringify(settings)}`);
-console.log(`${images.length} images (${images.map((b) => `${(b.length / 1024).toFixed(0)} kB`).join(', ')}), ${CONCURRENCY} in flight, ${rounds} rounds of ${seconds} s each, interleaved ABBA after a warm-up round; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores`);
+console.log(
+  `${images.length} images (${images.map((b) => `${(b.length / 1024).toFixed(0)} kB`).join(', ')}), ${CONCURRENCY} in flight, ${rounds} rounds of ${seconds} s each, interleaved ABBA after a warm-up round; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores`,
+);
 
 const inlineRuns: number[] = [];
 const poolRuns: number[] = [];
@@ -110,12 +112,15 @@ for (let round = 0; round < rounds; round++) {
   // ABBA order: a drift in the machine's load over the run falls on both alike.
   const runInline = () => throughput(inline, images);
   const runPool = () => throughput(pooled, images, () => (peakMb = Math.max(peakMb, residentMb())));
-  const [a, b] = round % 2 === 0 ? [await runInline(), await runPool()] : await runPool().then(async (pb) => [await runInline(), pb] as const);
+  const [a, b] =
+    round % 2 === 0 ? [await runInline(), await runPool()] : await runPool().then(async (pb) => [await runInline(), pb] as const);
   inlineRuns.push(a.perSecond);
   poolRuns.push(b.perSecond);
   inlineStall = Math.max(inlineStall, a.stallMs);
   poolStall = Math.max(poolStall, b.stallMs);
-  console.log(`round ${round + 1}: baseline ${a.perSecond.toFixed(2)}/s, pool ${b.perSecond.toFixed(2)}/s, ratio ${(b.perSecond / a.perSecond).toFixed(3)}`);
+  console.log(
+    `round ${round + 1}: baseline ${a.perSecond.toFixed(2)}/s, pool ${b.perSecond.toFixed(2)}/s, ratio ${(b.perSecond / a.perSecond).toFixed(3)}`,
+  );
 }
 const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
 const ratio = sum(poolRuns) / sum(inlineRuns);
@@ -126,10 +131,18 @@ const p = (xs: number[], q: number) => quantile(xs, q).toFixed(1);
 
 console.log('\n| measure | baseline (parsers on the main thread) | parser pool | pool ÷ baseline or added |');
 console.log('| --- | ---: | ---: | ---: |');
-console.log(`| verify ingest throughput, ${CONCURRENCY} in flight (images/s, mean of rounds) | ${(sum(inlineRuns) / rounds).toFixed(2)} | ${(sum(poolRuns) / rounds).toFixed(2)} | ${ratio.toFixed(3)} (budget ≥ 0.95: ${ratio >= 0.95 ? 'met' : 'NOT met'}) |`);
-console.log(`| latency of one upload, p50 (ms) | ${p(inlineLatency, 0.5)} | ${p(poolLatency, 0.5)} | +${(quantile(poolLatency, 0.5) - quantile(inlineLatency, 0.5)).toFixed(1)} |`);
-console.log(`| latency of one upload, p95 (ms) | ${p(inlineLatency, 0.95)} | ${p(poolLatency, 0.95)} | +${(quantile(poolLatency, 0.95) - quantile(inlineLatency, 0.95)).toFixed(1)} |`);
+console.log(
+  `| verify ingest throughput, ${CONCURRENCY} in flight (images/s, mean of rounds) | ${(sum(inlineRuns) / rounds).toFixed(2)} | ${(sum(poolRuns) / rounds).toFixed(2)} | ${ratio.toFixed(3)} (budget ≥ 0.95: ${ratio >= 0.95 ? 'met' : 'NOT met'}) |`,
+);
+console.log(
+  `| latency of one upload, p50 (ms) | ${p(inlineLatency, 0.5)} | ${p(poolLatency, 0.5)} | +${(quantile(poolLatency, 0.5) - quantile(inlineLatency, 0.5)).toFixed(1)} |`,
+);
+console.log(
+  `| latency of one upload, p95 (ms) | ${p(inlineLatency, 0.95)} | ${p(poolLatency, 0.95)} | +${(quantile(poolLatency, 0.95) - quantile(inlineLatency, 0.95)).toFixed(1)} |`,
+);
 console.log(`| main thread's longest stall under load (ms) | ${inlineStall.toFixed(0)} | ${poolStall.toFixed(0)} | |`);
-console.log(`| resident memory (MB): before the pool → pool idle → peak with ${CONCURRENCY} uploads | ${beforePoolMb.toFixed(0)} | ${idleMb.toFixed(0)} → ${peakMb.toFixed(0)} | idle +${(idleMb - beforePoolMb).toFixed(0)}, under load +${(peakMb - beforePoolMb).toFixed(0)} |`);
+console.log(
+  `| resident memory (MB): before the pool → pool idle → peak with ${CONCURRENCY} uploads | ${beforePoolMb.toFixed(0)} | ${idleMb.toFixed(0)} → ${peakMb.toFixed(0)} | idle +${(idleMb - beforePoolMb).toFixed(0)}, under load +${(peakMb - beforePoolMb).toFixed(0)} |`,
+);
 console.log(`pool counters: ${JSON.stringify(pool.stats())}`);
 await pool.close();

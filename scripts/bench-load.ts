@@ -96,7 +96,12 @@ async function startApi(databaseUrl: string, logKeyDir: string): Promise<ApiProc
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
-  while (!(await fetch(`${url}/readyz`).then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error('the API process did not start');
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -220,7 +225,11 @@ async function registrationBurst(artists: Artist[], images: Buffer[][]): Promise
       for (const [i, bytes] of images[worker]!.entries()) {
         const t0 = performance.now();
         try {
-          const result = await artist.client.registerWork(artist.identity, { bytes, filename: 'w.jpg', type: 'image/jpeg' }, { title: `Bench ${worker}.${i}` });
+          const result = await artist.client.registerWork(
+            artist.identity,
+            { bytes, filename: 'w.jpg', type: 'image/jpeg' },
+            { title: `Bench ${worker}.${i}` },
+          );
           if (result.existing) throw new Error('unexpected existing work');
           outcomes.push({ worker, ms: performance.now() - t0, receipt: result.receipt });
         } catch (err) {
@@ -232,7 +241,11 @@ async function registrationBurst(artists: Artist[], images: Buffer[][]): Promise
   return { outcomes, seconds: (performance.now() - started) / 1000 };
 }
 
-function registrationRow(connections: number | string, run: { outcomes: RegistrationOutcome[]; seconds: number }, what = 'registration (draft+sign+commit)'): Row {
+function registrationRow(
+  connections: number | string,
+  run: { outcomes: RegistrationOutcome[]; seconds: number },
+  what = 'registration (draft+sign+commit)',
+): Row {
   const ok = run.outcomes.filter((o) => o.receipt);
   const ms = ok.map((o) => o.ms).sort((a, b) => a - b);
   return {
@@ -257,12 +270,17 @@ async function checkBurst(urls: string[], outcomes: RegistrationOutcome[], datab
   if (new Set(indices).size !== indices.length) problems.push('two receipts share a log index');
   const byWorker = new Map<number, number[]>();
   for (const r of receipts) byWorker.set(r.worker, [...(byWorker.get(r.worker) ?? []), r.logIndex]);
-  for (const [worker, list] of byWorker) if (list.some((v, i) => i > 0 && v <= list[i - 1]!)) problems.push(`client ${worker}: log indices out of order`);
+  for (const [worker, list] of byWorker)
+    if (list.some((v, i) => i > 0 && v <= list[i - 1]!)) problems.push(`client ${worker}: log indices out of order`);
   const vkey = parseVerifierKey(await (await fetch(`${urls[0]}/v1/log/vkey`)).text());
   for (const r of receipts) {
     const url = urls[r.logIndex % urls.length]!;
-    const entry = (await (await fetch(`${url}/v1/log/entries/${r.logIndex}`)).json()) as { body: string; entry: { type: string; workId?: string } };
-    if (entry.entry.type !== 'work.registered' || entry.entry.workId !== r.workId) problems.push(`receipt ${r.logIndex}: the entry is not its work`);
+    const entry = (await (await fetch(`${url}/v1/log/entries/${r.logIndex}`)).json()) as {
+      body: string;
+      entry: { type: string; workId?: string };
+    };
+    if (entry.entry.type !== 'work.registered' || entry.entry.workId !== r.workId)
+      problems.push(`receipt ${r.logIndex}: the entry is not its work`);
     const checkpoint = openCheckpoint(r.checkpoint, vkey);
     const proof = r.inclusionProof.hashes.map((h) => Buffer.from(h, 'base64'));
     if (!verifyInclusion(leafHash(Buffer.from(entry.body, 'base64')), r.logIndex, checkpoint.size, proof, checkpoint.rootHash)) {
@@ -275,12 +293,17 @@ async function checkBurst(urls: string[], outcomes: RegistrationOutcome[], datab
     const c = openCheckpoint(r.checkpoint, vkey);
     seen.set(c.size, { size: c.size, rootHash: c.rootHash, note: r.checkpoint });
   }
-  for (const c of seen.values()) if (!(await provesConsistent(urls[1 % urls.length]!, c, final))) problems.push(`checkpoint ${c.size} is not consistent with ${final.size}`);
+  for (const c of seen.values())
+    if (!(await provesConsistent(urls[1 % urls.length]!, c, final)))
+      problems.push(`checkpoint ${c.size} is not consistent with ${final.size}`);
   const db = await openDatabase({ url: databaseUrl, poolSize: 2 });
   try {
     const audit = await auditStore(db.db);
     problems.push(...audit.problems);
-    const works = await db.db.selectFrom('works').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const works = await db.db
+      .selectFrom('works')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     if (Number(works.n) !== receipts.length) problems.push(`${works.n} works stored for ${receipts.length} receipts`);
   } finally {
     await db.close();
@@ -293,7 +316,9 @@ async function checkBurst(urls: string[], outcomes: RegistrationOutcome[], datab
 async function main(): Promise<void> {
   const rows: Row[] = [];
   const logKeyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-bench-'));
-  console.log(`Aura load benchmark: ${SECONDS} s per verify run, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), ${process.version}, PostgreSQL at ${new URL(ADMIN_URL).host}`);
+  console.log(
+    `Aura load benchmark: ${SECONDS} s per verify run, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), ${process.version}, PostgreSQL at ${new URL(ADMIN_URL).host}`,
+  );
 
   // One API process, one database.
   const single = await scratchDatabase();
@@ -301,7 +326,8 @@ async function main(): Promise<void> {
   try {
     const registered = await renderImages(24);
     const [seeder] = await createArtists(api.url, 1, 'seed');
-    for (const bytes of registered) await seeder!.client.registerWork(seeder!.identity, { bytes, filename: 's.jpg', type: 'image/jpeg' }, { title: 'Seed' });
+    for (const bytes of registered)
+      await seeder!.client.registerWork(seeder!.identity, { bytes, filename: 's.jpg', type: 'image/jpeg' }, { title: 'Seed' });
     // Verify queries: half are registered works re-encoded smaller, half match nothing.
     const sharp = (await import('sharp')).default;
     const queries = [
@@ -334,8 +360,20 @@ async function main(): Promise<void> {
       const firstError = run.outcomes.find((o) => o.error);
       if (firstError) console.log(`  first registration error at ${connections}: ${firstError.error}`);
     }
-    const rawAll = { perSecond: rawRuns.reduce((n, r) => n + r.perSecond, 0) / rawRuns.length, cpuMs: rawRuns.reduce((n, r) => n + r.cpuMs, 0) / rawRuns.length };
-    rows.push({ what: 'analyzeImage in-process (raw fingerprint, mean of the runs)', connections: '—', count: 0, perSecond: rawAll.perSecond, p50: NaN, p99: NaN, errors: 0, rawCpuMs: rawAll.cpuMs });
+    const rawAll = {
+      perSecond: rawRuns.reduce((n, r) => n + r.perSecond, 0) / rawRuns.length,
+      cpuMs: rawRuns.reduce((n, r) => n + r.cpuMs, 0) / rawRuns.length,
+    };
+    rows.push({
+      what: 'analyzeImage in-process (raw fingerprint, mean of the runs)',
+      connections: '—',
+      count: 0,
+      perSecond: rawAll.perSecond,
+      p50: NaN,
+      p99: NaN,
+      errors: 0,
+      rawCpuMs: rawAll.cpuMs,
+    });
   } finally {
     await api.stop();
     await single.drop();
@@ -350,7 +388,11 @@ async function main(): Promise<void> {
     const images = await Promise.all(artists.map(() => renderImages(6)));
     const run = await registrationBurst(artists, images);
     rows.push(registrationRow('3 × 8', run, 'registration burst on 3 API processes'));
-    problems = await checkBurst(apis.map((a) => a.url), run.outcomes, shared.url);
+    problems = await checkBurst(
+      apis.map((a) => a.url),
+      run.outcomes,
+      shared.url,
+    );
   } finally {
     await Promise.all(apis.map((a) => a.stop()));
     await shared.drop();
@@ -358,14 +400,25 @@ async function main(): Promise<void> {
   }
 
   const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
-  console.log('\n| workload | connections | requests | per second | p50 ms | p99 ms | errors | server CPU ms/req | raw analyzeImage CPU ms/img | overhead (CPU ratio) |');
+  console.log(
+    '\n| workload | connections | requests | per second | p50 ms | p99 ms | errors | server CPU ms/req | raw analyzeImage CPU ms/img | overhead (CPU ratio) |',
+  );
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) {
     const ratio = r.serverCpuMs && r.rawCpuMs ? fmt(r.serverCpuMs / r.rawCpuMs, 2) : '—';
-    console.log(`| ${r.what} | ${r.connections} | ${r.count || '—'} | ${fmt(r.perSecond)} | ${fmt(r.p50, 0)} | ${fmt(r.p99, 0)} | ${r.errors} | ${r.serverCpuMs ? fmt(r.serverCpuMs) : '—'} | ${r.rawCpuMs ? fmt(r.rawCpuMs) : '—'} | ${ratio} |`);
+    console.log(
+      `| ${r.what} | ${r.connections} | ${r.count || '—'} | ${fmt(r.perSecond)} | ${fmt(r.p50, 0)} | ${fmt(r.p99, 0)} | ${r.errors} | ${r.serverCpuMs ? fmt(r.serverCpuMs) : '—'} | ${r.rawCpuMs ? fmt(r.rawCpuMs) : '—'} | ${ratio} |`,
+    );
   }
-  console.log(`\n3-process burst: ${problems.length ? `PROBLEMS:\n  ${problems.join('\n  ')}` : 'no entry lost, duplicated or reordered; every receipt proves inclusion; every checkpoint is consistent with the last; rows and entries match one to one'}`);
-  console.log(`load average after the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `\n3-process burst: ${problems.length ? `PROBLEMS:\n  ${problems.join('\n  ')}` : 'no entry lost, duplicated or reordered; every receipt proves inclusion; every checkpoint is consistent with the last; rows and entries match one to one'}`,
+  );
+  console.log(
+    `load average after the run: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   console.log(`command: ${process.env.BENCH_SECONDS ? `BENCH_SECONDS=${SECONDS} ` : ''}npx tsx scripts/bench-load.ts`);
   const errors = rows.reduce((n, r) => n + r.errors, 0);
   if (errors || problems.length) process.exitCode = 1;

@@ -62,7 +62,14 @@ async function main(): Promise<void> {
         const n = Math.min(FILL_BATCH, target - size);
         const start = size;
         await database.db.transaction().execute((trx) =>
-          log.appendMany(trx, Array.from({ length: n }, (_, i) => ({ type: 'bench.entry', subjectId: `s${start + i}`, payload: randomBytes(96).toString('base64') }))),
+          log.appendMany(
+            trx,
+            Array.from({ length: n }, (_, i) => ({
+              type: 'bench.entry',
+              subjectId: `s${start + i}`,
+              payload: randomBytes(96).toString('base64'),
+            })),
+          ),
         );
         size += n;
       }
@@ -111,8 +118,12 @@ async function main(): Promise<void> {
       );
       console.error(`size ${size} done (fill ${fillSeconds.toFixed(1)} s)`);
     }
-    console.log(`PostgreSQL ${(await admin.query('show server_version')).rows[0].server_version}, ${samples} samples per cell, ${workers} concurrent writers\n`);
-    console.log('| entries | batched fill (entries/s) | single append p50 / p95 (ms) | concurrent appends/s | sign checkpoint (ms) | inclusion proof p50 / p95 (ms) | consistency proof p50 / p95 (ms) |');
+    console.log(
+      `PostgreSQL ${(await admin.query('show server_version')).rows[0].server_version}, ${samples} samples per cell, ${workers} concurrent writers\n`,
+    );
+    console.log(
+      '| entries | batched fill (entries/s) | single append p50 / p95 (ms) | concurrent appends/s | sign checkpoint (ms) | inclusion proof p50 / p95 (ms) | consistency proof p50 / p95 (ms) |',
+    );
     console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const row of rows) console.log(row);
   } finally {

@@ -43,66 +43,113 @@ type Transform = (image: Sharp, meta: { width: number; height: number }) => Shar
 /** Which goal of the issue a transform falls under. */
 type Group = 'frame-keeping' | 'crop-pad-overlay-repost' | 'one-sided-corner-rotation';
 
-const text = (width: number, height: number, body: string) => Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${body}</svg>`);
+const text = (width: number, height: number, body: string) =>
+  Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${body}</svg>`);
 const watermark = (w: number, h: number) =>
-  text(w, h, `<text x="${w * 0.05}" y="${h * 0.92}" font-family="sans-serif" font-size="${Math.round(h * 0.07)}" fill="white" fill-opacity="0.8" stroke="black" stroke-width="1">@reposter_account</text>`);
+  text(
+    w,
+    h,
+    `<text x="${w * 0.05}" y="${h * 0.92}" font-family="sans-serif" font-size="${Math.round(h * 0.07)}" fill="white" fill-opacity="0.8" stroke="black" stroke-width="1">@reposter_account</text>`,
+  );
 /** A caption band under the picture's lower edge: ~12 % of the area. */
 const caption = (w: number, h: number) =>
-  text(w, h, `<rect x="0" y="${h * 0.88}" width="${w}" height="${h * 0.12}" fill="black" fill-opacity="0.75"/><text x="${w * 0.04}" y="${h * 0.96}" font-family="sans-serif" font-size="${Math.round(h * 0.06)}" fill="white">when the art hits just right #art #repost</text>`);
+  text(
+    w,
+    h,
+    `<rect x="0" y="${h * 0.88}" width="${w}" height="${h * 0.12}" fill="black" fill-opacity="0.75"/><text x="${w * 0.04}" y="${h * 0.96}" font-family="sans-serif" font-size="${Math.round(h * 0.06)}" fill="white">when the art hits just right #art #repost</text>`,
+  );
 /** A round sticker/logo in a corner: ~8 % of the area. */
 const sticker = (w: number, h: number, corner: 'tl' | 'br') => {
   const r = Math.sqrt((0.08 * w * h) / Math.PI);
   const [cx, cy] = corner === 'tl' ? [r * 1.1, r * 1.1] : [w - r * 1.1, h - r * 1.1];
-  return text(w, h, `<circle cx="${cx}" cy="${cy}" r="${r}" fill="#e8452c"/><text x="${cx}" y="${cy + r * 0.15}" text-anchor="middle" font-family="sans-serif" font-size="${Math.round(r * 0.45)}" fill="white">LOGO</text>`);
+  return text(
+    w,
+    h,
+    `<circle cx="${cx}" cy="${cy}" r="${r}" fill="#e8452c"/><text x="${cx}" y="${cy + r * 0.15}" text-anchor="middle" font-family="sans-serif" font-size="${Math.round(r * 0.45)}" fill="white">LOGO</text>`,
+  );
 };
 
 const reencode = (i: Sharp) => i.jpeg({ quality: 85 });
-const cropBox = (left: number, right: number, top: number, bottom: number): Transform => (image, { width, height }) => {
-  const l = Math.round(width * left);
-  const t = Math.round(height * top);
-  return reencode(image.extract({ left: l, top: t, width: width - l - Math.round(width * right), height: height - t - Math.round(height * bottom) }));
-};
+const cropBox =
+  (left: number, right: number, top: number, bottom: number): Transform =>
+  (image, { width, height }) => {
+    const l = Math.round(width * left);
+    const t = Math.round(height * top);
+    return reencode(
+      image.extract({ left: l, top: t, width: width - l - Math.round(width * right), height: height - t - Math.round(height * bottom) }),
+    );
+  };
 const centredCrop = (percent: number) => cropBox(percent / 200, percent / 200, percent / 200, percent / 200);
 /** Rotated by `degrees` with the corners filled, or cropped to the largest upright rectangle inside. */
-const rotate = (degrees: number, fill: string | 'crop'): Transform => async (image, { width, height }) => {
-  const rotated = sharp(await image.rotate(degrees, { background: fill === 'crop' ? '#000000' : fill }).png().toBuffer());
-  if (fill !== 'crop') return reencode(rotated);
-  const meta = await rotated.metadata();
-  const a = (Math.abs(degrees) * Math.PI) / 180;
-  // The largest axis-aligned rectangle of the original's aspect inside the rotated frame.
-  const scale = 1 / (Math.cos(a) + Math.sin(a) * Math.max(width / height, height / width));
-  const w = Math.floor(width * scale);
-  const h = Math.floor(height * scale);
-  return reencode(rotated.extract({ left: Math.floor((meta.width! - w) / 2), top: Math.floor((meta.height! - h) / 2), width: w, height: h }));
-};
+const rotate =
+  (degrees: number, fill: string | 'crop'): Transform =>
+  async (image, { width, height }) => {
+    const rotated = sharp(
+      await image
+        .rotate(degrees, { background: fill === 'crop' ? '#000000' : fill })
+        .png()
+        .toBuffer(),
+    );
+    if (fill !== 'crop') return reencode(rotated);
+    const meta = await rotated.metadata();
+    const a = (Math.abs(degrees) * Math.PI) / 180;
+    // The largest axis-aligned rectangle of the original's aspect inside the rotated frame.
+    const scale = 1 / (Math.cos(a) + Math.sin(a) * Math.max(width / height, height / width));
+    const w = Math.floor(width * scale);
+    const h = Math.floor(height * scale);
+    return reencode(
+      rotated.extract({ left: Math.floor((meta.width! - w) / 2), top: Math.floor((meta.height! - h) / 2), width: w, height: h }),
+    );
+  };
 /** The picture shown inside a browser window: a title bar, a toolbar and margins, scaled down. */
 const screenshot: Transform = async (image, { width }) => {
-  const inner = await image.resize({ width: Math.round(width * 0.7) }).png().toBuffer();
+  const inner = await image
+    .resize({ width: Math.round(width * 0.7) })
+    .png()
+    .toBuffer();
   const meta = await sharp(inner).metadata();
   const W = Math.round(meta.width! / 0.8);
   const bar = Math.round(meta.height! * 0.12);
   const H = meta.height! + bar + Math.round(meta.height! * 0.1);
-  const chrome = text(W, H, `<rect width="${W}" height="${bar}" fill="#dfe1e5"/><rect x="${W * 0.15}" y="${bar * 0.25}" width="${W * 0.6}" height="${bar * 0.5}" rx="${bar * 0.25}" fill="white"/><circle cx="${bar * 0.5}" cy="${bar * 0.5}" r="${bar * 0.15}" fill="#ff5f57"/>`);
+  const chrome = text(
+    W,
+    H,
+    `<rect width="${W}" height="${bar}" fill="#dfe1e5"/><rect x="${W * 0.15}" y="${bar * 0.25}" width="${W * 0.6}" height="${bar * 0.5}" rx="${bar * 0.25}" fill="white"/><circle cx="${bar * 0.5}" cy="${bar * 0.5}" r="${bar * 0.15}" fill="#ff5f57"/>`,
+  );
   return sharp({ create: { width: W, height: H, channels: 3, background: '#f7f7f7' } })
     .composite([{ input: chrome }, { input: inner, left: Math.round((W - meta.width!) / 2), top: bar + Math.round(meta.height! * 0.04) }])
     .png()
     .toBuffer()
-    .then((b) => sharp(b).resize({ width: Math.round(W * 0.8) }).jpeg({ quality: 80 }));
+    .then((b) =>
+      sharp(b)
+        .resize({ width: Math.round(W * 0.8) })
+        .jpeg({ quality: 80 }),
+    );
 };
-const chain = (...steps: Transform[]): Transform => async (image, meta) => {
-  let bytes = await (await steps[0]!(image, meta)).toBuffer();
-  for (const step of steps.slice(1)) {
-    const m = await sharp(bytes).metadata();
-    bytes = await (await step(sharp(bytes), { width: m.width!, height: m.height! })).toBuffer();
-  }
-  return sharp(bytes);
-};
+const chain =
+  (...steps: Transform[]): Transform =>
+  async (image, meta) => {
+    let bytes = await (await steps[0]!(image, meta)).toBuffer();
+    for (const step of steps.slice(1)) {
+      const m = await sharp(bytes).metadata();
+      bytes = await (await step(sharp(bytes), { width: m.width!, height: m.height! })).toBuffer();
+    }
+    return sharp(bytes);
+  };
 
 const TRANSFORMS: [string, Group, Transform][] = [
   ['JPEG q30', 'frame-keeping', (i) => i.jpeg({ quality: 30 })],
   ['JPEG q75', 'frame-keeping', (i) => i.jpeg({ quality: 75 })],
   ['WebP q75', 'frame-keeping', (i) => i.webp({ quality: 75 })],
-  ['JPEG → WebP → JPEG', 'frame-keeping', chain((i) => i.jpeg({ quality: 70 }), (i) => i.webp({ quality: 60 }), (i) => i.jpeg({ quality: 70 }))],
+  [
+    'JPEG → WebP → JPEG',
+    'frame-keeping',
+    chain(
+      (i) => i.jpeg({ quality: 70 }),
+      (i) => i.webp({ quality: 60 }),
+      (i) => i.jpeg({ quality: 70 }),
+    ),
+  ],
   ['resize 50%', 'frame-keeping', (i, m) => reencode(i.resize(Math.round(m.width / 2)))],
   ['thumbnail 200 px', 'frame-keeping', (i) => i.resize({ width: 200, height: 200, fit: 'inside' }).jpeg({ quality: 80 })],
   ['greyscale', 'frame-keeping', (i) => reencode(i.greyscale())],
@@ -120,14 +167,42 @@ const TRANSFORMS: [string, Group, Transform][] = [
   ['kept transparent (PNG 60%)', 'frame-keeping', (i, m) => i.resize(Math.round(m.width * 0.6)).png()],
   ['crop 5% (centred)', 'crop-pad-overlay-repost', centredCrop(5)],
   ['crop 10% (centred)', 'crop-pad-overlay-repost', centredCrop(10)],
-  ['letterbox pad 10%', 'crop-pad-overlay-repost', (i, m) => reencode(i.extend({ top: Math.round(m.height * 0.1), bottom: Math.round(m.height * 0.1), background: '#000000' }))],
-  ['white border 5%', 'crop-pad-overlay-repost', (i, m) => reencode(i.extend({ top: Math.round(m.height * 0.05), bottom: Math.round(m.height * 0.05), left: Math.round(m.height * 0.05), right: Math.round(m.height * 0.05), background: '#ffffff' }))],
+  [
+    'letterbox pad 10%',
+    'crop-pad-overlay-repost',
+    (i, m) => reencode(i.extend({ top: Math.round(m.height * 0.1), bottom: Math.round(m.height * 0.1), background: '#000000' })),
+  ],
+  [
+    'white border 5%',
+    'crop-pad-overlay-repost',
+    (i, m) =>
+      reencode(
+        i.extend({
+          top: Math.round(m.height * 0.05),
+          bottom: Math.round(m.height * 0.05),
+          left: Math.round(m.height * 0.05),
+          right: Math.round(m.height * 0.05),
+          background: '#ffffff',
+        }),
+      ),
+  ],
   ['text watermark', 'crop-pad-overlay-repost', (i, m) => reencode(i.composite([{ input: watermark(m.width, m.height) }]))],
   ['caption band 12%', 'crop-pad-overlay-repost', (i, m) => reencode(i.composite([{ input: caption(m.width, m.height) }]))],
   ['logo in a corner 8%', 'crop-pad-overlay-repost', (i, m) => reencode(i.composite([{ input: sticker(m.width, m.height, 'br') }]))],
   ['screenshot in a browser frame', 'crop-pad-overlay-repost', screenshot],
-  ['social re-post (crop, 600 px, q60)', 'crop-pad-overlay-repost', chain(cropBox(0.04, 0.04, 0.02, 0.06), (i) => i.resize({ width: 600, height: 600, fit: 'inside' }).jpeg({ quality: 60 }))],
-  ['resize 50% + watermark', 'crop-pad-overlay-repost', chain((i, m) => reencode(i.resize(Math.round(m.width / 2))), (i, m) => reencode(i.composite([{ input: watermark(m.width, m.height) }])))],
+  [
+    'social re-post (crop, 600 px, q60)',
+    'crop-pad-overlay-repost',
+    chain(cropBox(0.04, 0.04, 0.02, 0.06), (i) => i.resize({ width: 600, height: 600, fit: 'inside' }).jpeg({ quality: 60 })),
+  ],
+  [
+    'resize 50% + watermark',
+    'crop-pad-overlay-repost',
+    chain(
+      (i, m) => reencode(i.resize(Math.round(m.width / 2))),
+      (i, m) => reencode(i.composite([{ input: watermark(m.width, m.height) }])),
+    ),
+  ],
   ['crop 10% left', 'one-sided-corner-rotation', cropBox(0.1, 0, 0, 0)],
   ['crop 15% right', 'one-sided-corner-rotation', cropBox(0, 0.15, 0, 0)],
   ['crop 10% top', 'one-sided-corner-rotation', cropBox(0, 0, 0.1, 0)],
@@ -137,7 +212,11 @@ const TRANSFORMS: [string, Group, Transform][] = [
   ['corner crop 10% (left + bottom)', 'one-sided-corner-rotation', cropBox(0.1, 0, 0, 0.1)],
   ['corner crop 15% (top + right)', 'one-sided-corner-rotation', cropBox(0, 0.15, 0.15, 0)],
   ['crop 20% (centred)', 'one-sided-corner-rotation', centredCrop(20)],
-  ['resize 50% + crop 10% left', 'one-sided-corner-rotation', chain((i, m) => reencode(i.resize(Math.round(m.width / 2))), cropBox(0.1, 0, 0, 0))],
+  [
+    'resize 50% + crop 10% left',
+    'one-sided-corner-rotation',
+    chain((i, m) => reencode(i.resize(Math.round(m.width / 2))), cropBox(0.1, 0, 0, 0)),
+  ],
   ['rotate 1° (black corners)', 'one-sided-corner-rotation', rotate(1, '#000000')],
   ['rotate 3° (white corners)', 'one-sided-corner-rotation', rotate(3, '#ffffff')],
   ['rotate 3° (cropped to fit)', 'one-sided-corner-rotation', rotate(3, 'crop')],
@@ -158,7 +237,12 @@ const pack = (hashes: { label: string; hash: string; quality: number }[], classO
   hashes.forEach((h, i) => {
     for (let w = 0; w < 8; w++) words[i * 8 + w] = parseInt(h.hash.slice(w * 8, w * 8 + 8), 16) >>> 0;
   });
-  return { words, labels: hashes.map((h) => h.label), classes: Int8Array.from(hashes.map((h) => classOf(h.label))), qualities: hashes.map((h) => h.quality) };
+  return {
+    words,
+    labels: hashes.map((h) => h.label),
+    classes: Int8Array.from(hashes.map((h) => classOf(h.label))),
+    qualities: hashes.map((h) => h.quality),
+  };
 };
 function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
@@ -189,7 +273,8 @@ function candidates(query: Fingerprint, stored: Packed[]): Candidate[] {
         if (cls < r.lo || cls > r.hi) continue;
         let d = 0;
         for (let k = 0; k < 8; k++) d += popcount((q.words[i * 8 + k]! ^ s.words[j * 8 + k]!) >>> 0);
-        if (d <= THRESHOLD && (!best || d < best.distance)) best = { work: w, distance: d, queryLabel: qh[i]!.label, storedLabel: s.labels[j]! };
+        if (d <= THRESHOLD && (!best || d < best.distance))
+          best = { work: w, distance: d, queryLabel: qh[i]!.label, storedLabel: s.labels[j]! };
       }
     }
     if (best) out.push(best);
@@ -208,9 +293,13 @@ const accepted = (c: Candidate, query: Fingerprint, works: Fingerprint[]) => {
 };
 
 const started = performance.now();
-const extracted = fetchPackages(workDir, SOURCES.map((s) => s.pkg));
+const extracted = fetchPackages(
+  workDir,
+  SOURCES.map((s) => s.pkg),
+);
 const corpus = await collectCorpus(extracted);
-const pick = (works: CorpusWork[], n: number) => (works.length <= n ? works : works.filter((_, i) => Math.floor((i * n) / works.length) !== Math.floor(((i - 1) * n) / works.length)));
+const pick = (works: CorpusWork[], n: number) =>
+  works.length <= n ? works : works.filter((_, i) => Math.floor((i * n) / works.length) !== Math.floor(((i - 1) * n) / works.length));
 const tuningAll = corpus.filter((w) => w.split === 'tuning');
 const heldAll = corpus.filter((w) => w.split === 'held-out');
 const share = tuningAll.length / corpus.length;
@@ -271,8 +360,12 @@ for (const [name, group, transform] of TRANSFORMS) {
     }
     const best = candidates(query, packed).find((c) => accepted(c, query, stored));
     const found = best !== undefined && best.work === i;
-    if (best && best.work !== i) falseMatches.push(`${name}: ${works[i]!.name} → ${works[best.work]!.name} (${best.distance} bits, ${best.queryLabel}→${best.storedLabel})`);
-    if (!found) misses.push(`${name}: ${works[i]!.name} (quality ${stored[i]!.pdqQuality}${best ? `, matched ${works[best.work]!.name}` : ''})`);
+    if (best && best.work !== i)
+      falseMatches.push(
+        `${name}: ${works[i]!.name} → ${works[best.work]!.name} (${best.distance} bits, ${best.queryLabel}→${best.storedLabel})`,
+      );
+    if (!found)
+      misses.push(`${name}: ${works[i]!.name} (quality ${stored[i]!.pdqQuality}${best ? `, matched ${works[best.work]!.name}` : ''})`);
     const split = works[i]!.split;
     bump(perTransform, name, split, found);
     bump(perGroup, group, split, found);
@@ -303,27 +396,39 @@ if (!only || only.test('colourway')) {
 const falseRefusals: string[] = [];
 for (let i = 0; i < works.length; i++) {
   const best = candidates(stored[i]!, packed).find((c) => c.work !== i && accepted(c, stored[i]!, stored));
-  if (best) falseRefusals.push(`${works[i]!.name} refused for ${works[best.work]!.name} (${best.distance} bits, ${best.queryLabel}→${best.storedLabel})`);
+  if (best)
+    falseRefusals.push(
+      `${works[i]!.name} refused for ${works[best.work]!.name} (${best.distance} bits, ${best.queryLabel}→${best.storedLabel})`,
+    );
 }
 
 const pct = (t: Tally | undefined) => (t?.total ? `${t.found}/${t.total} (${((100 * t.found) / t.total).toFixed(1)}%)` : '–');
 const count = (split: (typeof splits)[number]) => works.filter((w) => w.split === split).length;
-console.log(`${works.length} works of ${corpus.length} (${count('tuning')} tuning, ${count('held-out')} held-out) from ${new Set(works.map((w) => w.pkg)).size} Debian packages;`);
-console.log(`transparent ${works.filter((w) => w.transparent).length}, alpha-only ${works.filter((w) => w.alphaOnly).length}, PDQ quality < 50: ${stored.filter((f) => f.pdqQuality < 50).length}, degenerate (quality < ${QUALITY_FLOOR} or unbalanced): ${works.filter((_, i) => classesOf(i).includes('degenerate')).length}\n`);
+console.log(
+  `${works.length} works of ${corpus.length} (${count('tuning')} tuning, ${count('held-out')} held-out) from ${new Set(works.map((w) => w.pkg)).size} Debian packages;`,
+);
+console.log(
+  `transparent ${works.filter((w) => w.transparent).length}, alpha-only ${works.filter((w) => w.alphaOnly).length}, PDQ quality < 50: ${stored.filter((f) => f.pdqQuality < 50).length}, degenerate (quality < ${QUALITY_FLOOR} or unbalanced): ${works.filter((_, i) => classesOf(i).includes('degenerate')).length}\n`,
+);
 const rows = packed.map((p) => p.labels.length);
 const queryRows = stored.map((fp) => queryHashes(fp).length);
-console.log(`index rows per work (stored hashes): mean ${(rows.reduce((a, b) => a + b, 0) / rows.length).toFixed(2)}, max ${Math.max(...rows)}; query hashes per verify: mean ${(queryRows.reduce((a, b) => a + b, 0) / queryRows.length).toFixed(1)}\n`);
+console.log(
+  `index rows per work (stored hashes): mean ${(rows.reduce((a, b) => a + b, 0) / rows.length).toFixed(2)}, max ${Math.max(...rows)}; query hashes per verify: mean ${(queryRows.reduce((a, b) => a + b, 0) / queryRows.length).toFixed(1)}\n`,
+);
 console.log('| transform | goal | tuning | held-out |');
 console.log('| --- | --- | ---: | ---: |');
 for (const [name, group] of TRANSFORMS) {
   const row = perTransform.get(name);
   if (row) console.log(`| ${name} | ${group} ≥ ${GOALS[group] * 100}% | ${pct(row.tuning)} | ${pct(row['held-out'])} |`);
 }
-for (const [group, row] of perGroup) console.log(`| **${group}** (goal ≥ ${GOALS[group] * 100}%) | | ${pct(row.tuning)} | ${pct(row['held-out'])} |`);
+for (const [group, row] of perGroup)
+  console.log(`| **${group}** (goal ≥ ${GOALS[group] * 100}%) | | ${pct(row.tuning)} | ${pct(row['held-out'])} |`);
 console.log('\n| hard-case class (all transforms) | tuning | held-out |');
 console.log('| --- | ---: | ---: |');
 for (const [cls, row] of perClass) console.log(`| ${cls} | ${pct(row.tuning)} | ${pct(row['held-out'])} |`);
-console.log(`\ncolourways (each work with hues turned 150°): ${colourways.total}; reported as a colourway ('similar') ${colourways.similar}, not matched ${colourways.none}, wrongly as the same image ${colourways.same}`);
+console.log(
+  `\ncolourways (each work with hues turned 150°): ${colourways.total}; reported as a colourway ('similar') ${colourways.similar}, not matched ${colourways.none}, wrongly as the same image ${colourways.same}`,
+);
 console.log(`false matches (a copy whose best accepted match is another work): ${falseMatches.length}`);
 for (const f of falseMatches) console.log(`  - ${f}`);
 console.log(`false refusals (a registration the priority check refuses because of another work): ${falseRefusals.length}`);
@@ -332,4 +437,6 @@ console.log(`\ncopies left out because nothing of the picture is visible (unifor
 for (const m of invisible) console.log(`  - ${m}`);
 console.log(`\nmisses (${misses.length}):`);
 for (const m of misses) console.log(`  - ${m}`);
-console.log(`\ntook ${((performance.now() - started) / 1000).toFixed(0)} s; command: npx tsx scripts/bench-robustness.ts${args.length ? ` ${args.join(' ')}` : ''}`);
+console.log(
+  `\ntook ${((performance.now() - started) / 1000).toFixed(0)} s; command: npx tsx scripts/bench-robustness.ts${args.length ? ` ${args.join(' ')}` : ''}`,
+);

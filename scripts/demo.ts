@@ -83,10 +83,19 @@ async function main(): Promise<void> {
   // The operator's key is in this demo's data directory: the demo plays the operator and verifies its gallery.
   const operatorKey = await loadOperatorKey({ envKey: config.operatorKey, dataDir, create: false });
   const operator = async (handle: string, note: string) => void (await running.ctx.trust.verifyOrganization(operatorKey, handle, { note }));
-  const result = await seedRegistry({ url: running.url, out: values.out, works, time: clock, operator, progress: (line) => console.log(`  ${line}`) });
+  const result = await seedRegistry({
+    url: running.url,
+    out: values.out,
+    works,
+    time: clock,
+    operator,
+    progress: (line) => console.log(`  ${line}`),
+  });
   console.log(`\n${formatSeedReport(result)}`);
   console.log(`\nSeeded in ${((Date.now() - started) / 1000).toFixed(1)} s. The server clock is back at real time.`);
-  console.log(`Aura demo is serving on ${running.url} — open it in a browser. Ctrl+C (or SIGTERM) stops it${temporary ? ' and deletes its temporary database' : ''}.`);
+  console.log(
+    `Aura demo is serving on ${running.url} — open it in a browser. Ctrl+C (or SIGTERM) stops it${temporary ? ' and deletes its temporary database' : ''}.`,
+  );
 }
 
 function fail(message: string): never {

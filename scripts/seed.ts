@@ -15,7 +15,18 @@ import { AuraApiError, AuraClient, generateIdentity, type Identity } from './lib
 import { checkRegistryLog, type LogCheck } from './lib/seed-log-check.ts';
 import { renderStage, renderWork, sha256Hex, writeSampleImages, type WrittenCopy } from './lib/seed-images.ts';
 import { DEMO_PASSPHRASE, readSeedKey, writeSeedKey } from './lib/seed-keys.ts';
-import { DAY, DEFAULT_WORKS, MAX_WORKS, MIN_WORKS, planSeed, scheduleHistory, type HistoryStep, type SeedAccount, type SeedPlan, type SeedWork } from './lib/seed-plan.ts';
+import {
+  DAY,
+  DEFAULT_WORKS,
+  MAX_WORKS,
+  MIN_WORKS,
+  planSeed,
+  scheduleHistory,
+  type HistoryStep,
+  type SeedAccount,
+  type SeedPlan,
+  type SeedWork,
+} from './lib/seed-plan.ts';
 import { readSeedState, writeSeedState, type PendingProcessImage } from './lib/seed-state.ts';
 
 /**
@@ -58,7 +69,16 @@ export interface SeedResult {
   url: string;
   out: string;
   plan: SeedPlan;
-  created: { accounts: number; works: number; processImages: number; attestations: number; disputes: number; revocations: number; keyRotations: number; verifications: number };
+  created: {
+    accounts: number;
+    works: number;
+    processImages: number;
+    attestations: number;
+    disputes: number;
+    revocations: number;
+    keyRotations: number;
+    verifications: number;
+  };
   works: SeededWork[];
   /** The operator has verified the gallery: its attestations raise works to level 3. */
   galleryVerified: boolean;
@@ -91,7 +111,8 @@ export async function seedRegistry(options: SeedOptions): Promise<SeedResult> {
   const needed = (step: HistoryStep): boolean => {
     if (step.kind === 'account') return !actor(step.handle).exists;
     const existing = registered.get(step.work.key);
-    if (step.kind === 'attest') return !existing?.attestations.some((a) => a.issuer.handle === plan.gallery && a.type === step.work.attestation?.type);
+    if (step.kind === 'attest')
+      return !existing?.attestations.some((a) => a.issuer.handle === plan.gallery && a.type === step.work.attestation?.type);
     return !existing;
   };
   const realNow = Date.now();
@@ -116,7 +137,20 @@ export async function seedRegistry(options: SeedOptions): Promise<SeedResult> {
   const copiesOf = [sampleFor(3), sampleFor(2), sampleFor(1, (w) => w.openDisputes === 0)].filter((w): w is SeedWork => w !== undefined);
   const { copies, unregistered } = await writeSampleImages(run.out, plan.works, copiesOf);
   const log = await checkRegistryLog(run.anonymous);
-  return { url: options.url.replace(/\/$/, ''), out: run.out, plan, created: run.created, works, galleryVerified, waiting: run.waiting, simulatedTime: Boolean(time), copies, unregistered, keysDir: path.join(run.out, 'keys'), log };
+  return {
+    url: options.url.replace(/\/$/, ''),
+    out: run.out,
+    plan,
+    created: run.created,
+    works,
+    galleryVerified,
+    waiting: run.waiting,
+    simulatedTime: Boolean(time),
+    copies,
+    unregistered,
+    keysDir: path.join(run.out, 'keys'),
+    log,
+  };
 }
 
 /** Everything one seeding run shares: the plan, the actors and their sessions, what is registered, what it created. */
@@ -168,9 +202,38 @@ async function startRun(options: SeedOptions): Promise<SeedRun> {
 
   const finals = new Map<string, Awaited<ReturnType<typeof renderWork>>>();
   for (const work of plan.works) finals.set(work.key, await renderWork(work));
-  const registered = await findRegisteredWorks(anonymous, plan, [...actors.values()].filter((a) => a.exists), finals);
-  const created = { accounts: 0, works: 0, processImages: 0, attestations: 0, disputes: 0, revocations: 0, keyRotations: 0, verifications: 0 };
-  return { plan, out, time, serverNow, anonymous, created, pending, saveState: () => writeSeedState(out, state), actor, signedIn, finals, registered, waiting: [], progress };
+  const registered = await findRegisteredWorks(
+    anonymous,
+    plan,
+    [...actors.values()].filter((a) => a.exists),
+    finals,
+  );
+  const created = {
+    accounts: 0,
+    works: 0,
+    processImages: 0,
+    attestations: 0,
+    disputes: 0,
+    revocations: 0,
+    keyRotations: 0,
+    verifications: 0,
+  };
+  return {
+    plan,
+    out,
+    time,
+    serverNow,
+    anonymous,
+    created,
+    pending,
+    saveState: () => writeSeedState(out, state),
+    actor,
+    signedIn,
+    finals,
+    registered,
+    waiting: [],
+    progress,
+  };
 }
 
 function takeStep(run: SeedRun, step: HistoryStep): Promise<void> {
@@ -206,7 +269,12 @@ async function processStep(run: SeedRun, work: SeedWork, stage: number): Promise
     return;
   }
   const a = await run.signedIn(work.artist);
-  const receipt = await a.client.addProcessImage(a.identity, await renderStage(work, stage), undefined, `Stage ${Math.round(stage * 100)} %`);
+  const receipt = await a.client.addProcessImage(
+    a.identity,
+    await renderStage(work, stage),
+    undefined,
+    `Stage ${Math.round(stage * 100)} %`,
+  );
   logged.push({ stage, processId: receipt.processId, loggedAt: await loggedAt(run.anonymous, receipt.logIndex) });
   run.saveState();
   run.created.processImages++;
@@ -295,10 +363,12 @@ async function seededWorks({ plan, registered, anonymous }: SeedRun): Promise<Se
 /** Loads the account's key from the out folder (or makes and saves one first) and checks the server agrees. */
 async function prepareActor(account: SeedAccount, out: string, url: string, fetchImpl: typeof fetch): Promise<Actor> {
   const client = new AuraClient(url, fetchImpl);
-  const onServer = await client.request<{ keys: Array<{ kid: string; status: string }> }>('GET', `/v1/accounts/${account.handle}`).catch((err) => {
-    if (err instanceof AuraApiError && err.status === 404) return undefined;
-    throw err;
-  });
+  const onServer = await client
+    .request<{ keys: Array<{ kid: string; status: string }> }>('GET', `/v1/accounts/${account.handle}`)
+    .catch((err) => {
+      if (err instanceof AuraApiError && err.status === 404) return undefined;
+      throw err;
+    });
   let identity = await readSeedKey(out, account.handle);
   if (onServer) {
     if (!identity || !onServer.keys.some((k) => k.kid === identity!.kid && k.status === 'active')) {
@@ -358,7 +428,10 @@ async function findRegisteredWorks(client: AuraClient, plan: SeedPlan, artists: 
   for (const a of artists) {
     if (a.account.kind !== 'artist') continue;
     for (let offset = 0; ; offset += 100) {
-      const page = await client.request<{ items: Array<{ id: string }>; total: number }>('GET', `/v1/works?artist=${a.account.handle}&limit=100&offset=${offset}`);
+      const page = await client.request<{ items: Array<{ id: string }>; total: number }>(
+        'GET',
+        `/v1/works?artist=${a.account.handle}&limit=100&offset=${offset}`,
+      );
       for (const item of page.items) {
         const work = await readWork(client, item.id);
         bySha.set(work.sha256, work);
@@ -413,7 +486,9 @@ export function formatSeedReport(r: SeedResult): string {
       `${r.works.reduce((n, w) => n + w.attestations, 0)} attestations, ${r.works.filter((w) => w.revoked).length} revoked, ` +
       `${r.works.reduce((n, w) => n + w.openDisputes, 0)} open disputes`,
   );
-  lines.push(`  log: ${r.log.size} entries; root recomputed from every entry ${r.log.rootMatches && r.log.dense ? 'matches' : 'DOES NOT match'} the signed checkpoint`);
+  lines.push(
+    `  log: ${r.log.size} entries; root recomputed from every entry ${r.log.rootMatches && r.log.dense ? 'matches' : 'DOES NOT match'} the signed checkpoint`,
+  );
   lines.push('');
   lines.push('Where to look:');
   const names: Record<number, string> = { 3: 'witnessed', 2: 'process evidence', 1: 'self-declared', 0: 'unverified (revoked)' };
@@ -423,15 +498,22 @@ export function formatSeedReport(r: SeedResult): string {
   }
   const disputed = r.works.find((w) => w.openDisputes > 0);
   if (disputed) lines.push(`  disputed                      ${r.url}/w/${disputed.id}  "${disputed.work.title}"`);
-  lines.push(`  gallery profile               ${r.url}/@${r.plan.gallery}  (${r.galleryVerified ? 'verified by the operator' : 'not verified'})`);
+  lines.push(
+    `  gallery profile               ${r.url}/@${r.plan.gallery}  (${r.galleryVerified ? 'verified by the operator' : 'not verified'})`,
+  );
   lines.push(`  key rotation                  ${r.url}/@${r.plan.keyRotation}`);
   lines.push(`  log explorer                  ${r.url}/log`);
   const copy = r.copies.find((x) => x.transform === 'resized') ?? r.copies[0];
-  if (copy) lines.push(`  try verifying                 drop ${rel(copy.file)} on ${r.url}/ (more in ${rel(path.dirname(copy.file))}/; ${rel(r.unregistered)} matches nothing)`);
+  if (copy)
+    lines.push(
+      `  try verifying                 drop ${rel(copy.file)} on ${r.url}/ (more in ${rel(path.dirname(copy.file))}/; ${rel(r.unregistered)} matches nothing)`,
+    );
   lines.push('');
   const level2 = r.works.filter((w) => w.level === 2).length;
   if (level2) {
-    lines.push(`Level 2 (process evidence): ${level2} works${r.simulatedTime ? ', their work-in-progress images logged on different simulated days' : ''}.`);
+    lines.push(
+      `Level 2 (process evidence): ${level2} works${r.simulatedTime ? ', their work-in-progress images logged on different simulated days' : ''}.`,
+    );
   }
   if (r.waiting.length) {
     const readyAt = new Date(Math.max(...r.waiting.map((w) => w.readyAt.getTime())));
@@ -450,7 +532,9 @@ export function formatSeedReport(r: SeedResult): string {
       `where the server's data is (same AURA_DATA_DIR or DATABASE_URL; stop the server first if it uses the embedded database).`,
     );
   }
-  lines.push(`Account keys: ${rel(r.keysDir)}/*.json, passphrase "${DEMO_PASSPHRASE}" (DEMO ONLY: import one in the web UI to act as that account).`);
+  lines.push(
+    `Account keys: ${rel(r.keysDir)}/*.json, passphrase "${DEMO_PASSPHRASE}" (DEMO ONLY: import one in the web UI to act as that account).`,
+  );
   return lines.join('\n');
 }
 
@@ -479,7 +563,13 @@ if (process.argv[1] && import.meta.url === pathToFileURL(fs.realpathSync(process
   main().catch((err) => {
     const unreachable = err instanceof TypeError && err.message === 'fetch failed';
     console.error(
-      err instanceof AuraApiError ? `the server refused: ${err.message}` : unreachable ? `cannot reach the server: ${String(err.cause ?? err.message)}` : err instanceof Error ? err.message : err,
+      err instanceof AuraApiError
+        ? `the server refused: ${err.message}`
+        : unreachable
+          ? `cannot reach the server: ${String(err.cause ?? err.message)}`
+          : err instanceof Error
+            ? err.message
+            : err,
     );
     process.exit(1);
   });

@@ -36,12 +36,23 @@ export async function buildBundle(ctx: AppContext, workId: string): Promise<Proo
 
   return {
     format: BUNDLE_FORMAT,
-    registry: { url: ctx.config.publicUrl, origin: checkpoint.origin, vkey: ctx.log.verifierKey, jwks: registryJwks(ctx.log.publicJwk, ctx.operator), operator: operatorJwk(ctx.operator) },
+    registry: {
+      url: ctx.config.publicUrl,
+      origin: checkpoint.origin,
+      vkey: ctx.log.verifierKey,
+      jwks: registryJwks(ctx.log.publicJwk, ctx.operator),
+      operator: operatorJwk(ctx.operator),
+    },
     checkpoint: checkpoint.note,
     work: { id: work.id, credential: work.jws, entry: await prove(work.log_index) },
     revocation: await maybe(work.revoked_log_index),
     attestations: await Promise.all(
-      attestations.map(async (a) => ({ id: a.id, credential: a.jws, entry: await prove(a.log_index), revocation: await maybe(a.revoked_log_index) })),
+      attestations.map(async (a) => ({
+        id: a.id,
+        credential: a.jws,
+        entry: await prove(a.log_index),
+        revocation: await maybe(a.revoked_log_index),
+      })),
     ),
     disputes: await Promise.all(disputes.map((d) => prove(d.log_index))),
     processImages: await Promise.all(processImages.map((p) => prove(p.log_index))),

@@ -12,7 +12,9 @@ export function registerBundleRoutes(api: ApiRouter, ctx: AppContext): void {
       summary: 'Offline proof bundle: credentials, log entries with inclusion proofs, checkpoint, key history, verifier key',
       tags: ['works', 'log'],
       params: z.object({ id: z.uuid() }),
-      responses: { 200: { description: 'the bundle; check it with `aura verify-bundle`', schema: bundleSchema, contentType: BUNDLE_MEDIA_TYPE } },
+      responses: {
+        200: { description: 'the bundle; check it with `aura verify-bundle`', schema: bundleSchema, contentType: BUNDLE_MEDIA_TYPE },
+      },
     },
     async ({ params, res }) => {
       const bundle = await buildBundle(ctx, params.id);

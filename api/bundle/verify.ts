@@ -95,7 +95,8 @@ export async function verifyBundle(input: unknown, options: VerifyOptions = {}):
 
 function parseBundle(ctx: Context, input: unknown): string {
   const parsed = bundleSchema.safeParse(input);
-  if (!parsed.success) fail('bundle_malformed', `not an Aura proof bundle: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    fail('bundle_malformed', `not an Aura proof bundle: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
   ctx.bundle = parsed.data!;
   ctx.entries = new Map();
   for (const p of allEntries(ctx.bundle)) ctx.entries.set(p, verifyEntryBody(p));
@@ -104,7 +105,8 @@ function parseBundle(ctx: Context, input: unknown): string {
 
 async function checkCheckpoint(ctx: Context, trustedVkey: string | undefined): Promise<string> {
   const vkey = trustedVkey ?? ctx.bundle.registry.vkey;
-  if (trustedVkey && trustedVkey !== ctx.bundle.registry.vkey) fail('vkey_mismatch', 'the bundle names a different log key than the one you trust');
+  if (trustedVkey && trustedVkey !== ctx.bundle.registry.vkey)
+    fail('vkey_mismatch', 'the bundle names a different log key than the one you trust');
   ctx.verifier = parseVerifierKey(vkey);
   ctx.checkpoint = await verifyCheckpoint(ctx.bundle.checkpoint, ctx.verifier);
   if (ctx.bundle.registry.origin !== ctx.verifier.name) fail('checkpoint_malformed', 'the registry origin differs from the log key name');
@@ -128,7 +130,8 @@ async function checkKeyHistory(ctx: Context): Promise<string> {
   const events = ctx.bundle.keyHistory.map((p) => ctx.entries.get(p)!).sort((a, b) => a.index - b.index);
   for (const e of events) {
     const type = e.entry.type;
-    const account = (e.entry.account as { handle?: string } | undefined)?.handle ?? fail('key_history_invalid', `entry ${e.index}: no account`);
+    const account =
+      (e.entry.account as { handle?: string } | undefined)?.handle ?? fail('key_history_invalid', `entry ${e.index}: no account`);
     if (type === 'account.created') continue;
     const kid = String(e.entry.kid);
     if (type === 'key.added') {
@@ -136,7 +139,9 @@ async function checkKeyHistory(ctx: Context): Promise<string> {
       if (!jwk.success || (await thumbprint(jwk.data)) !== kid) fail('key_history_invalid', `entry ${e.index}: kid does not match its key`);
       const signer = typeof e.entry.signedBy === 'string' ? activeKey(ctx, e.entry.signedBy, account, e.index) : jwk.data!;
       const typ = e.entry.signedBy ? JWS_TYPES.action : JWS_TYPES.account;
-      await verifyWithKey(String(e.entry.jws), signer, typ).catch(() => fail('key_history_invalid', `entry ${e.index}: the key event is not signed by the account`));
+      await verifyWithKey(String(e.entry.jws), signer, typ).catch(() =>
+        fail('key_history_invalid', `entry ${e.index}: the key event is not signed by the account`),
+      );
       ctx.keys.set(kid, { jwk: jwk.data!, account, addedAt: e.index, revokedAt: undefined });
     } else if (type === 'key.revoked') {
       const key = ctx.keys.get(kid) ?? fail('key_history_invalid', `entry ${e.index}: revokes an unknown key`);
@@ -176,11 +181,13 @@ async function signedEntry(ctx: Context, p: ProvenEntry, type: string, typ: stri
 
 async function checkWork(ctx: Context): Promise<string> {
   const { entry, account, payload } = await signedEntry(ctx, ctx.bundle.work.entry, 'work.registered', JWS_TYPES.credential);
-  if (entry.entry.jws !== ctx.bundle.work.credential) fail('credential_mismatch', 'the work credential differs from the one in its log entry');
+  if (entry.entry.jws !== ctx.bundle.work.credential)
+    fail('credential_mismatch', 'the work credential differs from the one in its log entry');
   if (entry.entry.workId !== ctx.bundle.work.id) fail('credential_mismatch', 'the log entry is about another work');
   const types = payload.type as string[] | undefined;
   if (!types?.includes('HumanMadeWorkCredential')) fail('credential_invalid', 'not a HumanMadeWorkCredential');
-  if (payload.issuer !== `${ctx.bundle.registry.url}/@${account}`) fail('credential_invalid', `the credential's issuer is not @${account} at ${ctx.bundle.registry.url}`);
+  if (payload.issuer !== `${ctx.bundle.registry.url}/@${account}`)
+    fail('credential_invalid', `the credential's issuer is not @${account} at ${ctx.bundle.registry.url}`);
   ctx.workPayload = payload;
   const subject = payload.credentialSubject as { title?: string; sha256?: string };
   return `"${subject.title}" signed by @${account} with a key active when logged at index ${entry.index}`;
@@ -192,7 +199,8 @@ async function checkAttestations(ctx: Context): Promise<string> {
   ctx.activeAttestations = [];
   for (const a of ctx.bundle.attestations) {
     const { entry, account, payload } = await signedEntry(ctx, a.entry, 'attestation.issued', JWS_TYPES.credential);
-    if (entry.entry.jws !== a.credential || entry.entry.attestationId !== a.id) fail('credential_mismatch', `attestation ${a.id} differs from its log entry`);
+    if (entry.entry.jws !== a.credential || entry.entry.attestationId !== a.id)
+      fail('credential_mismatch', `attestation ${a.id} differs from its log entry`);
     const subject = payload.credentialSubject as { workCredentialSha256?: string; attestationType?: string };
     if (subject.workCredentialSha256 !== workHash) fail('attestation_unbound', `attestation ${a.id} references another work credential`);
     let status = 'valid';
@@ -200,7 +208,11 @@ async function checkAttestations(ctx: Context): Promise<string> {
       await signedEntry(ctx, a.revocation, 'attestation.revoked', JWS_TYPES.action);
       status = 'revoked';
     } else {
-      ctx.activeAttestations.push({ id: a.id, accountId: String((entry.entry.account as { id?: string } | undefined)?.id), handle: account });
+      ctx.activeAttestations.push({
+        id: a.id,
+        accountId: String((entry.entry.account as { id?: string } | undefined)?.id),
+        handle: account,
+      });
     }
     lines.push(`${subject.attestationType} by @${account} (${status})`);
   }
@@ -240,7 +252,8 @@ async function checkOrganizations(ctx: Context, trustList: PublicJwk[] | undefin
   const events = ctx.bundle.organizations.map((p) => ctx.entries.get(p)!).sort((a, b) => a.index - b.index);
   for (const e of events) {
     const type = e.entry.type;
-    if (type !== 'organization.verified' && type !== 'organization.withdrawn') fail('entry_type_mismatch', `entry ${e.index} is ${String(type)}, not an organisation event`);
+    if (type !== 'organization.verified' && type !== 'organization.withdrawn')
+      fail('entry_type_mismatch', `entry ${e.index} is ${String(type)}, not an organisation event`);
     const account = e.entry.account as { id?: string; handle?: string } | undefined;
     const kid = String(e.entry.operatorKid);
     const key = trusted.get(kid);
@@ -256,7 +269,8 @@ async function checkOrganizations(ctx: Context, trustList: PublicJwk[] | undefin
     if (payload.action !== action || signedAccount?.id !== account?.id || signedAccount?.handle !== account?.handle) {
       fail('signature_invalid', `entry ${e.index}: the operator signed something other than this ${String(type)}`);
     }
-    if (type === 'organization.verified') ctx.verifiedOrganizations.set(account!.id!, { handle: account!.handle!, index: e.index, kid, since: String(e.entry.receivedAt) });
+    if (type === 'organization.verified')
+      ctx.verifiedOrganizations.set(account!.id!, { handle: account!.handle!, index: e.index, kid, since: String(e.entry.receivedAt) });
     else ctx.verifiedOrganizations.delete(account!.id!);
   }
   ctx.counting = ctx.activeAttestations
@@ -265,7 +279,11 @@ async function checkOrganizations(ctx: Context, trustList: PublicJwk[] | undefin
   const attesting = [...new Set(ctx.activeAttestations.map((a) => a.handle))];
   const verified = attesting.filter((h) => ctx.counting.some((c) => c.handle === h));
   const parts = attesting.map((h) => `@${h} ${verified.includes(h) ? 'verified' : 'unverified organisation'}`);
-  const source = trustList ? `your trust list (${trusted.size} operator key${trusted.size === 1 ? '' : 's'})` : trusted.size ? `the operator key in the bundle (${[...trusted.keys()][0]})` : 'no operator key (the bundle has none)';
+  const source = trustList
+    ? `your trust list (${trusted.size} operator key${trusted.size === 1 ? '' : 's'})`
+    : trusted.size
+      ? `the operator key in the bundle (${[...trusted.keys()][0]})`
+      : 'no operator key (the bundle has none)';
   return `${parts.length ? parts.join('; ') : 'no attesting organisation'}, judged by ${source}${ignored ? `; ${ignored} statement(s) by keys not trusted ignored` : ''}`;
 }
 
@@ -278,7 +296,8 @@ async function bundleOperatorKey(ctx: Context): Promise<{ kid: string; jwk: Publ
   const kid = await thumbprint(jwk.data);
   const wellFormed = given.kid === kid && given.use === 'sig' && given.alg === 'EdDSA' && given.aura_role === 'operator';
   const published = ctx.bundle.registry.jwks.keys.some((k) => canonicalJson(k).equals(canonicalJson(given)));
-  if (!wellFormed || !published) fail('operator_key_invalid', "the operator key is not published in the bundle's JWKS as given (kid, use, alg, aura_role)");
+  if (!wellFormed || !published)
+    fail('operator_key_invalid', "the operator key is not published in the bundle's JWKS as given (kid, use, alg, aura_role)");
   return { kid, jwk: jwk.data };
 }
 
@@ -293,7 +312,9 @@ function evidenceLevel(ctx: Context, ownTrustList: boolean): string {
     processTimesBeforeRegistration: processTimes,
     validAttestations: ctx.counting.length,
   });
-  const by = ctx.counting.length ? `: attested by ${ctx.counting.map((c) => `@${c.handle} (verified since ${c.since}, log index ${c.index}, by operator key ${c.kid})`).join(', ')}` : '';
+  const by = ctx.counting.length
+    ? `: attested by ${ctx.counting.map((c) => `@${c.handle} (verified since ${c.since}, log index ${c.index}, by operator key ${c.kid})`).join(', ')}`
+    : '';
   const trust = ownTrustList
     ? 'organisations judged by your trust list'
     : 'level 3 counts only organisations verified by the operator key in the bundle — pass --trust <operator key> to use your own trust list';

@@ -30,7 +30,8 @@ export async function signClaim(credentials: C2paSigningCredentials, claim: Uint
   const signature = new Signature();
   const algorithm = Algorithms.getAlgorithm(COSE_ALG[credentials.alg] as never);
   const [certificate] = credentials.chain;
-  if (!algorithm || !certificate) throw new Error(`signing credentials unusable: ${algorithm ? 'empty certificate chain' : `no COSE algorithm for ${credentials.alg}`}`);
+  if (!algorithm || !certificate)
+    throw new Error(`signing credentials unusable: ${algorithm ? 'empty certificate chain' : `no COSE algorithm for ${credentials.alg}`}`);
   signature.algorithm = algorithm;
   signature.certificate = certificate;
   signature.chainCertificates = credentials.chain.slice(1);
@@ -59,7 +60,9 @@ export async function signClaim(credentials: C2paSigningCredentials, claim: Uint
 }
 
 /** Plain CBOR: byte strings untagged, maps as maps (integer labels kept), no cbor-x extensions. */
-const coseEncoder = new Encoder({ useRecords: false, tagUint8Array: false, useTag259ForMaps: false } as ConstructorParameters<typeof Encoder>[0]);
+const coseEncoder = new Encoder({ useRecords: false, tagUint8Array: false, useTag259ForMaps: false } as ConstructorParameters<
+  typeof Encoder
+>[0]);
 
 /**
  * A W3C VC secured with COSE (VC-JOSE-COSE §3.3.1) as the CAWG identity claims aggregation form wants it:
@@ -67,7 +70,12 @@ const coseEncoder = new Encoder({ useRecords: false, tagUint8Array: false, useTa
  */
 export function signCredentialWithCose(key: KeyObject, credential: Record<string, unknown>): Uint8Array {
   const encoder = coseEncoder;
-  const protectedHeader = encoder.encode(new Map<number, unknown>([[1, -8], [3, 'application/vc']]));
+  const protectedHeader = encoder.encode(
+    new Map<number, unknown>([
+      [1, -8],
+      [3, 'application/vc'],
+    ]),
+  );
   const payload = new TextEncoder().encode(JSON.stringify(credential));
   const toBeSigned = encoder.encode(['Signature1', protectedHeader, new Uint8Array(0), payload]);
   const signature = new Uint8Array(nodeSign(null, toBeSigned, key));

@@ -25,7 +25,13 @@ export interface ReadManifest {
   title?: string;
   claimGenerator?: string;
   /** As c2pa-rs reports them: any of these may be absent. */
-  signer?: { commonName?: string | undefined; issuer?: string | undefined; alg?: string | undefined; time?: string | undefined; serial?: string | undefined };
+  signer?: {
+    commonName?: string | undefined;
+    issuer?: string | undefined;
+    alg?: string | undefined;
+    time?: string | undefined;
+    serial?: string | undefined;
+  };
   actions: { action: string; digitalSourceType?: string; softwareAgent?: string; when?: string }[];
   softBindings: { alg: string; value: string; url?: string }[];
   identities: ReadIdentity[];
@@ -50,15 +56,24 @@ export interface ContentCredentialsResult {
  * Codes that only say a signer is not on the validator's trust list (Aura's registry CA is not on the C2PA
  * trust list unless the operator uses a certificate from a C2PA-trusted CA): the manifest itself is intact.
  */
-export const UNTRUSTED_SIGNER_CODES = ['signingCredential.untrusted', 'cawg.ica.untrusted_issuer', 'cawg.x509.credential.untrusted', 'timeStamp.untrusted'];
+export const UNTRUSTED_SIGNER_CODES = [
+  'signingCredential.untrusted',
+  'cawg.ica.untrusted_issuer',
+  'cawg.x509.credential.untrusted',
+  'timeStamp.untrusted',
+];
 
 /** Failure codes that mean the file or its manifest was changed or is broken, not merely untrusted. */
-export const integrityFailures = (r: ContentCredentialsResult): StatusCode[] => r.failures.filter((f) => !UNTRUSTED_SIGNER_CODES.includes(f.code));
+export const integrityFailures = (r: ContentCredentialsResult): StatusCode[] =>
+  r.failures.filter((f) => !UNTRUSTED_SIGNER_CODES.includes(f.code));
 
 const NONE: ContentCredentialsResult = { present: false, failures: [], informational: [], successes: [], manifestCount: 0 };
 
 /** `trustAnchorsPem`: extra CA certificates to trust (c2pa-rs `trust.user_anchors`), e.g. a registry's published CA. */
-export async function readContentCredentials(bytes: Uint8Array, options: { trustAnchorsPem?: string } = {}): Promise<ContentCredentialsResult> {
+export async function readContentCredentials(
+  bytes: Uint8Array,
+  options: { trustAnchorsPem?: string } = {},
+): Promise<ContentCredentialsResult> {
   const sniffed = sniffFormat(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
   const format = sniffed.kind === 'supported' ? C2PA_FORMATS[sniffed.format] : undefined;
   if (!format) return NONE;
@@ -108,7 +123,11 @@ function summarise(store: StoreJson): ContentCredentialsResult {
   };
 }
 
-const code = (s: StatusCode): StatusCode => ({ code: s.code, ...(s.explanation ? { explanation: s.explanation } : {}), ...(s.url ? { url: s.url } : {}) });
+const code = (s: StatusCode): StatusCode => ({
+  code: s.code,
+  ...(s.explanation ? { explanation: s.explanation } : {}),
+  ...(s.url ? { url: s.url } : {}),
+});
 
 function manifest(label: string, m: ManifestJson): ReadManifest {
   const assertions = m.assertions ?? [];
@@ -131,7 +150,12 @@ function actionsOf(data: unknown): ReadManifest['actions'] {
   const actions = isRecord(data) && Array.isArray(data.actions) ? data.actions : [];
   return actions.filter(isRecord).map((a) => {
     const agent = a.softwareAgent;
-    const softwareAgent = typeof agent === 'string' ? agent : isRecord(agent) ? [agent.name, agent.version].filter((v) => typeof v === 'string').join(' ') : undefined;
+    const softwareAgent =
+      typeof agent === 'string'
+        ? agent
+        : isRecord(agent)
+          ? [agent.name, agent.version].filter((v) => typeof v === 'string').join(' ')
+          : undefined;
     return {
       action: String(a.action ?? 'unknown'),
       ...(typeof a.digitalSourceType === 'string' ? { digitalSourceType: a.digitalSourceType } : {}),
@@ -154,7 +178,11 @@ function identityOf(data: unknown): ReadIdentity {
   const d = isRecord(data) ? data : {};
   const payload = isRecord(d.signer_payload) ? d.signer_payload : {};
   const subject = isRecord(d.credentialSubject) ? d.credentialSubject : d;
-  const verified = Array.isArray(subject.verifiedIdentities) ? subject.verifiedIdentities : Array.isArray(d.verifiedIdentities) ? d.verifiedIdentities : [];
+  const verified = Array.isArray(subject.verifiedIdentities)
+    ? subject.verifiedIdentities
+    : Array.isArray(d.verifiedIdentities)
+      ? d.verifiedIdentities
+      : [];
   const aura = Array.isArray(d.evidence) ? d.evidence.filter(isRecord).find((e) => typeof e.keyId === 'string') : undefined;
   return {
     sigType: String(payload.sig_type ?? (isRecord(d.c2paAsset) ? d.c2paAsset.sig_type : undefined) ?? 'unknown'),

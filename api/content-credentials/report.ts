@@ -42,7 +42,8 @@ export async function contentCredentialsReport(input: ReportInputs): Promise<Con
     failures: read.failures.map(({ code, explanation }) => ({ code, ...(explanation ? { explanation } : {}) })),
     ...(m?.signer ? { signer: { commonName: m.signer.commonName, issuer: m.signer.issuer, alg: m.signer.alg, time: m.signer.time } } : {}),
     ...(m?.claimGenerator ? { claimGenerator: m.claimGenerator } : {}),
-    actions: m?.actions.map(({ action, digitalSourceType, softwareAgent }) => ({
+    actions:
+      m?.actions.map(({ action, digitalSourceType, softwareAgent }) => ({
         action,
         ...(digitalSourceType ? { digitalSourceType } : {}),
         ...(softwareAgent ? { softwareAgent } : {}),
@@ -51,21 +52,38 @@ export async function contentCredentialsReport(input: ReportInputs): Promise<Con
       m?.identities.map((i) => ({
         sigType: i.sigType,
         ...(i.issuer ? { issuer: i.issuer } : {}),
-        names: i.verifiedIdentities.map((v) => [v.name, v.username ? `@${v.username}` : undefined, v.provider?.name ? `(${v.provider.name})` : undefined].filter(Boolean).join(' ')),
+        names: i.verifiedIdentities.map((v) =>
+          [v.name, v.username ? `@${v.username}` : undefined, v.provider?.name ? `(${v.provider.name})` : undefined]
+            .filter(Boolean)
+            .join(' '),
+        ),
       })) ?? [],
     softBindings: [],
     warnings: [],
     ...(read.error ? { error: read.error } : {}),
   };
   if (read.present && !report.intact) {
-    report.warnings.push(`The Content Credentials do not validate (${integrityFailures(read).map((f) => f.code).join(', ') || read.error}): the file or its manifest was changed after signing.`);
+    report.warnings.push(
+      `The Content Credentials do not validate (${
+        integrityFailures(read)
+          .map((f) => f.code)
+          .join(', ') || read.error
+      }): the file or its manifest was changed after signing.`,
+    );
   }
   if (!m) return report;
   const pixels = new Set(input.pixelMatches);
   if (m.aura) {
     const level = await input.levelOf(m.aura.workId);
-    report.aura = { workId: m.aura.workId, workUrl: m.aura.workUrl, known: level !== undefined, ...(level ? { level } : {}), pixelsMatch: pixels.has(m.aura.workId) };
-    if (!report.aura.pixelsMatch) report.warnings.push(`The manifest names Aura work ${m.aura.workId}, but the pixels of this file do not match that work.`);
+    report.aura = {
+      workId: m.aura.workId,
+      workUrl: m.aura.workUrl,
+      known: level !== undefined,
+      ...(level ? { level } : {}),
+      pixelsMatch: pixels.has(m.aura.workId),
+    };
+    if (!report.aura.pixelsMatch)
+      report.warnings.push(`The manifest names Aura work ${m.aura.workId}, but the pixels of this file do not match that work.`);
   }
   for (const binding of m.softBindings.filter((b) => b.alg === AURA_PDQ_ALG)) {
     let workIds: string[];

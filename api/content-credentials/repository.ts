@@ -29,7 +29,15 @@ export class ContentCredentialsRepository {
       .orderBy('created_at', 'desc')
       .limit(1)
       .executeTakeFirst();
-    return row ? { manifestId: row.manifest_id, workId: row.work_id, format: row.format, manifestStore: row.manifest_store, createdAt: row.created_at } : undefined;
+    return row
+      ? {
+          manifestId: row.manifest_id,
+          workId: row.work_id,
+          format: row.format,
+          manifestStore: row.manifest_store,
+          createdAt: row.created_at,
+        }
+      : undefined;
   }
 
   /** Work id → its newest manifest id, for the works that have one. */

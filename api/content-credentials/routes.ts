@@ -37,7 +37,10 @@ function registerCredentialedDownloadRoute(api: ApiRouter, ctx: AppContext, serv
       params: z.object({ id: z.string().min(1).max(100) }),
       before: [ctx.limits.register],
       responses: {
-        200: { description: 'the same image, same format, with Content Credentials (header C2PA-Manifest-Id names the manifest)', contentType: 'image/*' },
+        200: {
+          description: 'the same image, same format, with Content Credentials (header C2PA-Manifest-Id names the manifest)',
+          contentType: 'image/*',
+        },
       },
     },
     async ({ req, res, params, file }) => {

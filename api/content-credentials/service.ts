@@ -36,8 +36,10 @@ export class ContentCredentialsService {
   async credential(session: Session, workId: string, image: Buffer): Promise<CredentialedDownload> {
     const work = await findWorkForCredentials(this.ctx.db, workId);
     if (!work) throw notFound('work');
-    if (work.account_id !== session.accountId) throw new AppError('forbidden', 'only the artist who registered this work can download it with Content Credentials');
-    if (work.status === 'revoked') throw new AppError('already_revoked', 'this work was revoked by its artist; it can no longer be credentialed');
+    if (work.account_id !== session.accountId)
+      throw new AppError('forbidden', 'only the artist who registered this work can download it with Content Credentials');
+    if (work.status === 'revoked')
+      throw new AppError('already_revoked', 'this work was revoked by its artist; it can no longer be credentialed');
     const sniffed = sniffFormat(image);
     const mimeType = sniffed.kind === 'supported' ? C2PA_FORMATS[sniffed.format] : undefined;
     if (!mimeType) throw new AppError('unsupported_media_type', 'Content Credentials can be embedded in JPEG, PNG and WebP files');
@@ -79,9 +81,13 @@ export class ContentCredentialsService {
     const { matches } = await matchImage(this.ctx.db, fingerprint);
     // A colourway of the work is a different image: it gets no credential in the work's name.
     if (matches.some((m) => m.work.id === work.id && !m.judgement.colourway)) return 'match';
-    throw new AppError('image_not_of_work', 'this image is neither the registered file of the work nor a match of it under the registry’s match policy', {
-      workId: work.id,
-    });
+    throw new AppError(
+      'image_not_of_work',
+      'this image is neither the registered file of the work nor a match of it under the registry’s match policy',
+      {
+        workId: work.id,
+      },
+    );
   }
 }
 

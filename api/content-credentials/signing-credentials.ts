@@ -122,7 +122,10 @@ function fromPem(certPem: string, keyPem: string): Omit<C2paSigningCredentials, 
     chain = x509.PemConverter.decode(certPem).map((der) => new x509.X509Certificate(der));
     privateKey = createPrivateKey(keyPem.trim().startsWith('-----BEGIN') ? keyPem : Buffer.from(keyPem, 'base64').toString('utf8'));
   } catch (err) {
-    throw new AppError('internal', `AURA_C2PA_CERT / AURA_C2PA_KEY are not a readable PEM certificate chain and private key: ${(err as Error).message}`);
+    throw new AppError(
+      'internal',
+      `AURA_C2PA_CERT / AURA_C2PA_KEY are not a readable PEM certificate chain and private key: ${(err as Error).message}`,
+    );
   }
   if (chain.length === 0) throw new AppError('internal', 'AURA_C2PA_CERT holds no certificate');
   const top = chain[chain.length - 1]!;
@@ -154,4 +157,7 @@ function loadOrCreateIdentityKey(dataDir: string): KeyObject {
   return privateKey;
 }
 
-const serial = () => Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1');
+const serial = () =>
+  Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
+    .toString('hex')
+    .replace(/^[89a-f]/, '1');

@@ -4,7 +4,12 @@ import type { PngTextChunk } from './png-chunks.ts';
 import type { AiMarker, MetadataGroups } from './types.ts';
 
 export const IPTC_DIGITAL_SOURCE_TYPE = 'http://cv.iptc.org/newscodes/digitalsourcetype/';
-export const AI_SOURCE_TYPES = ['trainedAlgorithmicMedia', 'compositeWithTrainedAlgorithmicMedia', 'algorithmicMedia', 'compositeSynthetic'];
+export const AI_SOURCE_TYPES = [
+  'trainedAlgorithmicMedia',
+  'compositeWithTrainedAlgorithmicMedia',
+  'algorithmicMedia',
+  'compositeSynthetic',
+];
 export const HUMAN_SOURCE_TYPES = [
   'digitalCapture',
   'negativeFilm',
@@ -59,17 +64,24 @@ export function detectAiMarkers(input: MarkerInputs): AiMarker[] {
   if (input.c2pa) {
     for (const action of input.c2pa.actions) {
       if (action.digitalSourceType && isAiSourceType(action.digitalSourceType)) {
-        add('c2pa-digital-source-type', `c2pa:${action.assertion}:${action.action}${action.active ? '' : ' (ingredient)'}`, action.digitalSourceType);
+        add(
+          'c2pa-digital-source-type',
+          `c2pa:${action.assertion}:${action.action}${action.active ? '' : ' (ingredient)'}`,
+          action.digitalSourceType,
+        );
       }
-      if (action.softwareAgent && GENERATOR_NAMES.test(action.softwareAgent)) add('generator-software', `c2pa:${action.assertion}:softwareAgent`, action.softwareAgent);
+      if (action.softwareAgent && GENERATOR_NAMES.test(action.softwareAgent))
+        add('generator-software', `c2pa:${action.assertion}:softwareAgent`, action.softwareAgent);
     }
-    if (input.c2pa.claimGenerator && GENERATOR_NAMES.test(input.c2pa.claimGenerator)) add('generator-software', 'c2pa:claim_generator', input.c2pa.claimGenerator);
+    if (input.c2pa.claimGenerator && GENERATOR_NAMES.test(input.c2pa.claimGenerator))
+      add('generator-software', 'c2pa:claim_generator', input.c2pa.claimGenerator);
   }
 
   // PNG text chunks
   for (const chunk of input.pngChunks) {
     const where = `png:${chunk.type}:${chunk.keyword}`;
-    if (GENERATOR_PNG_KEYS.includes(chunk.keyword.toLowerCase())) add('generator-parameters', where, chunk.text || `(${chunk.compressed ? 'compressed' : 'empty'} ${chunk.keyword})`);
+    if (GENERATOR_PNG_KEYS.includes(chunk.keyword.toLowerCase()))
+      add('generator-parameters', where, chunk.text || `(${chunk.compressed ? 'compressed' : 'empty'} ${chunk.keyword})`);
     if (/^(software|source)$/i.test(chunk.keyword) && GENERATOR_NAMES.test(chunk.text)) add('generator-software', where, chunk.text);
     const job = MIDJOURNEY_JOB_ID.exec(chunk.text);
     if (job) add('midjourney-job-id', where, job[1]!);
@@ -85,7 +97,8 @@ export function detectAiMarkers(input: MarkerInputs): AiMarker[] {
     for (const [key, value] of Object.entries(values)) {
       if (typeof value !== 'string') continue;
       // Not Make/Model: camera brands share words with generators (e.g. Firefly action cameras).
-      if (/^(Software|CreatorTool|HostComputer)$/i.test(key) && GENERATOR_NAMES.test(value)) add('generator-software', `${group}:${key}`, value);
+      if (/^(Software|CreatorTool|HostComputer)$/i.test(key) && GENERATOR_NAMES.test(value))
+        add('generator-software', `${group}:${key}`, value);
       const job = MIDJOURNEY_JOB_ID.exec(value);
       if (job) add('midjourney-job-id', `${group}:${key}`, job[1]!);
     }

@@ -45,7 +45,10 @@ export async function readC2pa(bytes: Buffer): Promise<C2paSummary | undefined> 
     const manifests = ManifestStore.read(store);
     const result = await manifests.validate(asset).catch((e: unknown) => ValidationResult.fromError(e as Error));
     summary.signatureValid = result.isValid;
-    summary.validationErrors = result.statusEntries.filter((s) => !s.success).map((s) => String(s.code)).slice(0, 10);
+    summary.validationErrors = result.statusEntries
+      .filter((s) => !s.success)
+      .map((s) => String(s.code))
+      .slice(0, 10);
   } catch (error) {
     summary.validationErrors = [`manifest could not be validated: ${message(error)}`];
   }

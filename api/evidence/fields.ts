@@ -8,7 +8,11 @@ export function cleanText(value: unknown, max = MAX_FIELD_LENGTH): string | unde
   if (typeof value === 'string') text = value;
   else if (typeof value === 'number') text = String(value);
   else if (value instanceof Date) text = Number.isNaN(value.getTime()) ? undefined : value.toISOString();
-  else if (Array.isArray(value)) text = value.map((v) => cleanText(v, max)).filter(Boolean).join('; ');
+  else if (Array.isArray(value))
+    text = value
+      .map((v) => cleanText(v, max))
+      .filter(Boolean)
+      .join('; ');
   else if (value && typeof value === 'object' && 'value' in value) text = cleanText((value as { value: unknown }).value, max);
   if (text === undefined) return undefined;
   text = repairMojibake(text);
@@ -38,10 +42,26 @@ const XMP_BASIC = ['xmp', 'xap'];
 
 /** Public facts: camera, software, dates, creator and rights, declared digital source type. */
 export function publicFields(groups: MetadataGroups): Omit<PublicEvidence, 'aiMarkers' | 'c2pa'> {
-  const make = pick(groups, [['ifd0', 'Make'], ['ihdr', 'Make'], ['tiff', 'Make']]);
-  const model = pick(groups, [['ifd0', 'Model'], ['ihdr', 'Model'], ['tiff', 'Model']]);
-  const lens = pick(groups, [['exif', 'LensModel'], ['aux', 'Lens'], ['exifEX', 'LensModel']]);
-  const software = pick(groups, [['ifd0', 'Software'], ...XMP_BASIC.map((g) => [g, 'CreatorTool'] as [string, string]), ['ihdr', 'Software']]);
+  const make = pick(groups, [
+    ['ifd0', 'Make'],
+    ['ihdr', 'Make'],
+    ['tiff', 'Make'],
+  ]);
+  const model = pick(groups, [
+    ['ifd0', 'Model'],
+    ['ihdr', 'Model'],
+    ['tiff', 'Model'],
+  ]);
+  const lens = pick(groups, [
+    ['exif', 'LensModel'],
+    ['aux', 'Lens'],
+    ['exifEX', 'LensModel'],
+  ]);
+  const software = pick(groups, [
+    ['ifd0', 'Software'],
+    ...XMP_BASIC.map((g) => [g, 'CreatorTool'] as [string, string]),
+    ['ihdr', 'Software'],
+  ]);
   const created = pick(groups, [
     ['exif', 'DateTimeOriginal'],
     ['exif', 'CreateDate'],
@@ -51,8 +71,18 @@ export function publicFields(groups: MetadataGroups): Omit<PublicEvidence, 'aiMa
     ['ihdr', 'create-date'],
     ['ihdr', 'Creation Time'],
   ]);
-  const creator = pick(groups, [['iptc', 'Byline'], ['dc', 'creator'], ['ifd0', 'Artist'], ['ihdr', 'Author']]);
-  const rights = pick(groups, [['ifd0', 'Copyright'], ['dc', 'rights'], ['iptc', 'CopyrightNotice'], ['ihdr', 'Copyright']]);
+  const creator = pick(groups, [
+    ['iptc', 'Byline'],
+    ['dc', 'creator'],
+    ['ifd0', 'Artist'],
+    ['ihdr', 'Author'],
+  ]);
+  const rights = pick(groups, [
+    ['ifd0', 'Copyright'],
+    ['dc', 'rights'],
+    ['iptc', 'CopyrightNotice'],
+    ['ihdr', 'Copyright'],
+  ]);
   const digitalSourceType = pick(groups, [['Iptc4xmpExt', 'DigitalSourceType']]);
   return {
     ...(make || model || lens ? { camera: { ...(make ? { make } : {}), ...(model ? { model } : {}), ...(lens ? { lens } : {}) } } : {}),

@@ -15,7 +15,14 @@ export async function readEvidence(bytes: Buffer): Promise<Evidence> {
     readC2pa(bytes).catch((): C2paSummary | undefined => undefined),
   ]);
   const pngChunks = safely((): PngTextChunk[] => readPngTextChunks(bytes), []);
-  const xmpPackets = safely(() => findXmpPackets(bytes, pngChunks.map((c) => c.text)), []);
+  const xmpPackets = safely(
+    () =>
+      findXmpPackets(
+        bytes,
+        pngChunks.map((c) => c.text),
+      ),
+    [],
+  );
   const aiMarkers = safely(() => detectAiMarkers({ groups, pngChunks, xmpPackets, c2pa }), []);
 
   const publicEvidence: PublicEvidence = { ...safely(() => publicFields(groups), {}), aiMarkers };

@@ -2,7 +2,9 @@ import { z } from 'zod';
 
 export const aiMarkerSchema = z
   .object({
-    kind: z.string().meta({ description: 'e.g. digital-source-type, c2pa-digital-source-type, generator-parameters, generator-software, midjourney-job-id' }),
+    kind: z.string().meta({
+      description: 'e.g. digital-source-type, c2pa-digital-source-type, generator-parameters, generator-software, midjourney-job-id',
+    }),
     where: z.string().meta({ description: 'where it was found, e.g. png:tEXt:parameters or xmp:Iptc4xmpExt:DigitalSourceType' }),
     value: z.string().meta({ description: 'the value found, truncated' }),
   })
@@ -32,7 +34,10 @@ export const publicEvidenceSchema = z
     metadata: z
       .object({ readable: z.literal(false), message: z.string() })
       .optional()
-      .meta({ description: 'present when the metadata could not be read, e.g. "metadata could not be read (timed out)"; the fingerprint is still complete' }),
+      .meta({
+        description:
+          'present when the metadata could not be read, e.g. "metadata could not be read (timed out)"; the fingerprint is still complete',
+      }),
   })
   .meta({ id: 'PublicEvidence' });
 

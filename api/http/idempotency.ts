@@ -94,7 +94,8 @@ export function idempotencyMiddleware(ctx: AppContext): RequestHandler {
       for (;;) {
         const now = ctx.clock.now();
         const lockedUntil = new Date(now.getTime() + leaseMs);
-        if (await claimIdempotencyKey(ctx.db, id, { fingerprint, at: now, lockedUntil, expiresAt: new Date(now.getTime() + RETENTION_MS) })) break;
+        if (await claimIdempotencyKey(ctx.db, id, { fingerprint, at: now, lockedUntil, expiresAt: new Date(now.getTime() + RETENTION_MS) }))
+          break;
         const stored = await findIdempotentAnswer(ctx.db, id);
         if (!stored) continue;
         const decision = decide(stored, fingerprint, now);
@@ -150,9 +151,7 @@ function recordAnswer(
     const status = res.statusCode;
     const contentType = res.getHeader('Content-Type');
     const saving = status >= 500 ? release() : complete(status, contentType === undefined ? null : String(contentType), Buffer.from(body));
-    saving
-      .catch((err) => res.req.log?.warn({ err }, 'could not store the idempotent answer'))
-      .finally(() => originalSend(body));
+    saving.catch((err) => res.req.log?.warn({ err }, 'could not store the idempotent answer')).finally(() => originalSend(body));
     return res;
   }) as Response['send'];
   res.on('finish', () => {

@@ -96,9 +96,7 @@ export function isDatabaseDown(err: unknown): boolean {
   const e = err as { code?: string; message?: string } | null;
   if (!e) return false;
   if (e.code && DOWN_CODES.has(e.code)) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
-    e.message ?? '',
-  );
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message ?? '');
 }
 
 export const notFoundRoute: RequestHandler = (req, _res, next) => {
@@ -117,7 +115,8 @@ export interface Problem {
 export const VERIFICATION_FAILED_STATUS = 422;
 
 export function toProblem(err: unknown): Problem {
-  if (err instanceof VerificationError) return { status: VERIFICATION_FAILED_STATUS, code: err.code, message: err.message, details: undefined };
+  if (err instanceof VerificationError)
+    return { status: VERIFICATION_FAILED_STATUS, code: err.code, message: err.message, details: undefined };
   const { code, message, details } = toAppError(err);
   return { status: HTTP_STATUS[code], code, message, details };
 }
@@ -126,7 +125,10 @@ export function toProblem(err: unknown): Problem {
 export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const problem = toProblem(err);
   if (problem.status >= 500) req.log?.error({ err }, 'request failed');
-  if ((problem.code === 'database_unavailable' || problem.code === 'server_busy' || problem.code === 'rate_limited') && !res.getHeader('Retry-After')) {
+  if (
+    (problem.code === 'database_unavailable' || problem.code === 'server_busy' || problem.code === 'rate_limited') &&
+    !res.getHeader('Retry-After')
+  ) {
     res.setHeader('Retry-After', '5');
   }
   if (res.headersSent) {

@@ -43,7 +43,13 @@ export const findIdempotentAnswer = (db: Db, { scope, key }: IdempotencyKey) =>
     .executeTakeFirst();
 
 /** Only one of several retries racing for a dead claim wins it. */
-export async function takeOverIdempotencyClaim(db: Db, { scope, key }: IdempotencyKey, fingerprint: string, now: Date, lockedUntil: Date): Promise<boolean> {
+export async function takeOverIdempotencyClaim(
+  db: Db,
+  { scope, key }: IdempotencyKey,
+  fingerprint: string,
+  now: Date,
+  lockedUntil: Date,
+): Promise<boolean> {
   const result = await db
     .updateTable('idempotency_keys')
     .set({ locked_until: lockedUntil })
@@ -56,7 +62,11 @@ export async function takeOverIdempotencyClaim(db: Db, { scope, key }: Idempoten
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function saveIdempotentAnswer(db: Db, { scope, key }: IdempotencyKey, answer: { status: number; contentType: string | null; body: Buffer }): Promise<void> {
+export async function saveIdempotentAnswer(
+  db: Db,
+  { scope, key }: IdempotencyKey,
+  answer: { status: number; contentType: string | null; body: Buffer },
+): Promise<void> {
   await db
     .updateTable('idempotency_keys')
     .set({ status: answer.status, content_type: answer.contentType, response: answer.body })

@@ -173,9 +173,7 @@ function toOpenApi(spec: RouteSpec<AnyObject, AnyObject, z.ZodType>): RouteConfi
   for (const [status, r] of Object.entries(spec.responses)) {
     responses[status] = {
       description: r.description,
-      ...(r.schema || r.contentType
-        ? { content: { [r.contentType ?? 'application/json']: { schema: r.schema ?? z.string() } } }
-        : {}),
+      ...(r.schema || r.contentType ? { content: { [r.contentType ?? 'application/json']: { schema: r.schema ?? z.string() } } } : {}),
     };
   }
   responses.default = {

@@ -7,12 +7,10 @@ type Db = Kysely<Database>;
 export const findAccountByHandle = (db: Db, handle: string) =>
   db.selectFrom('accounts').selectAll().where('handle', '=', handle).executeTakeFirst();
 
-export const findAccountById = (db: Db, id: string) =>
-  db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+export const findAccountById = (db: Db, id: string) => db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
 
 /** An account a stored row refers to: its foreign key guarantees the account exists. */
-export const getAccountById = (db: Db, id: string) =>
-  db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+export const getAccountById = (db: Db, id: string) => db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
 /** The key ids of some accounts, revoked ones included. */
 export async function listKidsOfAccounts(db: Db, accountIds: string[]): Promise<string[]> {
@@ -107,12 +105,25 @@ export async function consumeChallenge(db: Db, nonce: string, now: Date): Promis
 }
 
 export const deleteExpiredChallenges = (db: Db, now: Date) =>
-  db.deleteFrom('auth_challenges').where('expires_at', '<', new Date(now.getTime() - 3600_000)).execute();
+  db
+    .deleteFrom('auth_challenges')
+    .where('expires_at', '<', new Date(now.getTime() - 3600_000))
+    .execute();
 
-export async function insertSession(db: Db, session: { id: string; accountId: string; kid: string; createdAt: Date; expiresAt: Date }): Promise<void> {
+export async function insertSession(
+  db: Db,
+  session: { id: string; accountId: string; kid: string; createdAt: Date; expiresAt: Date },
+): Promise<void> {
   await db
     .insertInto('sessions')
-    .values({ id: session.id, account_id: session.accountId, kid: session.kid, created_at: session.createdAt, expires_at: session.expiresAt, revoked_at: null })
+    .values({
+      id: session.id,
+      account_id: session.accountId,
+      kid: session.kid,
+      created_at: session.createdAt,
+      expires_at: session.expiresAt,
+      revoked_at: null,
+    })
     .execute();
 }
 
@@ -123,17 +134,28 @@ export const revokeSession = (db: Db, id: string, at: Date) =>
 
 /** Sessions an hour past their end are of no use even to explain a refusal. */
 export const deleteExpiredSessions = (db: Db, now: Date) =>
-  db.deleteFrom('sessions').where('expires_at', '<', new Date(now.getTime() - 3600_000)).execute();
+  db
+    .deleteFrom('sessions')
+    .where('expires_at', '<', new Date(now.getTime() - 3600_000))
+    .execute();
 
 /** A server-wide secret shared by every API process (first writer wins). */
 export async function getOrCreateSecret(db: Db, name: string, fresh: () => string): Promise<string> {
-  await db.insertInto('server_secrets').values({ name, value: fresh() }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  await db
+    .insertInto('server_secrets')
+    .values({ name, value: fresh() })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
   const row = await db.selectFrom('server_secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
   return row.value;
 }
 
 export async function isSignatureUsed(db: Db, signingInputSha256: Buffer): Promise<boolean> {
-  const row = await db.selectFrom('used_signatures').select('used_at').where('signing_input_sha256', '=', signingInputSha256).executeTakeFirst();
+  const row = await db
+    .selectFrom('used_signatures')
+    .select('used_at')
+    .where('signing_input_sha256', '=', signingInputSha256)
+    .executeTakeFirst();
   return row !== undefined;
 }
 

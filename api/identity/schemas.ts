@@ -37,7 +37,8 @@ export const accountSchema = z
     bio: z.string(),
     website: z.string().nullable(),
     profileSigned: z.boolean().meta({
-      description: 'true when displayName, bio and website are covered by the proof the account signed at creation; false for accounts created before profiles were signed',
+      description:
+        'true when displayName, bio and website are covered by the proof the account signed at creation; false for accounts created before profiles were signed',
     }),
     createdAt: z.string(),
     logIndex: z.number().int().nullable(),
@@ -62,7 +63,13 @@ export const createAccountBody = z.object({
   displayName: z.string().trim().min(1).max(80),
   kind: accountKindSchema,
   bio: z.string().max(2000).optional(),
-  website: z.url({ protocol: /^https?$/ }).max(300).optional(),
+  website: z
+    .url({ protocol: /^https?$/ })
+    .max(300)
+    .optional(),
   jwk: publicJwkSchema,
-  proof: compactJwsSchema.meta({ description: 'JWS (typ aura-account+jwt) by the new key over { handle, kind, jwk, displayName, bio, website, iat } (bio and website may be left out when absent)' }),
+  proof: compactJwsSchema.meta({
+    description:
+      'JWS (typ aura-account+jwt) by the new key over { handle, kind, jwk, displayName, bio, website, iat } (bio and website may be left out when absent)',
+  }),
 });

@@ -6,7 +6,15 @@ import type { Database } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
-import { deleteExpiredSessions, findAccountById, findKey, findSession, getOrCreateSecret, insertSession, revokeSession } from './repository.ts';
+import {
+  deleteExpiredSessions,
+  findAccountById,
+  findKey,
+  findSession,
+  getOrCreateSecret,
+  insertSession,
+  revokeSession,
+} from './repository.ts';
 
 export const SESSION_COOKIE = 'aura_session';
 const SESSION_TTL_SECONDS = 60 * 60;

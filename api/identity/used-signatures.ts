@@ -25,7 +25,9 @@ export type SignaturePurpose =
  * the signing input cannot change without the signature failing.
  */
 export function signingInputHash(jws: string): Buffer {
-  return createHash('sha256').update(jws.slice(0, jws.lastIndexOf('.'))).digest();
+  return createHash('sha256')
+    .update(jws.slice(0, jws.lastIndexOf('.')))
+    .digest();
 }
 
 export const replayed = () => new AppError('jws_replayed', 'this signed request was already accepted once; sign a new one');
@@ -40,7 +42,11 @@ export async function refuseReplay(db: Db, jws: string): Promise<void> {
  * finds the row (PostgreSQL makes a racing insert wait for the first transaction) and the whole
  * transaction, log entry included, rolls back with 409 `jws_replayed`.
  */
-export async function spendSignature(db: Db, jws: string, use: { purpose: SignaturePurpose; accountId: string | null; at: Date }): Promise<void> {
+export async function spendSignature(
+  db: Db,
+  jws: string,
+  use: { purpose: SignaturePurpose; accountId: string | null; at: Date },
+): Promise<void> {
   const inserted = await insertUsedSignature(db, { signingInputSha256: signingInputHash(jws), ...use });
   if (!inserted) throw replayed();
 }

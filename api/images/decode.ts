@@ -40,19 +40,16 @@ export const readHeaderHere: HeaderReader = async (bytes) => readImageHeader(byt
 export function acceptedFormat(bytes: Buffer, limits: ImageLimits): ImageFormat {
   if (bytes.length === 0) throw new AppError('image_unreadable', 'the uploaded file is empty');
   if (bytes.length > limits.maxBytes) {
-    throw new AppError(
-      'image_too_large',
-      `the image is ${formatMb(bytes.length)}; the limit is ${formatMb(limits.maxBytes)}`,
-      { size: bytes.length, maxBytes: limits.maxBytes },
-    );
+    throw new AppError('image_too_large', `the image is ${formatMb(bytes.length)}; the limit is ${formatMb(limits.maxBytes)}`, {
+      size: bytes.length,
+      maxBytes: limits.maxBytes,
+    });
   }
   const sniffed = sniffFormat(bytes);
   if (sniffed.kind === 'unsupported') {
-    throw new AppError(
-      'unsupported_media_type',
-      `${sniffed.name} images are not supported; send ${ACCEPTED_FORMATS_TEXT}`,
-      { detected: sniffed.name },
-    );
+    throw new AppError('unsupported_media_type', `${sniffed.name} images are not supported; send ${ACCEPTED_FORMATS_TEXT}`, {
+      detected: sniffed.name,
+    });
   }
   if (sniffed.kind === 'unknown') {
     throw new AppError('unsupported_media_type', `the file is not a recognised image; send ${ACCEPTED_FORMATS_TEXT}`);
@@ -116,10 +113,7 @@ function unreadable(format: ImageFormat, error: unknown): AppError {
   if (/pixel limit/i.test(reason)) {
     return new AppError('too_many_pixels', 'the image has more pixels than the limit allows');
   }
-  return new AppError(
-    'image_unreadable',
-    `the ${format.toUpperCase()} image is corrupt or truncated and could not be decoded (${reason})`,
-  );
+  return new AppError('image_unreadable', `the ${format.toUpperCase()} image is corrupt or truncated and could not be decoded (${reason})`);
 }
 
 const firstLine = (message: string) => message.split('\n')[0]!.slice(0, 200);

@@ -21,12 +21,20 @@ const DISTINCT_VARIANT_BITS = 16;
  */
 export async function fingerprintImage(bytes: Buffer, limits: ImageLimits, options: { thumbnail: true }): Promise<ThumbnailedFingerprint>;
 export async function fingerprintImage(bytes: Buffer, limits: ImageLimits, options?: FingerprintOptions): Promise<Fingerprint>;
-export async function fingerprintImage(bytes: Buffer, limits: ImageLimits, options: FingerprintOptions = { thumbnail: false }): Promise<Fingerprint> {
+export async function fingerprintImage(
+  bytes: Buffer,
+  limits: ImageLimits,
+  options: FingerprintOptions = { thumbnail: false },
+): Promise<Fingerprint> {
   return fingerprintDecoding(bytes, decodeImage(bytes, limits), options);
 }
 
 /** The fingerprint of `bytes` from their decode, already under way: SHA-256 is hashed here meanwhile. */
-export async function fingerprintDecoding(bytes: Buffer, decoding: Promise<DecodedImage>, options: FingerprintOptions): Promise<Fingerprint> {
+export async function fingerprintDecoding(
+  bytes: Buffer,
+  decoding: Promise<DecodedImage>,
+  options: FingerprintOptions,
+): Promise<Fingerprint> {
   // Hashing the bytes on this thread overlaps with sharp decoding on the libuv pool.
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const decoded = await decoding;
@@ -64,7 +72,12 @@ export function hashPixels(decoded: { pixels: Pixels }): PixelHashes {
   const luma = ModulePlane.lumaOfPixels(rgb, width, height, channels);
 
   const trimmed = contentWindow(luma.view(), width, height);
-  const windows = [...cropWindows(width, height), ...(trimmed ? [trimmed] : []), ...anchoredWindows(width, height), ...viewWindows(width, height)];
+  const windows = [
+    ...cropWindows(width, height),
+    ...(trimmed ? [trimmed] : []),
+    ...anchoredWindows(width, height),
+    ...viewWindows(width, height),
+  ];
   // Each variant is exactly the hash of the rotated or flipped image (see dihedralVariantsOfPlane).
   const plane = hashPlane(luma, windows);
   const variants: LabelledHash[] = plane.variants;
@@ -86,7 +99,9 @@ export function hashPixels(decoded: { pixels: Pixels }): PixelHashes {
 /** The pixels as hashed: an image with transparent pixels flattened on white (3 channels). */
 export function opaquePixels(pixels: Pixels): { rgb: Uint8Array; channels: number; transparent: boolean } {
   const transparent = pixels.channels === 4 && hasTransparency(pixels.data);
-  return transparent ? { rgb: flattenOnto(pixels.data, PRIMARY_BACKGROUND), channels: 3, transparent } : { rgb: pixels.data, channels: pixels.channels, transparent };
+  return transparent
+    ? { rgb: flattenOnto(pixels.data, PRIMARY_BACKGROUND), channels: 3, transparent }
+    : { rgb: pixels.data, channels: pixels.channels, transparent };
 }
 
 /**
@@ -94,7 +109,10 @@ export function opaquePixels(pixels: Pixels): { rgb: Uint8Array; channels: numbe
  * and 'lightness-clipped', each only when more than 16 bits from every hash kept before it — a copy
  * within 16 bits of a kept hash is already found through that one.
  */
-export function lightnessHashes(pixels: { data: Uint8Array; width: number; height: number; channels: number }, globalHash: string): LabelledHash[] {
+export function lightnessHashes(
+  pixels: { data: Uint8Array; width: number; height: number; channels: number },
+  globalHash: string,
+): LabelledHash[] {
   const plane = halfLightnessModulePlane(pixels.data, pixels.width, pixels.height, pixels.channels);
   const kept = [globalHash];
   const hashes: LabelledHash[] = [];

@@ -2,10 +2,7 @@ import type { ImageFormat } from './types.ts';
 
 export const ACCEPTED_FORMATS_TEXT = 'JPEG, PNG, WebP, AVIF, TIFF or GIF';
 
-export type SniffResult =
-  | { kind: 'supported'; format: ImageFormat }
-  | { kind: 'unsupported'; name: string }
-  | { kind: 'unknown' };
+export type SniffResult = { kind: 'supported'; format: ImageFormat } | { kind: 'unsupported'; name: string } | { kind: 'unknown' };
 
 const ascii = (bytes: Buffer, start: number, end: number) => bytes.subarray(start, end).toString('latin1');
 
@@ -46,6 +43,11 @@ function sniffIsoBmff(bytes: Buffer): SniffResult {
 }
 
 function looksLikeSvg(bytes: Buffer): boolean {
-  const head = bytes.subarray(0, 1024).toString('utf8').replace(/^\uFEFF/, '').trimStart().toLowerCase();
+  const head = bytes
+    .subarray(0, 1024)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .toLowerCase();
   return head.startsWith('<') && (head.includes('<svg') || head.startsWith('<?xml'));
 }

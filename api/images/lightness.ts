@@ -30,7 +30,14 @@ const R_STEPS = Float32Array.from(LINEAR, (v) => Y_R * v * STEPS);
 const G_STEPS = Float32Array.from(LINEAR, (v) => Y_G * v * STEPS);
 const B_STEPS = Float32Array.from(LINEAR, (v) => Y_B * v * STEPS);
 const GREY_STEPS = Float32Array.from(LINEAR, (v) => v * STEPS);
-const TABLES: LightnessTables = { steps: STEPS, lightnessOfY: LIGHTNESS_OF_Y, red: R_STEPS, green: G_STEPS, blue: B_STEPS, grey: GREY_STEPS };
+const TABLES: LightnessTables = {
+  steps: STEPS,
+  lightnessOfY: LIGHTNESS_OF_Y,
+  red: R_STEPS,
+  green: G_STEPS,
+  blue: B_STEPS,
+  grey: GREY_STEPS,
+};
 
 function lightnessOfY(y: number): number {
   const lStar = y > 216 / 24389 ? 116 * Math.cbrt(y) - 16 : (24389 / 27) * y;

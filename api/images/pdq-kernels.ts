@@ -19,12 +19,29 @@ export interface PixelWindow {
 interface Kernels {
   transpose(src: number, width: number, height: number, dst: number, dstHeight: number): void;
   horizontal(
-    transposed: number, columnHeight: number, col0: number, dir: number, row0: number, rows: number,
-    starts: number, counts: number, stride: number, weights: number, flip: boolean, out: number,
+    transposed: number,
+    columnHeight: number,
+    col0: number,
+    dir: number,
+    row0: number,
+    rows: number,
+    starts: number,
+    counts: number,
+    stride: number,
+    weights: number,
+    flip: boolean,
+    out: number,
   ): void;
   vertical(
-    sums: number, firstRow: number, height: number, mirrored: boolean,
-    starts: number, counts: number, stride: number, weights: number, block: number,
+    sums: number,
+    firstRow: number,
+    height: number,
+    mirrored: boolean,
+    starts: number,
+    counts: number,
+    stride: number,
+    weights: number,
+    block: number,
   ): void;
   dct(block: number, matrix: number, scratch: number, out: number): void;
   quality(block: number): number;
@@ -164,7 +181,11 @@ export class ModulePlane {
   readonly #sums: [number, number];
   #transposedIsCurrent = false;
 
-  private constructor(readonly width: number, readonly height: number, sourceBytes: number) {
+  private constructor(
+    readonly width: number,
+    readonly height: number,
+    sourceBytes: number,
+  ) {
     if (!Number.isInteger(width) || !Number.isInteger(height) || width < 0 || height < 0) {
       throw new RangeError(`not a plane size: ${width}×${height}`);
     }
@@ -241,7 +262,15 @@ export class ModulePlane {
   #sample(window: PixelWindow, mirrored: boolean): void {
     this.#check();
     const { x, y, width, height } = window;
-    if (![x, y, width, height].every(Number.isInteger) || x < 0 || y < 0 || width < 1 || height < 1 || x + width > this.width || y + height > this.height) {
+    if (
+      ![x, y, width, height].every(Number.isInteger) ||
+      x < 0 ||
+      y < 0 ||
+      width < 1 ||
+      height < 1 ||
+      x + width > this.width ||
+      y + height > this.height
+    ) {
       throw new RangeError(`window ${width}×${height} at (${x}, ${y}) is not inside the ${this.width}×${this.height} plane`);
     }
     const { columns, rows } = tapsForWindow(window.width, window.height);
@@ -251,11 +280,31 @@ export class ModulePlane {
     const count = roundUpTo8(lastRow - firstRow + 1);
     const horizontal = (dir: 1 | -1, out: number) =>
       kernels.horizontal(
-        this.#transposed, this.#columnHeight, dir === 1 ? window.x : window.x + window.width - 1, dir, window.y + firstRow, count,
-        columns.starts, columns.counts, columns.table.stride, columns.weights, dir === -1, out,
+        this.#transposed,
+        this.#columnHeight,
+        dir === 1 ? window.x : window.x + window.width - 1,
+        dir,
+        window.y + firstRow,
+        count,
+        columns.starts,
+        columns.counts,
+        columns.table.stride,
+        columns.weights,
+        dir === -1,
+        out,
       );
     const vertical = (from: number, mirroredRows: boolean, block: number) =>
-      kernels.vertical(from, firstRow, window.height, mirroredRows, rows.starts, rows.counts, rowTaps.stride, rows.weights, BLOCKS + block * BLOCK_BYTES);
+      kernels.vertical(
+        from,
+        firstRow,
+        window.height,
+        mirroredRows,
+        rows.starts,
+        rows.counts,
+        rowTaps.stride,
+        rows.weights,
+        BLOCKS + block * BLOCK_BYTES,
+      );
     const [sums, mirroredSums] = this.#sums;
     horizontal(1, sums);
     vertical(sums, false, 0);
@@ -290,7 +339,8 @@ let placedLightnessTables: LightnessTables | undefined;
 function placeLightnessTables(tables: LightnessTables): number {
   if (placedLightnessTables !== tables) {
     const parts = [tables.lightnessOfY, tables.red, tables.green, tables.blue, tables.grey];
-    if (tables.lightnessOfY.length !== tables.steps + 1 || parts.slice(1).some((p) => p.length !== 256)) throw new RangeError('malformed lightness tables');
+    if (tables.lightnessOfY.length !== tables.steps + 1 || parts.slice(1).some((p) => p.length !== 256))
+      throw new RangeError('malformed lightness tables');
     const bytes = parts.reduce((sum, p) => sum + p.byteLength, 0);
     if (bytes > LIGHTNESS_TABLES_CAPACITY) throw new RangeError('lightness tables too large');
     let at = LIGHTNESS_TABLES;

@@ -21,16 +21,7 @@ export interface PdqHash {
   dct: Float32Array;
 }
 
-export const DIHEDRAL_LABELS = [
-  'global',
-  'rot90',
-  'rot180',
-  'rot270',
-  'flipx',
-  'flipy',
-  'flip-plus1',
-  'flip-minus1',
-] as const;
+export const DIHEDRAL_LABELS = ['global', 'rot90', 'rot180', 'rot270', 'flipx', 'flipy', 'flip-plus1', 'flip-minus1'] as const;
 export type DihedralLabel = (typeof DIHEDRAL_LABELS)[number];
 
 const MIN_HASHABLE_DIM = 5;

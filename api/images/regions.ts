@@ -30,7 +30,13 @@ export function cropWindows(width: number, height: number, scales: readonly numb
     const w = Math.round(width * scale);
     const h = Math.round(height * scale);
     if (w < MIN_WINDOW || h < MIN_WINDOW) continue;
-    windows.push({ label: `crop-${Math.round(scale * 100)}`, x: Math.round((width - w) / 2), y: Math.round((height - h) / 2), width: w, height: h });
+    windows.push({
+      label: `crop-${Math.round(scale * 100)}`,
+      x: Math.round((width - w) / 2),
+      y: Math.round((height - h) / 2),
+      width: w,
+      height: h,
+    });
   }
   return windows;
 }
@@ -71,12 +77,16 @@ function anchored(prefix: string, anchor: Anchor, scale: number, width: number, 
 
 /** The stored side and corner windows ('edge-r88' keeps the right 88 %, 'edge-tl80' the top-left corner). */
 export function anchoredWindows(width: number, height: number, scales: readonly number[] = ANCHORED_SCALES): Window[] {
-  return scales.flatMap((scale) => ANCHORS.map((a) => anchored(ANCHORED_PREFIX, a, scale, width, height))).filter((w): w is Window => w !== undefined);
+  return scales
+    .flatMap((scale) => ANCHORS.map((a) => anchored(ANCHORED_PREFIX, a, scale, width, height)))
+    .filter((w): w is Window => w !== undefined);
 }
 
 /** The query's views anchored the same way ('view-r94'), compared with the stored anchored windows. */
 export function viewWindows(width: number, height: number, scales: readonly number[] = VIEW_SCALES): Window[] {
-  return scales.flatMap((scale) => ANCHORS.map((a) => anchored(VIEW_PREFIX, a, scale, width, height))).filter((w): w is Window => w !== undefined);
+  return scales
+    .flatMap((scale) => ANCHORS.map((a) => anchored(VIEW_PREFIX, a, scale, width, height)))
+    .filter((w): w is Window => w !== undefined);
 }
 
 /** Luma spread a padding line may have (JPEG ringing, dithering) and the share of pixels that must obey it. */
@@ -95,11 +105,19 @@ export function contentWindow(luma: Float32Array, width: number, height: number)
   // Each opposite side is walked only as deep as can still leave a large enough window: a smooth
   // picture (a sky, a studio backdrop) would otherwise be walked line by line to its middle.
   const top = borderDepth(luma, { start: 0, step: 1, next: width, length: width }, height / 2);
-  const bottom = borderDepth(luma, { start: (height - 1) * width, step: 1, next: -width, length: width }, Math.min(height / 2, height - top - minHeight + 1));
+  const bottom = borderDepth(
+    luma,
+    { start: (height - 1) * width, step: 1, next: -width, length: width },
+    Math.min(height / 2, height - top - minHeight + 1),
+  );
   const h = height - top - bottom;
   if (h < minHeight) return undefined;
   const left = borderDepth(luma, { start: 0, step: width, next: 1, length: height }, width / 2);
-  const right = borderDepth(luma, { start: width - 1, step: width, next: -1, length: height }, Math.min(width / 2, width - left - minWidth + 1));
+  const right = borderDepth(
+    luma,
+    { start: width - 1, step: width, next: -1, length: height },
+    Math.min(width / 2, width - left - minWidth + 1),
+  );
   const w = width - left - right;
   const trimmedEnough = top + bottom >= MIN_BORDER * height || left + right >= MIN_BORDER * width;
   if (!trimmedEnough || w < minWidth) return undefined;

@@ -41,7 +41,8 @@ export function openNote(note: string, verifier: NoteVerifier): string {
   const signed = parseNote(note);
   const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: toBase64Url(verifier.publicKey) }, format: 'jwk' });
   for (const signature of signaturesBy(signed, verifier)) {
-    if (!verify(null, utf8(signed.text), key, signature)) fail('checkpoint_signature_invalid', `the signature by ${verifier.name} does not verify`);
+    if (!verify(null, utf8(signed.text), key, signature))
+      fail('checkpoint_signature_invalid', `the signature by ${verifier.name} does not verify`);
   }
   return signed.text;
 }

@@ -14,7 +14,10 @@ export async function lockLog(db: Db): Promise<void> {
 
 /** Number of entries; indices are dense so this is max(idx) + 1 (an index-only lookup). */
 export async function logSize(db: Db): Promise<number> {
-  const row = await db.selectFrom('log_entries').select((eb) => eb.fn.max('idx').as('last')).executeTakeFirst();
+  const row = await db
+    .selectFrom('log_entries')
+    .select((eb) => eb.fn.max('idx').as('last'))
+    .executeTakeFirst();
   const last = row?.last;
   return last === null || last === undefined ? 0 : Number(last) + 1;
 }
@@ -105,7 +108,10 @@ export async function insertCheckpoint(db: Db, row: CheckpointRow & { createdAt:
 }
 
 /** The log's public key as the first process on this database stored it; the first caller's key wins. */
-export async function storeLogKeyIfAbsent(db: Db, key: { publicKey: Buffer; verifierKey: string; at: Date }): Promise<{ publicKey: Buffer; verifierKey: string }> {
+export async function storeLogKeyIfAbsent(
+  db: Db,
+  key: { publicKey: Buffer; verifierKey: string; at: Date },
+): Promise<{ publicKey: Buffer; verifierKey: string }> {
   await db
     .insertInto('log_signing_key')
     .values({ id: 1, public_key: key.publicKey, verifier_key: key.verifierKey, stored_at: key.at })

@@ -23,14 +23,7 @@ import {
 import { formatCheckpoint, formatVerifierKey, openCheckpoint, signNote } from './note.ts';
 import { parseVerifierKey } from './verify/note.ts';
 import * as repo from './repository.ts';
-import type {
-  AppendedEntry,
-  ConsistencyProof,
-  InclusionProof,
-  LogEventInput,
-  SignedCheckpoint,
-  TransparencyLog,
-} from './types.ts';
+import type { AppendedEntry, ConsistencyProof, InclusionProof, LogEventInput, SignedCheckpoint, TransparencyLog } from './types.ts';
 
 /** Largest page `entries()` returns. */
 export const MAX_ENTRIES_PAGE = 100;
@@ -40,7 +33,10 @@ export const MAX_ENTRY_BYTES = 1024 * 1024;
 export const CHECKPOINT_INTERVAL_MS = 1000;
 
 const eventSchema = z.looseObject({
-  type: z.string().regex(/^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)*$/, 'an event type is dotted lowercase words, e.g. work.registered').max(100),
+  type: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)*$/, 'an event type is dotted lowercase words, e.g. work.registered')
+    .max(100),
   subjectId: z.string().min(1).max(200).optional(),
 });
 
@@ -115,7 +111,14 @@ export class TransparencyLogService implements TransparencyLog {
     const createdAt = new Date(receivedAt);
     await repo.insertEntries(
       trx,
-      prepared.map((p, offset) => ({ index: first + offset, body: p.body, leafHash: leaves[offset]!, type: p.type, subjectId: p.subjectId, createdAt })),
+      prepared.map((p, offset) => ({
+        index: first + offset,
+        body: p.body,
+        leafHash: leaves[offset]!,
+        type: p.type,
+        subjectId: p.subjectId,
+        createdAt,
+      })),
       nodes,
     );
     this.pendingCheckpoint = true;
@@ -138,7 +141,12 @@ export class TransparencyLogService implements TransparencyLog {
       const stored = await repo.latestCheckpoint(trx);
       if (stored && stored.size >= current) return this.toSigned(stored);
       const root = await this.rootAt(trx, current);
-      const note = signNote(formatCheckpoint({ origin: this.origin, size: current, rootHash: root }), this.origin, this.deps.key.privateKey, this.deps.key.publicKey);
+      const note = signNote(
+        formatCheckpoint({ origin: this.origin, size: current, rootHash: root }),
+        this.origin,
+        this.deps.key.privateKey,
+        this.deps.key.publicKey,
+      );
       await repo.insertCheckpoint(trx, { size: current, root, note, createdAt: this.deps.clock.now() });
       return { origin: this.origin, size: current, rootHash: root, note };
     });

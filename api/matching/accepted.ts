@@ -26,13 +26,25 @@ export interface MatchReport {
  */
 export async function matchImage(db: Kysely<Database>, fp: Fingerprint): Promise<MatchReport> {
   const candidates = await findMatches(db, { sha256: fp.sha256, hashes: queryHashes(fp) });
-  const works = new Map((await repo.findWorksByIds(db, candidates.map((c) => c.workId))).map((w) => [w.id, w]));
+  const works = new Map(
+    (
+      await repo.findWorksByIds(
+        db,
+        candidates.map((c) => c.workId),
+      )
+    ).map((w) => [w.id, w]),
+  );
   const report: MatchReport = { matches: [], nearMisses: [] };
   for (const candidate of candidates) {
     const work = works.get(candidate.workId);
     if (!work) continue;
     const { queryQuality, workQuality } = matchedQualities(candidate, fp, work.pdq_quality);
-    const judgement = judgeMatch(candidate, queryQuality, workQuality, !candidate.exact && isColourway(fp.colourLayout, work.colour_layout));
+    const judgement = judgeMatch(
+      candidate,
+      queryQuality,
+      workQuality,
+      !candidate.exact && isColourway(fp.colourLayout, work.colour_layout),
+    );
     (judgement.accepted ? report.matches : report.nearMisses).push({ candidate, work, judgement });
   }
   return report;

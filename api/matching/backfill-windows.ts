@@ -43,7 +43,11 @@ export async function backfillAnchoredWindows(
  * Computes the colour layout (api/images/colour-layout.ts) of works registered before migration 0012,
  * from their thumbnails. A greyscale thumbnail has no layout and is looked at again on the next run.
  */
-export async function backfillColourLayouts(db: Kysely<Database>, limits: ImageLimits, options: { batchSize?: number } = {}): Promise<BackfillProgress> {
+export async function backfillColourLayouts(
+  db: Kysely<Database>,
+  limits: ImageLimits,
+  options: { batchSize?: number } = {},
+): Promise<BackfillProgress> {
   return backfillFromThumbnails(
     {
       findBatch: (after, size) => findWorksWithoutColourLayout(db, after, size),

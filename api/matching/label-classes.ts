@@ -67,7 +67,10 @@ export interface ClassRange {
 }
 
 const RANGES: Record<MatchTarget, ClassRange> = {
-  ...(Object.fromEntries(EDGE_ANCHORS.map((a) => [`edge-${a}`, { lo: edgeClass(a), hi: edgeClass(a) }])) as Record<`edge-${(typeof EDGE_ANCHORS)[number]}`, ClassRange>),
+  ...(Object.fromEntries(EDGE_ANCHORS.map((a) => [`edge-${a}`, { lo: edgeClass(a), hi: edgeClass(a) }])) as Record<
+    `edge-${(typeof EDGE_ANCHORS)[number]}`,
+    ClassRange
+  >),
   any: { lo: LABEL_CLASS.lightness, hi: LABEL_CLASS.lastEdge },
   whole: { lo: LABEL_CLASS.global, hi: LABEL_CLASS.alphaBlack },
   regions: { lo: LABEL_CLASS.alphaBlack, hi: LABEL_CLASS.region },

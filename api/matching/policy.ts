@@ -77,11 +77,14 @@ function regionTarget(label: string): MatchTarget {
 
 /** Hashes a registered work is indexed under (none of them degenerate: see isDegenerate). */
 export const storedHashes = (fp: Pick<Fingerprint, 'pdq' | 'pdqQuality' | 'regions'>): LabelledHash[] =>
-  [{ label: 'global', hash: fp.pdq, quality: fp.pdqQuality }, ...fp.regions.filter((r) => isStoredRegion(r.label))].filter((h) => !isDegenerate(h));
+  [{ label: 'global', hash: fp.pdq, quality: fp.pdqQuality }, ...fp.regions.filter((r) => isStoredRegion(r.label))].filter(
+    (h) => !isDegenerate(h),
+  );
 
 const STORED_CROP_LABELS = STORED_CROP_SCALES.map((s) => `crop-${Math.round(s * 100)}`);
 /** The query hashes the whole centred ladder and its anchored views; a work keeps a few rungs. */
-const isStoredRegion = (label: string) => !label.startsWith(VIEW_PREFIX) && (!label.startsWith('crop-') || STORED_CROP_LABELS.includes(label));
+const isStoredRegion = (label: string) =>
+  !label.startsWith(VIEW_PREFIX) && (!label.startsWith('crop-') || STORED_CROP_LABELS.includes(label));
 
 export interface MatchJudgement {
   accepted: boolean;
@@ -112,7 +115,12 @@ export function matchedQualities(
   return { queryQuality, workQuality: m.storedLabel === 'global' || m.storedLabel === 'sha256' ? workQuality : queryQuality };
 }
 
-export function judgeMatch(m: { distance: number; exact: boolean }, queryQuality: number, workQuality: number, colourway = false): MatchJudgement {
+export function judgeMatch(
+  m: { distance: number; exact: boolean },
+  queryQuality: number,
+  workQuality: number,
+  colourway = false,
+): MatchJudgement {
   const similarity = Math.round((1 - m.distance / 256) * 1000) / 1000;
   const strict = matchedStrictly(Math.min(queryQuality, workQuality));
   const maxDistance = strict ? LOW_QUALITY_DISTANCE : MATCH_DISTANCE;
@@ -128,7 +136,9 @@ export function judgeMatch(m: { distance: number; exact: boolean }, queryQuality
     strict,
     maxDistance,
     colourway: false,
-    ...(strict ? { note: `low-detail image (PDQ quality below ${LOW_QUALITY}): a stricter threshold of ${LOW_QUALITY_DISTANCE} bits applies` } : {}),
+    ...(strict
+      ? { note: `low-detail image (PDQ quality below ${LOW_QUALITY}): a stricter threshold of ${LOW_QUALITY_DISTANCE} bits applies` }
+      : {}),
   };
 }
 

@@ -7,10 +7,28 @@ import { AppError } from '../errors.ts';
 /** Addresses a reference URL may never reach unless the operator allows it: loopback, private, link-local… */
 const BLOCKED = new net.BlockList();
 for (const [prefix, bits] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) BLOCKED.addSubnet(prefix, bits, 'ipv4');
-for (const [prefix, bits] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['::ffff:0:0', 96]] as const) BLOCKED.addSubnet(prefix, bits, 'ipv6');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  BLOCKED.addSubnet(prefix, bits, 'ipv4');
+for (const [prefix, bits] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+  ['::ffff:0:0', 96],
+] as const)
+  BLOCKED.addSubnet(prefix, bits, 'ipv6');
 
 export interface ReferenceFetchOptions {
   maxBytes: number;
@@ -31,7 +49,8 @@ export async function fetchReference(url: string, options: ReferenceFetchOptions
   } catch {
     throw new AppError('validation_failed', 'referenceUrl is not a URL');
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new AppError('validation_failed', 'referenceUrl must be http or https');
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new AppError('validation_failed', 'referenceUrl must be http or https');
   // A literal address never goes through `lookup`: check it here.
   const literal = parsed.hostname.replace(/^\[|\]$/g, '');
   const family = net.isIP(literal);
@@ -72,6 +91,8 @@ export async function fetchReference(url: string, options: ReferenceFetchOptions
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new AppError('bad_request', 'referenceUrl did not answer in time')));
-    req.on('error', (err) => reject(err instanceof AppError ? err : new AppError('bad_request', `referenceUrl could not be fetched: ${err.message}`)));
+    req.on('error', (err) =>
+      reject(err instanceof AppError ? err : new AppError('bad_request', `referenceUrl could not be fetched: ${err.message}`)),
+    );
   });
 }

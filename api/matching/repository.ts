@@ -51,7 +51,10 @@ function slotValues(hash: string): Record<string, number> {
  */
 export async function indexWorkHashes(db: Kysely<Database>, workId: string, hashes: Pick<LabelledHash, 'label' | 'hash'>[]): Promise<void> {
   const parsed = dedupeHashes(parseOrThrow(labelledHashesSchema, hashes, 'hashes'));
-  await insertHashRows(db, parsed.map((h) => ({ workId, label: h.label, hash: h.hash })));
+  await insertHashRows(
+    db,
+    parsed.map((h) => ({ workId, label: h.label, hash: h.hash })),
+  );
 }
 
 export async function insertHashRows(db: Kysely<Database>, rows: HashRow[]): Promise<void> {
@@ -187,7 +190,9 @@ export async function withIndexesDeferred<T>(db: Kysely<Database>, load: () => P
       await sql`set maintenance_work_mem = '256MB'`.execute(conn);
       for (let slot = 0; slot < SLOT_COUNT; slot++) await sql.raw(slotIndexDdl(slot)).execute(conn);
       await sql`create index ${sql.id(WORK_ID_INDEX)} on work_hashes (work_id)`.execute(conn);
-      await sql`alter table work_hashes add constraint ${sql.id(WORK_FOREIGN_KEY)} foreign key (work_id) references works (id)`.execute(conn);
+      await sql`alter table work_hashes add constraint ${sql.id(WORK_FOREIGN_KEY)} foreign key (work_id) references works (id)`.execute(
+        conn,
+      );
       await sql`reset maintenance_work_mem`.execute(conn);
     });
   }

@@ -5,14 +5,7 @@ import { AppError } from '../errors.ts';
 import { isHashHex } from './hashes.ts';
 import { matchOptionsSchema, matchQuerySchema, parseOrThrow } from './schemas.ts';
 import { classRange, unionRange, type ClassRange, type MatchTarget } from './label-classes.ts';
-import {
-  bulkInsertHashRows,
-  findIndexedMatches,
-  findMatchesByScan,
-  type HashRow,
-  type MatchQuery,
-  type MatchRow,
-} from './repository.ts';
+import { bulkInsertHashRows, findIndexedMatches, findMatchesByScan, type HashRow, type MatchQuery, type MatchRow } from './repository.ts';
 
 /** Stores a work's hashes in the match index; see repository.ts. */
 export { indexWorkHashes } from './repository.ts';
@@ -67,7 +60,11 @@ export async function findMatches(db: Kysely<Database>, query: MatchQueryInput, 
 }
 
 /** The same answer by a full scan (no index): the reference for tests and the benchmark. */
-export async function bruteForceMatches(db: Kysely<Database>, query: MatchQueryInput, options: MatchOptions = {}): Promise<MatchCandidate[]> {
+export async function bruteForceMatches(
+  db: Kysely<Database>,
+  query: MatchQueryInput,
+  options: MatchOptions = {},
+): Promise<MatchCandidate[]> {
   return run(db, query, options, findMatchesByScan);
 }
 
@@ -95,7 +92,9 @@ async function run(
  * equal its global hash): each distinct hash is queried once, under its first label, against the union
  * of the stored classes all its copies asked for.
  */
-function mergeIdenticalHashes(hashes: { label: string; hash: string; against: MatchTarget }[]): { label: string; hash: string; classes: ClassRange }[] {
+function mergeIdenticalHashes(
+  hashes: { label: string; hash: string; against: MatchTarget }[],
+): { label: string; hash: string; classes: ClassRange }[] {
   const byHash = new Map<string, { label: string; hash: string; classes: ClassRange }>();
   for (const h of hashes) {
     const seen = byHash.get(h.hash);

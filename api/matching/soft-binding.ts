@@ -29,9 +29,13 @@ export interface SoftBindingMatch {
 
 export function requireSupportedAlgorithm(alg: string): void {
   if (!(SUPPORTED_FINGERPRINTS as readonly string[]).includes(alg)) {
-    throw new AppError('unsupported_algorithm', `soft-binding algorithm "${alg}" is not supported; this service resolves ${SUPPORTED_FINGERPRINTS.join(', ')}`, {
-      supported: [...SUPPORTED_FINGERPRINTS],
-    });
+    throw new AppError(
+      'unsupported_algorithm',
+      `soft-binding algorithm "${alg}" is not supported; this service resolves ${SUPPORTED_FINGERPRINTS.join(', ')}`,
+      {
+        supported: [...SUPPORTED_FINGERPRINTS],
+      },
+    );
   }
 }
 
@@ -70,11 +74,16 @@ export class SoftBindingResolver {
 
   /** The same lookup and judgement as /v1/verify and the priority check at registration (findAcceptedMatches). */
   async byContent(fingerprint: Fingerprint, maxResults: number): Promise<SoftBindingMatch[]> {
-    return (await findAcceptedMatches(this.db, fingerprint)).slice(0, maxResults).map(({ candidate: c, judgement }) => this.toMatch(c, judgement));
+    return (await findAcceptedMatches(this.db, fingerprint))
+      .slice(0, maxResults)
+      .map(({ candidate: c, judgement }) => this.toMatch(c, judgement));
   }
 
   private async judged(candidates: MatchCandidate[], queryQuality: number, maxResults: number): Promise<SoftBindingMatch[]> {
-    const qualities = await findWorkQualities(this.db, candidates.map((c) => c.workId));
+    const qualities = await findWorkQualities(
+      this.db,
+      candidates.map((c) => c.workId),
+    );
     const matches: SoftBindingMatch[] = [];
     for (const c of candidates) {
       const judgement = judgeMatch(c, queryQuality, qualities.get(c.workId) ?? 100);
@@ -90,7 +99,13 @@ export class SoftBindingResolver {
       manifestId: c.workId,
       endpoint: this.publicUrl,
       similarityScore: Math.round(judgement.similarity * 100),
-      aura: { workUrl: `${this.publicUrl}/v1/works/${encodeURIComponent(c.workId)}`, distance: c.distance, exact: c.exact, kind: judgement.kind, revoked: c.revoked },
+      aura: {
+        workUrl: `${this.publicUrl}/v1/works/${encodeURIComponent(c.workId)}`,
+        distance: c.distance,
+        exact: c.exact,
+        kind: judgement.kind,
+        revoked: c.revoked,
+      },
     };
   }
 }

@@ -34,9 +34,7 @@ export async function decodeOrientedShrunk(bytes: Buffer, options: ShrinkOptions
 /** Raw pixels as a WebP; `effort: 0` because a thumbnail is encoded on every registration. */
 export function encodeWebp(pixels: RawPixels, quality: number): Promise<Buffer> {
   const { data, width, height, channels } = pixels;
-  return sharp(data, { raw: { width, height, channels } })
-    .webp({ quality, effort: 0 })
-    .toBuffer();
+  return sharp(data, { raw: { width, height, channels } }).webp({ quality, effort: 0 }).toBuffer();
 }
 
 /** The EXIF block libvips finds in a file (with its "Exif\0\0" prefix, if any), or undefined. Rejects on unreadable input. */

@@ -12,7 +12,13 @@ const statusSchema = z.object({ status: z.string(), database: z.string().optiona
 
 export function registerSystemRoutes(api: ApiRouter, ctx: AppContext): void {
   api.route(
-    { method: 'get', path: '/healthz', summary: 'Liveness: the process is serving', tags: ['system'], responses: { 200: { description: 'alive', schema: statusSchema } } },
+    {
+      method: 'get',
+      path: '/healthz',
+      summary: 'Liveness: the process is serving',
+      tags: ['system'],
+      responses: { 200: { description: 'alive', schema: statusSchema } },
+    },
     () => ({ status: 'ok' }),
   );
   api.route(
@@ -66,9 +72,9 @@ export function docsRouter(getDocument: () => Record<string, unknown>): express.
     res.type('html').send(DOCS_PAGE);
   });
   router.get('/docs/init.js', (_req, res) => {
-    res.type('application/javascript').send(
-      `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true });\n`,
-    );
+    res
+      .type('application/javascript')
+      .send(`window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true });\n`);
   });
   router.use('/docs/assets', express.static(swaggerDir, { index: false, maxAge: '1d' }));
   return router;

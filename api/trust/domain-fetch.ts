@@ -26,7 +26,10 @@ const refused = (reason: string, message: string) => new AppError('domain_refuse
 const failed = (reason: string, message: string) => new AppError('domain_fetch_failed', message, { reason });
 
 /** `example.org` (or, with the test-only setting, `localhost:8443`): lowercased, validated, never a URL or an IP literal. */
-export function parseDomain(input: string, options: Pick<DomainFetchOptions, 'allowLoopbackHttp'>): { domain: string; hostname: string; port: number | undefined } {
+export function parseDomain(
+  input: string,
+  options: Pick<DomainFetchOptions, 'allowLoopbackHttp'>,
+): { domain: string; hostname: string; port: number | undefined } {
   const domain = input.trim().toLowerCase().replace(/\.$/, '');
   const match = /^([^:]+)(?::(\d{1,5}))?$/.exec(domain);
   if (!match) throw refused('not_a_domain', 'give a domain name such as example.org (no scheme, path or credentials)');
@@ -38,7 +41,8 @@ export function parseDomain(input: string, options: Pick<DomainFetchOptions, 'al
     throw refused('ip_literal', 'give a domain name, not an IP address');
   }
   if (!HOSTNAME.test(hostname)) throw refused('not_a_domain', `${hostname} is not a domain name`);
-  if (port !== undefined && (!options.allowLoopbackHttp || port < 1 || port > 65535)) throw refused('port', 'a domain is linked on the default https port only');
+  if (port !== undefined && (!options.allowLoopbackHttp || port < 1 || port > 65535))
+    throw refused('port', 'a domain is linked on the default https port only');
   return { domain, hostname, port };
 }
 
@@ -85,7 +89,10 @@ export async function fetchWellKnown(domainInput: string, options: DomainFetchOp
       throw refused('redirect', 'the redirect target is not a URL');
     }
     if (next.protocol !== url.protocol || next.host !== url.host) {
-      throw refused('redirect_to_other_host', `the domain redirects to ${next.protocol}//${next.host}: only redirects within ${url.host} are followed`);
+      throw refused(
+        'redirect_to_other_host',
+        `the domain redirects to ${next.protocol}//${next.host}: only redirects within ${url.host} are followed`,
+      );
     }
     url = next;
   }

@@ -35,11 +35,14 @@ export class DomainLinker {
     const { domain } = parseDomain(domainInput, { allowLoopbackHttp });
     const { url, body } = await fetchWellKnown(domain, { allowLoopbackHttp, timeoutMs, maxBytes: MAX_DOMAIN_DOCUMENT_BYTES });
     const document = parseDocument(body);
-    if (document.handle !== handle) throw new AppError('domain_document_invalid', `${url} names @${document.handle}, not @${handle}`, { reason: 'handle' });
+    if (document.handle !== handle)
+      throw new AppError('domain_document_invalid', `${url} names @${document.handle}, not @${handle}`, { reason: 'handle' });
     const active = new Set((await listKeys(this.ctx.db, account.id)).filter((k) => k.status === 'active').map((k) => k.kid));
     const foreign = document.keys.filter((kid) => !active.has(kid));
     if (foreign.length) {
-      throw new AppError('domain_document_invalid', `${url} names keys that are not active keys of @${handle}: ${foreign.join(', ')}`, { reason: 'keys' });
+      throw new AppError('domain_document_invalid', `${url} names keys that are not active keys of @${handle}: ${foreign.join(', ')}`, {
+        reason: 'keys',
+      });
     }
     const documentSha256 = createHash('sha256').update(body).digest('hex');
     const now = this.ctx.clock.now();
@@ -55,7 +58,8 @@ export class DomainLinker {
           documentSha256,
         },
       ],
-      after: (trx, [logIndex]) => saveDomainLink(trx, { accountId: account.id, domain, kids: document.keys, documentSha256, at: now, logIndex }),
+      after: (trx, [logIndex]) =>
+        saveDomainLink(trx, { accountId: account.id, domain, kids: document.keys, documentSha256, at: now, logIndex }),
     });
     await this.ctx.log.checkpoint();
     return { domain, url, kids: document.keys, documentSha256, linkedAt: now.toISOString(), logIndex };
@@ -72,7 +76,9 @@ function parseDocument(body: Buffer): z.infer<typeof domainDocumentSchema> {
   const parsed = domainDocumentSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new AppError('domain_document_invalid', `aura.json: ${issue.path.join('.') || 'document'} ${issue.message}`, { reason: 'schema' });
+    throw new AppError('domain_document_invalid', `aura.json: ${issue.path.join('.') || 'document'} ${issue.message}`, {
+      reason: 'schema',
+    });
   }
   return parsed.data;
 }

@@ -55,7 +55,13 @@ async function withPublic(privateKey: KeyObject, source: OperatorKey['source']):
 }
 
 /** The public key as published in /.well-known/jwks.json and in bundles. */
-export const operatorJwk = (key: Pick<OperatorKey, 'publicJwk' | 'kid'>) => ({ ...key.publicJwk, kid: key.kid, use: 'sig', alg: 'EdDSA', aura_role: 'operator' });
+export const operatorJwk = (key: Pick<OperatorKey, 'publicJwk' | 'kid'>) => ({
+  ...key.publicJwk,
+  kid: key.kid,
+  use: 'sig',
+  alg: 'EdDSA',
+  aura_role: 'operator',
+});
 
 /** The registry's JWK set (/.well-known/jwks.json, and every bundle): the log key and the operator key. */
 export const registryJwks = (logJwk: object, operator: Pick<OperatorKey, 'publicJwk' | 'kid'>) => ({

@@ -19,7 +19,9 @@ export const findVerification = (db: Db, accountId: string) =>
   db.selectFrom('organization_verifications').selectAll().where('account_id', '=', accountId).executeTakeFirst();
 
 export const listVerifications = (db: Db, accountIds: string[]) =>
-  accountIds.length ? db.selectFrom('organization_verifications').selectAll().where('account_id', 'in', accountIds).execute() : Promise.resolve([]);
+  accountIds.length
+    ? db.selectFrom('organization_verifications').selectAll().where('account_id', 'in', accountIds).execute()
+    : Promise.resolve([]);
 
 export async function saveVerified(
   db: Db,
@@ -45,7 +47,10 @@ export async function saveVerified(
     .execute();
 }
 
-export async function saveWithdrawn(db: Db, w: { accountId: string; at: Date; logIndex: number; jws: string; reason: string }): Promise<boolean> {
+export async function saveWithdrawn(
+  db: Db,
+  w: { accountId: string; at: Date; logIndex: number; jws: string; reason: string },
+): Promise<boolean> {
   const result = await db
     .updateTable('organization_verifications')
     .set({ status: 'withdrawn', withdrawn_at: w.at, withdrawn_log_index: w.logIndex, withdrawal_jws: w.jws, withdrawal_reason: w.reason })

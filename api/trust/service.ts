@@ -68,7 +68,8 @@ export class OrganizationTrust {
 
   private async describe(row: Awaited<ReturnType<typeof repo.listVerifications>>[number]): Promise<OrganizationStanding> {
     const { operator } = this.deps;
-    const signed = row.operator_kid === operator.kid && (await this.statementHolds(row.verification_jws, 'organization.verify', row.account_id));
+    const signed =
+      row.operator_kid === operator.kid && (await this.statementHolds(row.verification_jws, 'organization.verify', row.account_id));
     const verified = signed && row.status === 'verified';
     return {
       verified,
@@ -101,7 +102,12 @@ export class OrganizationTrust {
     const [standing, domains] = await Promise.all([this.standing(accountId), repo.listDomainLinks(this.deps.db, accountId)]);
     return {
       ...standing,
-      domains: domains.map((d) => ({ domain: d.domain, kids: d.kids as string[], linkedAt: d.linked_at.toISOString(), logIndex: d.log_index })),
+      domains: domains.map((d) => ({
+        domain: d.domain,
+        kids: d.kids as string[],
+        linkedAt: d.linked_at.toISOString(),
+        logIndex: d.log_index,
+      })),
     };
   }
 
@@ -115,7 +121,8 @@ export class OrganizationTrust {
     if (options.domain) options = { ...options, domain: parseDomain(options.domain, { allowLoopbackHttp: false }).domain };
     const account = await this.requireOrganization(handle);
     const current = await repo.findVerification(this.deps.db, account.id);
-    if (current?.status === 'verified') throw new AppError('conflict', `@${handle} is already verified (since ${current.verified_at.toISOString()})`);
+    if (current?.status === 'verified')
+      throw new AppError('conflict', `@${handle} is already verified (since ${current.verified_at.toISOString()})`);
     const now = this.deps.clock.now();
     const statement = {
       action: 'organization.verify',
@@ -154,7 +161,8 @@ export class OrganizationTrust {
   /** `aura operator withdraw-organization`: signs and logs `organization.withdrawn`. */
   async withdrawOrganization(key: OperatorKey, handle: string, reason: string) {
     this.requireRegistryKey(key);
-    if (!reason.trim() || reason.length > 1000) throw new AppError('validation_failed', 'a withdrawal needs a reason of at most 1000 characters');
+    if (!reason.trim() || reason.length > 1000)
+      throw new AppError('validation_failed', 'a withdrawal needs a reason of at most 1000 characters');
     const account = await this.requireOrganization(handle);
     const current = await repo.findVerification(this.deps.db, account.id);
     if (current?.status !== 'verified') throw new AppError('conflict', `@${handle} is not verified`);
@@ -166,7 +174,9 @@ export class OrganizationTrust {
       iat: Math.floor(now.getTime() / 1000),
     });
     const logIndex = await recordLogged(this.deps.db, this.deps.log, {
-      events: [{ type: 'organization.withdrawn', subjectId: account.id, account: { id: account.id, handle }, operatorKid: key.kid, reason, jws }],
+      events: [
+        { type: 'organization.withdrawn', subjectId: account.id, account: { id: account.id, handle }, operatorKid: key.kid, reason, jws },
+      ],
       after: async (trx, [logIndex]) => {
         if (!(await repo.saveWithdrawn(trx, { accountId: account.id, at: now, logIndex, jws, reason }))) {
           throw new AppError('conflict', `@${handle} is not verified`);
@@ -185,7 +195,8 @@ export class OrganizationTrust {
   private async requireOrganization(handle: string) {
     const account = await findAccountByHandle(this.deps.db, handle);
     if (!account) throw notFound(`account @${handle}`);
-    if (account.kind !== 'organization') throw new AppError('wrong_account_kind', `@${handle} is an artist account; only organisations are verified`);
+    if (account.kind !== 'organization')
+      throw new AppError('wrong_account_kind', `@${handle} is an artist account; only organisations are verified`);
     return account;
   }
 }

@@ -99,6 +99,12 @@ export function unreadableNotice(failure: ParseFailure): { readable: false; mess
 }
 
 const C2PA_LABEL = Buffer.from('c2pa', 'latin1');
-const noCredentials = (): ContentCredentialsResult => ({ present: false, failures: [], informational: [], successes: [], manifestCount: 0 });
+const noCredentials = (): ContentCredentialsResult => ({
+  present: false,
+  failures: [],
+  informational: [],
+  successes: [],
+  manifestCount: 0,
+});
 const emptyEvidence = (): Evidence => ({ public: { aiMarkers: [] }, private: {} });
 const busy = () => new AppError('server_busy', 'too many images are being analysed right now; retry shortly');

@@ -99,7 +99,10 @@ export class ParserPool implements Parsers {
       // One copy of exactly these bytes, moved to the worker (cloning a view would copy its whole buffer).
       const copy = new Uint8Array(bytes);
       const task: ParseTask = { name, bytes: copy, started: started.port2 };
-      const value = (await this.lanes[name].run(task, { signal: deadline.signal, transferList: [started.port2, copy.buffer] })) as ParseTasks[K];
+      const value = (await this.lanes[name].run(task, {
+        signal: deadline.signal,
+        transferList: [started.port2, copy.buffer],
+      })) as ParseTasks[K];
       this.counters.completed++;
       return { ok: true, value };
     } catch (error) {
@@ -115,7 +118,11 @@ export class ParserPool implements Parsers {
   /** Tasks answered since start, by outcome, and the pool's live state (for the benchmark and tests). */
   stats() {
     const lanes = this.pools();
-    return { ...this.counters, threads: lanes.reduce((n, l) => n + l.threads.length, 0), queued: lanes.reduce((n, l) => n + l.queueSize, 0) };
+    return {
+      ...this.counters,
+      threads: lanes.reduce((n, l) => n + l.threads.length, 0),
+      queued: lanes.reduce((n, l) => n + l.queueSize, 0),
+    };
   }
 
   async close(): Promise<void> {

@@ -9,12 +9,20 @@ export const contentCredentialsReportSchema = z
     validationState: z.string().optional().describe('c2pa-rs: Invalid, Valid (intact, signer not on a trust list) or Trusted'),
     intact: z.boolean().describe('no failure code other than an untrusted signer'),
     failures: z.array(z.object({ code: z.string(), explanation: z.string().optional() })),
-    signer: z.object({ commonName: z.string().optional(), issuer: z.string().optional(), alg: z.string().optional(), time: z.string().optional() }).optional(),
+    signer: z
+      .object({ commonName: z.string().optional(), issuer: z.string().optional(), alg: z.string().optional(), time: z.string().optional() })
+      .optional(),
     claimGenerator: z.string().optional(),
     actions: z.array(z.object({ action: z.string(), digitalSourceType: z.string().optional(), softwareAgent: z.string().optional() })),
     identities: z.array(z.object({ sigType: z.string(), issuer: z.string().optional(), names: z.array(z.string()) })),
     aura: z
-      .object({ workId: z.string(), workUrl: z.string(), known: z.boolean(), level: z.object({ level: z.number(), name: z.string() }).optional(), pixelsMatch: z.boolean() })
+      .object({
+        workId: z.string(),
+        workUrl: z.string(),
+        known: z.boolean(),
+        level: z.object({ level: z.number(), name: z.string() }).optional(),
+        pixelsMatch: z.boolean(),
+      })
       .optional(),
     softBindings: z.array(z.object({ alg: z.string(), workIds: z.array(z.string()), pixelsMatch: z.boolean() })),
     warnings: z.array(z.string()),
@@ -40,7 +48,13 @@ export const verificationReportSchema = z
           distance: z.number().int(),
           verdict: z.literal('similar'),
           note: z.string(),
-          work: z.object({ id: z.string(), url: z.string(), title: z.string(), artist: matchSchema.shape.work.shape.artist, thumbnailUrl: z.string() }),
+          work: z.object({
+            id: z.string(),
+            url: z.string(),
+            title: z.string(),
+            artist: matchSchema.shape.work.shape.artist,
+            thumbnailUrl: z.string(),
+          }),
         }),
       )
       .describe('registered works close to this image but past the match rule: similar works, not the same image'),

@@ -25,7 +25,11 @@ export class AttestationService {
     return work;
   }
 
-  async createAttestationDraft(session: Session, workId: string, input: { type: string; note?: string | undefined; date?: string | undefined }) {
+  async createAttestationDraft(
+    session: Session,
+    workId: string,
+    input: { type: string; note?: string | undefined; date?: string | undefined },
+  ) {
     if (session.kind !== 'organization') throw new AppError('wrong_account_kind', 'only organisation accounts issue attestations');
     const work = await this.requireWork(workId);
     if (work.status === 'revoked') throw new AppError('conflict', 'this work has been revoked by its artist');

@@ -23,7 +23,11 @@ const FONT = 'Verdana,DejaVu Sans,system-ui,sans-serif';
 
 /** The badge's lines. Only a standing registration (level ≥ 1) is called human-made. */
 export function badgeText(b: BadgeInput): { status: string; detail: string; witness?: string } {
-  const status = b.revoked ? 'Aura · registration revoked' : b.level >= 1 ? `Aura · human-made · level ${b.level} · ${b.levelName}` : `Aura · level 0 · ${b.levelName}`;
+  const status = b.revoked
+    ? 'Aura · registration revoked'
+    : b.level >= 1
+      ? `Aura · human-made · level ${b.level} · ${b.levelName}`
+      : `Aura · level 0 · ${b.levelName}`;
   const detail = `${truncate(b.title, 38)} — @${truncate(b.artist, 24)}${b.disputed ? ' · disputed' : ''}`;
   const w = b.witness;
   if (!w) return { status, detail };

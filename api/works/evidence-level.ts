@@ -8,7 +8,8 @@ export const EVIDENCE_LEVELS = {
   },
   3: {
     name: 'witnessed',
-    explanation: "Besides the signed statement, an organisation verified by the registry's operator has signed an attestation about this work.",
+    explanation:
+      "Besides the signed statement, an organisation verified by the registry's operator has signed an attestation about this work.",
   },
 } as const;
 

@@ -21,7 +21,13 @@ export interface SignatureStatus {
 }
 
 /** Re-checks a stored signature: it verifies under the named key, and that key was active at log time. */
-export async function checkSignature(db: Kysely<Database>, jws: string, kid: string, logIndex: number, typ = JWS_TYPES.credential): Promise<SignatureStatus> {
+export async function checkSignature(
+  db: Kysely<Database>,
+  jws: string,
+  kid: string,
+  logIndex: number,
+  typ = JWS_TYPES.credential,
+): Promise<SignatureStatus> {
   const key = await findKey(db, kid);
   if (!key) return { valid: false, kid, keyActiveAtLogTime: false, keyRevokedAt: null };
   const keyActiveAtLogTime = wasActiveAt(key, logIndex);
@@ -67,7 +73,13 @@ export class WorkReader {
           type: a.type,
           note: a.note,
           date: a.date,
-          issuer: { handle: a.handle, displayName: a.display_name, verified: standing.verified, label: standing.label, verification: standing.verification },
+          issuer: {
+            handle: a.handle,
+            displayName: a.display_name,
+            verified: standing.verified,
+            label: standing.label,
+            verification: standing.verification,
+          },
           issuedAt: a.created_at.toISOString(),
           logIndex: a.log_index,
           status: a.status,

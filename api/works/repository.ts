@@ -192,7 +192,11 @@ export async function listWorks(db: Db, query: WorkListQuery) {
   if (query.q) {
     const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     base = base.where((eb) =>
-      eb.or([eb(sql`lower(works.title)`, 'like', pattern), eb(sql`lower(accounts.handle)`, 'like', pattern), eb(sql`lower(accounts.display_name)`, 'like', pattern)]),
+      eb.or([
+        eb(sql`lower(works.title)`, 'like', pattern),
+        eb(sql`lower(accounts.handle)`, 'like', pattern),
+        eb(sql`lower(accounts.display_name)`, 'like', pattern),
+      ]),
     );
   }
   const [rows, total] = await Promise.all([
@@ -227,11 +231,12 @@ export async function findWorksMissingHashLabels(db: Db, labels: readonly string
     .selectFrom('works')
     .select(['works.id', 'works.thumbnail', 'works.pdq'])
     .where('works.id', '>', afterId)
-    .where(({ selectFrom }) =>
-      selectFrom('work_hashes')
-        .select(({ fn }) => fn.count<number>('work_hashes.label').distinct().as('n'))
-        .whereRef('work_hashes.work_id', '=', 'works.id')
-        .where('work_hashes.label', 'in', [...labels]),
+    .where(
+      ({ selectFrom }) =>
+        selectFrom('work_hashes')
+          .select(({ fn }) => fn.count<number>('work_hashes.label').distinct().as('n'))
+          .whereRef('work_hashes.work_id', '=', 'works.id')
+          .where('work_hashes.label', 'in', [...labels]),
       '<',
       labels.length,
     )
@@ -239,14 +244,30 @@ export async function findWorksMissingHashLabels(db: Db, labels: readonly string
     .limit(limit)
     .execute();
   const present = works.length
-    ? await db.selectFrom('work_hashes').select(['work_id', 'label']).where('work_id', 'in', works.map((w) => w.id)).where('label', 'in', [...labels]).execute()
+    ? await db
+        .selectFrom('work_hashes')
+        .select(['work_id', 'label'])
+        .where(
+          'work_id',
+          'in',
+          works.map((w) => w.id),
+        )
+        .where('label', 'in', [...labels])
+        .execute()
     : [];
   return works.map((w) => ({ ...w, labels: new Set(present.filter((p) => p.work_id === w.id).map((p) => p.label)) }));
 }
 
 /** Works registered before colour layouts were stored (migration 0012), with their thumbnails, by id. */
 export async function findWorksWithoutColourLayout(db: Db, afterId: string, limit: number) {
-  return db.selectFrom('works').select(['id', 'thumbnail']).where('colour_layout', 'is', null).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+  return db
+    .selectFrom('works')
+    .select(['id', 'thumbnail'])
+    .where('colour_layout', 'is', null)
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
 }
 
 export async function setColourLayout(db: Db, workId: string, layout: string): Promise<void> {

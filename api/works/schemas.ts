@@ -12,7 +12,10 @@ export const signatureStatusSchema = z
     valid: z.boolean(),
     kid: z.string(),
     keyActiveAtLogTime: z.boolean(),
-    keyRevokedAt: z.string().nullable().meta({ description: 'when the key was revoked, if it was; a signature logged while it was active stays valid' }),
+    keyRevokedAt: z
+      .string()
+      .nullable()
+      .meta({ description: 'when the key was revoked, if it was; a signature logged while it was active stays valid' }),
   })
   .meta({ id: 'SignatureStatus', description: 'the signature verifies and its key was active when the log recorded it' });
 
@@ -28,7 +31,10 @@ export const organizationVerificationSchema = z
     withdrawnLogIndex: z.number().int().nullable(),
     withdrawalReason: z.string().nullable(),
   })
-  .meta({ id: 'OrganizationVerification', description: "the operator's latest statement about an organisation (organization.verified / organization.withdrawn in the log)" });
+  .meta({
+    id: 'OrganizationVerification',
+    description: "the operator's latest statement about an organisation (organization.verified / organization.withdrawn in the log)",
+  });
 
 export const attestationViewSchema = z
   .object({
@@ -91,7 +97,9 @@ export const workViewSchema = z
     attestations: z.array(attestationViewSchema),
     disputes: z.array(disputeViewSchema),
     openDisputes: z.number().int(),
-    processImages: z.array(z.object({ id: z.string(), sha256: z.string(), loggedAt: z.string(), logIndex: z.number().int(), beforeRegistration: z.boolean() })),
+    processImages: z.array(
+      z.object({ id: z.string(), sha256: z.string(), loggedAt: z.string(), logIndex: z.number().int(), beforeRegistration: z.boolean() }),
+    ),
     thumbnailUrl: z.string(),
     bundleUrl: z.string(),
   })
@@ -122,7 +130,10 @@ export const matchSchema = z
     exact: z.boolean().describe('the uploaded bytes are the registered file (SHA-256)'),
     similarity: z.number(),
     verdict: z.enum(['exact', 'same', 'similar']),
-    maxDistance: z.number().int().describe('the largest distance that still counts as a match for this image (stricter for low-detail images)'),
+    maxDistance: z
+      .number()
+      .int()
+      .describe('the largest distance that still counts as a match for this image (stricter for low-detail images)'),
     note: z.string().optional(),
     transform: z.string().describe('how the copy differs: rotated, cropped, re-encoded …'),
     matchedOn: z.object({ query: z.string(), stored: z.string() }),

@@ -144,7 +144,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['checkpoints', 'log_entries', 'disputes', 'attestations', 'process_images', 'works', 'drafts', 'auth_challenges', 'keys', 'accounts']) {
+  for (const t of [
+    'checkpoints',
+    'log_entries',
+    'disputes',
+    'attestations',
+    'process_images',
+    'works',
+    'drafts',
+    'auth_challenges',
+    'keys',
+    'accounts',
+  ]) {
     await db.schema.dropTable(t).execute();
   }
 }

@@ -26,6 +26,8 @@ export async function down(db: Kysely<unknown>): Promise<void> {
 /** Regenerates label_class from `classOfLabel` (SQL over `label`) and rebuilds the slot btrees on it. */
 export async function relabel(db: Kysely<unknown>, classOfLabel: string): Promise<void> {
   await sql`alter table work_hashes drop column label_class`.execute(db);
-  await sql.raw(`alter table work_hashes add column label_class smallint not null generated always as (${classOfLabel}) stored`).execute(db);
+  await sql
+    .raw(`alter table work_hashes add column label_class smallint not null generated always as (${classOfLabel}) stored`)
+    .execute(db);
   for (let slot = 0; slot < SLOT_COUNT; slot++) await sql.raw(slotIndexDdl(slot)).execute(db);
 }

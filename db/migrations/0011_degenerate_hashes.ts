@@ -13,7 +13,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     delete from work_hashes h
     where bit_count(h.hash) < ${sql.lit(MIN_SET_BITS)} or bit_count(h.hash) > ${sql.lit(256 - MIN_SET_BITS)}
-       or (h.label = 'global' and exists (select 1 from works w where w.id = h.work_id and w.pdq_quality < ${sql.lit(QUALITY_FLOOR)}))`.execute(db);
+       or (h.label = 'global' and exists (select 1 from works w where w.id = h.work_id and w.pdq_quality < ${sql.lit(QUALITY_FLOOR)}))`.execute(
+    db,
+  );
 }
 
 export async function down(): Promise<void> {

@@ -11,7 +11,10 @@ import { sql, type Kysely } from 'kysely';
  * database; a process with another key refuses to start (api/log/service.ts `claimKey`).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('accounts').addColumn('profile_signed', 'boolean', (c) => c.notNull().defaultTo(false)).execute();
+  await db.schema
+    .alterTable('accounts')
+    .addColumn('profile_signed', 'boolean', (c) => c.notNull().defaultTo(false))
+    .execute();
   await db.schema
     .createTable('log_signing_key')
     .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))

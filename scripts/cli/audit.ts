@@ -86,7 +86,12 @@ export async function runAudit(url: string, statePath: string, print: (line: str
     }
 
     const full = options.full || !state;
-    const range = full ? new CompactRange() : new CompactRange(previous!.size, state!.frontier.map((h) => fromBase64Strict(h) ?? new Uint8Array()));
+    const range = full
+      ? new CompactRange()
+      : new CompactRange(
+          previous!.size,
+          state!.frontier.map((h) => fromBase64Strict(h) ?? new Uint8Array()),
+        );
     const keys = new Map<string, JWK>(Object.entries(full ? {} : state!.keys));
     const signatures: SignatureCounts = { valid: 0, unknownKey: new Map() };
     // Everything below is checked to the end so that one report lists every problem found.
@@ -154,7 +159,9 @@ function describeUnknownKeys(unknown: Map<string, number>): string {
 async function checkConsistency(http: LogClient, previous: VerifiedCheckpoint, checkpoint: VerifiedCheckpoint): Promise<void> {
   const proof =
     checkpoint.size > previous.size
-      ? await http.json<{ from: number; to: number; hashes: string[] }>(`/v1/log/proof/consistency?from=${previous.size}&to=${checkpoint.size}`)
+      ? await http.json<{ from: number; to: number; hashes: string[] }>(
+          `/v1/log/proof/consistency?from=${previous.size}&to=${checkpoint.size}`,
+        )
       : { from: previous.size, to: checkpoint.size, hashes: [] };
   try {
     verifyCheckpointConsistency(previous, checkpoint, proof);
@@ -179,7 +186,9 @@ async function spotCheck(
   if (sample >= olderThan) for (let i = 0; i < olderThan; i++) indices.add(i);
   while (indices.size < Math.min(sample, olderThan)) indices.add(randomInt(olderThan));
   for (const index of indices) {
-    const proof = await http.json<{ index: number; size: number; hashes: string[] }>(`/v1/log/proof/inclusion?index=${index}&size=${checkpoint.size}`);
+    const proof = await http.json<{ index: number; size: number; hashes: string[] }>(
+      `/v1/log/proof/inclusion?index=${index}&size=${checkpoint.size}`,
+    );
     const served = await http.json<{ index: number; body: string; entry: unknown }>(`/v1/log/entries/${index}`);
     try {
       verifyEntryInclusion({ index, body: served.body, entry: served.entry }, proof, checkpoint);
@@ -196,11 +205,7 @@ async function spotCheck(
  * Best effort: an entry's `jws` must verify with its key if that key was published by a key.added entry.
  * Returns the problem found, if any.
  */
-async function checkSignature(
-  entry: VerifiedEntry,
-  keys: Map<string, JWK>,
-  counts: SignatureCounts,
-): Promise<string | undefined> {
+async function checkSignature(entry: VerifiedEntry, keys: Map<string, JWK>, counts: SignatureCounts): Promise<string | undefined> {
   const { entry: e } = entry;
   if (e.type === 'key.added' && typeof e.kid === 'string' && e.jwk && typeof e.jwk === 'object') keys.set(e.kid, e.jwk as JWK);
   if (typeof e.jws !== 'string') return undefined;
@@ -240,10 +245,13 @@ async function checkAccountCreation(entry: VerifiedEntry, kid: string | undefine
     return problem('the signed payload is not JSON');
   }
   const jwk = payload.jwk as JWK | undefined;
-  if (!jwk || typeof jwk !== 'object' || jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') return problem('the signed payload carries no Ed25519 key');
-  if (!kid || (await calculateJwkThumbprint({ kty: 'OKP', crv: 'Ed25519', x: jwk.x }, 'sha256')) !== kid) return problem('the kid is not the thumbprint of the key in the payload');
+  if (!jwk || typeof jwk !== 'object' || jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string')
+    return problem('the signed payload carries no Ed25519 key');
+  if (!kid || (await calculateJwkThumbprint({ kty: 'OKP', crv: 'Ed25519', x: jwk.x }, 'sha256')) !== kid)
+    return problem('the kid is not the thumbprint of the key in the payload');
   const handle = (e.account as { handle?: unknown } | undefined)?.handle;
-  if (payload.handle !== handle) return problem(`signed for the handle ${JSON.stringify(payload.handle)}, logged as ${JSON.stringify(handle)}`);
+  if (payload.handle !== handle)
+    return problem(`signed for the handle ${JSON.stringify(payload.handle)}, logged as ${JSON.stringify(handle)}`);
   try {
     await compactVerify(String(e.jws), await importJWK({ kty: 'OKP', crv: 'Ed25519', x: jwk.x }, 'EdDSA'), { algorithms: ['EdDSA'] });
   } catch {

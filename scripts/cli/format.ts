@@ -7,7 +7,11 @@ export function formatReport(report: z.output<typeof verificationReportSchema>):
   const markers = report.evidence?.aiMarkers ?? [];
   if (markers.length) lines.push(`AI markers in this file: ${markers.map((m) => `${m.kind} (${m.where})`).join('; ')}`);
   if (!report.matches.length) {
-    lines.push('', 'No registered work matches this image.', 'That does not mean it was machine-made: only that no artist has registered it here.');
+    lines.push(
+      '',
+      'No registered work matches this image.',
+      'That does not mean it was machine-made: only that no artist has registered it here.',
+    );
     return lines.join('\n');
   }
   for (const m of report.matches) {
@@ -20,7 +24,9 @@ export function formatReport(report: z.output<typeof verificationReportSchema>):
       ...m.attestations.map(
         (a) =>
           `  ${a.valid ? '✓' : '✗'} ${a.type} by @${a.issuer.handle}${a.status === 'revoked' ? ' (revoked)' : ''}` +
-          (a.issuer.verified ? ` — verified organisation since ${String(a.issuer.verification?.since).slice(0, 10)}, by the registry's operator` : ` — ${a.issuer.label ?? 'unverified organisation'}: does not raise the level`),
+          (a.issuer.verified
+            ? ` — verified organisation since ${String(a.issuer.verification?.since).slice(0, 10)}, by the registry's operator`
+            : ` — ${a.issuer.label ?? 'unverified organisation'}: does not raise the level`),
       ),
       ...m.disputes.map((d) => `  ! disputed (${d.reason}) by @${d.filedBy.handle}: ${d.text}`),
       `  ${m.work.url}`,

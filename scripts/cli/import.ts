@@ -11,24 +11,39 @@ interface ImportState {
 }
 
 /** Registers every image of a folder; what succeeded is recorded so a rerun resumes where it stopped. */
-export async function importFolder(client: AuraClient, identity: Identity, folder: string, o: { medium?: string; year?: string; sourceType: string }) {
+export async function importFolder(
+  client: AuraClient,
+  identity: Identity,
+  folder: string,
+  o: { medium?: string; year?: string; sourceType: string },
+) {
   const statePath = path.join(folder, '.aura-import.json');
   const state: ImportState = fs.existsSync(statePath) ? JSON.parse(fs.readFileSync(statePath, 'utf8')) : { done: {}, failed: {} };
   state.failed = {};
-  const files = fs.readdirSync(folder).filter((f) => IMAGE.test(f)).sort();
+  const files = fs
+    .readdirSync(folder)
+    .filter((f) => IMAGE.test(f))
+    .sort();
   const todo = files.filter((f) => !state.done[f]);
-  const bar = new cliProgress.SingleBar({ format: 'importing [{bar}] {value}/{total} {file}', noTTYOutput: false }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    { format: 'importing [{bar}] {value}/{total} {file}', noTTYOutput: false },
+    cliProgress.Presets.shades_classic,
+  );
   bar.start(todo.length, 0, { file: '' });
   let registered = 0;
   for (const file of todo) {
     bar.update({ file });
     try {
-      const result = await client.registerWork(identity, { bytes: fs.readFileSync(path.join(folder, file)), filename: file }, {
-        title: path.parse(file).name.replace(/[-_]+/g, ' '),
-        digitalSourceType: o.sourceType,
-        ...(o.medium ? { medium: o.medium } : {}),
-        ...(o.year ? { year: Number(o.year) } : {}),
-      });
+      const result = await client.registerWork(
+        identity,
+        { bytes: fs.readFileSync(path.join(folder, file)), filename: file },
+        {
+          title: path.parse(file).name.replace(/[-_]+/g, ' '),
+          digitalSourceType: o.sourceType,
+          ...(o.medium ? { medium: o.medium } : {}),
+          ...(o.year ? { year: Number(o.year) } : {}),
+        },
+      );
       state.done[file] = { workId: result.workId };
       registered++;
     } catch (err) {

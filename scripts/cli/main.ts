@@ -3,7 +3,19 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { AuraApiError, AuraClient, generateIdentity } from '../lib/aura-client.ts';
 import { encryptKey, readKeyFile, writeKeyFile } from '../lib/key-file.ts';
-import { auditStatePath, CliError, EXIT, forgetSession, keyPath, loadIdentity, loadSession, passphrase, saveSession, serverUrl, signedInClient } from './context.ts';
+import {
+  auditStatePath,
+  CliError,
+  EXIT,
+  forgetSession,
+  keyPath,
+  loadIdentity,
+  loadSession,
+  passphrase,
+  saveSession,
+  serverUrl,
+  signedInClient,
+} from './context.ts';
 import { formatReport } from './format.ts';
 import { importFolder } from './import.ts';
 
@@ -79,12 +91,10 @@ program
     print('signed out');
   });
 
-program
-  .command('whoami')
-  .action(async () => {
-    const me = await signedInClient(server()).request('GET', '/v1/auth/session');
-    print(`@${me.account.handle} (${me.account.kind}) on ${loadSession()!.server}, key ${me.kid}`);
-  });
+program.command('whoami').action(async () => {
+  const me = await signedInClient(server()).request('GET', '/v1/auth/session');
+  print(`@${me.account.handle} (${me.account.kind}) on ${loadSession()!.server}, key ${me.kid}`);
+});
 
 program
   .command('register <image>')
@@ -95,19 +105,28 @@ program
   .option('--source-type <term>', 'IPTC digitalSourceType term', 'digitalCreation')
   .option('--process <ids>', 'comma-separated process image ids logged earlier')
   .option('--key <file>')
-  .action(async (image: string, o: { title: string; year?: string; medium?: string; statement?: string; sourceType: string; process?: string; key?: string }) => {
-    const client = signedInClient(server());
-    const identity = await loadIdentity(o.key);
-    const result = await client.registerWork(identity, fileOf(image), {
-      title: o.title,
-      ...(o.year ? { year: Number(o.year) } : {}),
-      ...(o.medium ? { medium: o.medium } : {}),
-      ...(o.statement ? { statement: o.statement } : {}),
-      digitalSourceType: o.sourceType,
-      ...(o.process ? { processIds: o.process.split(',') } : {}),
-    });
-    print(result.existing ? `already registered: ${client.baseUrl}/w/${result.workId}` : `registered ${result.receipt.url} (log index ${result.receipt.logIndex})`);
-  });
+  .action(
+    async (
+      image: string,
+      o: { title: string; year?: string; medium?: string; statement?: string; sourceType: string; process?: string; key?: string },
+    ) => {
+      const client = signedInClient(server());
+      const identity = await loadIdentity(o.key);
+      const result = await client.registerWork(identity, fileOf(image), {
+        title: o.title,
+        ...(o.year ? { year: Number(o.year) } : {}),
+        ...(o.medium ? { medium: o.medium } : {}),
+        ...(o.statement ? { statement: o.statement } : {}),
+        digitalSourceType: o.sourceType,
+        ...(o.process ? { processIds: o.process.split(',') } : {}),
+      });
+      print(
+        result.existing
+          ? `already registered: ${client.baseUrl}/w/${result.workId}`
+          : `registered ${result.receipt.url} (log index ${result.receipt.logIndex})`,
+      );
+    },
+  );
 
 program
   .command('process <image> [work]')
@@ -186,8 +205,15 @@ program
 
 program
   .command('verify-bundle <bundle> [image]')
-  .description('verify a proof bundle offline: signatures, key validity, inclusion proofs, checkpoint, the image, and the evidence level; <bundle> may be an image with Aura Content Credentials')
-  .option('--trust <key>', 'an operator key you trust to verify organisations (JWK or JWKS, file or inline; repeatable); default: the key in the bundle', (v: string, all: string[]) => [...all, v], [] as string[])
+  .description(
+    'verify a proof bundle offline: signatures, key validity, inclusion proofs, checkpoint, the image, and the evidence level; <bundle> may be an image with Aura Content Credentials',
+  )
+  .option(
+    '--trust <key>',
+    'an operator key you trust to verify organisations (JWK or JWKS, file or inline; repeatable); default: the key in the bundle',
+    (v: string, all: string[]) => [...all, v],
+    [] as string[],
+  )
   .action(async (bundle: string, image: string | undefined, o: { trust: string[] }) => {
     const { runVerifyBundle } = await import('./verify-bundle.ts');
     process.exitCode = await runVerifyBundle(bundle, image, console.log, { trust: o.trust });
@@ -195,7 +221,9 @@ program
 
 const operator = program
   .command('operator')
-  .description("the registry operator's commands: run where the server's data is (same DATABASE_URL or AURA_DATA_DIR, and AURA_OPERATOR_KEY if set)");
+  .description(
+    "the registry operator's commands: run where the server's data is (same DATABASE_URL or AURA_DATA_DIR, and AURA_OPERATOR_KEY if set)",
+  );
 operator
   .command('verify-organization <handle>')
   .description('vouch for an organisation: its attestations raise works to level 3 (a signed organization.verified log entry)')

@@ -35,7 +35,10 @@ export async function runOperator(action: OperatorAction, print: (line: string) 
   });
   // Never create a log key here: a missing one means this is not where the server's data is.
   if (!config.logKey && !fs.existsSync(path.join(config.dataDir, LOG_KEY_FILE))) {
-    throw new CliError(`no log key: set AURA_LOG_KEY or run where the server's data is (${path.join(config.dataDir, LOG_KEY_FILE)} does not exist)`, 2);
+    throw new CliError(
+      `no log key: set AURA_LOG_KEY or run where the server's data is (${path.join(config.dataDir, LOG_KEY_FILE)} does not exist)`,
+      2,
+    );
   }
   // PGlite is single-process and keeps postmaster.pid while open: a second opener would corrupt the server's database.
   if (!config.databaseUrl && fs.existsSync(path.join(config.dataDir, 'pglite', 'postmaster.pid'))) {

@@ -80,7 +80,7 @@ export function readTrustedKeys(value: string): PublicJwk[] {
   } catch {
     throw new Error(`${value.length > 60 ? 'the key' : value} is not JSON (give an Ed25519 public JWK or a JWKS)`);
   }
-  const candidates = Array.isArray((json as { keys?: unknown }).keys) ? ((json as { keys: unknown[] }).keys) : [json];
+  const candidates = Array.isArray((json as { keys?: unknown }).keys) ? (json as { keys: unknown[] }).keys : [json];
   const keys = candidates.flatMap((k) => {
     const parsed = publicJwkSchema.safeParse(k);
     return parsed.success ? [parsed.data] : [];
@@ -107,7 +107,9 @@ async function embeddedBundle(file: Buffer, print: (line: string) => void): Prom
     print(`✗ content credentials: the assertion names work ${aura.workId} but carries the bundle of ${String(bundleWorkId)}`);
     return undefined;
   }
-  print(`✓ content credentials: manifest ${credentials.activeManifest!.label} intact (c2pa-rs: ${credentials.validationState}), Aura work ${aura.workId}`);
+  print(
+    `✓ content credentials: manifest ${credentials.activeManifest!.label} intact (c2pa-rs: ${credentials.validationState}), Aura work ${aura.workId}`,
+  );
   return aura.bundle;
 }
 

@@ -10,7 +10,12 @@ import path from 'node:path';
 import sharp from 'sharp';
 
 /** Kept for an independent evaluation: never downloaded, looked at or tuned on. */
-export const RESERVED_PACKAGES: readonly string[] = ['plasma-workspace-wallpapers', 'gnome-backgrounds', 'mate-backgrounds', 'ukui-wallpapers'];
+export const RESERVED_PACKAGES: readonly string[] = [
+  'plasma-workspace-wallpapers',
+  'gnome-backgrounds',
+  'mate-backgrounds',
+  'ukui-wallpapers',
+];
 
 interface Source {
   pkg: string;
@@ -27,12 +32,32 @@ export const SOURCES: readonly Source[] = [
   { pkg: 'lomiri-wallpapers-20.04', cap: 30, include: /backgrounds\// },
   { pkg: 'lomiri-wallpapers', cap: 30, include: /backgrounds\// },
   { pkg: 'sway-backgrounds', cap: 30, include: /backgrounds\// },
-  { pkg: 'desktop-base', cap: 45, include: /desktop-base\/|plymouth\/themes\//, exclude: /grub|password|bullet|progress|box\.|lock\.|throbber|animation/ },
+  {
+    pkg: 'desktop-base',
+    cap: 45,
+    include: /desktop-base\/|plymouth\/themes\//,
+    exclude: /grub|password|bullet|progress|box\.|lock\.|throbber|animation/,
+  },
   { pkg: 'debian-edu-artwork-emerald', cap: 8, include: /\.(svg|png|jpe?g)$/, exclude: /password|bullet|progress|throbber|animation|logo/ },
   { pkg: 'debian-edu-artwork-buster', cap: 8, include: /\.(svg|png|jpe?g)$/, exclude: /password|bullet|progress|throbber|animation|logo/ },
-  { pkg: 'debian-edu-artwork-homeworld', cap: 8, include: /\.(svg|png|jpe?g)$/, exclude: /password|bullet|progress|throbber|animation|logo/ },
-  { pkg: 'debian-edu-artwork-softwaves', cap: 8, include: /\.(svg|png|jpe?g)$/, exclude: /password|bullet|progress|throbber|animation|logo/ },
-  { pkg: 'debian-edu-artwork-spacefun', cap: 8, include: /\.(svg|png|jpe?g)$/, exclude: /password|bullet|progress|throbber|animation|logo/ },
+  {
+    pkg: 'debian-edu-artwork-homeworld',
+    cap: 8,
+    include: /\.(svg|png|jpe?g)$/,
+    exclude: /password|bullet|progress|throbber|animation|logo/,
+  },
+  {
+    pkg: 'debian-edu-artwork-softwaves',
+    cap: 8,
+    include: /\.(svg|png|jpe?g)$/,
+    exclude: /password|bullet|progress|throbber|animation|logo/,
+  },
+  {
+    pkg: 'debian-edu-artwork-spacefun',
+    cap: 8,
+    include: /\.(svg|png|jpe?g)$/,
+    exclude: /password|bullet|progress|throbber|animation|logo/,
+  },
   { pkg: 'lxqt-themes', cap: 30, include: /wallpapers\// },
   { pkg: 'openclipart-svg', cap: 80, include: /\.svg$/ },
   { pkg: 'oxygen-icon-theme', cap: 30, include: /256x256\/.*\.png$/ },
@@ -68,7 +93,8 @@ export function fetchPackages(workDir: string, packages: readonly string[]): str
     assertNotReserved(pkg);
     const target = path.join(extracted, pkg);
     if (fs.existsSync(target)) continue;
-    if (!fs.readdirSync(debs).some((f) => f.startsWith(`${pkg}_`))) execFileSync('apt-get', ['download', pkg], { cwd: debs, stdio: 'ignore' });
+    if (!fs.readdirSync(debs).some((f) => f.startsWith(`${pkg}_`)))
+      execFileSync('apt-get', ['download', pkg], { cwd: debs, stdio: 'ignore' });
     const deb = fs.readdirSync(debs).find((f) => f.startsWith(`${pkg}_`) && f.endsWith('.deb'));
     if (!deb) throw new Error(`apt-get download ${pkg} produced no .deb`);
     fs.mkdirSync(target, { recursive: true });
@@ -78,7 +104,11 @@ export function fetchPackages(workDir: string, packages: readonly string[]): str
 }
 
 const walk = (dir: string): string[] =>
-  fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.isFile() ? [path.join(dir, e.name)] : [])) : [];
+  fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.isFile() ? [path.join(dir, e.name)] : []))
+    : [];
 
 /** One design in many sizes ('1920x1080.svg', '256x256/…') shares a key: only one size is taken. */
 const designKey = (relative: string) =>
@@ -91,7 +121,8 @@ const designKey = (relative: string) =>
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /** Tuning or held-out, from the design's key alone: the same split on every machine and every run. */
-export const splitOf = (pkg: string, key: string): CorpusWork['split'] => (digest(`split:${pkg}:${key}`)[0]! % 3 === 0 ? 'held-out' : 'tuning');
+export const splitOf = (pkg: string, key: string): CorpusWork['split'] =>
+  digest(`split:${pkg}:${key}`)[0]! % 3 === 0 ? 'held-out' : 'tuning';
 
 /** The largest side kept: the fingerprint sees 512 px, and smaller works keep the benchmark fast. */
 const MAX_SIDE = 1280;
@@ -121,7 +152,14 @@ export async function collectCorpus(extracted: string): Promise<CorpusWork[]> {
       if (seen.has(id)) continue;
       seen.add(id);
       const { transparent, alphaOnly } = await alphaClass(bytes);
-      works.push({ name: `${source.pkg}/${path.relative(root, file)}`, pkg: source.pkg, bytes, split: splitOf(source.pkg, key), transparent, alphaOnly });
+      works.push({
+        name: `${source.pkg}/${path.relative(root, file)}`,
+        pkg: source.pkg,
+        bytes,
+        split: splitOf(source.pkg, key),
+        transparent,
+        alphaOnly,
+      });
       taken++;
     }
   }

@@ -40,7 +40,10 @@ export function artworkSvg(seed: number, width = 800, height = 600, stage = 1): 
 }
 
 /** Renders a generated artwork; `stage` < 1 gives a work-in-progress version with fewer shapes. */
-export async function renderArtwork(seed: number, options: { width?: number; height?: number; format?: 'png' | 'jpeg'; stage?: number } = {}): Promise<Buffer> {
+export async function renderArtwork(
+  seed: number,
+  options: { width?: number; height?: number; format?: 'png' | 'jpeg'; stage?: number } = {},
+): Promise<Buffer> {
   const svg = artworkSvg(seed, options.width ?? 800, options.height ?? 600, options.stage ?? 1);
   const image = sharp(Buffer.from(svg));
   return options.format === 'jpeg' ? image.jpeg({ quality: 92 }).toBuffer() : image.png().toBuffer();

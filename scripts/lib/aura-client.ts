@@ -22,7 +22,12 @@ export async function identityFromPrivateJwk(privateJwk: JWK): Promise<Identity>
 }
 
 /** Compact JWS over exactly these bytes (or JSON.stringify of the object). */
-export async function sign(identity: Identity, payload: Record<string, unknown> | string, typ: string, extraHeader: Record<string, string> = {}): Promise<string> {
+export async function sign(
+  identity: Identity,
+  payload: Record<string, unknown> | string,
+  typ: string,
+  extraHeader: Record<string, string> = {},
+): Promise<string> {
   const bytes = new TextEncoder().encode(typeof payload === 'string' ? payload : JSON.stringify(payload));
   return new CompactSign(bytes).setProtectedHeader({ alg: 'EdDSA', typ, kid: identity.kid, ...extraHeader }).sign(identity.privateKey);
 }
@@ -74,7 +79,10 @@ export class AuraClient {
    * to; set it when that is not the public one (an API process behind a load balancer).
    */
   audience: string;
-  constructor(readonly baseUrl: string, readonly fetchImpl: typeof fetch = fetch) {
+  constructor(
+    readonly baseUrl: string,
+    readonly fetchImpl: typeof fetch = fetch,
+  ) {
     this.audience = baseUrl.replace(/\/+$/, '');
   }
 
@@ -119,7 +127,11 @@ export class AuraClient {
       const text = await res.text();
       throw new AuraApiError(res.status, (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : { detail: text });
     }
-    return { bytes: Buffer.from(await res.arrayBuffer()), manifestId: res.headers.get('c2pa-manifest-id') ?? '', type: res.headers.get('content-type') ?? '' };
+    return {
+      bytes: Buffer.from(await res.arrayBuffer()),
+      manifestId: res.headers.get('c2pa-manifest-id') ?? '',
+      type: res.headers.get('content-type') ?? '',
+    };
   }
 
   async signIn(identity: Identity) {
@@ -136,7 +148,11 @@ export class AuraClient {
     this.token = undefined;
   }
 
-  async registerWork(identity: Identity, file: UploadFile, fields: { title: string; year?: number; medium?: string; statement?: string; digitalSourceType?: string; processIds?: string[] }) {
+  async registerWork(
+    identity: Identity,
+    file: UploadFile,
+    fields: { title: string; year?: number; medium?: string; statement?: string; digitalSourceType?: string; processIds?: string[] },
+  ) {
     const draft = await this.request('POST', '/v1/works/drafts', this.form(file, { ...fields, processIds: fields.processIds?.join(',') }));
     if (draft.existingWork) return { existing: true, workId: draft.existingWork.id as string, draft };
     const jws = await signCredential(identity, draft.payload);

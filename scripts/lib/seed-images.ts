@@ -47,7 +47,11 @@ export interface WrittenCopy {
  * Writes every final image to `<out>/works/`, transformed copies of `copiesOf` to `<out>/copies/`, and an image
  * registered nowhere to `<out>/unregistered.png`, for people to drop into the verify page.
  */
-export async function writeSampleImages(out: string, works: SeedWork[], copiesOf: SeedWork[]): Promise<{ copies: WrittenCopy[]; unregistered: string }> {
+export async function writeSampleImages(
+  out: string,
+  works: SeedWork[],
+  copiesOf: SeedWork[],
+): Promise<{ copies: WrittenCopy[]; unregistered: string }> {
   const worksDir = path.join(out, 'works');
   const copiesDir = path.join(out, 'copies');
   fs.mkdirSync(worksDir, { recursive: true });

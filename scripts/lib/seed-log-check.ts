@@ -25,7 +25,8 @@ export async function checkRegistryLog(client: AuraClient): Promise<LogCheck> {
       'GET',
       `/v1/log/entries?start=${tree.size}&end=${checkpoint.size}`,
     );
-    if (page.entries.length === 0) throw new Error(`the log returned no entries at ${tree.size} below its checkpoint size ${checkpoint.size}`);
+    if (page.entries.length === 0)
+      throw new Error(`the log returned no entries at ${tree.size} below its checkpoint size ${checkpoint.size}`);
     for (const entry of page.entries) {
       if (entry.index !== tree.size) dense = false;
       tree.append(leafHash(Buffer.from(entry.body, 'base64')));

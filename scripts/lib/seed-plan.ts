@@ -53,11 +53,51 @@ export const DEFAULT_WORKS = 30;
 export const PROCESS_STAGES = [0.25, 0.5, 0.75, 0.9];
 
 const ARTISTS: Array<SeedAccount & { medium: string; sourceType: string; format: 'png' | 'jpeg' }> = [
-  { handle: 'mira-okafor', displayName: 'Mira Okafor', kind: 'artist', bio: 'Painter. Oil on linen, harbours and weather. (Demo account.)', medium: 'oil on linen', sourceType: 'digitalCapture', format: 'jpeg' },
-  { handle: 'jun-takeda', displayName: 'Jun Takeda', kind: 'artist', bio: 'Woodcut and linocut prints, pulled by hand. (Demo account.)', medium: 'woodcut print', sourceType: 'print', format: 'png' },
-  { handle: 'lena-vogt', displayName: 'Lena Vogt', kind: 'artist', bio: 'Digital illustration, drawn stroke by stroke on a tablet. (Demo account.)', medium: 'digital painting', sourceType: 'digitalCreation', format: 'png' },
-  { handle: 'tomas-reyes', displayName: 'Tomás Reyes', kind: 'artist', bio: 'Film photographer, 6×7 negatives scanned at home. (Demo account.)', medium: 'gelatin silver print', sourceType: 'negativeFilm', format: 'jpeg' },
-  { handle: 'ines-carvalho', displayName: 'Inês Carvalho', kind: 'artist', bio: 'Collage and mixed media, cut and glued by hand. (Demo account.)', medium: 'collage on paper', sourceType: 'humanEdits', format: 'png' },
+  {
+    handle: 'mira-okafor',
+    displayName: 'Mira Okafor',
+    kind: 'artist',
+    bio: 'Painter. Oil on linen, harbours and weather. (Demo account.)',
+    medium: 'oil on linen',
+    sourceType: 'digitalCapture',
+    format: 'jpeg',
+  },
+  {
+    handle: 'jun-takeda',
+    displayName: 'Jun Takeda',
+    kind: 'artist',
+    bio: 'Woodcut and linocut prints, pulled by hand. (Demo account.)',
+    medium: 'woodcut print',
+    sourceType: 'print',
+    format: 'png',
+  },
+  {
+    handle: 'lena-vogt',
+    displayName: 'Lena Vogt',
+    kind: 'artist',
+    bio: 'Digital illustration, drawn stroke by stroke on a tablet. (Demo account.)',
+    medium: 'digital painting',
+    sourceType: 'digitalCreation',
+    format: 'png',
+  },
+  {
+    handle: 'tomas-reyes',
+    displayName: 'Tomás Reyes',
+    kind: 'artist',
+    bio: 'Film photographer, 6×7 negatives scanned at home. (Demo account.)',
+    medium: 'gelatin silver print',
+    sourceType: 'negativeFilm',
+    format: 'jpeg',
+  },
+  {
+    handle: 'ines-carvalho',
+    displayName: 'Inês Carvalho',
+    kind: 'artist',
+    bio: 'Collage and mixed media, cut and glued by hand. (Demo account.)',
+    medium: 'collage on paper',
+    sourceType: 'humanEdits',
+    format: 'png',
+  },
 ];
 
 const GALLERY: SeedAccount = {
@@ -69,7 +109,21 @@ const GALLERY: SeedAccount = {
 };
 
 const ADJECTIVES = ['Quiet', 'Salt', 'Late', 'Amber', 'Northern', 'Borrowed', 'Low', 'Paper', 'Winter', 'Unfinished', 'Folded'];
-const NOUNS = ['Harbour', 'Orchard', 'Tide Line', 'Kitchen Window', 'Quarry', 'Rooftops', 'Estuary', 'Garden Wall', 'Market', 'Lighthouse', 'Field Notes', 'Stairwell', 'Ferry'];
+const NOUNS = [
+  'Harbour',
+  'Orchard',
+  'Tide Line',
+  'Kitchen Window',
+  'Quarry',
+  'Rooftops',
+  'Estuary',
+  'Garden Wall',
+  'Market',
+  'Lighthouse',
+  'Field Notes',
+  'Stairwell',
+  'Ferry',
+];
 const SIZES: Array<[number, number]> = [
   [800, 600],
   [600, 800],

@@ -22,7 +22,8 @@ export function readSeedState(out: string): SeedState {
   const file = stateFile(out);
   if (!fs.existsSync(file)) return { version: 1, servers: {} };
   const parsed = stateSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`${file} is not a seed state file (${parsed.error.issues[0]?.message}); move it away to start afresh`);
+  if (!parsed.success)
+    throw new Error(`${file} is not a seed state file (${parsed.error.issues[0]?.message}); move it away to start afresh`);
   return parsed.data;
 }
 

@@ -24,7 +24,9 @@ describe.skipIf(!hasChromium)('Content Credentials in Chromium', () => {
   beforeAll(async () => {
     [server, browser] = await Promise.all([startTestServer('pglite'), launchBrowser()]);
     artist = await openPage(browser, server.url);
-    original = await sharp(await renderArtwork(4242)).jpeg({ quality: 90 }).toBuffer();
+    original = await sharp(await renderArtwork(4242))
+      .jpeg({ quality: 90 })
+      .toBuffer();
   });
   afterAll(async () => {
     await browser?.close();
@@ -57,8 +59,13 @@ describe.skipIf(!hasChromium)('Content Credentials in Chromium', () => {
     await page.locator('.receipt a.work-link').click();
     await ready(page, href);
 
-    await page.getByLabel('Your file of this work (JPEG, PNG or WebP)').setInputFiles({ name: 'harbour.jpg', mimeType: 'image/jpeg', buffer: original });
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download with Content Credentials' }).click()]);
+    await page
+      .getByLabel('Your file of this work (JPEG, PNG or WebP)')
+      .setInputFiles({ name: 'harbour.jpg', mimeType: 'image/jpeg', buffer: original });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download with Content Credentials' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe(`aura-${workId}.c2pa.jpg`);
     credentialed = (await download.path())!;
     await expect.poll(() => page.locator('.cc-status').textContent()).toMatch(/Ready: .* \(manifest urn:c2pa:/);
@@ -75,7 +82,9 @@ describe.skipIf(!hasChromium)('Content Credentials in Chromium', () => {
     const { page } = viewer;
     await page.goto('/');
     await ready(page, '/');
-    await page.getByLabel('Drop an image here, or choose a file').setInputFiles({ name: 'harbour-credentialed.jpg', mimeType: 'image/jpeg', buffer: fs.readFileSync(credentialed) });
+    await page
+      .getByLabel('Drop an image here, or choose a file')
+      .setInputFiles({ name: 'harbour-credentialed.jpg', mimeType: 'image/jpeg', buffer: fs.readFileSync(credentialed) });
     await expect.poll(() => page.locator('#cc-h').count(), { timeout: 30_000 }).toBe(1);
     const section = await page.locator('section.content-credentials').textContent();
     expect(section).toContain('✓ Intact (Valid)');

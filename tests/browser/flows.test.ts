@@ -19,9 +19,14 @@ async function createIdentity(page: Page, who: { handle: string; displayName: st
   await page.getByRole('button', { name: 'Create my key' }).click();
   await page.getByLabel('Backup passphrase').fill(PASSPHRASE);
   await page.getByLabel('Repeat the passphrase').fill(PASSPHRASE);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download encrypted backup' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download encrypted backup' }).click(),
+  ]);
   await page.getByRole('button', { name: 'Create my account' }).click();
-  await expect.poll(() => page.locator('.done, fieldset .error').first().textContent(), { timeout: 20_000 }).toContain(`Your account @${who.handle} is created and you are signed in`);
+  await expect
+    .poll(() => page.locator('.done, fieldset .error').first().textContent(), { timeout: 20_000 })
+    .toContain(`Your account @${who.handle} is created and you are signed in`);
   expect(await page.locator('#session').textContent()).toContain(`@${who.handle}`);
   return (await download.path())!;
 }
@@ -91,12 +96,16 @@ describe.skipIf(!hasChromium)('registration, attestation and verification flows 
     const { page } = artist;
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Register' }).click();
     await ready(page, '/register');
-    await page.getByLabel('Add work-in-progress images').setInputFiles(['q0003.jpg', 'q0004.jpg', 'q0122.jpg'].map((f) => fixture(`pdq/reg-test-input/labelme-subset/${f}`)));
+    await page
+      .getByLabel('Add work-in-progress images')
+      .setInputFiles(['q0003.jpg', 'q0004.jpg', 'q0122.jpg'].map((f) => fixture(`pdq/reg-test-input/labelme-subset/${f}`)));
     await page.getByRole('button', { name: 'Sign and log these 3 images' }).click();
     await expect.poll(() => page.locator('.process-list li.ok').count(), { timeout: 30_000 }).toBe(3);
     expect(await page.locator('.process-list').textContent()).toMatch(/signed and recorded as log entry #\d+/);
 
-    await page.getByLabel('Choose the image of your work').setInputFiles({ name: 'pen-and-coaster.png', mimeType: 'image/png', buffer: original });
+    await page
+      .getByLabel('Choose the image of your work')
+      .setInputFiles({ name: 'pen-and-coaster.png', mimeType: 'image/png', buffer: original });
     await page.getByLabel('Title').fill('Pen and coaster');
     await page.getByLabel('Medium').fill('gouache on paper');
     await page.getByRole('button', { name: 'Check the image' }).click();
@@ -163,7 +172,9 @@ describe.skipIf(!hasChromium)('registration, attestation and verification flows 
     await page.getByLabel('Date (optional)').fill('2025-04-12');
     await screenshot(page, 'flow-attest-form');
     await page.getByRole('button', { name: 'Sign the attestation' }).click();
-    await expect.poll(() => page.locator('.attest-work p.ok').textContent(), { timeout: 20_000 }).toMatch(/Attestation signed and recorded as log entry #\d+/);
+    await expect
+      .poll(() => page.locator('.attest-work p.ok').textContent(), { timeout: 20_000 })
+      .toMatch(/Attestation signed and recorded as log entry #\d+/);
 
     await page.getByRole('link', { name: 'See it on the work’s page' }).click();
     await ready(page, `/w/${workId}`);
@@ -176,14 +187,18 @@ describe.skipIf(!hasChromium)('registration, attestation and verification flows 
     await page.reload();
     await ready(page, `/w/${workId}`);
     expect(await page.locator('.level-badge').textContent()).toContain('Evidence level 3: Witnessed');
-    expect(await page.locator('.attestations').textContent()).toMatch(/Exhibited by Gallery North\s*verified organisation since .+ by the registry’s operator/);
+    expect(await page.locator('.attestations').textContent()).toMatch(
+      /Exhibited by Gallery North\s*verified organisation since .+ by the registry’s operator/,
+    );
     expect(await page.locator('.timeline').textContent()).toContain('Organisation verified by the operator');
     // Anyone signed in may dispute; it shows beside the level at once.
     await page.getByLabel('What is wrong').selectOption('copied');
     await page.getByLabel(/^Explain/).fill('A near-identical photo appeared on a stock site in 2019.');
     await page.getByRole('button', { name: 'Sign and file the dispute' }).click();
     await ready(page, `/w/${workId}`);
-    await expect.poll(() => page.locator('.disputes').textContent(), { timeout: 15_000 }).toContain('Disputed: It copies someone else’s work');
+    await expect
+      .poll(() => page.locator('.disputes').textContent(), { timeout: 15_000 })
+      .toContain('Disputed: It copies someone else’s work');
     expect(await page.locator('.banner.warning').first().textContent()).toContain('This work has 1 dispute');
     await screenshot(page, 'flow-work-page');
     expect(gallery.problems).toEqual([]);
@@ -194,8 +209,12 @@ describe.skipIf(!hasChromium)('registration, attestation and verification flows 
     const { page } = viewer;
     await page.goto('/');
     await ready(page, '/');
-    await page.getByLabel('Drop an image here, or choose a file').setInputFiles({ name: 'reposted.jpg', mimeType: 'image/jpeg', buffer: copy });
-    await expect.poll(() => page.locator('.results h2').first().textContent(), { timeout: 30_000 }).toBe('This image matches a registered work');
+    await page
+      .getByLabel('Drop an image here, or choose a file')
+      .setInputFiles({ name: 'reposted.jpg', mimeType: 'image/jpeg', buffer: copy });
+    await expect
+      .poll(() => page.locator('.results h2').first().textContent(), { timeout: 30_000 })
+      .toBe('This image matches a registered work');
     const match = page.locator('article.match').first();
     expect(await match.locator('h3').textContent()).toBe('Pen and coaster by Mira Okafor');
     expect(await match.locator('.level-badge').textContent()).toContain('Evidence level 3: Witnessed');
@@ -206,9 +225,18 @@ describe.skipIf(!hasChromium)('registration, attestation and verification flows 
     expect(facts).toMatch(/Transform detected\S/);
     expect(facts).toContain('✓ Valid artist signature');
     expect(facts).toContain(`Recorded as entry #${workLogIndex}`);
-    await expect.poll(() => match.locator('.facts').textContent(), { timeout: 15_000 }).toContain('✓ inclusion proof checked in your browser against the registry’s signed checkpoint');
+    await expect
+      .poll(() => match.locator('.facts').textContent(), { timeout: 15_000 })
+      .toContain('✓ inclusion proof checked in your browser against the registry’s signed checkpoint');
     expect(await match.locator('img').count()).toBe(2);
-    await expect.poll(() => match.locator('img').nth(1).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    await expect
+      .poll(() =>
+        match
+          .locator('img')
+          .nth(1)
+          .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0),
+      )
+      .toBe(true);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     await screenshot(page, 'flow-verify-match-phone');
     expect(viewer.problems).toEqual([]);
@@ -235,7 +263,9 @@ describe.skipIf(!hasChromium)('registration, attestation and verification flows 
     await page.goto('/@gallery-north');
     await ready(page, '/@gallery-north');
     await expect.poll(() => page.locator('ul.attestations').textContent(), { timeout: 15_000 }).toContain('Pen and coaster');
-    expect(await page.locator('section.verification').textContent()).toMatch(/verified organisation since .+, by the registry’s operator \(key .+\).*Operator’s note: visited the gallery/);
+    expect(await page.locator('section.verification').textContent()).toMatch(
+      /verified organisation since .+, by the registry’s operator \(key .+\).*Operator’s note: visited the gallery/,
+    );
     await screenshot(page, 'flow-gallery-profile');
 
     await page.goto('/works?q=coaster');
@@ -246,7 +276,10 @@ describe.skipIf(!hasChromium)('registration, attestation and verification flows 
     await page.goto(`/w/${workId}`);
     await ready(page, `/w/${workId}`);
     expect(await page.locator('#badge-snippet').inputValue()).toContain(`/v1/works/${workId}/badge.svg`);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download the proof bundle' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download the proof bundle' }).click(),
+    ]);
     const bundle = JSON.parse(fs.readFileSync((await download.path())!, 'utf8'));
     expect(JSON.stringify(bundle)).toContain(workId);
     expect(viewer.problems).toEqual([]);
@@ -264,8 +297,12 @@ describe.skipIf(!hasChromium)('registration, attestation and verification flows 
 
     await viewer.page.goto('/');
     await ready(viewer.page, '/');
-    await viewer.page.getByLabel('Drop an image here, or choose a file').setInputFiles({ name: 'original.png', mimeType: 'image/png', buffer: original });
-    await expect.poll(() => viewer.page.locator('.results h2').first().textContent(), { timeout: 30_000 }).toBe('This image matches only a revoked registration');
+    await viewer.page
+      .getByLabel('Drop an image here, or choose a file')
+      .setInputFiles({ name: 'original.png', mimeType: 'image/png', buffer: original });
+    await expect
+      .poll(() => viewer.page.locator('.results h2').first().textContent(), { timeout: 30_000 })
+      .toBe('This image matches only a revoked registration');
     const match = viewer.page.locator('article.match').first();
     expect(await match.locator('.banner.danger').textContent()).toContain('Revoked: the artist has withdrawn this registration');
     expect(await match.locator('.level-badge').textContent()).toContain('Evidence level 0: Unverified');

@@ -66,7 +66,13 @@ describe('web key handling (keys.ts)', () => {
 
     const proof = await compactVerify(await signAccountProof(key, 'mira', 'artist', { displayName: 'Mira', bio: 'Paints.' }), publicKey);
     expect(proof.protectedHeader).toEqual({ alg: 'EdDSA', typ: 'aura-account+jwt', kid: key.kid });
-    expect(decode(proof.payload)).toMatchObject({ handle: 'mira', kind: 'artist', jwk: key.publicJwk, displayName: 'Mira', bio: 'Paints.' });
+    expect(decode(proof.payload)).toMatchObject({
+      handle: 'mira',
+      kind: 'artist',
+      jwk: key.publicJwk,
+      displayName: 'Mira',
+      bio: 'Paints.',
+    });
 
     // The credential payload is signed byte for byte as JSON.stringify of what the server returned.
     const payload = { '@context': ['https://www.w3.org/ns/credentials/v2'], credentialSubject: { title: 'Ünïcode ✓', year: 2024 } };

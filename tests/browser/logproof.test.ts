@@ -1,6 +1,12 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseCheckpoint, parseVerifierKey, rootFromInclusionProof, verifyCheckpoint, verifyInclusion } from '../../web/src/lib/logproof.ts';
+import {
+  parseCheckpoint,
+  parseVerifierKey,
+  rootFromInclusionProof,
+  verifyCheckpoint,
+  verifyInclusion,
+} from '../../web/src/lib/logproof.ts';
 
 // An independent RFC 6962 reference (recursive MTH and PATH) to check the browser's iterative verifier against.
 const sha = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();

@@ -74,7 +74,9 @@ describe.skipIf(!hasChromium)('web UI pages in Chromium', () => {
     await ready(page, '/');
     const picker = page.getByLabel('Drop an image here, or choose a file');
     await picker.setInputFiles({ name: 'canon.jpg', mimeType: 'image/jpeg', buffer: readFixture('camera/canon-dslr.jpg') });
-    await expect.poll(() => page.locator('.results h2').first().textContent(), { timeout: 30_000 }).toBe('No registered work matches this image');
+    await expect
+      .poll(() => page.locator('.results h2').first().textContent(), { timeout: 30_000 })
+      .toBe('No registered work matches this image');
     expect(await page.locator('.results').textContent()).toContain('This does not mean it was made by AI');
     expect(await page.locator('.evidence').textContent()).toMatch(/Canon/);
     await screenshot(page, 'verify-no-match');
@@ -98,16 +100,28 @@ describe.skipIf(!hasChromium)('web UI pages in Chromium', () => {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
     // 2 MB at 1 MB/s: about two seconds of visible progress.
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 1_000_000 });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 20,
+      downloadThroughput: -1,
+      uploadThroughput: 1_000_000,
+    });
     const seen = new Set<string>();
     await page.exposeFunction('reportProgress', (text: string) => seen.add(text));
     await page.evaluate(() => {
       const label = document.querySelector('.progress-label')!;
-      new MutationObserver(() => (window as unknown as { reportProgress(t: string): void }).reportProgress(label.textContent ?? '')).observe(label, { childList: true, characterData: true, subtree: true });
+      new MutationObserver(() =>
+        (window as unknown as { reportProgress(t: string): void }).reportProgress(label.textContent ?? ''),
+      ).observe(label, { childList: true, characterData: true, subtree: true });
     });
-    await page.getByLabel('Drop an image here, or choose a file').setInputFiles({ name: 'canon.jpg', mimeType: 'image/jpeg', buffer: readFixture('camera/canon-dslr.jpg') });
+    await page
+      .getByLabel('Drop an image here, or choose a file')
+      .setInputFiles({ name: 'canon.jpg', mimeType: 'image/jpeg', buffer: readFixture('camera/canon-dslr.jpg') });
     await expect.poll(() => page.locator('.results h2').count(), { timeout: 40_000 }).toBeGreaterThan(0);
-    const percents = [...seen].map((t) => /Uploading… (\d+)%/.exec(t)?.[1]).filter(Boolean).map(Number);
+    const percents = [...seen]
+      .map((t) => /Uploading… (\d+)%/.exec(t)?.[1])
+      .filter(Boolean)
+      .map(Number);
     expect(percents.some((p) => p > 0 && p < 100)).toBe(true);
     expect(seen).toContain('Comparing with the registry…');
     expect(await page.locator('.hero .progress').isHidden()).toBe(true);
@@ -126,8 +140,15 @@ describe.skipIf(!hasChromium)('web UI pages in Chromium', () => {
       return dt;
     }, bytes);
     await page.locator('.drop-zone').dispatchEvent('drop', { dataTransfer: transfer });
-    await expect.poll(() => page.locator('.results h2').first().textContent(), { timeout: 30_000 }).toBe('No registered work matches this image');
-    expect(await page.locator('.results h2').first().evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect
+      .poll(() => page.locator('.results h2').first().textContent(), { timeout: 30_000 })
+      .toBe('No registered work matches this image');
+    expect(
+      await page
+        .locator('.results h2')
+        .first()
+        .evaluate((el) => el === document.activeElement),
+    ).toBe(true);
 
     await page.evaluate(() => document.querySelector('.results')?.replaceChildren());
     await page.evaluate((data) => {
@@ -135,7 +156,9 @@ describe.skipIf(!hasChromium)('web UI pages in Chromium', () => {
       dt.items.add(new File([new Uint8Array(data)], 'pasted.jpg', { type: 'image/jpeg' }));
       document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true }));
     }, bytes);
-    await expect.poll(() => page.locator('.results h2').first().textContent(), { timeout: 30_000 }).toBe('No registered work matches this image');
+    await expect
+      .poll(() => page.locator('.results h2').first().textContent(), { timeout: 30_000 })
+      .toBe('No registered work matches this image');
     await context.close();
     expect(problems).toEqual([]);
   });
@@ -158,11 +181,19 @@ describe.skipIf(!hasChromium)('web UI pages in Chromium', () => {
     const passphrase = 'lantern orchard velvet tide';
     await page.getByLabel('Backup passphrase').fill(passphrase);
     await page.getByLabel('Repeat the passphrase').fill(passphrase);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download encrypted backup' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download encrypted backup' }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^backup-test-.{8}\.aura-key$/);
     const file = await download.path();
     const backup = JSON.parse(fs.readFileSync(file, 'utf8'));
-    expect(backup).toMatchObject({ version: 1, handle: 'backup-test', kid: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), publicJwk: { kty: 'OKP', crv: 'Ed25519' } });
+    expect(backup).toMatchObject({
+      version: 1,
+      handle: 'backup-test',
+      kid: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      publicJwk: { kty: 'OKP', crv: 'Ed25519' },
+    });
     const header = JSON.parse(Buffer.from(backup.jwe.split('.')[0], 'base64url').toString());
     expect(header).toMatchObject({ alg: 'PBES2-HS512+A256KW', enc: 'A256GCM' });
     expect(header.p2c).toBeGreaterThanOrEqual(310_000);
@@ -180,7 +211,9 @@ describe.skipIf(!hasChromium)('web UI pages in Chromium', () => {
     await expect.poll(() => restore.locator('.error').textContent(), { timeout: 15_000 }).toContain('The passphrase is wrong');
     await restore.getByLabel('Passphrase').fill(passphrase);
     await restore.getByRole('button', { name: 'Restore' }).click();
-    await expect.poll(() => restore.locator('.status').textContent(), { timeout: 15_000 }).toContain(`Backup decrypted: key ${backup.kid} for @backup-test`);
+    await expect
+      .poll(() => restore.locator('.status').textContent(), { timeout: 15_000 })
+      .toContain(`Backup decrypted: key ${backup.kid} for @backup-test`);
     // The account was never created, so the registry says so and nothing is stored.
     await expect.poll(() => restore.locator('.error').textContent(), { timeout: 15_000 }).toContain('There is no account @backup-test');
     await screenshot(other.page, 'identity-restore');
@@ -215,8 +248,18 @@ describe.skipIf(!hasChromium)('web UI pages in Chromium', () => {
 
   it('says when a profile is not signed by its account (accounts from before signed profiles)', async () => {
     const client = new AuraClient(server.url);
-    await client.createAccount(await generateIdentity(), { handle: 'signed-profile', displayName: 'Signed Studio', kind: 'artist', bio: 'Signed bio.' });
-    await client.createAccount(await generateIdentity(), { handle: 'old-profile', displayName: 'Old Studio', kind: 'artist', bio: 'Written before 0016.' });
+    await client.createAccount(await generateIdentity(), {
+      handle: 'signed-profile',
+      displayName: 'Signed Studio',
+      kind: 'artist',
+      bio: 'Signed bio.',
+    });
+    await client.createAccount(await generateIdentity(), {
+      handle: 'old-profile',
+      displayName: 'Old Studio',
+      kind: 'artist',
+      bio: 'Written before 0016.',
+    });
     // As migration 0016 leaves an account whose proof did not cover its profile (that path: tests/registry/signed-actions.test.ts).
     await server.ctx.db.updateTable('accounts').set({ profile_signed: false }).where('handle', '=', 'old-profile').execute();
     const { page, problems, context } = await openPage(browser, server.url);
@@ -241,7 +284,9 @@ describe.skipIf(!hasChromium)('web UI pages in Chromium', () => {
     expect(page.url()).toBe(`${server.url}/log`);
     expect(await page.evaluate(() => `${document.activeElement?.tagName}:${document.activeElement?.textContent}`)).toBe('H1:Public log');
     expect(await page.locator('nav a[aria-current=page]').textContent()).toBe('Log');
-    await expect.poll(() => page.locator('.facts').first().textContent(), { timeout: 15_000 }).toContain('Signed by the registry’s log key');
+    await expect
+      .poll(() => page.locator('.facts').first().textContent(), { timeout: 15_000 })
+      .toContain('Signed by the registry’s log key');
     await screenshot(page, 'log-empty');
     await page.goBack();
     await ready(page, '/');

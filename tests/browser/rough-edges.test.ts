@@ -5,7 +5,17 @@ import type { Clock } from '../../api/clock.ts';
 import { AuraClient, generateIdentity, type Identity } from '../../scripts/lib/aura-client.ts';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
 import { fixture, startTestServer, type TestServer } from '../helpers/server.ts';
-import { DESKTOP, hasChromium, launchBrowser, openPage, PHONE, ready, SCREENSHOTS, screenshotBothWidths, type WatchedPage } from './support.ts';
+import {
+  DESKTOP,
+  hasChromium,
+  launchBrowser,
+  openPage,
+  PHONE,
+  ready,
+  SCREENSHOTS,
+  screenshotBothWidths,
+  type WatchedPage,
+} from './support.ts';
 
 const DAY = 24 * 3600 * 1000;
 const PASSPHRASE = 'lantern orchard velvet tide';
@@ -28,7 +38,11 @@ async function logSize(server: TestServer): Promise<number> {
 async function navRows(page: Page): Promise<{ rows: number; right: number; bottom: number }> {
   return page.locator('header.site nav a').evaluateAll((links) => {
     const boxes = links.map((a) => a.getBoundingClientRect());
-    return { rows: new Set(boxes.map((b) => Math.round(b.top))).size, right: Math.max(...boxes.map((b) => b.right)), bottom: Math.max(...boxes.map((b) => b.bottom)) };
+    return {
+      rows: new Set(boxes.map((b) => Math.round(b.top))).size,
+      right: Math.max(...boxes.map((b) => b.right)),
+      bottom: Math.max(...boxes.map((b) => b.bottom)),
+    };
   });
 }
 
@@ -88,7 +102,9 @@ describe.skipIf(!hasChromium)('rough edges a newcomer meets, in Chromium at desk
       expect(nav.right).toBeLessThanOrEqual(PHONE.width);
       expect(await page.locator('header.site').evaluate((h) => h.getBoundingClientRect().height)).toBeLessThanOrEqual(100);
       // Polled: a page may still be filling in what it loaded after it reports ready.
-      await expect.poll(async () => [path, await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)]).toEqual([path, 0]);
+      await expect
+        .poll(async () => [path, await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)])
+        .toEqual([path, 0]);
     }
     await page.goto('/');
     await ready(page, '/');
@@ -120,7 +136,9 @@ describe.skipIf(!hasChromium)('rough edges a newcomer meets, in Chromium at desk
       expect(await page.locator('.file-name').first().textContent()).toBe('No file chosen');
     }
     // /identity: choosing a file names it beside the button.
-    await page.locator('input[type=file]').setInputFiles({ name: 'mira.aura-key', mimeType: 'application/json', buffer: Buffer.from('{}') });
+    await page
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'mira.aura-key', mimeType: 'application/json', buffer: Buffer.from('{}') });
     expect(await page.locator('.file-name').textContent()).toBe('mira.aura-key');
     await screenshotBothWidths(page, 'file-picker-identity');
     expect(viewer.problems).toEqual([]);
@@ -156,7 +174,10 @@ describe.skipIf(!hasChromium)('rough edges a newcomer meets, in Chromium at desk
     const clip = { x: 0, y: 0, width: measured.width, height: 56 };
     await page.screenshot({ path: path.join(SCREENSHOTS, 'badge-longest-svg.png'), clip });
     await page.goto(`${server.url}/v1/works/${revokedWork}/badge.svg`);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'badge-revoked-svg.png'), clip: { ...clip, width: Number(await page.evaluate(() => document.documentElement.getAttribute('width'))) } });
+    await page.screenshot({
+      path: path.join(SCREENSHOTS, 'badge-revoked-svg.png'),
+      clip: { ...clip, width: Number(await page.evaluate(() => document.documentElement.getAttribute('width'))) },
+    });
     await page.setViewportSize(PHONE);
     const revoked = await (await server.fetch(`/v1/works/${revokedWork}/badge.svg`)).text();
     expect(revoked).toContain('Aura · registration revoked');
@@ -164,7 +185,9 @@ describe.skipIf(!hasChromium)('rough edges a newcomer meets, in Chromium at desk
 
     await page.goto(`/w/${longestWork}`);
     await ready(page, `/w/${longestWork}`);
-    await expect.poll(() => page.locator('img.badge-preview').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(measured.width);
+    await expect
+      .poll(() => page.locator('img.badge-preview').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBe(measured.width);
     await page.locator('img.badge-preview').scrollIntoViewIfNeeded();
     await screenshotBothWidths(page, 'badge-longest-work-page');
     expect(viewer.problems).toEqual([]);
@@ -202,8 +225,12 @@ describe.skipIf(!hasChromium)('rough edges a newcomer meets, in Chromium at desk
 
     await page.goto('/');
     await ready(page, '/');
-    await page.getByLabel('Drop an image here, or choose a file').setInputFiles({ name: 'copy.png', mimeType: 'image/png', buffer: workImage });
-    await expect.poll(() => page.locator('.results h2').first().textContent(), { timeout: 30_000 }).toBe('This image matches a registered work');
+    await page
+      .getByLabel('Drop an image here, or choose a file')
+      .setInputFiles({ name: 'copy.png', mimeType: 'image/png', buffer: workImage });
+    await expect
+      .poll(() => page.locator('.results h2').first().textContent(), { timeout: 30_000 })
+      .toBe('This image matches a registered work');
     const match = page.locator('article.match').first();
     expect(await match.locator('.signature').textContent()).toMatch(wording);
     await match.locator('.signature').scrollIntoViewIfNeeded();
@@ -233,7 +260,9 @@ describe.skipIf(!hasChromium)('rough edges a newcomer meets, in Chromium at desk
     const pending = page.locator('.process-pending li');
     await expect.poll(() => pending.count()).toBe(3);
     expect(await pending.allTextContents()).toEqual(files.map((f) => expect.stringContaining(f)));
-    await expect.poll(() => pending.locator('img').evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).naturalWidth > 0))).toBe(true);
+    await expect
+      .poll(() => pending.locator('img').evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).naturalWidth > 0)))
+      .toBe(true);
     expect(await page.locator('.process-review').textContent()).toContain('Nothing is signed or logged yet');
     await new Promise((r) => setTimeout(r, 1000));
     expect(await logSize(server)).toBe(before); // picking a file logs nothing
@@ -250,7 +279,9 @@ describe.skipIf(!hasChromium)('rough edges a newcomer meets, in Chromium at desk
     await screenshotBothWidths(page, 'wip-logged');
 
     // The final work's review says what the screening checked, and what it cannot prove.
-    await page.getByLabel('Choose the image of your work').setInputFiles({ name: 'final.png', mimeType: 'image/png', buffer: await renderArtwork(74) });
+    await page
+      .getByLabel('Choose the image of your work')
+      .setInputFiles({ name: 'final.png', mimeType: 'image/png', buffer: await renderArtwork(74) });
     await page.getByLabel('Title').fill('Final');
     await page.getByRole('button', { name: 'Check the image' }).click();
     await expect.poll(() => page.locator('#draft-h').count(), { timeout: 30_000 }).toBe(1);

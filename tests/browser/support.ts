@@ -14,7 +14,16 @@ export async function launchBrowser(): Promise<Browser> {
   if (!fs.existsSync(WEB_DIST_INDEX)) throw new Error('web/dist is missing: run `npm run build` first (npm test does)');
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -46,7 +55,10 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 /** Waits until the router finished rendering the given path. */
 export async function ready(page: Page, pathname: string): Promise<void> {
-  await page.waitForFunction((p) => document.querySelector('#main')?.getAttribute('data-ready') === p && !document.querySelector('#main')?.hasAttribute('aria-busy'), pathname);
+  await page.waitForFunction(
+    (p) => document.querySelector('#main')?.getAttribute('data-ready') === p && !document.querySelector('#main')?.hasAttribute('aria-busy'),
+    pathname,
+  );
 }
 
 export const DESKTOP = { width: 1280, height: 900 };
@@ -55,7 +67,10 @@ export const PHONE = { width: 390, height: 844 };
 /** Saves `<name>-desktop.png` and `<name>-phone.png` (390 px), re-laying the page out at each width. */
 export async function screenshotBothWidths(page: Page, name: string): Promise<void> {
   const before = page.viewportSize() ?? DESKTOP;
-  for (const [suffix, size] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+  for (const [suffix, size] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
     await page.setViewportSize(size);
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     await screenshot(page, `${name}-${suffix}`);

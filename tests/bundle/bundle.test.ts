@@ -87,20 +87,28 @@ describeEachDatabase('offline proof bundles', (backend) => {
     const results = await verifyBundle(bundle);
     expect(results.filter((r) => !r.ok)).toEqual([]);
     expect(results.map((r) => r.step)).toContain('key history');
-    expect(results.find((r) => r.step === 'attestations')!.detail).toMatch(/studio-visit by @museum \(revoked\).*exhibited by @museum \(valid\)/);
+    expect(results.find((r) => r.step === 'attestations')!.detail).toMatch(
+      /studio-visit by @museum \(revoked\).*exhibited by @museum \(valid\)/,
+    );
     expect(bundle.organizations).toHaveLength(3);
-    expect(results.find((r) => r.step === 'organisations')!.detail).toMatch(/@museum verified; @pop-up unverified organisation, judged by the operator key in the bundle/);
-    expect(results.find((r) => r.step === 'evidence level')!.detail).toMatch(/^level 3 \(witnessed\): attested by @museum .*operator key in the bundle — pass --trust/);
+    expect(results.find((r) => r.step === 'organisations')!.detail).toMatch(
+      /@museum verified; @pop-up unverified organisation, judged by the operator key in the bundle/,
+    );
+    expect(results.find((r) => r.step === 'evidence level')!.detail).toMatch(
+      /^level 3 \(witnessed\): attested by @museum .*operator key in the bundle — pass --trust/,
+    );
   });
 
-  it('judges organisations by the viewer\'s own trust list when given one', async () => {
+  it("judges organisations by the viewer's own trust list when given one", async () => {
     const theirs = bundle.registry.operator;
     const own = await verifyBundle(bundle, { trustedOperatorKeys: [{ kty: 'OKP', crv: 'Ed25519', x: theirs.x }] });
     expect(own.every((r) => r.ok)).toBe(true);
     expect(own.find((r) => r.step === 'evidence level')!.detail).toMatch(/^level 3 .*judged by your trust list/);
     const stranger = (await generateIdentity()).publicJwk as { kty: 'OKP'; crv: 'Ed25519'; x: string };
     const other = await verifyBundle(bundle, { trustedOperatorKeys: [stranger] });
-    expect(other.find((r) => r.step === 'organisations')!.detail).toMatch(/@museum unverified organisation.*3 statement\(s\) by keys not trusted ignored/);
+    expect(other.find((r) => r.step === 'organisations')!.detail).toMatch(
+      /@museum unverified organisation.*3 statement\(s\) by keys not trusted ignored/,
+    );
     expect(other.find((r) => r.step === 'evidence level')!.detail).toMatch(/^level 1 \(self-declared\)/);
   });
 

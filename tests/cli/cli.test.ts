@@ -40,7 +40,9 @@ describe('the aura command line', () => {
     expect(fs.statSync(path.join(home, 'key.json')).mode & 0o777).toBe(0o600);
     expect(fs.readFileSync(path.join(home, 'key.json'), 'utf8')).not.toMatch(/"d"/);
     expect((await aura(['keygen'])).code).toBe(2);
-    expect((await aura(['account', 'create', '--handle', 'cli-artist', '--name', 'CLI Artist'])).stdout).toContain('account @cli-artist created');
+    expect((await aura(['account', 'create', '--handle', 'cli-artist', '--name', 'CLI Artist'])).stdout).toContain(
+      'account @cli-artist created',
+    );
     expect((await aura(['whoami'])).code).toBe(3);
     expect((await aura(['login'])).stdout).toContain('signed in to');
     expect((await aura(['whoami'])).stdout).toContain('@cli-artist (artist)');
@@ -54,7 +56,13 @@ describe('the aura command line', () => {
 
   it('verifies a copy, as text and as JSON', async () => {
     const copy = path.join(work, 'copy.jpg');
-    fs.writeFileSync(copy, await sharp(await renderArtwork(31)).resize({ width: 300 }).jpeg({ quality: 70 }).toBuffer());
+    fs.writeFileSync(
+      copy,
+      await sharp(await renderArtwork(31))
+        .resize({ width: 300 })
+        .jpeg({ quality: 70 })
+        .toBuffer(),
+    );
     const text = await aura(['verify', copy]);
     expect(text.stdout).toContain('"Harbour" by CLI Artist (@cli-artist)');
     const json = JSON.parse((await aura(['verify', copy, '--json'])).stdout);
@@ -92,15 +100,34 @@ describe('the aura command line', () => {
   it('exits with the codes the README lists: 2 usage, 3 not signed in', async () => {
     const signedOut = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-cli-out-'));
     const image = path.join(work, 'harbour.png');
-    for (const args of [['whoami'], ['register', image, '--title', 'T'], ['process', image], ['attest', 'w', '--type', 'exhibited'], ['revoke', 'w'], ['dispute', 'w', '--reason', 'copied', '--text', 't'], ['import', work]]) {
+    for (const args of [
+      ['whoami'],
+      ['register', image, '--title', 'T'],
+      ['process', image],
+      ['attest', 'w', '--type', 'exhibited'],
+      ['revoke', 'w'],
+      ['dispute', 'w', '--reason', 'copied', '--text', 't'],
+      ['import', work],
+    ]) {
       const r = await aura(args, { AURA_HOME: signedOut });
       expect([args[0], r.code, r.stderr.trim()]).toEqual([args[0], 3, 'error: not logged in; run `aura login` first']);
     }
     // An expired or unknown session: the server answers 401, which is "not signed in" too.
-    fs.writeFileSync(path.join(signedOut, 'session.json'), JSON.stringify({ server: server.url, token: 'not-a-token', handle: 'x', expiresAt: new Date().toISOString() }));
+    fs.writeFileSync(
+      path.join(signedOut, 'session.json'),
+      JSON.stringify({ server: server.url, token: 'not-a-token', handle: 'x', expiresAt: new Date().toISOString() }),
+    );
     expect((await aura(['whoami'], { AURA_HOME: signedOut })).code).toBe(3);
 
-    for (const args of [[], ['no-such-command'], ['register', image], ['verify'], ['audit'], ['keygen', '--no-such-option'], ['account', 'create', '--handle', 'h']]) {
+    for (const args of [
+      [],
+      ['no-such-command'],
+      ['register', image],
+      ['verify'],
+      ['audit'],
+      ['keygen', '--no-such-option'],
+      ['account', 'create', '--handle', 'h'],
+    ]) {
       const r = await aura(args);
       expect([args.join(' '), r.code]).toEqual([args.join(' '), 2]);
       expect(r.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
@@ -108,7 +135,10 @@ describe('the aura command line', () => {
     expect((await aura(['--help'])).code).toBe(0);
     expect((await aura(['verify-bundle', path.join(work, 'no-bundle.json')])).code).toBe(2);
     const noKey = await aura(['key-info', path.join(work, 'no-key.json')]);
-    expect([noKey.code, noKey.stderr.trim()]).toEqual([2, `error: no key file at ${path.join(work, 'no-key.json')}; run \`aura keygen\` first`]);
+    expect([noKey.code, noKey.stderr.trim()]).toEqual([
+      2,
+      `error: no key file at ${path.join(work, 'no-key.json')}; run \`aura keygen\` first`,
+    ]);
   });
 
   it('aura audit keeps its state under AURA_HOME (one file per server), never in the current folder', async () => {
@@ -138,9 +168,13 @@ describe('the aura command line', () => {
     const missing = await aura(['verify', path.join(work, 'nope.png')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no such file');
-    const { stderr, code } = await run(process.execPath, [CLI, '--server', 'http://127.0.0.1:9', 'verify', path.join(work, 'harbour.png')], {
-      env: { PATH: process.env.PATH ?? '', AURA_HOME: home },
-    }).then(
+    const { stderr, code } = await run(
+      process.execPath,
+      [CLI, '--server', 'http://127.0.0.1:9', 'verify', path.join(work, 'harbour.png')],
+      {
+        env: { PATH: process.env.PATH ?? '', AURA_HOME: home },
+      },
+    ).then(
       () => ({ stderr: '', code: 0 }),
       (e) => e,
     );

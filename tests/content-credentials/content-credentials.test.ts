@@ -45,11 +45,20 @@ describeEachDatabase('Content Credentials out', (backend) => {
     await Promise.all([artist.signIn(me), other.signIn(them)]);
     for (const [i, f] of FORMATS.entries()) {
       const original = await f.encode(sharp(await renderArtwork(500 + i))).toBuffer();
-      const { workId } = await artist.registerWork(me, upload(original, f.type), { title: `Work ${f.format}`, digitalSourceType: 'digitalCreation' });
+      const { workId } = await artist.registerWork(me, upload(original, f.type), {
+        title: `Work ${f.format}`,
+        digitalSourceType: 'digitalCreation',
+      });
       const view = await artist.request('GET', `/v1/works/${workId}`);
       const result = await artist.contentCredentials(workId, upload(original, f.type));
       expect(result.type).toContain(f.type);
-      works[f.format] = { id: workId, original, credentialed: result.bytes, manifestId: result.manifestId, pdq: view.credential?.credentialSubject?.pdq ?? view.pdq };
+      works[f.format] = {
+        id: workId,
+        original,
+        credentialed: result.bytes,
+        manifestId: result.manifestId,
+        pdq: view.credential?.credentialSubject?.pdq ?? view.pdq,
+      };
     }
   });
   afterAll(async () => {
@@ -75,16 +84,25 @@ describeEachDatabase('Content Credentials out', (backend) => {
       expect(m.claimGenerator).toBe('Aura 0.1.0');
       expect(m.signer?.issuer).toBe('Aura registry');
       expect(m.actions).toEqual([expect.objectContaining({ action: 'c2pa.created', digitalSourceType: `${IPTC}digitalCreation` })]);
-      expect(m.softBindings).toEqual([{ alg: 'com.aura.pdq.1', value: Buffer.from(w.pdq, 'hex').toString('base64'), url: server.ctx.config.publicUrl }]);
+      expect(m.softBindings).toEqual([
+        { alg: 'com.aura.pdq.1', value: Buffer.from(w.pdq, 'hex').toString('base64'), url: server.ctx.config.publicUrl },
+      ]);
       expect(m.identities).toHaveLength(1);
       const identity = m.identities[0]!;
       expect(identity.sigType).toBe('cawg.identity_claims_aggregation');
       expect(identity.issuer).toMatch(/^did:jwk:/);
-      expect(identity.verifiedIdentities[0]).toMatchObject({ username: 'painter', name: 'Pat Painter', uri: `${server.ctx.config.publicUrl}/v1/accounts/painter` });
+      expect(identity.verifiedIdentities[0]).toMatchObject({
+        username: 'painter',
+        name: 'Pat Painter',
+        uri: `${server.ctx.config.publicUrl}/v1/accounts/painter`,
+      });
       expect(identity.aura).toMatchObject({ work: `${server.ctx.config.publicUrl}/v1/works/${w.id}` });
       expect(identity.aura?.keyId).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(m.aura).toMatchObject({ format: 'aura-c2pa/1', workId: w.id });
-      expect((m.aura!.bundle as { work: { id: string; credential: string } }).work).toMatchObject({ id: w.id, credential: expect.stringMatching(/^ey/) });
+      expect((m.aura!.bundle as { work: { id: string; credential: string } }).work).toMatchObject({
+        id: w.id,
+        credential: expect.stringMatching(/^ey/),
+      });
     });
   }
 
@@ -106,7 +124,11 @@ describeEachDatabase('Content Credentials out', (backend) => {
     const stripped = await sharp(w.credentialed).jpeg({ quality: 85 }).toBuffer();
     expect((await readContentCredentials(stripped)).present).toBe(false);
 
-    const byContent = await server.fetch('/matches/byContent', { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: new Uint8Array(stripped) });
+    const byContent = await server.fetch('/matches/byContent', {
+      method: 'POST',
+      headers: { 'content-type': 'image/jpeg' },
+      body: new Uint8Array(stripped),
+    });
     const contentMatch = (await byContent.json()).matches[0];
     expect(contentMatch).toMatchObject({ manifestId: w.id, endpoint: server.ctx.config.publicUrl });
 
@@ -114,7 +136,9 @@ describeEachDatabase('Content Credentials out', (backend) => {
     const byBinding = await (await server.fetch(`/matches/byBinding?alg=com.aura.pdq.1&value=${encodeURIComponent(value)}`)).json();
     expect(byBinding.matches[0]).toMatchObject({ manifestId: w.id, endpoint: server.ctx.config.publicUrl });
 
-    const manifest = await server.fetch(`${new URL(contentMatch.endpoint).pathname.replace(/\/$/, '')}/manifests/${contentMatch.manifestId}`);
+    const manifest = await server.fetch(
+      `${new URL(contentMatch.endpoint).pathname.replace(/\/$/, '')}/manifests/${contentMatch.manifestId}`,
+    );
     expect(manifest.status).toBe(200);
     expect(manifest.headers.get('content-type')).toBe('application/c2pa');
     expect(manifest.headers.get('c2pa-manifest-id')).toBe(w.manifestId);
@@ -134,12 +158,24 @@ describeEachDatabase('Content Credentials out', (backend) => {
     await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
     const referenceUrl = `http://127.0.0.1:${(host.address() as AddressInfo).port}/copy.png`;
     try {
-      const res = await server.fetch('/matches/byReference', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ referenceUrl }) });
+      const res = await server.fetch('/matches/byReference', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ referenceUrl }),
+      });
       expect(res.status).toBe(200);
       expect((await res.json()).matches[0]).toMatchObject({ manifestId: w.id, endpoint: server.ctx.config.publicUrl });
-      await expect(fetchReference(referenceUrl, { maxBytes: 1e6, timeoutMs: 2000, allowPrivate: false })).rejects.toMatchObject({ code: 'validation_failed' });
-      await expect(fetchReference(referenceUrl, { maxBytes: 100, timeoutMs: 2000, allowPrivate: true })).rejects.toMatchObject({ code: 'payload_too_large' });
-      const bad = await server.fetch('/matches/byReference', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ referenceUrl: 'file:///etc/passwd' }) });
+      await expect(fetchReference(referenceUrl, { maxBytes: 1e6, timeoutMs: 2000, allowPrivate: false })).rejects.toMatchObject({
+        code: 'validation_failed',
+      });
+      await expect(fetchReference(referenceUrl, { maxBytes: 100, timeoutMs: 2000, allowPrivate: true })).rejects.toMatchObject({
+        code: 'payload_too_large',
+      });
+      const bad = await server.fetch('/matches/byReference', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ referenceUrl: 'file:///etc/passwd' }),
+      });
       expect(bad.status).toBe(400);
     } finally {
       host.close();
@@ -157,20 +193,35 @@ describeEachDatabase('Content Credentials out', (backend) => {
 
   it('another artist gets 403, an unregistered image 422, a GIF 415', async () => {
     const w = works.jpeg!;
-    await expect(other.contentCredentials(w.id, upload(w.original, 'image/jpeg'))).rejects.toMatchObject({ status: 403, problem: { code: 'forbidden' } });
-    const unrelated = await sharp(await renderArtwork(999)).jpeg().toBuffer();
-    await expect(artist.contentCredentials(w.id, upload(unrelated, 'image/jpeg'))).rejects.toMatchObject({ status: 422, problem: { code: 'image_not_of_work' } });
+    await expect(other.contentCredentials(w.id, upload(w.original, 'image/jpeg'))).rejects.toMatchObject({
+      status: 403,
+      problem: { code: 'forbidden' },
+    });
+    const unrelated = await sharp(await renderArtwork(999))
+      .jpeg()
+      .toBuffer();
+    await expect(artist.contentCredentials(w.id, upload(unrelated, 'image/jpeg'))).rejects.toMatchObject({
+      status: 422,
+      problem: { code: 'image_not_of_work' },
+    });
     const gif = await sharp(w.original).gif().toBuffer();
     const err = await artist.contentCredentials(w.id, upload(gif, 'image/gif')).catch((e: AuraApiError) => e);
     expect(err).toMatchObject({ status: 415 });
-    await expect(new AuraClient(server.url).contentCredentials(w.id, upload(w.original, 'image/jpeg'))).rejects.toMatchObject({ status: 401 });
+    await expect(new AuraClient(server.url).contentCredentials(w.id, upload(w.original, 'image/jpeg'))).rejects.toMatchObject({
+      status: 401,
+    });
   });
 
   it('a revoked work can no longer be credentialed', async () => {
-    const image = await sharp(await renderArtwork(777)).png().toBuffer();
+    const image = await sharp(await renderArtwork(777))
+      .png()
+      .toBuffer();
     const { workId } = await artist.registerWork(me, upload(image, 'image/png'), { title: 'Withdrawn' });
     await artist.revokeWork(me, workId, 'test');
-    await expect(artist.contentCredentials(workId, upload(image, 'image/png'))).rejects.toMatchObject({ status: 409, problem: { code: 'already_revoked' } });
+    await expect(artist.contentCredentials(workId, upload(image, 'image/png'))).rejects.toMatchObject({
+      status: 409,
+      problem: { code: 'already_revoked' },
+    });
   });
 
   it('a resized copy of the work is accepted under the match policy', async () => {
@@ -201,7 +252,10 @@ describeEachDatabase('Content Credentials out', (backend) => {
     expect(lines.join('\n')).toMatch(/content credentials: manifest urn:c2pa:.* intact/);
     expect(lines.join('\n')).toMatch(/✓ image: perceptual match: PDQ distance 0/);
 
-    const bundle = (await readContentCredentials(w.credentialed)).activeManifest!.aura!.bundle as { work: { entry: { inclusionProof: { hashes: string[] } } }; checkpoint: string };
+    const bundle = (await readContentCredentials(w.credentialed)).activeManifest!.aura!.bundle as {
+      work: { entry: { inclusionProof: { hashes: string[] } } };
+      checkpoint: string;
+    };
     const proofText = bundle.work.entry.inclusionProof.hashes[0] ?? bundle.checkpoint.split('\n')[2]!;
     const at = w.credentialed.indexOf(Buffer.from(proofText));
     expect(at).toBeGreaterThan(0);
@@ -213,17 +267,39 @@ describeEachDatabase('Content Credentials out', (backend) => {
     expect(failed.join('\n')).toMatch(/✗ content credentials: the manifest does not validate: .*assertion\.hashedURI\.mismatch/);
 
     // A validly signed manifest whose embedded proof is wrong by one character fails the proof check itself.
-    const credentials = await loadOrCreateC2paCredentials({ envCert: undefined, envKey: undefined, dataDir: server.dataDir, commonName: 'x' });
+    const credentials = await loadOrCreateC2paCredentials({
+      envCert: undefined,
+      envKey: undefined,
+      dataDir: server.dataDir,
+      commonName: 'x',
+    });
     const bad = structuredClone(bundle) as typeof bundle;
     const hash = bad.work.entry.inclusionProof.hashes[0]!;
     bad.work.entry.inclusionProof.hashes[0] = (hash[0] === 'A' ? 'B' : 'A') + hash.slice(1);
-    const work = { id: w.id, title: 'x', digitalSourceType: 'digitalCreation', pdq: w.pdq, registeredAt: new Date(), artist: { handle: 'painter', displayName: 'P', kid: 'k', keyAddedAt: new Date() }, bundle: bad as never };
-    const resigned = await credentialImage(w.original, 'image/jpeg', work, { publicUrl: server.ctx.config.publicUrl, name: 'Aura', version: '0.1.0' }, credentials, new Date());
+    const work = {
+      id: w.id,
+      title: 'x',
+      digitalSourceType: 'digitalCreation',
+      pdq: w.pdq,
+      registeredAt: new Date(),
+      artist: { handle: 'painter', displayName: 'P', kid: 'k', keyAddedAt: new Date() },
+      bundle: bad as never,
+    };
+    const resigned = await credentialImage(
+      w.original,
+      'image/jpeg',
+      work,
+      { publicUrl: server.ctx.config.publicUrl, name: 'Aura', version: '0.1.0' },
+      credentials,
+      new Date(),
+    );
     fs.writeFileSync(file, resigned.asset);
     const proofFailed: string[] = [];
     expect(await runVerifyBundle(file, undefined, (l) => proofFailed.push(l))).toBe(1);
     expect(proofFailed.join('\n')).toMatch(/✓ content credentials: .* intact/);
-    expect(proofFailed.join('\n')).toMatch(/✗ inclusion proofs: entry \d+ is not in the log at the checkpoint .*\[inclusion_proof_invalid\]/);
+    expect(proofFailed.join('\n')).toMatch(
+      /✗ inclusion proofs: entry \d+ is not in the log at the checkpoint .*\[inclusion_proof_invalid\]/,
+    );
   });
 
   const verify = async (bytes: Buffer, type: string) => artist.verify(upload(bytes, type));

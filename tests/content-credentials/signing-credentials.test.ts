@@ -47,7 +47,9 @@ describe('the registry C2PA signing certificate', () => {
     expect(await ee.verify({ publicKey: ca.publicKey, signatureOnly: true })).toBe(true);
     expect(ee.getExtension(x509.BasicConstraintsExtension)?.ca).toBe(false);
     expect(ca.getExtension(x509.BasicConstraintsExtension)?.ca).toBe(true);
-    expect(ee.getExtension(x509.ExtendedKeyUsageExtension)?.usages).toEqual(expect.arrayContaining([C2PA_CLAIM_SIGNING_EKU, DOCUMENT_SIGNING_EKU]));
+    expect(ee.getExtension(x509.ExtendedKeyUsageExtension)?.usages).toEqual(
+      expect.arrayContaining([C2PA_CLAIM_SIGNING_EKU, DOCUMENT_SIGNING_EKU]),
+    );
     expect(ee.getExtension(x509.KeyUsagesExtension)?.usages).toBe(x509.KeyUsageFlags.digitalSignature);
     expect(ee.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId).toBe(ca.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId);
   });
@@ -73,7 +75,10 @@ describe('the registry C2PA signing certificate', () => {
     });
     expect(credentials.source).toBe('environment');
     expect(credentials.alg).toBe('es256');
-    expect(credentials.chain.map((c) => c.subject)).toEqual([new x509.X509Certificate(operator.certificate).subject, new x509.X509Certificate(operator.caCertificate).subject]);
+    expect(credentials.chain.map((c) => c.subject)).toEqual([
+      new x509.X509Certificate(operator.certificate).subject,
+      new x509.X509Certificate(operator.caCertificate).subject,
+    ]);
     const png = await renderArtwork(3);
     const { asset } = await credentialImage(png, 'image/png', work, registry, credentials, new Date());
     const read = await readContentCredentials(asset);
@@ -87,6 +92,8 @@ describe('the registry C2PA signing certificate', () => {
     const base = { AURA_DATA_DIR: tempDir() };
     expect(() => loadConfig({ ...base, AURA_C2PA_CERT: '-----BEGIN CERTIFICATE-----\nx' })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, AURA_C2PA_KEY: '-----BEGIN PRIVATE KEY-----\nx' })).toThrow(/both AURA_C2PA_CERT and AURA_C2PA_KEY/);
-    expect(() => loadConfig({ ...base, AURA_C2PA_CERT: 'not a pem', AURA_C2PA_KEY: '-----BEGIN PRIVATE KEY-----' })).toThrow(/AURA_C2PA_CERT/);
+    expect(() => loadConfig({ ...base, AURA_C2PA_CERT: 'not a pem', AURA_C2PA_KEY: '-----BEGIN PRIVATE KEY-----' })).toThrow(
+      /AURA_C2PA_CERT/,
+    );
   });
 });

@@ -113,11 +113,23 @@ describe('metadata evidence from real files', () => {
   });
 
   it('never throws on any bad/ file, and never on garbage', async () => {
-    for (const name of ['RangeError_Invalid_typed_array_length.jpg', 'RangeError_Offset_outside_bounds.jpg', 'broken1.jpg', 'heic-single.heic', 'invalid-iCCP-missing-adler32-checksum.png', 'issue-exifr-41-Error_Segment_Unreachable.jpg']) {
+    for (const name of [
+      'RangeError_Invalid_typed_array_length.jpg',
+      'RangeError_Offset_outside_bounds.jpg',
+      'broken1.jpg',
+      'heic-single.heic',
+      'invalid-iCCP-missing-adler32-checksum.png',
+      'issue-exifr-41-Error_Segment_Unreachable.jpg',
+    ]) {
       const evidence = await readEvidence(readFixture(`bad/${name}`));
       expect(evidence.public.aiMarkers, name).toBeInstanceOf(Array);
     }
-    for (const junk of [Buffer.alloc(0), Buffer.from('not an image'), Buffer.from([0xff, 0xd8, 0xff, 0xe1, 0xff, 0xff, 0x45, 0x78]), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 99, 0x74, 0x45, 0x58, 0x74])]) {
+    for (const junk of [
+      Buffer.alloc(0),
+      Buffer.from('not an image'),
+      Buffer.from([0xff, 0xd8, 0xff, 0xe1, 0xff, 0xff, 0x45, 0x78]),
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 99, 0x74, 0x45, 0x58, 0x74]),
+    ]) {
       await expect(readEvidence(junk)).resolves.toMatchObject({ public: { aiMarkers: [] } });
     }
   });
@@ -131,7 +143,9 @@ describe('AI markers in generated files', () => {
 
   it('A1111 "parameters" tEXt', async () => {
     const evidence = await readEvidence(withPngChunks(png, tEXt('parameters', A1111)));
-    expect(evidence.public.aiMarkers).toEqual([{ kind: 'generator-parameters', where: 'png:tEXt:parameters', value: expect.stringContaining('Steps: 28') }]);
+    expect(evidence.public.aiMarkers).toEqual([
+      { kind: 'generator-parameters', where: 'png:tEXt:parameters', value: expect.stringContaining('Steps: 28') },
+    ]);
   });
 
   it('ComfyUI prompt and workflow, in compressed zTXt and iTXt (which exifr skips)', async () => {
@@ -150,7 +164,15 @@ describe('AI markers in generated files', () => {
   });
 
   it('sd-metadata and negative_prompt keys; ordinary keys are not markers', async () => {
-    const evidence = await readEvidence(withPngChunks(png, tEXt('sd-metadata', '{"model":"stable diffusion"}'), tEXt('negative_prompt', 'ugly'), tEXt('Title', 'My painting'), tEXt('Comment', 'oil on canvas')));
+    const evidence = await readEvidence(
+      withPngChunks(
+        png,
+        tEXt('sd-metadata', '{"model":"stable diffusion"}'),
+        tEXt('negative_prompt', 'ugly'),
+        tEXt('Title', 'My painting'),
+        tEXt('Comment', 'oil on canvas'),
+      ),
+    );
     expect(evidence.public.aiMarkers.map((m) => m.where)).toEqual(['png:tEXt:sd-metadata', 'png:tEXt:negative_prompt']);
   });
 
@@ -165,11 +187,17 @@ describe('AI markers in generated files', () => {
     const started = performance.now();
     const evidence = await readEvidence(withPngChunks(png, bomb));
     expect(performance.now() - started).toBeLessThan(2000);
-    expect(evidence.public.aiMarkers).toEqual([{ kind: 'generator-parameters', where: 'png:zTXt:parameters', value: '(compressed parameters)' }]);
+    expect(evidence.public.aiMarkers).toEqual([
+      { kind: 'generator-parameters', where: 'png:zTXt:parameters', value: '(compressed parameters)' },
+    ]);
   });
 
   it('Midjourney Job ID in a PNG Description, Software naming a generator', async () => {
-    const bytes = withPngChunks(png, tEXt('Description', 'a castle --ar 3:2 --v 6 Job ID: 1c9a7b2e-3f4d-4e5a-9b8c-7d6e5f4a3b2c'), tEXt('Software', 'Midjourney'));
+    const bytes = withPngChunks(
+      png,
+      tEXt('Description', 'a castle --ar 3:2 --v 6 Job ID: 1c9a7b2e-3f4d-4e5a-9b8c-7d6e5f4a3b2c'),
+      tEXt('Software', 'Midjourney'),
+    );
     const evidence = await readEvidence(bytes);
     expect(evidence.public.aiMarkers).toEqual(
       expect.arrayContaining([
@@ -186,15 +214,27 @@ describe('AI markers in generated files', () => {
       expect(evidence.public.software).toBe('DALL-E 3');
       expect(evidence.public.aiMarkers).toContainEqual({ kind: 'generator-software', where: 'ifd0:Software', value: 'DALL-E 3' });
     }
-    const human = await readEvidence(await painting(64, 48).withExif({ IFD0: { Software: 'Krita 5.2' } }).jpeg().toBuffer());
+    const human = await readEvidence(
+      await painting(64, 48)
+        .withExif({ IFD0: { Software: 'Krita 5.2' } })
+        .jpeg()
+        .toBuffer(),
+    );
     expect(human.public.software).toBe('Krita 5.2');
     expect(human.public.aiMarkers).toEqual([]);
   });
 
   it('EXIF UserComment with "Steps:" (A1111 JPEG), ASCII and UTF-16 forms', async () => {
-    const bytes = await painting(64, 48).withExif({ IFD2: { UserComment: A1111 } }).jpeg().toBuffer();
+    const bytes = await painting(64, 48)
+      .withExif({ IFD2: { UserComment: A1111 } })
+      .jpeg()
+      .toBuffer();
     const evidence = await readEvidence(bytes);
-    expect(evidence.public.aiMarkers).toContainEqual({ kind: 'generator-parameters', where: 'exif:UserComment', value: expect.stringContaining('Steps: 28') });
+    expect(evidence.public.aiMarkers).toContainEqual({
+      kind: 'generator-parameters',
+      where: 'exif:UserComment',
+      value: expect.stringContaining('Steps: 28'),
+    });
     const utf16be = Buffer.concat([Buffer.from('UNICODE\0', 'latin1'), Buffer.from('Steps: 20', 'utf16le').swap16()]);
     expect(decodeUserComment(new Uint8Array(utf16be))).toBe('Steps: 20');
     const utf16le = Buffer.concat([Buffer.from('UNICODE\0', 'latin1'), Buffer.from('Steps: 20', 'utf16le')]);
@@ -203,10 +243,22 @@ describe('AI markers in generated files', () => {
   });
 
   it('XMP DigitalSourceType with an AI term is a marker; a human term is only reported', async () => {
-    const ai = await readEvidence(await painting(64, 48).jpeg().withXmp(xmpPacket(`${IPTC}trainedAlgorithmicMedia`)).toBuffer());
+    const ai = await readEvidence(
+      await painting(64, 48)
+        .jpeg()
+        .withXmp(xmpPacket(`${IPTC}trainedAlgorithmicMedia`))
+        .toBuffer(),
+    );
     expect(ai.public.digitalSourceType).toBe(`${IPTC}trainedAlgorithmicMedia`);
-    expect(ai.public.aiMarkers).toEqual([{ kind: 'digital-source-type', where: 'xmp:Iptc4xmpExt:DigitalSourceType', value: `${IPTC}trainedAlgorithmicMedia` }]);
-    const human = await readEvidence(await painting(64, 48).jpeg().withXmp(xmpPacket(`${IPTC}digitalCreation`)).toBuffer());
+    expect(ai.public.aiMarkers).toEqual([
+      { kind: 'digital-source-type', where: 'xmp:Iptc4xmpExt:DigitalSourceType', value: `${IPTC}trainedAlgorithmicMedia` },
+    ]);
+    const human = await readEvidence(
+      await painting(64, 48)
+        .jpeg()
+        .withXmp(xmpPacket(`${IPTC}digitalCreation`))
+        .toBuffer(),
+    );
     expect(human.public.digitalSourceType).toBe(`${IPTC}digitalCreation`);
     expect(human.public.aiMarkers).toEqual([]);
     // XMP inside a compressed iTXt chunk of a PNG (exifr does not inflate it)
@@ -214,14 +266,17 @@ describe('AI markers in generated files', () => {
     expect(inPng.public.aiMarkers.map((m) => m.value)).toEqual([`${IPTC}compositeSynthetic`]);
   });
 
-  it('reads XMP from a JPEG\'s APP1 segment, not from bytes after the start of scan', async () => {
+  it("reads XMP from a JPEG's APP1 segment, not from bytes after the start of scan", async () => {
     const jpeg = await painting(64, 48).jpeg().toBuffer();
     const sos = jpegHeaderLength(jpeg)!;
     expect(jpeg.readUInt16BE(sos)).toBe(0xffda);
     expect(jpegHeaderLength(Buffer.from('not a jpeg'))).toBeUndefined();
     const trailing = Buffer.concat([jpeg, Buffer.from(xmpPacket(`${IPTC}trainedAlgorithmicMedia`))]);
     expect(findXmpPackets(trailing)).toEqual([]);
-    const inApp1 = await painting(64, 48).jpeg().withXmp(xmpPacket(`${IPTC}digitalCreation`)).toBuffer();
+    const inApp1 = await painting(64, 48)
+      .jpeg()
+      .withXmp(xmpPacket(`${IPTC}digitalCreation`))
+      .toBuffer();
     expect(findXmpPackets(inApp1)).toHaveLength(1);
     // Any other container is searched whole.
     expect(findXmpPackets(Buffer.concat([Buffer.from('RIFF....WEBP'), Buffer.from(xmpPacket('x'))]))).toHaveLength(1);
@@ -232,16 +287,25 @@ describe('AI markers in generated files', () => {
     expect(isAiSourceType('compositeWithTrainedAlgorithmicMedia')).toBe(true);
     expect(isAiSourceType(`${IPTC}digitalCapture`)).toBe(false);
     expect(isAiSourceType(`${IPTC}minorHumanEdits`)).toBe(false);
-    expect(xmpDigitalSourceTypes('<Iptc4xmpExt:DigitalSourceType>http://x/algorithmicMedia</Iptc4xmpExt:DigitalSourceType>')).toEqual(['http://x/algorithmicMedia']);
+    expect(xmpDigitalSourceTypes('<Iptc4xmpExt:DigitalSourceType>http://x/algorithmicMedia</Iptc4xmpExt:DigitalSourceType>')).toEqual([
+      'http://x/algorithmicMedia',
+    ]);
     expect(xmpDigitalSourceTypes(`Iptc4xmpExt:DigitalSourceType='abc'`)).toEqual(['abc']);
   });
 
   it('GPS written into a JPEG stays private; the ingest path returns both parts', async () => {
     const bytes = await painting(64, 48)
-      .withExif({ IFD0: { Make: 'Fujifilm', Model: 'X-T5' }, IFD2: { BodySerialNumber: 'SN-998877', CameraOwnerName: 'Jane Private' }, IFD3: { GPSLatitudeRef: 'S', GPSLatitude: '33/1 52/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '151/1 12/1 0/1' } })
+      .withExif({
+        IFD0: { Make: 'Fujifilm', Model: 'X-T5' },
+        IFD2: { BodySerialNumber: 'SN-998877', CameraOwnerName: 'Jane Private' },
+        IFD3: { GPSLatitudeRef: 'S', GPSLatitude: '33/1 52/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '151/1 12/1 0/1' },
+      })
       .jpeg()
       .toBuffer();
-    const { evidence, fingerprint } = await new Ingest(new InlineParsers(), { maxBytes: 1e7, maxPixels: 1e7 }).analyze(bytes, { thumbnail: false, metadata: 'required' });
+    const { evidence, fingerprint } = await new Ingest(new InlineParsers(), { maxBytes: 1e7, maxPixels: 1e7 }).analyze(bytes, {
+      thumbnail: false,
+      metadata: 'required',
+    });
     expect(fingerprint.format).toBe('jpeg');
     expect(evidence.public.camera).toMatchObject({ make: 'Fujifilm', model: 'X-T5' });
     expect(evidence.private.gps!.latitude).toBeCloseTo(-33.8667, 3);

@@ -64,13 +64,24 @@ describeEachDatabase('foundation over HTTP', (backend) => {
     expect(validation.errors ?? []).toEqual([]);
     expect(validation.valid).toBe(true);
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/healthz', '/readyz', '/v1/verify', '/v1/works/drafts', '/v1/works/{id}/bundle', '/v1/log/checkpoint', '/v1/accounts']),
+      expect.arrayContaining([
+        '/healthz',
+        '/readyz',
+        '/v1/verify',
+        '/v1/works/drafts',
+        '/v1/works/{id}/bundle',
+        '/v1/log/checkpoint',
+        '/v1/accounts',
+      ]),
     );
     expect(doc.components.schemas.Problem.required).toEqual(['type', 'title', 'status', 'code', 'detail']);
     for (const [path, ops] of Object.entries<Record<string, DocumentedOperation>>(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
         const where = `${method.toUpperCase()} ${path}`;
-        expect(Object.keys(op.responses).filter((status) => /^[23]\d\d$/.test(status)), `${where} declares its success`).not.toEqual([]);
+        expect(
+          Object.keys(op.responses).filter((status) => /^[23]\d\d$/.test(status)),
+          `${where} declares its success`,
+        ).not.toEqual([]);
         expect(op.responses.default?.content?.['application/problem+json']?.schema, `${where} answers errors as problem+json`).toEqual({
           $ref: '#/components/schemas/Problem',
         });

@@ -31,7 +31,9 @@ describe('the server as a process', () => {
     try {
       const s = await startApiProcess({ AURA_DATA_DIR: tmp() }, port, 'exit');
       expect(await s.exited).toBe(1);
-      expect(s.output().trim()).toBe(`cannot listen on 127.0.0.1:${port}: it is already in use by another process; stop it or set PORT to a free port`);
+      expect(s.output().trim()).toBe(
+        `cannot listen on 127.0.0.1:${port}: it is already in use by another process; stop it or set PORT to a free port`,
+      );
     } finally {
       await new Promise((r) => taken.close(r));
     }

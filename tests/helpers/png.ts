@@ -13,10 +13,18 @@ export function pngChunk(type: string, data: Buffer): Buffer {
   return Buffer.concat([length, body, crc]);
 }
 
-export const tEXt = (keyword: string, text: string) => pngChunk('tEXt', Buffer.concat([Buffer.from(keyword, 'latin1'), Buffer.from([0]), Buffer.from(text, 'latin1')]));
+export const tEXt = (keyword: string, text: string) =>
+  pngChunk('tEXt', Buffer.concat([Buffer.from(keyword, 'latin1'), Buffer.from([0]), Buffer.from(text, 'latin1')]));
 
 export const zTXt = (keyword: string, text: string | Buffer) =>
-  pngChunk('zTXt', Buffer.concat([Buffer.from(keyword, 'latin1'), Buffer.from([0, 0]), deflateSync(typeof text === 'string' ? Buffer.from(text, 'latin1') : text)]));
+  pngChunk(
+    'zTXt',
+    Buffer.concat([
+      Buffer.from(keyword, 'latin1'),
+      Buffer.from([0, 0]),
+      deflateSync(typeof text === 'string' ? Buffer.from(text, 'latin1') : text),
+    ]),
+  );
 
 export const iTXt = (keyword: string, text: string, compressed: boolean) =>
   pngChunk(

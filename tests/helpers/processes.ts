@@ -24,7 +24,11 @@ export interface ApiProcess {
  * `node --import tsx api/main.ts`, the way `npm start` runs it. Resolves once it is ready (`until: 'ready'`),
  * once it prints that it serves (`'serving'`, even with its database down), or once it exits (`'exit'`).
  */
-export async function startApiProcess(env: Record<string, string>, port?: number, until: 'ready' | 'serving' | 'exit' = 'ready'): Promise<ApiProcess> {
+export async function startApiProcess(
+  env: Record<string, string>,
+  port?: number,
+  until: 'ready' | 'serving' | 'exit' = 'ready',
+): Promise<ApiProcess> {
   const listen = port ?? (await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
     cwd: ROOT,
@@ -59,7 +63,12 @@ export async function startApiProcess(env: Record<string, string>, port?: number
       child.kill('SIGKILL');
       throw new Error(`the API process did not become ready:\n${out}`);
     }
-    const ready = until === 'ready' && (await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false));
+    const ready =
+      until === 'ready' &&
+      (await fetch(`${url}/readyz`).then(
+        (r) => r.status === 200,
+        () => false,
+      ));
     if (ready) break;
     await new Promise((r) => setTimeout(r, 100));
   }

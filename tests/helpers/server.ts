@@ -75,8 +75,7 @@ export async function startTestServer(backend: Backend, options: TestServerOptio
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...options.env,
   });
-  const database =
-    backend === 'pglite' && !options.dataDir ? await openDatabase({ dataDir: 'memory://' }) : undefined;
+  const database = backend === 'pglite' && !options.dataDir ? await openDatabase({ dataDir: 'memory://' }) : undefined;
   const running = await startServer({ config, ...(database ? { database } : {}), ...(options.clock ? { clock: options.clock } : {}) });
   return {
     ...running,

@@ -52,7 +52,9 @@ describe('decoding every accepted format', () => {
   it('reads the first frame of an animated GIF', async () => {
     const frame1 = await painting(200, 150, 1).raw().toBuffer();
     const frame2 = await painting(200, 150, 3).raw().toBuffer();
-    const animated = await sharp(Buffer.concat([frame1, frame2]), { raw: { width: 200, height: 300, channels: 3, pageHeight: 150 } as never })
+    const animated = await sharp(Buffer.concat([frame1, frame2]), {
+      raw: { width: 200, height: 300, channels: 3, pageHeight: 150 } as never,
+    })
       .gif({ loop: 0 })
       .toBuffer();
     const fp = await fingerprintImage(animated, limits);
@@ -62,7 +64,10 @@ describe('decoding every accepted format', () => {
   });
 
   it('produces a WebP thumbnail inside 512 px without metadata, and the 8 dihedral variants', async () => {
-    const bytes = await painting(1600, 900).withMetadata({ exif: { IFD0: { Copyright: 'secret-owner' } } }).jpeg().toBuffer();
+    const bytes = await painting(1600, 900)
+      .withMetadata({ exif: { IFD0: { Copyright: 'secret-owner' } } })
+      .jpeg()
+      .toBuffer();
     const fp = await fingerprintImage(bytes, limits, { thumbnail: true });
     const thumb = await sharp(fp.thumbnail).metadata();
     expect(thumb.format).toBe('webp');
@@ -138,11 +143,21 @@ describe('refusing bad input with clear 4xx errors', () => {
   });
 
   it('refuses HEIC, SVG, PDF and unknown data as unsupported, naming what is accepted', async () => {
-    await expectAppError(fingerprintImage(readFixture('bad/heic-single.heic'), limits), 'unsupported_media_type', /HEIC.*JPEG, PNG, WebP, AVIF, TIFF or GIF/);
-    const svg = Buffer.from('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>');
+    await expectAppError(
+      fingerprintImage(readFixture('bad/heic-single.heic'), limits),
+      'unsupported_media_type',
+      /HEIC.*JPEG, PNG, WebP, AVIF, TIFF or GIF/,
+    );
+    const svg = Buffer.from(
+      '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>',
+    );
     await expectAppError(fingerprintImage(svg, limits), 'unsupported_media_type', /SVG/);
     await expectAppError(fingerprintImage(Buffer.from('%PDF-1.7\n% fake pdf body here'), limits), 'unsupported_media_type', /PDF/);
-    await expectAppError(fingerprintImage(Buffer.from('hello, this is plain text and not an image'), limits), 'unsupported_media_type', /not a recognised image/);
+    await expectAppError(
+      fingerprintImage(Buffer.from('hello, this is plain text and not an image'), limits),
+      'unsupported_media_type',
+      /not a recognised image/,
+    );
     await expectAppError(fingerprintImage(Buffer.alloc(0), limits), 'image_unreadable', /empty/);
   });
 
@@ -153,7 +168,10 @@ describe('refusing bad input with clear 4xx errors', () => {
     const corrupt = Buffer.from(png);
     corrupt.fill(0x55, 60, 400);
     await expectAppError(fingerprintImage(corrupt, limits), 'image_unreadable', /PNG/);
-    await expectAppError(fingerprintImage(Buffer.concat([Buffer.from('RIFF\0\0\0\0WEBPVP8 '), Buffer.alloc(50)]), limits), 'image_unreadable');
+    await expectAppError(
+      fingerprintImage(Buffer.concat([Buffer.from('RIFF\0\0\0\0WEBPVP8 '), Buffer.alloc(50)]), limits),
+      'image_unreadable',
+    );
   });
 
   it('every file in bad/ gives a 4xx AppError or a result, never anything else', async () => {
@@ -168,7 +186,9 @@ describe('refusing bad input with clear 4xx errors', () => {
       'invalid-iCCP-missing-adler32-checksum.png',
       'issue-exifr-41-Error_Segment_Unreachable.jpg',
     ]) {
-      const outcome: unknown = await ingest.analyze(readFixture(`bad/${name}`), { thumbnail: false, metadata: 'best-effort' }).catch((e: unknown) => e);
+      const outcome: unknown = await ingest
+        .analyze(readFixture(`bad/${name}`), { thumbnail: false, metadata: 'best-effort' })
+        .catch((e: unknown) => e);
       if (outcome instanceof Error) {
         expect(outcome, name).toBeInstanceOf(AppError);
         expect(HTTP_STATUS[(outcome as AppError).code], name).toBeLessThan(500);
@@ -184,7 +204,11 @@ describe('refusing bad input with clear 4xx errors', () => {
 describe('sniffing containers', () => {
   it('tells AVIF from HEIC by brand', () => {
     const ftyp = (major: string, ...compatible: string[]) =>
-      Buffer.concat([Buffer.from([0, 0, 0, 16 + 4 * compatible.length]), Buffer.from(`ftyp${major}\0\0\0\0${compatible.join('')}`, 'latin1'), Buffer.alloc(16)]);
+      Buffer.concat([
+        Buffer.from([0, 0, 0, 16 + 4 * compatible.length]),
+        Buffer.from(`ftyp${major}\0\0\0\0${compatible.join('')}`, 'latin1'),
+        Buffer.alloc(16),
+      ]);
     expect(sniffFormat(ftyp('avif', 'mif1', 'miaf'))).toEqual({ kind: 'supported', format: 'avif' });
     expect(sniffFormat(ftyp('mif1', 'avif'))).toEqual({ kind: 'supported', format: 'avif' });
     expect(sniffFormat(ftyp('heic', 'mif1'))).toEqual({ kind: 'unsupported', name: 'HEIC/HEIF' });

@@ -19,7 +19,10 @@ const expected = JSON.parse(fs.readFileSync(new URL('./golden-hashes.json', impo
   floats: Record<string, { luma: string; dcts: string; lightness: string; clipped: string }>;
 };
 
-const digest = (a: Float32Array) => createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
+const digest = (a: Float32Array) =>
+  createHash('sha256')
+    .update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))
+    .digest('hex');
 
 describe('fingerprints are stable bit for bit', () => {
   for (const { name, pixels } of goldenInputs()) {
@@ -41,12 +44,19 @@ describe('fingerprints are stable bit for bit', () => {
       const joined = new Float32Array(dcts.length * 256);
       for (const [i, d] of dcts.entries()) joined.set(d, i * 256);
       const plane = halfLightnessPlane(data, width, height, channels).data;
-      expect({ luma: digest(luma), dcts: digest(joined), lightness: digest(plane), clipped: digest(clipBrightest(plane, CLIPPED_SHARE)) }).toEqual(expected.floats[name]);
+      expect({
+        luma: digest(luma),
+        dcts: digest(joined),
+        lightness: digest(plane),
+        clipped: digest(clipBrightest(plane, CLIPPED_SHARE)),
+      }).toEqual(expected.floats[name]);
     });
   }
 
   it('records every input', () => {
-    const names = goldenInputs().map((i) => i.name).sort();
+    const names = goldenInputs()
+      .map((i) => i.name)
+      .sort();
     expect(Object.keys(expected.hashes).sort()).toEqual(names);
     expect(Object.keys(expected.floats).sort()).toEqual(names);
   });

@@ -34,21 +34,29 @@ const folderOf = (name: string) => name.split(path.sep)[0];
 const files = sourceFiles();
 const importersOf = (test: (specifier: string) => boolean) => files.filter((f) => f.imports.some(test)).map((f) => f.name);
 const importsFrom = (folder: string, from: string[]) =>
-  files.filter((f) => folderOf(f.name) === folder).flatMap((f) => f.imports.filter((i) => from.includes(folderOf(i)!)).map((i) => `${f.name} → ${i}`));
+  files
+    .filter((f) => folderOf(f.name) === folder)
+    .flatMap((f) => f.imports.filter((i) => from.includes(folderOf(i)!)).map((i) => `${f.name} → ${i}`));
 
 describe('ingest layers', () => {
   it('finds the modules it checks', () => {
-    expect(files.map((f) => f.name)).toEqual(expect.arrayContaining(['images/decode.ts', 'evidence/metadata.ts', 'uploads/ingest.ts', 'media/sharp.ts']));
+    expect(files.map((f) => f.name)).toEqual(
+      expect.arrayContaining(['images/decode.ts', 'evidence/metadata.ts', 'uploads/ingest.ts', 'media/sharp.ts']),
+    );
     expect(importersOf((i) => i === 'sharp')).toContain(path.join('media', 'sharp.ts'));
   });
 
   it('only api/media imports sharp, exifr and image-size', () => {
-    const outside = importersOf((i) => MEDIA_LIBRARIES.some((lib) => i === lib || i.startsWith(`${lib}/`))).filter((name) => folderOf(name) !== 'media');
+    const outside = importersOf((i) => MEDIA_LIBRARIES.some((lib) => i === lib || i.startsWith(`${lib}/`))).filter(
+      (name) => folderOf(name) !== 'media',
+    );
     expect(outside).toEqual([]);
   });
 
   it('api/media wraps the libraries and imports nothing else from api/', () => {
-    expect(files.filter((f) => folderOf(f.name) === 'media').flatMap((f) => f.imports.filter((i) => !MEDIA_LIBRARIES.includes(i)))).toEqual([]);
+    expect(files.filter((f) => folderOf(f.name) === 'media').flatMap((f) => f.imports.filter((i) => !MEDIA_LIBRARIES.includes(i)))).toEqual(
+      [],
+    );
   });
 
   it('images/ and evidence/ know nothing of each other or of the uploads layer above them', () => {

@@ -112,7 +112,12 @@ describe('PDQ conformance with the reference hashes', () => {
   });
 
   it('gives exactly the reference hash on images small enough that no pre-resize happens', async () => {
-    for (const path of ['bridge-mods/square-128x128.jpg', 'bridge-mods/square-256x256.jpg', 'misc-images/wee.jpg', 'reg-test-input/labelme-subset/q0291.jpg']) {
+    for (const path of [
+      'bridge-mods/square-128x128.jpg',
+      'bridge-mods/square-256x256.jpg',
+      'misc-images/wee.jpg',
+      'reg-test-input/labelme-subset/q0291.jpg',
+    ]) {
       const row = rows.find((r) => r.path === path)!;
       const fp = await fingerprintImage(readFixture(`pdq/${path}`), limits);
       expect(fp.pdq, path).toBe(row.hash);
@@ -180,7 +185,7 @@ describe('PDQ building blocks', () => {
   it('sets exactly half the bits above the median for a textured image', () => {
     const size = 128;
     const luma = new Float32Array(size * size);
-    for (let i = 0; i < luma.length; i++) luma[i] = (Math.sin(i * 0.37) * 0.5 + 0.5) * 255 * ((i * 7919) % 13) / 13;
+    for (let i = 0; i < luma.length; i++) luma[i] = ((Math.sin(i * 0.37) * 0.5 + 0.5) * 255 * ((i * 7919) % 13)) / 13;
     const result = pdqFromLuma(luma, size, size);
     const ones = [...result.hash].reduce((n, c) => n + hammingDistance(c, '0'), 0);
     expect(ones).toBe(128);
@@ -198,7 +203,8 @@ describe('PDQ building blocks', () => {
     const w = 511;
     const h = 333;
     const luma = new Float32Array(w * h);
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) luma[y * w + x] = 128 + 100 * Math.sin(x / 9 + (y * y) / 700) * Math.cos(y / 13 - x / 31);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) luma[y * w + x] = 128 + 100 * Math.sin(x / 9 + (y * y) / 700) * Math.cos(y / 13 - x / 31);
     const at = (x: number, y: number) => luma[y * w + x]!;
     const transformed: Record<string, { data: Float32Array; w: number; h: number }> = {};
     const make = (tw: number, th: number, f: (x: number, y: number) => number) => {

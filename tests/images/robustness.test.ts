@@ -41,7 +41,9 @@ describe('transparency', () => {
         rgba[i * 4 + 3] = (x - w / 2) ** 2 / (w * w * 0.18) + (y - h / 2) ** 2 / (h * h * 0.18) < 1 ? 255 : 0;
       }
     }
-    transparentPng = await sharp(rgba, { raw: { width: w, height: h, channels: 4 } }).png().toBuffer();
+    transparentPng = await sharp(rgba, { raw: { width: w, height: h, channels: 4 } })
+      .png()
+      .toBuffer();
     stored = await fingerprintImage(transparentPng, limits);
   });
 
@@ -79,7 +81,10 @@ describe('crops and padding', () => {
   it.each([5, 10, 20])('a centred %i%% crop matches through a stored crop window', async (percent) => {
     const dx = Math.round((1000 * percent) / 200);
     const dy = Math.round((750 * percent) / 200);
-    const cropped = await sharp(original).extract({ left: dx, top: dy, width: 1000 - 2 * dx, height: 750 - 2 * dy }).jpeg({ quality: 80 }).toBuffer();
+    const cropped = await sharp(original)
+      .extract({ left: dx, top: dy, width: 1000 - 2 * dx, height: 750 - 2 * dy })
+      .jpeg({ quality: 80 })
+      .toBuffer();
     const query = await fingerprintImage(cropped, limits);
     expect(hammingDistance(query.pdq, stored.pdq)).toBeGreaterThan(31); // the global hash alone would miss it
     const best = bestDistance(query, stored);
@@ -121,20 +126,25 @@ describe('crops and padding', () => {
 describe('clipped highlights', () => {
   const lightnessOf = (seed: number) => halfLightnessPlane(paintingPixels(640, 480, seed), 640, 480, 3);
 
-  it.each([1, 2, 6])('a brightening that clips up to 30 %% of the picture leaves the clipped lightness hash in place (painting %i)', (seed) => {
-    const { data, width, height } = lightnessOf(seed);
-    const bright = data.map((v) => Math.min(255, v * 1.3));
-    const brighter = bright.map((v) => Math.min(255, v * 1.2));
-    const clippedShare = bright.filter((v) => v > 255 / 1.2).length / bright.length;
-    expect(clippedShare).toBeGreaterThan(0.2);
-    expect(clippedShare).toBeLessThanOrEqual(CLIPPED_SHARE);
-    const hash = (plane: Float32Array) => pdqFromLuma(plane, width, height).hash;
-    expect(hammingDistance(hash(bright), hash(brighter))).toBeGreaterThan(20);
-    expect(hammingDistance(hash(clipBrightest(bright, CLIPPED_SHARE)), hash(clipBrightest(brighter, CLIPPED_SHARE)))).toBeLessThanOrEqual(2);
-  });
+  it.each([1, 2, 6])(
+    'a brightening that clips up to 30 %% of the picture leaves the clipped lightness hash in place (painting %i)',
+    (seed) => {
+      const { data, width, height } = lightnessOf(seed);
+      const bright = data.map((v) => Math.min(255, v * 1.3));
+      const brighter = bright.map((v) => Math.min(255, v * 1.2));
+      const clippedShare = bright.filter((v) => v > 255 / 1.2).length / bright.length;
+      expect(clippedShare).toBeGreaterThan(0.2);
+      expect(clippedShare).toBeLessThanOrEqual(CLIPPED_SHARE);
+      const hash = (plane: Float32Array) => pdqFromLuma(plane, width, height).hash;
+      expect(hammingDistance(hash(bright), hash(brighter))).toBeGreaterThan(20);
+      expect(hammingDistance(hash(clipBrightest(bright, CLIPPED_SHARE)), hash(clipBrightest(brighter, CLIPPED_SHARE)))).toBeLessThanOrEqual(
+        2,
+      );
+    },
+  );
 
   it('flattens exactly the brightest share at the level below it', () => {
-    const plane = Float32Array.from({ length: 1000 }, (_, i) => (i * 7919) % 1000 / 4); // 0..249.75, each value once
+    const plane = Float32Array.from({ length: 1000 }, (_, i) => ((i * 7919) % 1000) / 4); // 0..249.75, each value once
     const clipped = clipBrightest(Float32Array.from(plane), 0.3);
     const cap = Math.max(...clipped);
     expect(cap).toBeGreaterThanOrEqual(174.75);
@@ -144,14 +154,19 @@ describe('clipped highlights', () => {
   });
 
   it('a bright painting brightened again in LCh matches through the clipped lightness hash', async () => {
-    const original = await sharp(await painting(1200, 900, 4).png().toBuffer()).modulate({ brightness: 1.3 }).png().toBuffer();
+    const original = await sharp(await painting(1200, 900, 4).png().toBuffer())
+      .modulate({ brightness: 1.3 })
+      .png()
+      .toBuffer();
     const stored = await fingerprintImage(original, limits);
     const query = await fingerprintImage(await sharp(original).modulate({ brightness: 1.2 }).jpeg({ quality: 85 }).toBuffer(), limits);
     expect(hammingDistance(query.pdq, stored.pdq)).toBeGreaterThan(31);
     const best = bestDistance(query, stored);
     expect(best.distance).toBeLessThanOrEqual(16);
     expect(best.label).toMatch(/lightness-clipped/);
-    expect(describeTransform({ exact: false, distance: best.distance, queryLabel: 'lightness-clipped', storedLabel: 'lightness-clipped' })).toMatch(/^colours or brightness changed/);
+    expect(
+      describeTransform({ exact: false, distance: best.distance, queryLabel: 'lightness-clipped', storedLabel: 'lightness-clipped' }),
+    ).toMatch(/^colours or brightness changed/);
   });
 });
 
@@ -195,8 +210,22 @@ describe('colour, flips and watermarks', () => {
     ['rotated 90° clockwise', (b: Buffer) => sharp(b).rotate(90).png().toBuffer()],
     ['rotated 90° counter-clockwise', (b: Buffer) => sharp(b).rotate(270).png().toBuffer()],
     ['rotated 180°', (b: Buffer) => sharp(b).rotate(180).png().toBuffer()],
-    ['mirrored along the diagonal from top left to bottom right', async (b: Buffer) => sharp(await sharp(b).rotate(90).png().toBuffer()).flop().png().toBuffer()],
-    ['mirrored along the diagonal from top right to bottom left', async (b: Buffer) => sharp(await sharp(b).rotate(90).png().toBuffer()).flip().png().toBuffer()],
+    [
+      'mirrored along the diagonal from top left to bottom right',
+      async (b: Buffer) =>
+        sharp(await sharp(b).rotate(90).png().toBuffer())
+          .flop()
+          .png()
+          .toBuffer(),
+    ],
+    [
+      'mirrored along the diagonal from top right to bottom left',
+      async (b: Buffer) =>
+        sharp(await sharp(b).rotate(90).png().toBuffer())
+          .flip()
+          .png()
+          .toBuffer(),
+    ],
   ] as const)('a copy %s is described so', async (description, edit) => {
     const query = await fingerprintImage(await edit(original), limits);
     const best = [...query.variants].sort((x, y) => hammingDistance(x.hash, stored.pdq) - hammingDistance(y.hash, stored.pdq))[0]!;
@@ -207,7 +236,13 @@ describe('colour, flips and watermarks', () => {
     const caption = Buffer.from(
       `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="900"><text x="60" y="828" font-family="sans-serif" font-size="63" fill="white" stroke="black">@reposter_account</text></svg>`,
     );
-    const query = await fingerprintImage(await sharp(original).composite([{ input: caption }]).jpeg({ quality: 85 }).toBuffer(), limits);
+    const query = await fingerprintImage(
+      await sharp(original)
+        .composite([{ input: caption }])
+        .jpeg({ quality: 85 })
+        .toBuffer(),
+      limits,
+    );
     expect(hammingDistance(query.pdq, stored.pdq)).toBeGreaterThan(31);
     const best = bestDistance(query, stored);
     expect(best.distance).toBeLessThanOrEqual(16);

@@ -29,6 +29,10 @@ export function painting(width: number, height: number, seed = 1): Sharp {
 
 /** A minimal valid PNG whose header claims the given size (a decompression bomb's header). */
 export function pngWithHeader(width: number, height: number): Buffer {
-  return Buffer.concat([PNG_SIGNATURE, ihdrChunk(width, height, 8, 0), pngChunk('IDAT', deflateSync(Buffer.alloc(1024))), pngChunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    PNG_SIGNATURE,
+    ihdrChunk(width, height, 8, 0),
+    pngChunk('IDAT', deflateSync(Buffer.alloc(1024))),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
 }
-

@@ -52,7 +52,13 @@ describeEachDatabase('POST /v1/inspect', (backend) => {
   });
 
   it('answers every bad/ fixture with 200 or a 4xx problem, never 5xx', async () => {
-    for (const name of ['RangeError_Invalid_typed_array_length.jpg', 'RangeError_Offset_outside_bounds.jpg', 'broken1.jpg', 'invalid-iCCP-missing-adler32-checksum.png', 'issue-exifr-41-Error_Segment_Unreachable.jpg']) {
+    for (const name of [
+      'RangeError_Invalid_typed_array_length.jpg',
+      'RangeError_Offset_outside_bounds.jpg',
+      'broken1.jpg',
+      'invalid-iCCP-missing-adler32-checksum.png',
+      'issue-exifr-41-Error_Segment_Unreachable.jpg',
+    ]) {
       const res = await inspect(readFixture(`bad/${name}`));
       if (res.status !== 200) await expectProblem(res, res.status, (await res.clone().json()).code);
       expect(res.status, name).toBeLessThan(500);
@@ -84,7 +90,11 @@ describeEachDatabase('POST /v1/inspect', (backend) => {
     const form = new FormData();
     form.append('title', 'no image here');
     await expectProblem(await server.fetch('/v1/inspect', { method: 'POST', body: form }), 400, 'bad_request');
-    await expectProblem(await server.fetch('/v1/inspect', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }), 415, 'unsupported_media_type');
+    await expectProblem(
+      await server.fetch('/v1/inspect', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
+      415,
+      'unsupported_media_type',
+    );
   });
 
   it('is described in the OpenAPI document with its response schema', async () => {

@@ -40,7 +40,9 @@ describe('aura audit', () => {
     const artist = await artistKey();
     await append([
       { type: 'key.added', subjectId: artist.kid, kid: artist.kid, jwk: artist.jwk, jws: await artist.sign({ action: 'account.create' }) },
-      ...(await Promise.all(Array.from({ length: 29 }, async (_, i) => ({ type: 'work.registered', subjectId: `w${i}`, jws: await artist.sign({ work: i }) })))),
+      ...(await Promise.all(
+        Array.from({ length: 29 }, async (_, i) => ({ type: 'work.registered', subjectId: `w${i}`, jws: await artist.sign({ work: i }) })),
+      )),
     ]);
   });
   afterAll(async () => server?.close());
@@ -176,8 +178,18 @@ describe('aura audit on a forked log', () => {
         .sign(forger.privateKey);
       const renamed = await victim.sign({ handle: 'someone-else', kind: 'artist', jwk: victim.jwk });
       await own.ctx.db.transaction().execute(async (trx) => {
-        await own.ctx.log.append(trx, { type: 'account.created', subjectId: 'f1', account: { id: 'f1', handle: 'audit-forged' }, jws: forged });
-        await own.ctx.log.append(trx, { type: 'account.created', subjectId: 'f2', account: { id: 'f2', handle: 'audit-renamed' }, jws: renamed });
+        await own.ctx.log.append(trx, {
+          type: 'account.created',
+          subjectId: 'f1',
+          account: { id: 'f1', handle: 'audit-forged' },
+          jws: forged,
+        });
+        await own.ctx.log.append(trx, {
+          type: 'account.created',
+          subjectId: 'f2',
+          account: { id: 'f2', handle: 'audit-renamed' },
+          jws: renamed,
+        });
       });
       const after: string[] = [];
       expect(await runAudit(own.url, path.join(dir, 'accounts.json'), (l) => after.push(l))).toBe(1);

@@ -20,7 +20,9 @@ describe.runIf(process.env.TEST_DATABASE_URL)('transparency log shared by 3 proc
   beforeAll(async () => {
     scratch = await createScratchDatabase();
     servers = await Promise.all(
-      [0, 1, 2].map(() => startTestServer('postgres', { databaseUrl: scratch.url, env: { AURA_LOG_KEY: logKey, AURA_OPERATOR_KEY: operatorKey } })),
+      [0, 1, 2].map(() =>
+        startTestServer('postgres', { databaseUrl: scratch.url, env: { AURA_LOG_KEY: logKey, AURA_OPERATOR_KEY: operatorKey } }),
+      ),
     );
   });
   afterAll(async () => {
@@ -35,7 +37,9 @@ describe.runIf(process.env.TEST_DATABASE_URL)('transparency log shared by 3 proc
     const indices: number[] = [];
     const worker = async (server: TestServer, id: string) => {
       for (let n = next++; n < TOTAL; n = next++) {
-        const appended = await server.ctx.db.transaction().execute((trx) => server.ctx.log.append(trx, { type: 'test.concurrent', n, by: id }));
+        const appended = await server.ctx.db
+          .transaction()
+          .execute((trx) => server.ctx.log.append(trx, { type: 'test.concurrent', n, by: id }));
         indices.push(appended.index);
         // Interleave checkpoint signing with appends, as the registration flow does.
         if (n % 25 === 0) await server.ctx.log.checkpoint();
@@ -56,7 +60,8 @@ describe.runIf(process.env.TEST_DATABASE_URL)('transparency log shared by 3 proc
       const page = (await res.json()) as { entries: Array<{ index: number; body: string; entry: { n: number } }> };
       for (const e of page.entries) {
         seen.add(e.entry.n);
-        for (const node of completedNodeHashes(e.index, leafHash(Buffer.from(e.body, 'base64')), source)) nodes.set(nodeKey(node), node.hash);
+        for (const node of completedNodeHashes(e.index, leafHash(Buffer.from(e.body, 'base64')), source))
+          nodes.set(nodeKey(node), node.hash);
       }
     }
     expect(seen.size).toBe(TOTAL);

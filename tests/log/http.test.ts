@@ -41,7 +41,13 @@ describeEachDatabase('transparency log over HTTP', (backend) => {
     const jwks = await getJson('/.well-known/jwks.json');
     expect(jwks.status).toBe(200);
     const [key] = jwks.body.keys as JWK[];
-    expect(key).toMatchObject({ kty: 'OKP', crv: 'Ed25519', use: 'sig', alg: 'EdDSA', x: Buffer.from(verifier.publicKey).toString('base64url') });
+    expect(key).toMatchObject({
+      kty: 'OKP',
+      crv: 'Ed25519',
+      use: 'sig',
+      alg: 'EdDSA',
+      x: Buffer.from(verifier.publicKey).toString('base64url'),
+    });
     expect(key!.kid).toBe(await calculateJwkThumbprint({ kty: 'OKP', crv: 'Ed25519', x: key!.x! }, 'sha256'));
     expect(key).not.toHaveProperty('d');
   });
@@ -123,7 +129,15 @@ describeEachDatabase('transparency log over HTTP', (backend) => {
   it('lists the log routes in the OpenAPI document', async () => {
     const doc = (await getJson('/openapi.json')).body;
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/v1/log/checkpoint', '/v1/log/vkey', '/v1/log/entries', '/v1/log/entries/{index}', '/v1/log/proof/inclusion', '/v1/log/proof/consistency', '/.well-known/jwks.json']),
+      expect.arrayContaining([
+        '/v1/log/checkpoint',
+        '/v1/log/vkey',
+        '/v1/log/entries',
+        '/v1/log/entries/{index}',
+        '/v1/log/proof/inclusion',
+        '/v1/log/proof/consistency',
+        '/.well-known/jwks.json',
+      ]),
     );
   });
 });

@@ -26,7 +26,11 @@ class NaiveTree {
     const cached = this.memo.get(key);
     if (cached) return cached;
     const k = largestPowerOfTwoBelow(n);
-    const hash = createHash('sha256').update(Buffer.from([1])).update(this.mth(start, start + k)).update(this.mth(start + k, end)).digest();
+    const hash = createHash('sha256')
+      .update(Buffer.from([1]))
+      .update(this.mth(start, start + k))
+      .update(this.mth(start + k, end))
+      .digest();
     this.memo.set(key, hash);
     return hash;
   }
@@ -97,10 +101,18 @@ describe('Merkle hashing', () => {
 
   it('hashes leaves and nodes with the 0x00 / 0x01 domain separation', () => {
     const entry = Buffer.from('abc');
-    expect(leafHash(entry)).toEqual(createHash('sha256').update(Buffer.concat([Buffer.from([0]), entry])).digest());
+    expect(leafHash(entry)).toEqual(
+      createHash('sha256')
+        .update(Buffer.concat([Buffer.from([0]), entry]))
+        .digest(),
+    );
     const l = leafHash(Buffer.from('l'));
     const r = leafHash(Buffer.from('r'));
-    expect(nodeHash(l, r)).toEqual(createHash('sha256').update(Buffer.concat([Buffer.from([1]), l, r])).digest());
+    expect(nodeHash(l, r)).toEqual(
+      createHash('sha256')
+        .update(Buffer.concat([Buffer.from([1]), l, r]))
+        .digest(),
+    );
   });
 
   it('gives the empty tree the hash of the empty string', () => {
@@ -151,7 +163,9 @@ describe('inclusion proofs', () => {
       expect(verifyInclusion(leaves[m]!, m, n, [...proof, proof[0]!], root), 'extra hash').toBe(false);
       expect(verifyInclusion(leaves[m]!, m, n, proof.slice(0, -1), root), 'missing hash').toBe(false);
       expect(verifyInclusion(leaves[m]!, m, n, [...proof, Buffer.alloc(0)], root), 'trailing garbage').toBe(false);
-      expect(verifyInclusion(leaves[m]!, m, n, [...proof.slice(0, -1), Buffer.concat([proof.at(-1)!, Buffer.from([0])])], root)).toBe(false);
+      expect(verifyInclusion(leaves[m]!, m, n, [...proof.slice(0, -1), Buffer.concat([proof.at(-1)!, Buffer.from([0])])], root)).toBe(
+        false,
+      );
     }
   });
 
@@ -214,7 +228,12 @@ describe('consistency proofs', () => {
       expect(verifyConsistency(m, n, a, flipBit(b), proof)).toBe(false);
       expect(verifyConsistency(m, n, a, b, consistencyProofHashes(m, n - 1, source))).toBe(false);
       expect(verifyConsistency(m, n, a, b, consistencyProofHashes(m - 1, n, source))).toBe(false);
-      for (const [from, to] of [[m, n + 1], [m + 1, n], [m - 1, n], [m, 2 * n]] as const) {
+      for (const [from, to] of [
+        [m, n + 1],
+        [m + 1, n],
+        [m - 1, n],
+        [m, 2 * n],
+      ] as const) {
         if (from > 0 && from < to && to <= MAX && naive.subproof(from, 0, to, true).length !== proof.length) {
           expect(verifyConsistency(from, to, a, b, proof), `${from}→${to}`).toBe(false);
         }

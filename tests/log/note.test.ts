@@ -30,9 +30,14 @@ const codeOf = (fn: () => unknown) => {
 describe('signed notes and checkpoints', () => {
   it('formats the checkpoint, the signature line and the verifier key as C2SP specifies', () => {
     expect(text).toBe(`${origin}\n42\n${root.toString('base64')}\n`);
-    const id = createHash('sha256').update(Buffer.concat([Buffer.from(origin), Buffer.from([0x0a, 0x01]), publicKey])).digest().subarray(0, 4);
+    const id = createHash('sha256')
+      .update(Buffer.concat([Buffer.from(origin), Buffer.from([0x0a, 0x01]), publicKey]))
+      .digest()
+      .subarray(0, 4);
     expect(Buffer.from(noteKeyId(origin, publicKey))).toEqual(id);
-    expect(formatVerifierKey(origin, publicKey)).toBe(`${origin}+${id.toString('hex')}+${Buffer.concat([Buffer.from([1]), publicKey]).toString('base64')}`);
+    expect(formatVerifierKey(origin, publicKey)).toBe(
+      `${origin}+${id.toString('hex')}+${Buffer.concat([Buffer.from([1]), publicKey]).toString('base64')}`,
+    );
     const [body, sigLine] = note.split('\n\n');
     expect(`${body}\n`).toBe(text);
     expect(sigLine).toMatch(new RegExp(`^\u2014 ${origin.replace(/[.]/g, '\\.')} [A-Za-z0-9+/]+=*\\n$`));

@@ -44,7 +44,9 @@ describeEachDatabase('transparency log service', (backend) => {
       .transaction()
       .execute((trx) => log.append(trx, { type: 'test.event', subjectId: 's-1', zeta: 1, alpha: { b: 2, a: [3, 'x'] } }));
     expect(first.index).toBe(0);
-    expect(first.body.toString()).toBe('{"alpha":{"a":[3,"x"],"b":2},"receivedAt":"2025-03-01T12:00:00.000Z","subjectId":"s-1","type":"test.event","zeta":1}');
+    expect(first.body.toString()).toBe(
+      '{"alpha":{"a":[3,"x"],"b":2},"receivedAt":"2025-03-01T12:00:00.000Z","subjectId":"s-1","type":"test.event","zeta":1}',
+    );
     expect(first.leafHash).toEqual(leafHash(first.body));
     const batch = await server.ctx.db.transaction().execute(async (trx) => {
       const out = [];
@@ -52,7 +54,12 @@ describeEachDatabase('transparency log service', (backend) => {
       return out;
     });
     expect(batch.map((e) => e.index)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-    const many = await server.ctx.db.transaction().execute((trx) => log.appendMany(trx, Array.from({ length: 13 }, (_, i) => ({ type: 'test.many', i }))));
+    const many = await server.ctx.db.transaction().execute((trx) =>
+      log.appendMany(
+        trx,
+        Array.from({ length: 13 }, (_, i) => ({ type: 'test.many', i })),
+      ),
+    );
     expect(many.map((e) => e.index)).toEqual(Array.from({ length: 13 }, (_, i) => i + 21));
     expect(await server.ctx.db.transaction().execute((trx) => log.appendMany(trx, []))).toEqual([]);
     expect((await log.getEntry(5))?.entry).toMatchObject({ type: 'test.event', n: 4 });
@@ -73,7 +80,12 @@ describeEachDatabase('transparency log service', (backend) => {
   });
 
   it('rejects events that are not loggable', async () => {
-    for (const bad of [{ type: '' }, { type: 'Has Spaces' }, { type: 'ok', value: Number.NaN }, { type: 'ok', big: 'x'.repeat(1024 * 1024) }]) {
+    for (const bad of [
+      { type: '' },
+      { type: 'Has Spaces' },
+      { type: 'ok', value: Number.NaN },
+      { type: 'ok', big: 'x'.repeat(1024 * 1024) },
+    ]) {
       const attempt = server.ctx.db.transaction().execute((trx) => log.append(trx, bad));
       await expect(attempt).rejects.toBeInstanceOf(AppError);
     }
@@ -129,14 +141,22 @@ describeEachDatabase('transparency log service', (backend) => {
     expect(lines.join('')).toContain('WAS NOT SIGNED BY THIS LOG KEY');
 
     lines.length = 0;
-    const sameKey = await TransparencyLogService.create({ ...deps, key: loadOrCreateLogKey({ envKey: undefined, dataDir: server.dataDir }) });
+    const sameKey = await TransparencyLogService.create({
+      ...deps,
+      key: loadOrCreateLogKey({ envKey: undefined, dataDir: server.dataDir }),
+    });
     await sameKey.checkKeyContinuity();
     expect(lines).toEqual([]);
   });
 
   it('appends a batch larger than one INSERT and keeps the tree exact', async () => {
     const before = await log.size();
-    const batch = await server.ctx.db.transaction().execute((trx) => log.appendMany(trx, Array.from({ length: 2100 }, (_, i) => ({ type: 'test.bulk', i }))));
+    const batch = await server.ctx.db.transaction().execute((trx) =>
+      log.appendMany(
+        trx,
+        Array.from({ length: 2100 }, (_, i) => ({ type: 'test.bulk', i })),
+      ),
+    );
     expect(batch.at(-1)!.index).toBe(before + 2099);
     const bodies: Buffer[] = [];
     for (let start = 0; start < before + 2100; start += 100) bodies.push(...(await log.getEntries(start, start + 100)).map((e) => e.body));

@@ -42,7 +42,10 @@ describe.runIf(process.env.TEST_DATABASE_URL)('processes sharing one PostgreSQL'
     processes.push(other);
     const outcome = await Promise.race([other.exited, new Promise((r) => setTimeout(() => r('still running after 60 s'), 60_000))]);
     expect(outcome).toBe(2);
-    const lines = other.output().split('\n').filter((l) => l.includes('AURA_LOG_KEY'));
+    const lines = other
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('AURA_LOG_KEY'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(vkey.trim());
 
@@ -59,7 +62,11 @@ describe.runIf(process.env.TEST_DATABASE_URL)('processes sharing one PostgreSQL'
     const shared = await createScratchDatabase();
     const logKey = newLogKey();
     try {
-      const [a, b] = await Promise.all([0, 1].map(() => startTestServer('postgres', { databaseUrl: shared.url, env: { AURA_LOG_KEY: logKey, AURA_OPERATOR_KEY: operatorKey } })));
+      const [a, b] = await Promise.all(
+        [0, 1].map(() =>
+          startTestServer('postgres', { databaseUrl: shared.url, env: { AURA_LOG_KEY: logKey, AURA_OPERATOR_KEY: operatorKey } }),
+        ),
+      );
       servers.push(a!, b!);
       const identity = await generateIdentity();
       const client = new AuraClient(a!.url);

@@ -9,8 +9,22 @@ import { canonicalJsonBytes } from '../../api/log/verify/canonical.ts';
 import { verifyEntryBody } from '../../api/log/verify/entry.ts';
 import { type VerificationCode, VerificationError } from '../../api/log/verify/errors.ts';
 import { checkInclusionProof, verifyCheckpoint, verifyCheckpointConsistency } from '../../api/log/verify/index.ts';
-import { EMPTY_ROOT, leafHash, nodeHash, rootFromInclusionProof, verifyConsistency, verifyInclusion } from '../../api/log/verify/merkle-proof.ts';
-import { checkOrigin, parseCheckpoint, parseNote, parseVerifierKey, signaturesBy, verifyNoteSignatures } from '../../api/log/verify/note.ts';
+import {
+  EMPTY_ROOT,
+  leafHash,
+  nodeHash,
+  rootFromInclusionProof,
+  verifyConsistency,
+  verifyInclusion,
+} from '../../api/log/verify/merkle-proof.ts';
+import {
+  checkOrigin,
+  parseCheckpoint,
+  parseNote,
+  parseVerifierKey,
+  signaturesBy,
+  verifyNoteSignatures,
+} from '../../api/log/verify/note.ts';
 import { sha256 } from '../../api/log/verify/sha256.ts';
 
 const origin = 'core.example/log';
@@ -25,7 +39,8 @@ const leaves = bodies.map(leafHash);
 const left = nodeHash(leaves[0]!, leaves[1]!);
 const right = nodeHash(leaves[2]!, leaves[3]!);
 const root = nodeHash(left, right);
-const note = (size = 4, rootHash: Uint8Array = root) => signNote(formatCheckpoint({ origin, size, rootHash }), origin, privateKey, publicKey);
+const note = (size = 4, rootHash: Uint8Array = root) =>
+  signNote(formatCheckpoint({ origin, size, rootHash }), origin, privateKey, publicKey);
 
 function codeOf(fn: () => unknown): VerificationCode | string {
   try {
@@ -45,7 +60,9 @@ describe('verification core: primitives', () => {
   it('hashes as SHA-256 does, for every length around the block boundaries', () => {
     for (let n = 0; n < 200; n++) {
       const data = randomBytes(n);
-      expect(Buffer.from(sha256(data.subarray(0, n >> 1), data.subarray(n >> 1))).toString('hex')).toBe(createHash('sha256').update(data).digest('hex'));
+      expect(Buffer.from(sha256(data.subarray(0, n >> 1), data.subarray(n >> 1))).toString('hex')).toBe(
+        createHash('sha256').update(data).digest('hex'),
+      );
     }
     expect(Buffer.from(EMPTY_ROOT).toString('hex')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
   });
@@ -76,8 +93,21 @@ describe('verification core: verifier keys and signed notes', () => {
     expect(verifier.name).toBe(origin);
     expect(Buffer.from(verifier.publicKey)).toEqual(publicKey);
     const [name, id, key] = vkey.split('+') as [string, string, string];
-    for (const bad of ['', 'no-plus', `${name}+${id}`, `+${id}+${key}`, `a b+${id}+${key}`, `${name}+${id.toUpperCase()}+${key}`, `${name}+00000000+${key}`, `${name}+${id}+${key.slice(0, -4)}`, `${name}+${id}+AQ==`]) {
-      expect(codeOf(() => parseVerifierKey(bad)), bad).toBe('vkey_malformed');
+    for (const bad of [
+      '',
+      'no-plus',
+      `${name}+${id}`,
+      `+${id}+${key}`,
+      `a b+${id}+${key}`,
+      `${name}+${id.toUpperCase()}+${key}`,
+      `${name}+00000000+${key}`,
+      `${name}+${id}+${key.slice(0, -4)}`,
+      `${name}+${id}+AQ==`,
+    ]) {
+      expect(
+        codeOf(() => parseVerifierKey(bad)),
+        bad,
+      ).toBe('vkey_malformed');
     }
   });
 
@@ -88,7 +118,16 @@ describe('verification core: verifier keys and signed notes', () => {
     expect(signed.signatures).toHaveLength(1);
     expect(signed.signatures[0]).toMatchObject({ name: origin });
     const tooMany = n + n.split('\n\n')[1]!.repeat(16);
-    for (const bad of [n.trimEnd(), n.replace('\n\n', '\n'), n.replace('\u2014', '-'), `${n}garbage\n`, `\u0007${n}`, n.replace(/ \S+\n$/, ' !!!\n'), tooMany, 'x'.repeat(70_000)]) {
+    for (const bad of [
+      n.trimEnd(),
+      n.replace('\n\n', '\n'),
+      n.replace('\u2014', '-'),
+      `${n}garbage\n`,
+      `\u0007${n}`,
+      n.replace(/ \S+\n$/, ' !!!\n'),
+      tooMany,
+      'x'.repeat(70_000),
+    ]) {
       expect(codeOf(() => parseNote(bad))).toBe('checkpoint_malformed');
     }
   });
@@ -103,14 +142,25 @@ describe('verification core: verifier keys and signed notes', () => {
     expect(codeOf(() => signaturesBy(byStranger, verifier))).toBe('checkpoint_signature_invalid');
     const short = { ...signed, signatures: signed.signatures.map((s) => ({ ...s, signature: s.signature.subarray(1) })) };
     expect(codeOf(() => signaturesBy(short, verifier))).toBe('checkpoint_signature_invalid');
-    expect(await codeOfAsync(verifyNoteSignatures({ ...signed, text: signed.text.replace('\n4\n', '\n5\n') }, verifier))).toBe('checkpoint_signature_invalid');
+    expect(await codeOfAsync(verifyNoteSignatures({ ...signed, text: signed.text.replace('\n4\n', '\n5\n') }, verifier))).toBe(
+      'checkpoint_signature_invalid',
+    );
   });
 
   it('parses checkpoint text and checks its origin, or fails with checkpoint_malformed', () => {
     const text = formatCheckpoint({ origin, size: 4, rootHash: root });
     expect(parseCheckpoint(text)).toMatchObject({ origin, size: 4 });
-    for (const bad of [`${origin}\n4\n`, `\n4\n${toBase64(root)}\n`, `${origin}\n04\n${toBase64(root)}\n`, `${origin}\n4\nAAAA\n`, `${origin}\n4\n${toBase64(root)}\n\n`]) {
-      expect(codeOf(() => parseCheckpoint(bad)), bad).toBe('checkpoint_malformed');
+    for (const bad of [
+      `${origin}\n4\n`,
+      `\n4\n${toBase64(root)}\n`,
+      `${origin}\n04\n${toBase64(root)}\n`,
+      `${origin}\n4\nAAAA\n`,
+      `${origin}\n4\n${toBase64(root)}\n\n`,
+    ]) {
+      expect(
+        codeOf(() => parseCheckpoint(bad)),
+        bad,
+      ).toBe('checkpoint_malformed');
     }
     expect(codeOf(() => checkOrigin(parseCheckpoint(text), 'other.example/log'))).toBe('checkpoint_malformed');
   });
@@ -126,7 +176,13 @@ describe('verification core: entries and proofs', () => {
     const body = toBase64(bodies[2]!);
     expect(verifyEntryBody({ index: 2, body }).entry).toEqual({ type: 'test.entry', i: 2 });
     expect(verifyEntryBody({ index: 2, body: bodies[2]!, entry: { i: 2, type: 'test.entry' } }).leafHash).toEqual(leaves[2]);
-    const cases: Array<string | Uint8Array> = ['***', toBase64(new Uint8Array([0xff, 0xfe])), btoa('not json'), btoa('[1,2]'), btoa('{ "i": 2 }')];
+    const cases: Array<string | Uint8Array> = [
+      '***',
+      toBase64(new Uint8Array([0xff, 0xfe])),
+      btoa('not json'),
+      btoa('[1,2]'),
+      btoa('{ "i": 2 }'),
+    ];
     for (const bad of cases) expect(codeOf(() => verifyEntryBody({ index: 2, body: bad }))).toBe('log_entry_mismatch');
     expect(codeOf(() => verifyEntryBody({ index: 2, body, entry: { type: 'test.entry', i: 3 } }))).toBe('log_entry_mismatch');
     expect(codeOf(() => verifyEntryBody({ index: 2, body, entry: Number.NaN }))).toBe('log_entry_mismatch');
@@ -141,9 +197,15 @@ describe('verification core: entries and proofs', () => {
     expect(codeOf(() => checkInclusionProof(entry, proof, checkpoint))).toBe('passed');
     expect(codeOf(() => checkInclusionProof(entry, { ...proof, size: 3 }, checkpoint))).toBe('inclusion_proof_invalid');
     expect(codeOf(() => checkInclusionProof(entry, { ...proof, index: 1 }, checkpoint))).toBe('inclusion_proof_invalid');
-    expect(codeOf(() => checkInclusionProof(entry, { ...proof, hashes: ['AAAA', toBase64(left)] }, checkpoint))).toBe('inclusion_proof_invalid');
-    expect(codeOf(() => checkInclusionProof(entry, { ...proof, hashes: Array(65).fill(toBase64(left)) }, checkpoint))).toBe('inclusion_proof_invalid');
-    expect(codeOf(() => checkInclusionProof(entry, { ...proof, hashes: [toBase64(left), toBase64(leaves[3]!)] }, checkpoint))).toBe('inclusion_proof_invalid');
+    expect(codeOf(() => checkInclusionProof(entry, { ...proof, hashes: ['AAAA', toBase64(left)] }, checkpoint))).toBe(
+      'inclusion_proof_invalid',
+    );
+    expect(codeOf(() => checkInclusionProof(entry, { ...proof, hashes: Array(65).fill(toBase64(left)) }, checkpoint))).toBe(
+      'inclusion_proof_invalid',
+    );
+    expect(codeOf(() => checkInclusionProof(entry, { ...proof, hashes: [toBase64(left), toBase64(leaves[3]!)] }, checkpoint))).toBe(
+      'inclusion_proof_invalid',
+    );
     expect(rootFromInclusionProof(4, 4, leaves[2]!, [])).toBeNull();
   });
 

@@ -2,9 +2,24 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../api/log/canonical.ts';
 import { rawPublicKey } from '../../api/log/keys.ts';
-import { CompactRange, completedNodeHashes, consistencyProofHashes, inclusionProofHashes, leafHash, mapSource, nodeKey, rootHash } from '../../api/log/merkle.ts';
+import {
+  CompactRange,
+  completedNodeHashes,
+  consistencyProofHashes,
+  inclusionProofHashes,
+  leafHash,
+  mapSource,
+  nodeKey,
+  rootHash,
+} from '../../api/log/merkle.ts';
 import { formatCheckpoint, formatVerifierKey, signNote } from '../../api/log/note.ts';
-import { VerificationError, verifyCheckpoint, verifyCheckpointConsistency, verifyEntryBody, verifyEntryInclusion } from '../../api/log/verify/index.ts';
+import {
+  VerificationError,
+  verifyCheckpoint,
+  verifyCheckpointConsistency,
+  verifyEntryBody,
+  verifyEntryInclusion,
+} from '../../api/log/verify/index.ts';
 
 const origin = 'test.example/log';
 const { privateKey } = generateKeyPairSync('ed25519');
@@ -17,7 +32,8 @@ const source = mapSource(nodes);
 bodies.forEach((b, i) => {
   for (const n of completedNodeHashes(i, leafHash(b), source)) nodes.set(nodeKey(n), n.hash);
 });
-const sign = (size: number, root = rootHash(size, source)) => signNote(formatCheckpoint({ origin, size, rootHash: root }), origin, privateKey, publicKey);
+const sign = (size: number, root = rootHash(size, source)) =>
+  signNote(formatCheckpoint({ origin, size, rootHash: root }), origin, privateKey, publicKey);
 const b64 = (hashes: Buffer[]) => hashes.map((h) => h.toString('base64'));
 
 const codeOf = (fn: () => unknown) => {
@@ -42,7 +58,9 @@ describe('offline verification pipeline', () => {
     expect(await codeOfAsync(verifyCheckpoint('hello', vkey))).toBe('checkpoint_malformed');
     expect(await codeOfAsync(verifyCheckpoint(sign(40), vkey, { origin: 'other.example/log' }))).toBe('checkpoint_malformed');
     const other = generateKeyPairSync('ed25519').privateKey;
-    expect(await codeOfAsync(verifyCheckpoint(sign(40), formatVerifierKey(origin, rawPublicKey(other))))).toBe('checkpoint_signature_invalid');
+    expect(await codeOfAsync(verifyCheckpoint(sign(40), formatVerifierKey(origin, rawPublicKey(other))))).toBe(
+      'checkpoint_signature_invalid',
+    );
   });
 
   it('verifies an entry in a checkpoint and rejects every kind of mismatch', async () => {
@@ -53,15 +71,21 @@ describe('offline verification pipeline', () => {
     const proof = { index, size: 40, hashes: b64(inclusionProofHashes(index, 40, source)) };
     expect(verifyEntryInclusion({ index, body, entry }, proof, checkpoint).entry).toEqual(entry);
 
-    expect(codeOf(() => verifyEntryInclusion({ index, body: bodies[14]!.toString('base64') }, proof, checkpoint))).toBe('inclusion_proof_invalid');
+    expect(codeOf(() => verifyEntryInclusion({ index, body: bodies[14]!.toString('base64') }, proof, checkpoint))).toBe(
+      'inclusion_proof_invalid',
+    );
     expect(codeOf(() => verifyEntryInclusion({ index, body, entry: { ...entry, i: 99 } }, proof, checkpoint))).toBe('log_entry_mismatch');
     expect(codeOf(() => verifyEntryInclusion({ index, body: '***' }, proof, checkpoint))).toBe('log_entry_mismatch');
     const nonCanonical = Buffer.from(JSON.stringify({ type: 'test.entry', i: 13 }, null, 1)).toString('base64');
     expect(codeOf(() => verifyEntryInclusion({ index, body: nonCanonical }, proof, checkpoint))).toBe('log_entry_mismatch');
     expect(codeOf(() => verifyEntryInclusion({ index, body }, { ...proof, size: 39 }, checkpoint))).toBe('inclusion_proof_invalid');
     expect(codeOf(() => verifyEntryInclusion({ index, body }, { ...proof, index: 12 }, checkpoint))).toBe('inclusion_proof_invalid');
-    expect(codeOf(() => verifyEntryInclusion({ index, body }, { ...proof, hashes: [...proof.hashes, proof.hashes[0]!] }, checkpoint))).toBe('inclusion_proof_invalid');
-    expect(codeOf(() => verifyEntryInclusion({ index, body }, { ...proof, hashes: proof.hashes.slice(1) }, checkpoint))).toBe('inclusion_proof_invalid');
+    expect(codeOf(() => verifyEntryInclusion({ index, body }, { ...proof, hashes: [...proof.hashes, proof.hashes[0]!] }, checkpoint))).toBe(
+      'inclusion_proof_invalid',
+    );
+    expect(codeOf(() => verifyEntryInclusion({ index, body }, { ...proof, hashes: proof.hashes.slice(1) }, checkpoint))).toBe(
+      'inclusion_proof_invalid',
+    );
     expect(codeOf(() => verifyEntryInclusion({ index, body }, { ...proof, hashes: ['AAAA'] }, checkpoint))).toBe('inclusion_proof_invalid');
     expect(codeOf(() => verifyEntryBody({ index: 0, body: Buffer.from('[1,2]').toString('base64') }))).toBe('log_entry_mismatch');
   });

@@ -32,10 +32,18 @@ describeEachDatabase('lightness backfill', (backend) => {
     await insertWorks(db, [{ id: 'legacy-colour' }, { id: 'legacy-no-thumbnail' }, { id: 'current' }, { id: 'plain-lightness-only' }]);
     const withThumbnail = ['legacy-colour', 'current', 'plain-lightness-only'];
     await db.updateTable('works').set({ thumbnail: registered.thumbnail, pdq: registered.pdq }).where('id', 'in', withThumbnail).execute();
-    await indexWorkHashes(db, 'legacy-colour', storedHashes(registered).filter((h) => !isLightness(h.label)));
+    await indexWorkHashes(
+      db,
+      'legacy-colour',
+      storedHashes(registered).filter((h) => !isLightness(h.label)),
+    );
     await indexWorkHashes(db, 'current', storedHashes(registered));
     // Registered between migrations 0008 and 0009: it has 'lightness' but not 'lightness-clipped'.
-    await indexWorkHashes(db, 'plain-lightness-only', storedHashes(registered).filter((h) => h.label !== 'lightness-clipped'));
+    await indexWorkHashes(
+      db,
+      'plain-lightness-only',
+      storedHashes(registered).filter((h) => h.label !== 'lightness-clipped'),
+    );
   });
   afterAll(async () => server?.close());
 
@@ -50,11 +58,25 @@ describeEachDatabase('lightness backfill', (backend) => {
     const progress = await backfillLightnessHashes(db, limits, { batchSize: 2 });
     expect(progress).toEqual({ works: 3, updated: 2, rows: 3, unreadable: 1, unreadableIds: ['legacy-no-thumbnail'] });
     const labelsOf = async (id: string) =>
-      (await db.selectFrom('work_hashes').select('label').where('work_id', '=', id).where('label', 'in', [...LIGHTNESS_LABELS]).orderBy('label').execute()).map((r) => r.label);
+      (
+        await db
+          .selectFrom('work_hashes')
+          .select('label')
+          .where('work_id', '=', id)
+          .where('label', 'in', [...LIGHTNESS_LABELS])
+          .orderBy('label')
+          .execute()
+      ).map((r) => r.label);
     expect(await labelsOf('plain-lightness-only')).toEqual(['lightness', 'lightness-clipped']); // no second 'lightness' row
     expect(await labelsOf('current')).toEqual(['lightness', 'lightness-clipped']);
 
-    const rows = await db.selectFrom('work_hashes').select(['label', 'hash']).where('work_id', '=', 'legacy-colour').where('label', 'in', [...LIGHTNESS_LABELS]).orderBy('label').execute();
+    const rows = await db
+      .selectFrom('work_hashes')
+      .select(['label', 'hash'])
+      .where('work_id', '=', 'legacy-colour')
+      .where('label', 'in', [...LIGHTNESS_LABELS])
+      .orderBy('label')
+      .execute();
     expect(rows.map((r) => r.label)).toEqual(['lightness', 'lightness-clipped']);
     for (const row of rows) {
       const hex = BigInt(`0b${row.hash}`).toString(16).padStart(64, '0');
@@ -85,8 +107,16 @@ describeEachDatabase('side and corner window backfill', (backend) => {
     registered = await fingerprintImage(original, limits, { thumbnail: true });
     // Registered before side and corner windows were stored: every other row, and its real thumbnail.
     await insertWorks(db, [{ id: 'legacy-windows' }, { id: 'current-windows' }]);
-    await db.updateTable('works').set({ thumbnail: registered.thumbnail, pdq: registered.pdq }).where('id', 'in', ['legacy-windows', 'current-windows']).execute();
-    await indexWorkHashes(db, 'legacy-windows', storedHashes(registered).filter((h) => !isAnchored(h.label)));
+    await db
+      .updateTable('works')
+      .set({ thumbnail: registered.thumbnail, pdq: registered.pdq })
+      .where('id', 'in', ['legacy-windows', 'current-windows'])
+      .execute();
+    await indexWorkHashes(
+      db,
+      'legacy-windows',
+      storedHashes(registered).filter((h) => !isAnchored(h.label)),
+    );
     await indexWorkHashes(db, 'current-windows', storedHashes(registered));
   });
   afterAll(async () => server?.close());
@@ -94,7 +124,10 @@ describeEachDatabase('side and corner window backfill', (backend) => {
   it('adds the windows from the thumbnail, and a copy cropped on one side then matches through them', async () => {
     const db = server.ctx.db;
     const meta = { width: 1200, height: 900 };
-    const cropped = await sharp(original).extract({ left: 120, top: 0, width: meta.width - 120, height: meta.height }).jpeg({ quality: 85 }).toBuffer();
+    const cropped = await sharp(original)
+      .extract({ left: 120, top: 0, width: meta.width - 120, height: meta.height })
+      .jpeg({ quality: 85 })
+      .toBuffer();
     const copy = await fingerprintImage(cropped, limits);
     const matchOf = async (id: string) => (await findMatches(db, { hashes: queryHashes(copy) })).find((m) => m.workId === id);
     expect((await matchOf('current-windows'))?.storedLabel).toMatch(/^edge-/);
@@ -102,7 +135,12 @@ describeEachDatabase('side and corner window backfill', (backend) => {
 
     const progress = await backfillAnchoredWindows(db, limits, { batchSize: 1 });
     expect(progress).toEqual({ works: 1, updated: 1, rows: 8, unreadable: 0, unreadableIds: [] });
-    const rows = await db.selectFrom('work_hashes').select(['label', 'hash']).where('work_id', '=', 'legacy-windows').where('label', 'in', [...ANCHORED_LABELS]).execute();
+    const rows = await db
+      .selectFrom('work_hashes')
+      .select(['label', 'hash'])
+      .where('work_id', '=', 'legacy-windows')
+      .where('label', 'in', [...ANCHORED_LABELS])
+      .execute();
     expect(rows.map((r) => r.label).sort()).toEqual([...ANCHORED_LABELS].sort());
     for (const row of rows) {
       const hex = BigInt(`0b${row.hash}`).toString(16).padStart(64, '0');
@@ -112,13 +150,23 @@ describeEachDatabase('side and corner window backfill', (backend) => {
   });
 
   it('is idempotent: a second run looks at nothing', async () => {
-    expect(await backfillAnchoredWindows(server.ctx.db, limits)).toEqual({ works: 0, updated: 0, rows: 0, unreadable: 0, unreadableIds: [] });
+    expect(await backfillAnchoredWindows(server.ctx.db, limits)).toEqual({
+      works: 0,
+      updated: 0,
+      rows: 0,
+      unreadable: 0,
+      unreadableIds: [],
+    });
   });
 
   it('computes the colour layout of older works from their thumbnails, once', async () => {
     const db = server.ctx.db;
     expect((await backfillColourLayouts(db, limits)).updated).toBe(2);
-    const { colour_layout } = await db.selectFrom('works').select('colour_layout').where('id', '=', 'legacy-windows').executeTakeFirstOrThrow();
+    const { colour_layout } = await db
+      .selectFrom('works')
+      .select('colour_layout')
+      .where('id', '=', 'legacy-windows')
+      .executeTakeFirstOrThrow();
     expect(colour_layout).toMatch(/^[0-9a-f]{64}$/);
     // The thumbnail's layout is the registered image's: the same hues, not a colourway of it.
     expect(registered.colourLayout).toBeDefined();
@@ -146,7 +194,13 @@ describeEachDatabase('degenerate rows indexed before migration 0011', (backend) 
     await db.updateTable('works').set({ pdq_quality: 0 }).where('id', '=', 'flat-legacy').execute();
     await db.updateTable('works').set({ pdq_quality: 80 }).where('id', '=', 'fine-legacy').execute();
     await degenerateHashesMigration.up(db as never);
-    const rows = await db.selectFrom('work_hashes').select(['work_id', 'label']).where('work_id', 'in', ['flat-legacy', 'fine-legacy']).orderBy('work_id').orderBy('label').execute();
+    const rows = await db
+      .selectFrom('work_hashes')
+      .select(['work_id', 'label'])
+      .where('work_id', 'in', ['flat-legacy', 'fine-legacy'])
+      .orderBy('work_id')
+      .orderBy('label')
+      .execute();
     expect(rows).toEqual([
       { work_id: 'fine-legacy', label: 'global' },
       { work_id: 'flat-legacy', label: 'alpha-black' },

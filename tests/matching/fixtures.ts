@@ -9,7 +9,10 @@ export const seededRandom = rng;
 
 export function randomHash(random: () => number): string {
   let hex = '';
-  for (let i = 0; i < 8; i++) hex += Math.floor(random() * 2 ** 32).toString(16).padStart(8, '0');
+  for (let i = 0; i < 8; i++)
+    hex += Math.floor(random() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0');
   return hex;
 }
 
@@ -37,12 +40,28 @@ export async function insertWorks(db: Kysely<Database>, works: TestWork[]): Prom
   if (works.length === 0) return;
   await db
     .insertInto('accounts')
-    .values({ id: 'acct-matching', handle: 'matching-tests', kind: 'artist', display_name: 'Matching Tests', bio: '', website: null, log_index: null })
+    .values({
+      id: 'acct-matching',
+      handle: 'matching-tests',
+      kind: 'artist',
+      display_name: 'Matching Tests',
+      bio: '',
+      website: null,
+      log_index: null,
+    })
     .onConflict((c) => c.doNothing())
     .execute();
   await db
     .insertInto('keys')
-    .values({ kid: 'kid-matching', account_id: 'acct-matching', jwk: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x: 'AA' }), status: 'active', added_log_index: null, revoked_at: null, revoked_log_index: null })
+    .values({
+      kid: 'kid-matching',
+      account_id: 'acct-matching',
+      jwk: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x: 'AA' }),
+      status: 'active',
+      added_log_index: null,
+      revoked_at: null,
+      revoked_log_index: null,
+    })
     .onConflict((c) => c.doNothing())
     .execute();
   await db

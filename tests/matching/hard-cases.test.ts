@@ -23,7 +23,9 @@ async function alphaOnly(seed: number, rgb: number, size = 480): Promise<Buffer>
   const alpha = await sharp(Buffer.from(svg)).ensureAlpha().extractChannel(3).raw().toBuffer();
   const rgba = Buffer.alloc(size * size * 4, rgb);
   for (let p = 0; p < size * size; p++) rgba[p * 4 + 3] = alpha[p]!;
-  return sharp(rgba, { raw: { width: size, height: size, channels: 4 } }).png().toBuffer();
+  return sharp(rgba, { raw: { width: size, height: size, channels: 4 } })
+    .png()
+    .toBuffer();
 }
 
 describeEachDatabase('matching hard cases', (backend) => {
@@ -51,16 +53,25 @@ describeEachDatabase('matching hard cases', (backend) => {
   afterAll(async () => server?.close());
 
   it('registers degenerate works (uniform, alpha-only) side by side: no match, no priority conflict', async () => {
-    const white = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#ffffff' } }).png().toBuffer();
-    const otherWhite = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#fefefe' } }).png().toBuffer();
-    const black = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#000000' } }).png().toBuffer();
+    const white = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#ffffff' } })
+      .png()
+      .toBuffer();
+    const otherWhite = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#fefefe' } })
+      .png()
+      .toBuffer();
+    const black = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#000000' } })
+      .png()
+      .toBuffer();
     const ids = [];
     // Flattened on white (the main hash), white alpha-only works are uniform white images.
-    for (const [i, bytes] of [white, otherWhite, black, await alphaOnly(1, 255), await alphaOnly(2, 255)].entries()) ids.push(await register(bytes, `degenerate ${i}`));
+    for (const [i, bytes] of [white, otherWhite, black, await alphaOnly(1, 255), await alphaOnly(2, 255)].entries())
+      ids.push(await register(bytes, `degenerate ${i}`));
     expect(new Set(ids).size).toBe(5);
     // Only the exact file finds a uniform work.
     expect((await viewer().verify(png(otherWhite))).matches).toEqual([expect.objectContaining({ workId: ids[1], exact: true })]);
-    const grey = await sharp({ create: { width: 500, height: 500, channels: 3, background: '#ffffff' } }).jpeg().toBuffer();
+    const grey = await sharp({ create: { width: 500, height: 500, channels: 3, background: '#ffffff' } })
+      .jpeg()
+      .toBuffer();
     expect((await viewer().verify(jpeg(grey))).matches).toEqual([]);
   });
 
@@ -70,7 +81,9 @@ describeEachDatabase('matching hard cases', (backend) => {
     const whiteId = await register(whiteShapes, 'white shapes on nothing');
     const blackId = await register(blackShapes, 'black shapes on nothing');
     const copies = async (work: Buffer, backgrounds: string[]) => [
-      ...(await Promise.all(backgrounds.map((background) => sharp(work).flatten({ background }).resize(360).jpeg({ quality: 80 }).toBuffer()))),
+      ...(await Promise.all(
+        backgrounds.map((background) => sharp(work).flatten({ background }).resize(360).jpeg({ quality: 80 }).toBuffer()),
+      )),
       await sharp(work).resize(300).png().toBuffer(),
     ];
     for (const copy of await copies(whiteShapes, ['#000000', '#3a6ea5', '#c0392b'])) {
@@ -91,7 +104,10 @@ describeEachDatabase('matching hard cases', (backend) => {
     const work = await renderArtwork(41, { width: 1200, height: 900 });
     const id = await register(work, 'cropped and captioned');
     const crop = (left: number, top: number, right: number, bottom: number) =>
-      sharp(work).extract({ left, top, width: 1200 - left - right, height: 900 - top - bottom }).jpeg({ quality: 85 }).toBuffer();
+      sharp(work)
+        .extract({ left, top, width: 1200 - left - right, height: 900 - top - bottom })
+        .jpeg({ quality: 85 })
+        .toBuffer();
     const caption = Buffer.from(
       `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="900"><rect y="790" width="1200" height="110" fill="black" fill-opacity="0.75"/><text x="40" y="865" font-family="sans-serif" font-size="56" fill="white">when the art hits just right #repost</text><circle cx="1090" cy="110" r="85" fill="#e8452c"/></svg>`,
     );
@@ -99,7 +115,10 @@ describeEachDatabase('matching hard cases', (backend) => {
       'left 10 %': await crop(120, 0, 0, 0),
       'right 15 %': await crop(0, 0, 180, 0),
       'corner, left and bottom 10 %': await crop(120, 0, 0, 90),
-      'caption band and logo': await sharp(work).composite([{ input: caption }]).jpeg({ quality: 85 }).toBuffer(),
+      'caption band and logo': await sharp(work)
+        .composite([{ input: caption }])
+        .jpeg({ quality: 85 })
+        .toBuffer(),
     };
     for (const [name, copy] of Object.entries(copies)) {
       const report = await viewer().verify(jpeg(copy));
@@ -135,7 +154,10 @@ describeEachDatabase('matching hard cases', (backend) => {
     const work = await flat(380, 200);
     const id = await register(work, 'a quiet sun');
     const otherId = await register(await flat(640, 30), 'another quiet sun');
-    for (const copy of [await sharp(work).resize(500).jpeg({ quality: 60 }).toBuffer(), await sharp(work).webp({ quality: 70 }).toBuffer()]) {
+    for (const copy of [
+      await sharp(work).resize(500).jpeg({ quality: 60 }).toBuffer(),
+      await sharp(work).webp({ quality: 70 }).toBuffer(),
+    ]) {
       const report = await viewer().verify(jpeg(copy));
       expect(report.pdqQuality).toBeLessThan(50);
       expect(report.matches.map((m: { workId: string }) => m.workId)).toEqual([id]);
@@ -148,7 +170,9 @@ describeEachDatabase('matching hard cases', (backend) => {
     const work = await renderArtwork(21);
     const first = await register(work, 'a painting');
     const thief = await artist();
-    const err = await thief.client.registerWork(thief.identity, png(await sharp(work).resize(500).jpeg({ quality: 70 }).toBuffer()), { title: 'mine' }).catch((e) => e);
+    const err = await thief.client
+      .registerWork(thief.identity, png(await sharp(work).resize(500).jpeg({ quality: 70 }).toBuffer()), { title: 'mine' })
+      .catch((e) => e);
     expect(err.problem).toMatchObject({ code: 'priority_conflict', earlierWork: { id: first } });
   });
 });

@@ -23,7 +23,11 @@ describeEachDatabase('match index', (backend) => {
 
   async function store(id: string, hashes: { label: string; hash: string }[], status: 'active' | 'revoked' = 'active', sha256?: string) {
     await insertWorks(server.ctx.db, [{ id, status, ...(sha256 ? { sha256 } : {}) }]);
-    await indexWorkHashes(server.ctx.db, id, hashes.map((h) => q(h.label, h.hash)));
+    await indexWorkHashes(
+      server.ctx.db,
+      id,
+      hashes.map((h) => q(h.label, h.hash)),
+    );
     stored.set(id, hashes);
   }
 
@@ -32,7 +36,10 @@ describeEachDatabase('match index', (backend) => {
     const db = server.ctx.db;
     // Background: works with a global hash and region hashes, all random.
     const background = Array.from({ length: 150 }, (_, i) => `bg-${i}`);
-    await insertWorks(db, background.map((id) => ({ id })));
+    await insertWorks(
+      db,
+      background.map((id) => ({ id })),
+    );
     const rows: HashRow[] = [];
     for (const id of background) {
       const hashes = [{ label: 'global', hash: randomHash(random) }, ...REGIONS.map((label) => ({ label, hash: randomHash(random) }))];
@@ -168,11 +175,15 @@ describeEachDatabase('match index', (backend) => {
     ];
     for (const r of rows) stored.set(r.workId, [{ label: r.label, hash: r.hash }]);
     await withIndexesDeferred(db, () => bulkIndexHashes(db, rows));
-    const indexes = await sql<{ n: number }>`select count(*)::int as n from pg_indexes where tablename = 'work_hashes' and indexname like 'work_hashes_s%'`.execute(db);
+    const indexes = await sql<{
+      n: number;
+    }>`select count(*)::int as n from pg_indexes where tablename = 'work_hashes' and indexname like 'work_hashes_s%'`.execute(db);
     expect(indexes.rows[0]!.n).toBe(16);
     // The work_id index and the foreign key are back too.
     await expect(indexWorkHashes(db, 'no-such-work', [q('global', target)])).rejects.toThrow(/foreign key/);
-    const workIndex = await sql<{ n: number }>`select count(*)::int as n from pg_indexes where indexname = 'work_hashes_work_idx'`.execute(db);
+    const workIndex = await sql<{ n: number }>`select count(*)::int as n from pg_indexes where indexname = 'work_hashes_work_idx'`.execute(
+      db,
+    );
     expect(workIndex.rows[0]!.n).toBe(1);
     const matches = await findMatches(db, { hashes: [q('global', target)] });
     expect(matches.map((m) => [m.workId, m.distance])).toEqual([['bulk-near', 31]]);
@@ -201,8 +212,14 @@ describeEachDatabase('match index', (backend) => {
       const variants = DIHEDRAL.map((label) => q(label, randomHash(random)));
       const regions = REGION_LABELS.map((label) => q(label, randomHash(random)));
       const fp: Fingerprint = {
-        sha256: 'ef'.repeat(32), pdq: variants[0]!.hash, pdqQuality: 100, width: 64, height: 64, format: 'png',
-        variants, regions,
+        sha256: 'ef'.repeat(32),
+        pdq: variants[0]!.hash,
+        pdqQuality: 100,
+        width: 64,
+        height: 64,
+        format: 'png',
+        variants,
+        regions,
       };
       const query = queryHashes(fp);
       // Every hash but the stored-only side and corner windows (8 variants, 9 rungs, 'trimmed', 32 views, 2 lightness, 'alpha-black').
@@ -217,13 +234,25 @@ describeEachDatabase('match index', (backend) => {
           works.push({ id: `pair-${qi}-${si}`, queryLabel: h.label, storedLabel, hash: neighbour(h.hash, 4, random) });
         }
       }
-      await insertWorks(db, works.map((w) => ({ id: w.id })));
-      await bulkIndexHashes(db, works.map((w) => ({ workId: w.id, label: w.storedLabel, hash: w.hash })));
+      await insertWorks(
+        db,
+        works.map((w) => ({ id: w.id })),
+      );
+      await bulkIndexHashes(
+        db,
+        works.map((w) => ({ workId: w.id, label: w.storedLabel, hash: w.hash })),
+      );
       for (const w of works) stored.set(w.id, [{ label: w.storedLabel, hash: w.hash }]);
 
       const pairs = (matches: MatchCandidate[]) =>
-        matches.filter((m) => m.workId.startsWith('pair-')).map((m) => `${m.queryLabel}→${m.storedLabel}`).sort();
-      const expected = works.filter((w) => allowed(w.queryLabel, w.storedLabel)).map((w) => `${w.queryLabel}→${w.storedLabel}`).sort();
+        matches
+          .filter((m) => m.workId.startsWith('pair-'))
+          .map((m) => `${m.queryLabel}→${m.storedLabel}`)
+          .sort();
+      const expected = works
+        .filter((w) => allowed(w.queryLabel, w.storedLabel))
+        .map((w) => `${w.queryLabel}→${w.storedLabel}`)
+        .sort();
       expect(expected.length).toBeGreaterThan(30);
       expect(expected.length).toBeLessThan(works.length / 2);
 
@@ -265,7 +294,11 @@ describeEachDatabase('match index', (backend) => {
         { workId: 'union-crop', label: 'crop-88', hash: neighbour(base, 2, random) },
         { workId: 'union-global', label: 'global', hash: neighbour(base, 3, random) },
       ]);
-      const ids = (matches: MatchCandidate[]) => matches.map((m) => m.workId).filter((id) => id.startsWith('union-')).sort();
+      const ids = (matches: MatchCandidate[]) =>
+        matches
+          .map((m) => m.workId)
+          .filter((id) => id.startsWith('union-'))
+          .sort();
       expect(ids(await findMatches(db, { hashes: [{ label: 'trimmed', hash: base, against: 'whole-only' }] }))).toEqual(['union-global']);
       expect(ids(await findMatches(db, { hashes: [{ label: 'rot90', hash: base, against: 'regions' }] }))).toEqual(['union-crop']);
       const both = [
@@ -276,11 +309,15 @@ describeEachDatabase('match index', (backend) => {
       expect(ids(matches)).toEqual(['union-crop', 'union-global']);
       expect(matches.filter((m) => m.workId.startsWith('union-')).every((m) => m.queryLabel === 'trimmed')).toBe(true);
       expect(await bruteForceMatches(db, { hashes: both })).toEqual(matches);
-      await expect(findMatches(db, { hashes: [{ label: 'x', hash: base, against: 'nothing' as never }] })).rejects.toMatchObject({ code: 'validation_failed' });
+      await expect(findMatches(db, { hashes: [{ label: 'x', hash: base, against: 'nothing' as never }] })).rejects.toMatchObject({
+        code: 'validation_failed',
+      });
     });
 
     it('derives the stored label class in the database exactly as label-classes.ts does', async () => {
-      const rows = await sql<{ label: string; label_class: number }>`select distinct label, label_class from work_hashes`.execute(server.ctx.db);
+      const rows = await sql<{ label: string; label_class: number }>`select distinct label, label_class from work_hashes`.execute(
+        server.ctx.db,
+      );
       expect(rows.rows.length).toBeGreaterThanOrEqual(16);
       for (const row of rows.rows) expect(row.label_class, row.label).toBe(storedLabelClass(row.label));
     });
@@ -289,7 +326,11 @@ describeEachDatabase('match index', (backend) => {
   it('rejects malformed hashes and out-of-range options with validation_failed', async () => {
     await expect(findMatches(server.ctx.db, { hashes: [q('global', 'zz')] })).rejects.toMatchObject({ code: 'validation_failed' });
     await expect(findMatches(server.ctx.db, { hashes: [] }, { maxDistance: 32 })).rejects.toMatchObject({ code: 'validation_failed' });
-    await expect(indexWorkHashes(server.ctx.db, 'bg-0', [q('global', '0'.repeat(63))])).rejects.toMatchObject({ code: 'validation_failed' });
-    await expect(bulkIndexHashes(server.ctx.db, [{ workId: 'bg-0', label: 'global', hash: 'G'.repeat(64) }])).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(indexWorkHashes(server.ctx.db, 'bg-0', [q('global', '0'.repeat(63))])).rejects.toMatchObject({
+      code: 'validation_failed',
+    });
+    await expect(bulkIndexHashes(server.ctx.db, [{ workId: 'bg-0', label: 'global', hash: 'G'.repeat(64) }])).rejects.toMatchObject({
+      code: 'validation_failed',
+    });
   });
 });

@@ -44,15 +44,25 @@ describeEachDatabase('C2PA soft-binding resolution', (backend) => {
   it('resolves a PDQ binding value to the work, with a similarity score', async () => {
     const exact = await getJson(`/matches/byBinding?alg=${ALG}&value=${encodeURIComponent(b64(bridge.pdq))}`);
     expect(exact.status).toBe(200);
-    expect(exact.body.matches[0]).toMatchObject({ manifestId: 'sb-bridge', similarityScore: 100, aura: { distance: 0, exact: false, kind: 'same', revoked: false } });
+    expect(exact.body.matches[0]).toMatchObject({
+      manifestId: 'sb-bridge',
+      similarityScore: 100,
+      aura: { distance: 0, exact: false, kind: 'same', revoked: false },
+    });
     expect(exact.body.matches[0].aura.workUrl).toMatch(/\/v1\/works\/sb-bridge$/);
 
-    const near = flipBits(bridge.pdq, Array.from({ length: 20 }, (_, i) => i * 12));
+    const near = flipBits(
+      bridge.pdq,
+      Array.from({ length: 20 }, (_, i) => i * 12),
+    );
     const similar = await getJson(`/matches/byBinding?alg=${ALG}&value=${encodeURIComponent(b64(near))}`);
     expect(similar.body.matches).toEqual([expect.objectContaining({ manifestId: 'sb-bridge', similarityScore: 92 })]);
     expect(similar.body.matches[0].aura).toMatchObject({ distance: 20, kind: 'similar' });
 
-    const far = flipBits(bridge.pdq, Array.from({ length: 40 }, (_, i) => i * 6));
+    const far = flipBits(
+      bridge.pdq,
+      Array.from({ length: 40 }, (_, i) => i * 6),
+    );
     expect((await getJson(`/matches/byBinding?alg=${ALG}&value=${encodeURIComponent(b64(far))}`)).body).toEqual({ matches: [] });
   });
 
@@ -71,7 +81,9 @@ describeEachDatabase('C2PA soft-binding resolution', (backend) => {
       body: JSON.stringify({ alg: ALG, value: b64(camera.pdq) }),
     });
     expect(res.status).toBe(200);
-    expect((await res.json()).matches).toEqual([expect.objectContaining({ manifestId: 'sb-camera', aura: expect.objectContaining({ revoked: true }) })]);
+    expect((await res.json()).matches).toEqual([
+      expect.objectContaining({ manifestId: 'sb-camera', aura: expect.objectContaining({ revoked: true }) }),
+    ]);
   });
 
   it('answers bad queries with problem+json 400', async () => {
@@ -91,7 +103,11 @@ describeEachDatabase('C2PA soft-binding resolution', (backend) => {
       body: bytes('pdq/bridge-mods/aaa-orig.jpg'),
     });
     expect(original.status).toBe(200);
-    expect((await original.json()).matches[0]).toMatchObject({ manifestId: 'sb-bridge', similarityScore: 100, aura: { exact: true, kind: 'exact' } });
+    expect((await original.json()).matches[0]).toMatchObject({
+      manifestId: 'sb-bridge',
+      similarityScore: 100,
+      aura: { exact: true, kind: 'exact' },
+    });
 
     const form = new FormData();
     form.append('image', new Blob([bytes('pdq/bridge-mods/blur-a-little.jpg')], { type: 'image/jpeg' }), 'copy.jpg');
@@ -113,17 +129,27 @@ describeEachDatabase('C2PA soft-binding resolution', (backend) => {
     const text = await server.fetch('/matches/byContent', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
     expect(text.status).toBe(415);
     expect((await text.json()).code).toBe('unsupported_media_type');
-    const garbage = await server.fetch('/matches/byContent', { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: new TextEncoder().encode('not really a jpeg') });
+    const garbage = await server.fetch('/matches/byContent', {
+      method: 'POST',
+      headers: { 'content-type': 'image/jpeg' },
+      body: new TextEncoder().encode('not really a jpeg'),
+    });
     expect(garbage.status).toBeGreaterThanOrEqual(400);
     expect(garbage.status).toBeLessThan(500);
     const empty = await server.fetch('/matches/byContent', { method: 'POST', headers: { 'content-type': 'image/png' } });
     expect(empty.status).toBe(400);
-    const wrongAlg = await server.fetch('/matches/byContent?alg=org.atsc.a336', { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: bytes('pdq/bridge-mods/aaa-orig.jpg') });
+    const wrongAlg = await server.fetch('/matches/byContent?alg=org.atsc.a336', {
+      method: 'POST',
+      headers: { 'content-type': 'image/jpeg' },
+      body: bytes('pdq/bridge-mods/aaa-orig.jpg'),
+    });
     expect((await wrongAlg.json()).code).toBe('unsupported_algorithm');
   });
 
   it('documents the endpoints in the OpenAPI document', async () => {
     const doc = (await getJson('/openapi.json')).body;
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/services/supportedAlgorithms', '/matches/byBinding', '/matches/byContent']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/services/supportedAlgorithms', '/matches/byBinding', '/matches/byContent']),
+    );
   });
 });

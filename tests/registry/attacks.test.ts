@@ -25,7 +25,14 @@ describeEachDatabase('attacks are refused and leave nothing behind', (backend) =
   const snapshot = async () => {
     const out: Record<string, number> = {};
     for (const t of tables) {
-      out[t] = Number((await server.ctx.db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      out[t] = Number(
+        (
+          await server.ctx.db
+            .selectFrom(t)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     }
     return out;
   };
@@ -171,4 +178,3 @@ describeEachDatabase('attacks are refused and leave nothing behind', (backend) =
     expect(await snapshot()).toEqual(counts);
   });
 });
-

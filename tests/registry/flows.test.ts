@@ -64,7 +64,11 @@ describeEachDatabase('registry flows', (backend) => {
   });
 
   it('answers a retried commit with the same receipt instead of a conflict', async () => {
-    const draft = await artistClient.request('POST', '/v1/works/drafts', artistClient.form(png(await renderArtwork(12)), { title: 'Retry' }));
+    const draft = await artistClient.request(
+      'POST',
+      '/v1/works/drafts',
+      artistClient.form(png(await renderArtwork(12)), { title: 'Retry' }),
+    );
     expect(draft.strictMatching).toBe(draft.fingerprint.pdqQuality < 50);
     const jws = await signCredential(artist, draft.payload);
     const first = await artistClient.request('POST', '/v1/works', { draftId: draft.draftId, jws });
@@ -89,7 +93,12 @@ describeEachDatabase('registry flows', (backend) => {
     expect(best.distance).toBeLessThanOrEqual(31);
     expect(best.work.artist.handle).toBe('ada');
     expect(best.evidenceLevel.level).toBe(3);
-    expect(best.attestations[0]).toMatchObject({ type: 'exhibited', issuer: { handle: 'north-gallery', verified: true, label: 'verified organisation' }, valid: true, countsTowardLevel: true });
+    expect(best.attestations[0]).toMatchObject({
+      type: 'exhibited',
+      issuer: { handle: 'north-gallery', verified: true, label: 'verified organisation' },
+      valid: true,
+      countsTowardLevel: true,
+    });
     expect(best.signature.valid).toBe(true);
   });
 
@@ -163,5 +172,12 @@ describeEachDatabase('registry flows', (backend) => {
   });
 
   const worksCount = async () =>
-    Number((await server.ctx.db.selectFrom('works').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await server.ctx.db
+          .selectFrom('works')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 });

@@ -5,7 +5,15 @@ import { compactVerify, importJWK, type JWK } from 'jose';
 import { Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createScratchDatabase, describeEachDatabase, startTestServer, type TestServer } from '../helpers/server.ts';
-import { accountProofPayload, AuraClient, generateIdentity, nowSeconds, sign, signCredential, type Identity } from '../../scripts/lib/aura-client.ts';
+import {
+  accountProofPayload,
+  AuraClient,
+  generateIdentity,
+  nowSeconds,
+  sign,
+  signCredential,
+  type Identity,
+} from '../../scripts/lib/aura-client.ts';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
 import { signInAudiences } from '../../api/identity/account-signatures.ts';
 import { openDatabase } from '../../db/open.ts';
@@ -70,7 +78,8 @@ describeEachDatabase('signed actions are accepted once, for this registry, by a 
       const afterFirst = await countRows(server.ctx.db);
       expect(afterFirst.disputes).toBe(before.disputes! + 1);
       expect(afterFirst.log_entries).toBe(before.log_entries! + 1);
-      for (let i = 0; i < 2; i++) await expectReplayRefused(await send('POST', `/v1/works/${workId}/disputes`, body, bearer(criticClient)), afterFirst);
+      for (let i = 0; i < 2; i++)
+        await expectReplayRefused(await send('POST', `/v1/works/${workId}/disputes`, body, bearer(criticClient)), afterFirst);
     });
 
     it('refuses the JWS taken from the public log, sent with another session of the account', async () => {
@@ -92,12 +101,17 @@ describeEachDatabase('signed actions are accepted once, for this registry, by a 
       expect(respelled).not.toBe(jws);
       // Still a valid signature: only a hash of what is signed, not of the JWS text, catches it.
       await compactVerify(respelled, await importJWK(critic.publicJwk as JWK, 'EdDSA'));
-      await expectReplayRefused(await send('POST', `/v1/works/${workId}/disputes`, { jws: respelled }, bearer(criticClient)), await countRows(server.ctx.db));
+      await expectReplayRefused(
+        await send('POST', `/v1/works/${workId}/disputes`, { jws: respelled }, bearer(criticClient)),
+        await countRows(server.ctx.db),
+      );
     });
 
     it('lets concurrent copies of one JWS through exactly once', async () => {
       const body = { jws: await disputeJws(critic, 'raced without a key') };
-      const answers = await Promise.all(Array.from({ length: 5 }, () => send('POST', `/v1/works/${workId}/disputes`, body, bearer(criticClient))));
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, () => send('POST', `/v1/works/${workId}/disputes`, body, bearer(criticClient))),
+      );
       expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409]);
       const after = await countRows(server.ctx.db);
       expect(after.disputes).toBe(before.disputes! + 1);
@@ -106,11 +120,17 @@ describeEachDatabase('signed actions are accepted once, for this registry, by a 
 
     it('still answers a retry carrying the same Idempotency-Key with the stored answer', async () => {
       const body = { jws: await disputeJws(critic, 'retried with a key') };
-      const first = await send('POST', `/v1/works/${workId}/disputes`, body, { ...bearer(criticClient), 'idempotency-key': 'i18-dispute-1' });
+      const first = await send('POST', `/v1/works/${workId}/disputes`, body, {
+        ...bearer(criticClient),
+        'idempotency-key': 'i18-dispute-1',
+      });
       expect(first.status).toBe(201);
       const firstBody = await first.text();
       const afterFirst = await countRows(server.ctx.db);
-      const retry = await send('POST', `/v1/works/${workId}/disputes`, body, { ...bearer(criticClient), 'idempotency-key': 'i18-dispute-1' });
+      const retry = await send('POST', `/v1/works/${workId}/disputes`, body, {
+        ...bearer(criticClient),
+        'idempotency-key': 'i18-dispute-1',
+      });
       expect(retry.status).toBe(201);
       expect(retry.headers.get('idempotent-replayed')).toBe('true');
       expect(await retry.text()).toBe(firstBody);
@@ -126,22 +146,40 @@ describeEachDatabase('signed actions are accepted once, for this registry, by a 
       const attestationDraft = await galleryClient.request('POST', `/v1/works/${workId}/attestations/drafts`, { type: 'exhibited' });
       const attestation = { draftId: attestationDraft.draftId, jws: await signCredential(gallery, attestationDraft.payload) };
       expect((await send('POST', `/v1/works/${workId}/attestations`, attestation, bearer(galleryClient))).status).toBe(201);
-      await expectReplayRefused(await send('POST', `/v1/works/${workId}/attestations`, attestation, bearer(galleryClient)), await countRows(server.ctx.db));
+      await expectReplayRefused(
+        await send('POST', `/v1/works/${workId}/attestations`, attestation, bearer(galleryClient)),
+        await countRows(server.ctx.db),
+      );
 
       const attestationId = attestationDraft.attestationId as string;
-      const revokeAttestation = { jws: await sign(gallery, { action: 'attestation.revoke', attestationId, iat: nowSeconds() }, 'aura-action+jwt') };
+      const revokeAttestation = {
+        jws: await sign(gallery, { action: 'attestation.revoke', attestationId, iat: nowSeconds() }, 'aura-action+jwt'),
+      };
       expect((await send('POST', `/v1/attestations/${attestationId}/revoke`, revokeAttestation, bearer(galleryClient))).status).toBe(200);
-      await expectReplayRefused(await send('POST', `/v1/attestations/${attestationId}/revoke`, revokeAttestation, bearer(galleryClient)), await countRows(server.ctx.db));
+      await expectReplayRefused(
+        await send('POST', `/v1/attestations/${attestationId}/revoke`, revokeAttestation, bearer(galleryClient)),
+        await countRows(server.ctx.db),
+      );
 
-      const processDraft = await artistClient.request('POST', `/v1/works/${workId}/process/drafts`, artistClient.form(png(await renderArtwork(1802))));
+      const processDraft = await artistClient.request(
+        'POST',
+        `/v1/works/${workId}/process/drafts`,
+        artistClient.form(png(await renderArtwork(1802))),
+      );
       const processBody = { draftId: processDraft.draftId, jws: await signCredential(artist, processDraft.payload) };
       expect((await send('POST', `/v1/works/${workId}/process`, processBody, bearer(artistClient))).status).toBe(201);
-      await expectReplayRefused(await send('POST', `/v1/works/${workId}/process`, processBody, bearer(artistClient)), await countRows(server.ctx.db));
+      await expectReplayRefused(
+        await send('POST', `/v1/works/${workId}/process`, processBody, bearer(artistClient)),
+        await countRows(server.ctx.db),
+      );
 
       const { workId: doomed } = await artistClient.registerWork(artist, png(await renderArtwork(1803)), { title: 'Withdrawn' });
       const revokeWork = { jws: await sign(artist, { action: 'work.revoke', workId: doomed, iat: nowSeconds() }, 'aura-action+jwt') };
       expect((await send('POST', `/v1/works/${doomed}/revoke`, revokeWork, bearer(artistClient))).status).toBe(200);
-      await expectReplayRefused(await send('POST', `/v1/works/${doomed}/revoke`, revokeWork, bearer(artistClient)), await countRows(server.ctx.db));
+      await expectReplayRefused(
+        await send('POST', `/v1/works/${doomed}/revoke`, revokeWork, bearer(artistClient)),
+        await countRows(server.ctx.db),
+      );
     });
 
     it('refuses replays of key additions, key revocations, account creation and sign-in', async () => {
@@ -149,7 +187,11 @@ describeEachDatabase('signed actions are accepted once, for this registry, by a 
       const spare = await generateIdentity();
       const client = new AuraClient(server.url);
       const account = { handle: 'replay-keys', displayName: 'Keys', kind: 'artist' as const };
-      const create = { ...account, jwk: owner.publicJwk, proof: await sign(owner, accountProofPayload(owner, account, nowSeconds()), 'aura-account+jwt') };
+      const create = {
+        ...account,
+        jwk: owner.publicJwk,
+        proof: await sign(owner, accountProofPayload(owner, account, nowSeconds()), 'aura-account+jwt'),
+      };
       expect((await send('POST', '/v1/accounts', create)).status).toBe(201);
       await expectReplayRefused(await send('POST', '/v1/accounts', create), await countRows(server.ctx.db));
 
@@ -158,7 +200,10 @@ describeEachDatabase('signed actions are accepted once, for this registry, by a 
       expect((await send('POST', '/v1/auth/session', signIn)).status).toBe(201);
       await expectReplayRefused(await send('POST', '/v1/auth/session', signIn), await countRows(server.ctx.db));
 
-      const addKey = { jwk: spare.publicJwk, jws: await sign(owner, { action: 'key.add', handle: 'replay-keys', kid: spare.kid, iat: nowSeconds() }, 'aura-action+jwt') };
+      const addKey = {
+        jwk: spare.publicJwk,
+        jws: await sign(owner, { action: 'key.add', handle: 'replay-keys', kid: spare.kid, iat: nowSeconds() }, 'aura-action+jwt'),
+      };
       expect((await send('POST', '/v1/accounts/replay-keys/keys', addKey)).status).toBe(201);
       const revokeKey = { jws: await sign(owner, { action: 'key.revoke', kid: spare.kid, iat: nowSeconds() }, 'aura-action+jwt') };
       expect((await send('POST', `/v1/keys/${spare.kid}/revoke`, revokeKey)).status).toBe(200);
@@ -219,7 +264,9 @@ describeEachDatabase('signed actions are accepted once, for this registry, by a 
 
     it('signing out with the cookie the browser holds ends it as a bearer token too', async () => {
       const { nonce } = await (await send('POST', '/v1/auth/challenge', {})).json();
-      const signedIn = await send('POST', '/v1/auth/session', { jws: await sign(artist, { nonce, aud: server.url, iat: nowSeconds() }, 'aura-auth+jwt') });
+      const signedIn = await send('POST', '/v1/auth/session', {
+        jws: await sign(artist, { nonce, aud: server.url, iat: nowSeconds() }, 'aura-auth+jwt'),
+      });
       const setCookie = signedIn.headers.get('set-cookie')!;
       const cookie = { cookie: setCookie.split(';')[0]! };
       const token = (await signedIn.json()).token as string;
@@ -235,12 +282,26 @@ describeEachDatabase('signed actions are accepted once, for this registry, by a 
   });
 
   describe('finding 5: the profile is signed', () => {
-    const proofFor = (identity: Identity, payload: Record<string, unknown>) => sign(identity, { ...payload, iat: nowSeconds() }, 'aura-account+jwt');
+    const proofFor = (identity: Identity, payload: Record<string, unknown>) =>
+      sign(identity, { ...payload, iat: nowSeconds() }, 'aura-account+jwt');
 
     it('refuses a display name, bio or website the key did not sign, and writes nothing', async () => {
       const identity = await generateIdentity();
-      const request = { handle: 'museum', kind: 'organization', displayName: 'Totally Real Museum', bio: 'Since 1820.', website: 'https://museum.example' };
-      const signedFor = { handle: 'museum', kind: 'organization', jwk: identity.publicJwk, displayName: 'Totally Real Museum', bio: 'Since 1820.', website: 'https://museum.example' };
+      const request = {
+        handle: 'museum',
+        kind: 'organization',
+        displayName: 'Totally Real Museum',
+        bio: 'Since 1820.',
+        website: 'https://museum.example',
+      };
+      const signedFor = {
+        handle: 'museum',
+        kind: 'organization',
+        jwk: identity.publicJwk,
+        displayName: 'Totally Real Museum',
+        bio: 'Since 1820.',
+        website: 'https://museum.example',
+      };
       const cases = [
         { handle: 'museum', kind: 'organization', jwk: identity.publicJwk }, // the proof main accepted: no profile
         { ...signedFor, displayName: 'Small Studio' },
@@ -254,16 +315,29 @@ describeEachDatabase('signed actions are accepted once, for this registry, by a 
       }
       expect(await countRows(server.ctx.db)).toEqual(before);
 
-      const created = await send('POST', '/v1/accounts', { ...request, jwk: identity.publicJwk, proof: await proofFor(identity, signedFor) });
+      const created = await send('POST', '/v1/accounts', {
+        ...request,
+        jwk: identity.publicJwk,
+        proof: await proofFor(identity, signedFor),
+      });
       expect(created.status).toBe(201);
-      expect(await created.json()).toMatchObject({ displayName: 'Totally Real Museum', bio: 'Since 1820.', website: 'https://museum.example', profileSigned: true });
+      expect(await created.json()).toMatchObject({
+        displayName: 'Totally Real Museum',
+        bio: 'Since 1820.',
+        website: 'https://museum.example',
+        profileSigned: true,
+      });
       // The account.created entry carries the JWS that covers the profile.
       const account = await (await server.fetch('/v1/accounts/museum')).json();
       const entry = await (await server.fetch(`/v1/log/entries/${account.logIndex}`)).json();
       const logged = JSON.parse(Buffer.from(entry.body, 'base64').toString('utf8')) as { type: string; jws: string };
       expect(logged.type).toBe('account.created');
       const { payload } = await compactVerify(logged.jws, await importJWK(identity.publicJwk as JWK, 'EdDSA'));
-      expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({ displayName: 'Totally Real Museum', bio: 'Since 1820.', website: 'https://museum.example' });
+      expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({
+        displayName: 'Totally Real Museum',
+        bio: 'Since 1820.',
+        website: 'https://museum.example',
+      });
     });
 
     it('accepts a profile without bio and website when the proof leaves them out', async () => {
@@ -298,14 +372,24 @@ describeEachDatabase('accounts created before profiles were signed', (backend) =
     expect(error).toBeUndefined();
     const identity = await generateIdentity();
     await sql`insert into accounts (id, handle, kind, display_name, bio, website, created_at)
-              values ('00000000-0000-4000-8000-000000000018', 'veteran', 'artist', 'Veteran', 'Old bio', 'https://veteran.example', now())`.execute(old.db);
+              values ('00000000-0000-4000-8000-000000000018', 'veteran', 'artist', 'Veteran', 'Old bio', 'https://veteran.example', now())`.execute(
+      old.db,
+    );
     await sql`insert into keys (kid, account_id, jwk, status, added_at)
-              values (${identity.kid}, '00000000-0000-4000-8000-000000000018', ${JSON.stringify(identity.publicJwk)}, 'active', now())`.execute(old.db);
+              values (${identity.kid}, '00000000-0000-4000-8000-000000000018', ${JSON.stringify(identity.publicJwk)}, 'active', now())`.execute(
+      old.db,
+    );
     await old.close();
 
     server = await startTestServer(backend, location);
     const account = await (await server.fetch('/v1/accounts/veteran')).json();
-    expect(account).toMatchObject({ handle: 'veteran', displayName: 'Veteran', bio: 'Old bio', website: 'https://veteran.example', profileSigned: false });
+    expect(account).toMatchObject({
+      handle: 'veteran',
+      displayName: 'Veteran',
+      bio: 'Old bio',
+      website: 'https://veteran.example',
+      profileSigned: false,
+    });
     // Its key still signs in.
     const client = new AuraClient(server.url);
     await client.signIn(identity);

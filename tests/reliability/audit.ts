@@ -23,7 +23,8 @@ export async function auditStore(db: Kysely<Database>): Promise<{ problems: stri
     if (!e || e.type !== type || e.subject_id !== subject) problems.push(`${what} ${subject}: no ${type} entry at ${index}`);
   };
   const expectRows = async (type: string, ids: Set<string>) => {
-    for (const e of entries) if (e.type === type && !ids.has(e.subject_id ?? '')) problems.push(`entry ${e.idx} (${type} ${e.subject_id}) has no stored row`);
+    for (const e of entries)
+      if (e.type === type && !ids.has(e.subject_id ?? '')) problems.push(`entry ${e.idx} (${type} ${e.subject_id}) has no stored row`);
   };
 
   const works = await db.selectFrom('works').select(['id', 'log_index', 'revoked_log_index', 'status']).execute();
@@ -85,7 +86,13 @@ export async function provesConsistent(baseUrl: string, older: SeenCheckpoint, n
   const res = await fetch(`${baseUrl}/v1/log/proof/consistency?from=${older.size}&to=${newer.size}`);
   if (!res.ok) return false;
   const proof = (await res.json()) as { hashes: string[] };
-  return verifyConsistency(older.size, newer.size, older.rootHash, newer.rootHash, proof.hashes.map((h) => Buffer.from(h, 'base64')));
+  return verifyConsistency(
+    older.size,
+    newer.size,
+    older.rootHash,
+    newer.rootHash,
+    proof.hashes.map((h) => Buffer.from(h, 'base64')),
+  );
 }
 
 /** Recomputes the root from every entry served over HTTP; for servers whose database the test cannot open. */
@@ -107,6 +114,7 @@ export async function auditOverHttp(baseUrl: string): Promise<{ problems: string
     }
   }
   if (expected !== checkpoint.size) problems.push(`served ${expected} entries for a checkpoint of ${checkpoint.size}`);
-  else if (!rootHash(checkpoint.size, source).equals(checkpoint.rootHash)) problems.push('the served entries do not hash to the checkpoint root');
+  else if (!rootHash(checkpoint.size, source).equals(checkpoint.rootHash))
+    problems.push('the served entries do not hash to the checkpoint root');
   return { problems, checkpoint };
 }

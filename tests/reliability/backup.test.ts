@@ -16,7 +16,14 @@ async function populate(server: TestServer): Promise<string[]> {
   const artist = await signedInAccount(server.url, 'backup-artist');
   const gallery = await signedInAccount(server.url, 'backup-gallery', 'organization');
   const ids: string[] = [];
-  for (const seed of [801, 802, 803]) ids.push((await artist.client.registerWork(artist.identity, pngFile(await renderArtwork(seed, { width: 400, height: 300 })), { title: `Backed up ${seed}` })).workId);
+  for (const seed of [801, 802, 803])
+    ids.push(
+      (
+        await artist.client.registerWork(artist.identity, pngFile(await renderArtwork(seed, { width: 400, height: 300 })), {
+          title: `Backed up ${seed}`,
+        })
+      ).workId,
+    );
   await gallery.client.attest(gallery.identity, ids[0]!, { type: 'exhibited', note: 'Spring show' });
   await gallery.client.dispute(gallery.identity, ids[1]!, 'copied', 'Looks like another piece');
   await artist.client.revokeWork(artist.identity, ids[2]!, 'withdrawn');
@@ -52,7 +59,9 @@ async function expectRestored(restored: TestServer, before: Snapshot, ids: strin
   }
   // The restored registry carries on the same log: new entries extend the old tree.
   const next = await signedInAccount(restored.url, 'after-restore');
-  await next.client.registerWork(next.identity, pngFile(await renderArtwork(809, { width: 400, height: 300 })), { title: 'After the restore' });
+  await next.client.registerWork(next.identity, pngFile(await renderArtwork(809, { width: 400, height: 300 })), {
+    title: 'After the restore',
+  });
   await restored.ctx.log.checkpoint();
   const later = await fetchCheckpoint(restored.url);
   expect(later.size).toBeGreaterThan(before.checkpoint.size);

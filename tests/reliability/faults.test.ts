@@ -73,7 +73,11 @@ async function retryCommit(baseUrl: string, attempt: Attempt): Promise<{ status:
   for (let tries = 0; ; tries++) {
     const res = await fetch(`${baseUrl}/v1/works`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${attempt.artist.client.token}`, 'idempotency-key': `commit-${attempt.seed}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${attempt.artist.client.token}`,
+        'idempotency-key': `commit-${attempt.seed}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify(attempt.commitBody),
     });
     const body = await res.text();
@@ -128,7 +132,12 @@ describe.runIf(pgUrl)('PostgreSQL goes away and comes back', () => {
               ? await server.fetch('/v1/verify', { method: 'POST', body: artist.client.form(pngFile(probe)) })
               : await server.fetch('/v1/works?limit=5');
           const body = await res.text();
-          seen.push({ at: Date.now(), status: res.status, retryAfter: res.headers.get('retry-after'), ...(res.status >= 400 ? { code: JSON.parse(body).code } : {}) });
+          seen.push({
+            at: Date.now(),
+            status: res.status,
+            retryAfter: res.headers.get('retry-after'),
+            ...(res.status >= 400 ? { code: JSON.parse(body).code } : {}),
+          });
         }
       }),
     );
@@ -232,7 +241,9 @@ describe.runIf(pgUrl)('the API is killed with SIGKILL in the middle of a registr
     expect((await auditStore(db.db)).problems).toEqual([]);
     const final = await fetchCheckpoint(api.url);
     expect(await provesConsistent(api.url, after, final)).toBe(true);
-    console.info(`SIGKILL burst: ${run.committed()} acknowledged, ${inFlight} in flight at the kill, ${works.length} works after retries, log ${final.size} entries`);
+    console.info(
+      `SIGKILL burst: ${run.committed()} acknowledged, ${inFlight} in flight at the kill, ${works.length} works after retries, log ${final.size} entries`,
+    );
   }, 180_000);
 });
 
@@ -250,10 +261,14 @@ describe('the embedded database survives a SIGKILL of the process', () => {
     const images = await Promise.all(Array.from({ length: 30 }, (_, i) => renderArtwork(700 + i, { width: 320, height: 240 })));
     const run = burst(api.url, [artist, artist], images, 700);
     let before: SeenCheckpoint = await fetchCheckpoint(api.url);
-    await waitUntil('registrations to flow', async () => {
-      before = await fetchCheckpoint(api!.url);
-      return run.committed() >= 4;
-    }, 60_000);
+    await waitUntil(
+      'registrations to flow',
+      async () => {
+        before = await fetchCheckpoint(api!.url);
+        return run.committed() >= 4;
+      },
+      60_000,
+    );
     await api.kill('SIGKILL');
     run.stop();
     await run.done;

@@ -22,7 +22,11 @@ describeEachDatabase('hostile input', (backend) => {
     artist = await signedInAccount(server.url, 'hostile-artist');
     gallery = await signedInAccount(server.url, 'hostile-gallery', 'organization');
     workId = (await artist.client.registerWork(artist.identity, pngFile(await renderArtwork(301)), { title: 'Target' })).workId;
-    draft = await artist.client.request('POST', '/v1/works/drafts', artist.client.form(pngFile(await renderArtwork(302)), { title: 'Pending' }));
+    draft = await artist.client.request(
+      'POST',
+      '/v1/works/drafts',
+      artist.client.form(pngFile(await renderArtwork(302)), { title: 'Pending' }),
+    );
     corpus = await buildCorpus({
       workId,
       artistHandle: artist.handle,
@@ -37,7 +41,7 @@ describeEachDatabase('hostile input', (backend) => {
 
   it('answers every hostile request with a 4xx problem+json, writes nothing, and keeps serving', async () => {
     expect(corpus.length).toBeGreaterThanOrEqual(200);
-    console.info(`hostile corpus: ${corpus.length} requests over ${new Set(corpus.map((c) => c.path.split("?")[0])).size} paths`);
+    console.info(`hostile corpus: ${corpus.length} requests over ${new Set(corpus.map((c) => c.path.split('?')[0])).size} paths`);
     const before = await countRows(server.ctx.db);
     const failures: string[] = [];
     const tokens = { artist: artist.client.token!, organization: gallery.client.token! };
@@ -47,7 +51,12 @@ describeEachDatabase('hostile input', (backend) => {
       const started = Date.now();
       let res: Response;
       try {
-        res = await server.fetch(c.path, { method: c.method, headers, ...(c.body ? { body: c.body() } : {}), signal: AbortSignal.timeout(20_000) });
+        res = await server.fetch(c.path, {
+          method: c.method,
+          headers,
+          ...(c.body ? { body: c.body() } : {}),
+          signal: AbortSignal.timeout(20_000),
+        });
       } catch (err) {
         failures.push(`${c.name}: no answer (${(err as Error).message})`);
         return;
@@ -64,16 +73,21 @@ describeEachDatabase('hostile input', (backend) => {
     };
     // A few at a time, like a client hammering the server; the order is the corpus order.
     const queue = [...corpus];
-    await Promise.all(Array.from({ length: 6 }, async () => {
-      for (let c = queue.shift(); c; c = queue.shift()) await run(c);
-    }));
+    await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        for (let c = queue.shift(); c; c = queue.shift()) await run(c);
+      }),
+    );
     expect(failures).toEqual([]);
 
     expect((await server.fetch('/healthz')).status).toBe(200);
     expect((await server.fetch('/readyz')).status).toBe(200);
     expect(await countRows(server.ctx.db)).toEqual(before);
     // The draft that hostile signatures were thrown at is still usable by its artist.
-    const receipt = await artist.client.request('POST', '/v1/works', { draftId: draft.draftId, jws: await signCredential(artist.identity, draft.payload) });
+    const receipt = await artist.client.request('POST', '/v1/works', {
+      draftId: draft.draftId,
+      jws: await signCredential(artist.identity, draft.payload),
+    });
     expect(receipt.logIndex).toBeGreaterThan(0);
   }, 300_000);
 
@@ -81,7 +95,12 @@ describeEachDatabase('hostile input', (backend) => {
     const title = `<script>alert(1)</script>' OR 1=1; DROP TABLE works; --`;
     const statement = `"><img src=x onerror=alert(1)> & '; DELETE FROM log_entries; --`;
     const medium = `{{constructor.constructor('alert(1)')()}} \u202e\u0000`.replace('\u0000', '');
-    const { workId: id } = await artist.client.registerWork(artist.identity, pngFile(await renderArtwork(303)), { title, statement, medium, year: 2026 });
+    const { workId: id } = await artist.client.registerWork(artist.identity, pngFile(await renderArtwork(303)), {
+      title,
+      statement,
+      medium,
+      year: 2026,
+    });
     const work = await artist.client.request('GET', `/v1/works/${id}`);
     expect(work.title).toBe(title);
     expect(JSON.stringify(work)).toContain(JSON.stringify(statement).slice(1, -1));

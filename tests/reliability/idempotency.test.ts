@@ -33,7 +33,8 @@ describe('idempotency rules', () => {
   it('accepts keys of visible ASCII only', () => {
     expect(parseIdempotencyKey(undefined)).toBeUndefined();
     expect(parseIdempotencyKey('0b0a8c3e-retry-1')).toBe('0b0a8c3e-retry-1');
-    for (const bad of ['', 'has space', 'x'.repeat(256), 'é', ['a', 'b']]) expect(() => parseIdempotencyKey(bad)).toThrow(/Idempotency-Key/);
+    for (const bad of ['', 'has space', 'x'.repeat(256), 'é', ['a', 'b']])
+      expect(() => parseIdempotencyKey(bad)).toThrow(/Idempotency-Key/);
   });
 
   it('fingerprints method, path, body and uploaded file', () => {
@@ -119,15 +120,21 @@ describeEachDatabase('Idempotency-Key', (backend) => {
     const after = await countRows(server.ctx.db);
     expect(after.works).toBe(before.works! + 1);
     expect(after.log_entries).toBe(before.log_entries! + 1);
-    const entries = await server.ctx.db.selectFrom('log_entries').select('idx').where('subject_id', '=', body.workId).where('type', '=', 'work.registered').execute();
+    const entries = await server.ctx.db
+      .selectFrom('log_entries')
+      .select('idx')
+      .where('subject_id', '=', body.workId)
+      .where('type', '=', 'work.registered')
+      .execute();
     expect(entries).toEqual([{ idx: body.logIndex }]);
   });
 
   it('refuses the same key on a different request with 409 idempotency_conflict', async () => {
     const { workId } = await artist.client.registerWork(artist.identity, pngFile(await renderArtwork(402)), { title: 'Disputed' });
     const critic = await signedInAccount(server.url, 'idem-critic');
-    const dispute = async (text: string) =>
-      ({ jws: await sign(critic.identity, { action: 'work.dispute', workId, reason: 'copied', text, iat: nowSeconds() }, 'aura-action+jwt') });
+    const dispute = async (text: string) => ({
+      jws: await sign(critic.identity, { action: 'work.dispute', workId, reason: 'copied', text, iat: nowSeconds() }, 'aura-action+jwt'),
+    });
     expect((await post(`/v1/works/${workId}/disputes`, await dispute('first'), 'dispute-1', critic.client.token)).status).toBe(201);
     const other = await post(`/v1/works/${workId}/disputes`, await dispute('second'), 'dispute-1', critic.client.token);
     expect(other.status).toBe(409);
@@ -135,7 +142,13 @@ describeEachDatabase('Idempotency-Key', (backend) => {
     expect((await other.json()).code).toBe('idempotency_conflict');
     // The key is per account: another account may use the same one.
     const second = await signedInAccount(server.url, 'idem-critic-2');
-    const theirs = { jws: await sign(second.identity, { action: 'work.dispute', workId, reason: 'copied', text: 'mine', iat: nowSeconds() }, 'aura-action+jwt') };
+    const theirs = {
+      jws: await sign(
+        second.identity,
+        { action: 'work.dispute', workId, reason: 'copied', text: 'mine', iat: nowSeconds() },
+        'aura-action+jwt',
+      ),
+    };
     expect((await post(`/v1/works/${workId}/disputes`, theirs, 'dispute-1', second.client.token)).status).toBe(201);
     const rows = await server.ctx.db.selectFrom('disputes').select('text').where('work_id', '=', workId).orderBy('text').execute();
     expect(rows.map((r) => r.text)).toEqual(['first', 'mine']);
@@ -143,7 +156,13 @@ describeEachDatabase('Idempotency-Key', (backend) => {
 
   it('concurrent duplicates produce one dispute and the same answer for all', async () => {
     const { workId } = await artist.client.registerWork(artist.identity, pngFile(await renderArtwork(403)), { title: 'Raced' });
-    const body = { jws: await sign(artist.identity, { action: 'work.dispute', workId, reason: 'copied', text: 'race', iat: nowSeconds() }, 'aura-action+jwt') };
+    const body = {
+      jws: await sign(
+        artist.identity,
+        { action: 'work.dispute', workId, reason: 'copied', text: 'race', iat: nowSeconds() },
+        'aura-action+jwt',
+      ),
+    };
     const before = await countRows(server.ctx.db);
     const answers = await Promise.all(Array.from({ length: 6 }, () => post(`/v1/works/${workId}/disputes`, body, 'race-1')));
     const texts = await Promise.all(answers.map((a) => a.text()));
@@ -160,19 +179,38 @@ describeEachDatabase('Idempotency-Key', (backend) => {
     const now = clock.now();
     await server.ctx.db
       .insertInto('idempotency_keys')
-      .values({ scope: (await server.ctx.db.selectFrom('accounts').select('id').where('handle', '=', 'idem-artist').executeTakeFirstOrThrow()).id, key: 'dead-1', fingerprint: 'x', status: null, content_type: null, response: null, locked_until: new Date(now.getTime() - 1), expires_at: new Date(now.getTime() + RETENTION_MS) })
+      .values({
+        scope: (await server.ctx.db.selectFrom('accounts').select('id').where('handle', '=', 'idem-artist').executeTakeFirstOrThrow()).id,
+        key: 'dead-1',
+        fingerprint: 'x',
+        status: null,
+        content_type: null,
+        response: null,
+        locked_until: new Date(now.getTime() - 1),
+        expires_at: new Date(now.getTime() + RETENTION_MS),
+      })
       .execute();
     const revoke = { jws: await sign(artist.identity, { action: 'work.revoke', workId, iat: nowSeconds() }, 'aura-action+jwt') };
     // A different fingerprint under a live record is a conflict, even when the claim is dead.
     expect((await post(`/v1/works/${workId}/revoke`, revoke, 'dead-1')).status).toBe(409);
-    await server.ctx.db.updateTable('idempotency_keys').set({ fingerprint: (await fingerprintOf(`/v1/works/${workId}/revoke`, revoke)) }).where('key', '=', 'dead-1').execute();
+    await server.ctx.db
+      .updateTable('idempotency_keys')
+      .set({ fingerprint: await fingerprintOf(`/v1/works/${workId}/revoke`, revoke) })
+      .where('key', '=', 'dead-1')
+      .execute();
     const taken = await post(`/v1/works/${workId}/revoke`, revoke, 'dead-1');
     expect(taken.status).toBe(200);
     expect(taken.headers.get('idempotent-replayed')).toBeNull();
 
     clock.advance(RETENTION_MS + 1000);
     await artist.client.signIn(artist.identity);
-    const other = { jws: await sign(artist.identity, { action: 'work.dispute', workId, reason: 'copied', text: 'later', iat: Math.floor(clock.now().getTime() / 1000) }, 'aura-action+jwt') };
+    const other = {
+      jws: await sign(
+        artist.identity,
+        { action: 'work.dispute', workId, reason: 'copied', text: 'later', iat: Math.floor(clock.now().getTime() / 1000) },
+        'aura-action+jwt',
+      ),
+    };
     const reused = await post(`/v1/works/${workId}/disputes`, other, 'dead-1');
     expect(reused.status).toBe(201);
   });

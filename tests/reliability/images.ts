@@ -28,11 +28,6 @@ async function encodeSamples(seed: number): Promise<Record<Format, Buffer>> {
   };
 }
 
-
-
-
-
-
 /** Rewrites the IHDR dimensions of a real PNG and fixes the CRC, so only the pixel count lies. */
 export function pngClaimingSize(png: Buffer, width: number, height: number): Buffer {
   const copy = Buffer.from(png);
@@ -43,7 +38,10 @@ export function pngClaimingSize(png: Buffer, width: number, height: number): Buf
 }
 
 /** A real 1×1 PNG. */
-export const onePixelPng = () => sharp({ create: { width: 1, height: 1, channels: 3, background: '#808080' } }).png().toBuffer();
+export const onePixelPng = () =>
+  sharp({ create: { width: 1, height: 1, channels: 3, background: '#808080' } })
+    .png()
+    .toBuffer();
 
 /**
  * A single-colour 1-bit greyscale PNG written by hand: width×height pixels in a few hundred kilobytes,
@@ -60,18 +58,22 @@ export function hugeFlatPng(width: number, height: number): Buffer {
   ]);
 }
 
-
 /** zTXt whose text inflates to `inflatedBytes`: a zip bomb in the metadata. */
 export function zTxtBomb(keyword: string, inflatedBytes: number): Buffer {
-  return pngChunk('zTXt', Buffer.concat([Buffer.from(`${keyword}\0\0`, 'latin1'), deflateSync(Buffer.alloc(inflatedBytes, 0x41), { level: 9 })]));
+  return pngChunk(
+    'zTXt',
+    Buffer.concat([Buffer.from(`${keyword}\0\0`, 'latin1'), deflateSync(Buffer.alloc(inflatedBytes, 0x41), { level: 9 })]),
+  );
 }
-
 
 /** A JPEG with `count` APP1 segments of 64 KB each (EXIF/XMP-shaped garbage): gigantic metadata. */
 export function jpegWithGiantApp1(jpeg: Buffer, count: number): Buffer {
   const segments: Buffer[] = [];
   for (let i = 0; i < count; i++) {
-    const payload = Buffer.concat([Buffer.from(i % 2 ? 'http://ns.adobe.com/xap/1.0/\0' : 'Exif\0\0', 'latin1'), Buffer.alloc(65_000, 0x20 + (i % 90))]);
+    const payload = Buffer.concat([
+      Buffer.from(i % 2 ? 'http://ns.adobe.com/xap/1.0/\0' : 'Exif\0\0', 'latin1'),
+      Buffer.alloc(65_000, 0x20 + (i % 90)),
+    ]);
     const header = Buffer.from([0xff, 0xe1, 0, 0]);
     header.writeUInt16BE(payload.length + 2, 2);
     segments.push(header, payload);

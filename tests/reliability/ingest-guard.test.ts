@@ -16,7 +16,10 @@ import { HTTP_STATUS } from '../../api/http/problem.ts';
  * The file name starts with the parser: exifr-, c2pa-, png- (evidence task) or header-.
  */
 const REGRESSIONS = path.resolve(import.meta.dirname, '../fixtures/fuzz-regressions');
-const regressionFiles = fs.readdirSync(REGRESSIONS).filter((f) => !f.endsWith('.md')).sort();
+const regressionFiles = fs
+  .readdirSync(REGRESSIONS)
+  .filter((f) => !f.endsWith('.md'))
+  .sort();
 const taskOf = (file: string): ParseTaskName => (file.startsWith('header-') ? 'header' : 'evidence');
 /** Files that loop forever (only the deadline ends them); the others are heap bombs that must not kill the process. */
 const loops = (file: string) => /-loop-|zero-size-box/.test(file);
@@ -97,7 +100,9 @@ describe('the parser pool', () => {
     const ingest = new Ingest(pool, { maxBytes: 1e7, maxPixels: 1e8 });
     const before = pool.stats();
     for (const file of ['exifr-heic-zero-size-box.heic', 'exifr-avif-zero-size-box.avif']) {
-      const error = await ingest.analyze(fs.readFileSync(path.join(REGRESSIONS, file)), { thumbnail: false, metadata: 'best-effort' }).catch((e: unknown) => e);
+      const error = await ingest
+        .analyze(fs.readFileSync(path.join(REGRESSIONS, file)), { thumbnail: false, metadata: 'best-effort' })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AppError);
       expect(HTTP_STATUS[(error as AppError).code]).toBeGreaterThanOrEqual(400);
       expect(HTTP_STATUS[(error as AppError).code]).toBeLessThan(500);
@@ -126,7 +131,11 @@ describeEachDatabase('uploads that hang a parser', (backend) => {
     const form = new FormData();
     form.set('image', new Blob([new Uint8Array(bytes)]), 'upload.bin');
     for (const [k, v] of Object.entries(fields)) form.set(k, v);
-    return fetch(`${server.url}${route}`, { method: 'POST', body: form, headers: artist.client.token ? { authorization: `Bearer ${artist.client.token}` } : {} });
+    return fetch(`${server.url}${route}`, {
+      method: 'POST',
+      body: form,
+      headers: artist.client.token ? { authorization: `Bearer ${artist.client.token}` } : {},
+    });
   };
 
   it.each(regressionFiles)('answers %s on every upload route with a result or a 4xx, and /healthz within 1 s after each', async (file) => {
@@ -160,7 +169,9 @@ describeEachDatabase('uploads that hang a parser', (backend) => {
   });
 
   it('refuses to register an image whose metadata cannot be read: 422 metadata_unreadable', async () => {
-    const problem = await readProblem(await upload('/v1/works/drafts', readFixture('c2pa/C.jpg'), { title: 'Unscreenable', digitalSourceType: 'digitalCapture' }));
+    const problem = await readProblem(
+      await upload('/v1/works/drafts', readFixture('c2pa/C.jpg'), { title: 'Unscreenable', digitalSourceType: 'digitalCapture' }),
+    );
     expect(problem.status).toBe(422);
     expect(problem.code).toBe('metadata_unreadable');
     expect(problem.detail).toContain('timed out');

@@ -57,11 +57,12 @@ describeEachDatabase('abuse limits', (backend) => {
     // The session obtained before still works: limits slow clients down, they do not sign them out.
     expect((await client.request('GET', '/v1/auth/session')).account.handle).toBe('limited');
 
-    const drafts = () => server.fetch('/v1/works/drafts', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${client.token}` },
-      body: client.form(pngFile(image), { title: 'x'.repeat(300) }),
-    });
+    const drafts = () =>
+      server.fetch('/v1/works/drafts', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${client.token}` },
+        body: client.form(pngFile(image), { title: 'x'.repeat(300) }),
+      });
     expect((await drafts()).status).toBe(400);
     expect((await drafts()).status).toBe(400);
     await expectLimited(await drafts());
@@ -72,7 +73,9 @@ describeEachDatabase('abuse limits', (backend) => {
     const socket = net.connect(Number(port), '127.0.0.1');
     await new Promise((r) => socket.once('connect', r));
     const started = Date.now();
-    socket.write('POST /v1/auth/challenge HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"kid":');
+    socket.write(
+      'POST /v1/auth/challenge HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"kid":',
+    );
     let answer = '';
     socket.on('data', (d) => (answer += d));
     const closed = new Promise((r) => socket.once('close', r));

@@ -49,7 +49,10 @@ describeEachDatabase('liveness under hostile uploads', (backend) => {
   it(`answers /healthz within ${HEALTHZ_BUDGET_MS} ms and grows by less than ${MAX_GROWTH_MB} MB while hostile uploads run`, async () => {
     const samples = await sampleImages(11);
     const hostile: [string, Buffer][] = [
-      ...fs.readdirSync(REGRESSIONS).filter((f) => !f.endsWith('.md')).map((f): [string, Buffer] => [f, fs.readFileSync(path.join(REGRESSIONS, f))]),
+      ...fs
+        .readdirSync(REGRESSIONS)
+        .filter((f) => !f.endsWith('.md'))
+        .map((f): [string, Buffer] => [f, fs.readFileSync(path.join(REGRESSIONS, f))]),
       ['100-MP PNG at the pixel limit', hugeFlatPng(10_000, 10_000)],
       ['PNG over the pixel limit', hugeFlatPng(10_000, 10_001)],
       ['PNG with a 64 MB zTXt bomb', withPngChunks(samples.png, zTxtBomb('parameters', 64 << 20))],
@@ -86,7 +89,9 @@ describeEachDatabase('liveness under hostile uploads', (backend) => {
     uploading = false;
     await watch;
     peakMb = Math.max(peakMb, residentMb(pid));
-    console.info(`liveness [${backend}]: ${answers.length} hostile uploads; /healthz answered ${healthzAnswers}× (slowest ${slowestHealthzMs.toFixed(0)} ms); RSS ${baselineMb.toFixed(0)} MB at start, peak ${peakMb.toFixed(0)} MB`);
+    console.info(
+      `liveness [${backend}]: ${answers.length} hostile uploads; /healthz answered ${healthzAnswers}× (slowest ${slowestHealthzMs.toFixed(0)} ms); RSS ${baselineMb.toFixed(0)} MB at start, peak ${peakMb.toFixed(0)} MB`,
+    );
 
     for (const a of answers) expect(a.status === 200 || (a.status >= 400 && a.status < 500), `${a.name}: ${a.status}`).toBe(true);
     expect(answers.find((a) => a.name === '100-MP PNG at the pixel limit')!.status).toBe(200);

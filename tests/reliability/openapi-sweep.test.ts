@@ -19,7 +19,7 @@ interface Operation {
 
 /** Already URL-encoded, as an attacker would put them on the wire. */
 const HOSTILE: Record<string, string> = {
-  'NUL': '%00',
+  NUL: '%00',
   'NUL inside': 'a%00b',
   'lone surrogate (UTF-8 bytes of U+D800)': '%ED%A0%80',
   'lone surrogate (%uD800)': '%uD800',
@@ -27,16 +27,16 @@ const HOSTILE: Record<string, string> = {
   'malformed escape': '%ZZ',
   '10 kB string': 'x'.repeat(10_240),
   'dot-dot-slash': '..%2F..%2F..%2Fetc%2Fpasswd',
-  'backslashes': '..%5C..%5Cwindows',
-  'negative': '-1',
+  backslashes: '..%5C..%5Cwindows',
+  negative: '-1',
   'huge integer': '99999999999999999999999',
   'overflowing float': '1e309',
-  'NaN': 'NaN',
-  'fraction': '1.5',
-  'hex': '0x10',
-  'empty': '',
-  'JSON': '%7B%22%24ne%22%3A1%7D',
-  'SQL': "'%20OR%201%3D1--",
+  NaN: 'NaN',
+  fraction: '1.5',
+  hex: '0x10',
+  empty: '',
+  JSON: '%7B%22%24ne%22%3A1%7D',
+  SQL: "'%20OR%201%3D1--",
 };
 /** Only for query parameters: the same name twice, and bracket syntax (arrays and objects where scalars are expected). */
 const QUERY_SHAPES: Record<string, (name: string) => string> = {
@@ -53,9 +53,15 @@ describeEachDatabase('OpenAPI sweep', (backend) => {
   beforeAll(async () => {
     server = await startTestServer(backend);
     artist = await signedInAccount(server.url, 'sweep-artist');
-    const doc = (await (await server.fetch('/openapi.json')).json()) as { paths: Record<string, Record<string, { parameters?: Parameter[] }>> };
+    const doc = (await (await server.fetch('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { parameters?: Parameter[] }>>;
+    };
     operations = Object.entries(doc.paths).flatMap(([p, methods]) =>
-      Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), path: p, parameters: (op.parameters ?? []).filter((x) => x.in === 'path' || x.in === 'query') })),
+      Object.entries(methods).map(([method, op]) => ({
+        method: method.toUpperCase(),
+        path: p,
+        parameters: (op.parameters ?? []).filter((x) => x.in === 'path' || x.in === 'query'),
+      })),
     );
   }, 120_000);
   afterAll(async () => server?.close());
@@ -73,7 +79,8 @@ describeEachDatabase('OpenAPI sweep', (backend) => {
         out.push({ label: `${op.method} ${op.path} ${param.in} ${param.name}: ${what}`, url });
       }
       if (param.in === 'query') {
-        for (const [what, shape] of Object.entries(QUERY_SHAPES)) out.push({ label: `${op.method} ${op.path} query ${param.name}: ${what}`, url: `${fill('', '')}?${shape(param.name)}` });
+        for (const [what, shape] of Object.entries(QUERY_SHAPES))
+          out.push({ label: `${op.method} ${op.path} query ${param.name}: ${what}`, url: `${fill('', '')}?${shape(param.name)}` });
       }
     }
     return out;

@@ -4,7 +4,10 @@ import { AuraClient, generateIdentity, type Identity } from '../../scripts/lib/a
 
 /** Row count of every table of the schema (migration bookkeeping excluded), plus drafts already consumed. */
 export async function countRows(db: Kysely<Database>): Promise<Record<string, number>> {
-  const tables = (await db.introspection.getTables()).map((t) => t.name).filter((n) => !n.startsWith('kysely_')).sort();
+  const tables = (await db.introspection.getTables())
+    .map((t) => t.name)
+    .filter((n) => !n.startsWith('kysely_'))
+    .sort();
   const counts: Record<string, number> = {};
   for (const name of tables) {
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(name)}`.execute(db);
@@ -32,7 +35,9 @@ export async function signedInAccount(baseUrl: string, handle: string, kind: 'ar
 export const pngFile = (bytes: Buffer, filename = 'work.png') => ({ bytes, filename, type: 'image/png' });
 
 /** Asserts the shape of an RFC 9457 answer and returns it; throws a readable message otherwise. */
-export async function readProblem(res: Response): Promise<{ status: number; code: string; detail: string; contentType: string; text: string }> {
+export async function readProblem(
+  res: Response,
+): Promise<{ status: number; code: string; detail: string; contentType: string; text: string }> {
   const text = await res.text();
   const contentType = res.headers.get('content-type') ?? '';
   let body: { code?: unknown; detail?: unknown; status?: unknown } = {};

@@ -37,10 +37,11 @@ function startDemo(env: Record<string, string>, args: string[]) {
   return { child, exited, until, output: () => out };
 }
 
-const portOpen = async (port: number) => fetch(`http://127.0.0.1:${port}/healthz`).then(
-  () => true,
-  () => false,
-);
+const portOpen = async (port: number) =>
+  fetch(`http://127.0.0.1:${port}/healthz`).then(
+    () => true,
+    () => false,
+  );
 
 describe('npm run demo', () => {
   it('stopped with SIGTERM mid-seeding, as with Ctrl+C, it stops serving and deletes its temporary database', async () => {

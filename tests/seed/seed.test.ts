@@ -25,7 +25,13 @@ describe('demo seed on a server with a simulated clock', () => {
   beforeAll(async () => {
     server = await startTestServer('pglite', { clock });
     out = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-seed-'));
-    result = await seedRegistry({ url: server.url, out, works: WORKS, time: clock, operator: (handle, note) => operatorVerifies(server, handle, { note }).then(() => {}) });
+    result = await seedRegistry({
+      url: server.url,
+      out,
+      works: WORKS,
+      time: clock,
+      operator: (handle, note) => operatorVerifies(server, handle, { note }).then(() => {}),
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -48,7 +54,16 @@ describe('demo seed on a server with a simulated clock', () => {
     expect(await count('disputes')).toBe(1);
     expect(await count('works', true)).toBe(1);
     expect(await count('process_images')).toBe(2 * 4);
-    expect(result.created).toEqual({ accounts: 6, works: WORKS, processImages: 8, attestations: plannedAttestations, disputes: 1, revocations: 1, keyRotations: 1, verifications: 1 });
+    expect(result.created).toEqual({
+      accounts: 6,
+      works: WORKS,
+      processImages: 8,
+      attestations: plannedAttestations,
+      disputes: 1,
+      revocations: 1,
+      keyRotations: 1,
+      verifications: 1,
+    });
     const gallery = await (await server.fetch(`/v1/accounts/${result.plan.gallery}`)).json();
     expect(gallery.kind).toBe('organization');
     expect(gallery.organization).toMatchObject({ verified: true, verification: { note: result.plan.galleryVerification.note } });
@@ -127,8 +142,23 @@ describe('demo seed on a server with a simulated clock', () => {
 
   it('adds nothing when run a second time', async () => {
     const before = { accounts: await count('accounts'), works: await count('works'), log: await count('log_entries') };
-    const again = await seedRegistry({ url: server.url, out, works: WORKS, time: clock, operator: () => Promise.reject(new Error('verified twice')) });
-    expect(again.created).toEqual({ accounts: 0, works: 0, processImages: 0, attestations: 0, disputes: 0, revocations: 0, keyRotations: 0, verifications: 0 });
+    const again = await seedRegistry({
+      url: server.url,
+      out,
+      works: WORKS,
+      time: clock,
+      operator: () => Promise.reject(new Error('verified twice')),
+    });
+    expect(again.created).toEqual({
+      accounts: 0,
+      works: 0,
+      processImages: 0,
+      attestations: 0,
+      disputes: 0,
+      revocations: 0,
+      keyRotations: 0,
+      verifications: 0,
+    });
     expect({ accounts: await count('accounts'), works: await count('works'), log: await count('log_entries') }).toEqual(before);
     expect(again.works.map((w) => w.id)).toEqual(result.works.map((w) => w.id));
   });
@@ -162,7 +192,16 @@ describe('demo seed on a server whose clock it cannot move', () => {
     await operatorVerifies(server, first.plan.gallery);
 
     const early = await seedRegistry({ url: server.url, out, works: 8, clock: serverClock });
-    expect(early.created).toEqual({ accounts: 0, works: 0, processImages: 0, attestations: 0, disputes: 0, revocations: 0, keyRotations: 0, verifications: 0 });
+    expect(early.created).toEqual({
+      accounts: 0,
+      works: 0,
+      processImages: 0,
+      attestations: 0,
+      disputes: 0,
+      revocations: 0,
+      keyRotations: 0,
+      verifications: 0,
+    });
     expect(early.galleryVerified).toBe(true);
     expect(early.works.map((w) => w.level).sort()).toEqual([0, 1, 1, 3, 3, 3]);
 
@@ -177,7 +216,9 @@ describe('demo seed on a server whose clock it cannot move', () => {
   it('refuses to act for an existing account whose key it does not hold', async () => {
     const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'aura-seed-other-'));
     try {
-      await expect(seedRegistry({ url: server.url, out: elsewhere, works: 8, clock: serverClock })).rejects.toThrow(/already exists .* holds no active key/);
+      await expect(seedRegistry({ url: server.url, out: elsewhere, works: 8, clock: serverClock })).rejects.toThrow(
+        /already exists .* holds no active key/,
+      );
     } finally {
       fs.rmSync(elsewhere, { recursive: true, force: true });
     }

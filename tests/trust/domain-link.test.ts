@@ -27,7 +27,10 @@ async function localSite() {
   };
 }
 
-const json = (body: unknown): Handler => (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+const json =
+  (body: unknown): Handler =>
+  (_req, res) =>
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 
 describeEachDatabase('domain linkage', (backend) => {
   let server: TestServer;
@@ -37,7 +40,8 @@ describeEachDatabase('domain linkage', (backend) => {
   let artistClient: AuraClient;
   let domain: string;
 
-  const link = (client: AuraClient, d: string, handle = 'linked-gallery') => client.request('POST', `/v1/accounts/${handle}/domains`, { domain: d });
+  const link = (client: AuraClient, d: string, handle = 'linked-gallery') =>
+    client.request('POST', `/v1/accounts/${handle}/domains`, { domain: d });
   const treeSize = async () => Number((await server.fetch('/v1/log/checkpoint').then((r) => r.text())).split('\n')[1]);
   /** The request is refused with this code and reason, and nothing is logged. */
   async function refused(request: () => Promise<unknown>, status: number, code: string, reason?: string) {
@@ -77,15 +81,28 @@ describeEachDatabase('domain linkage', (backend) => {
     const linked = await link(galleryClient, domain);
     expect(linked).toMatchObject({ domain, url: `http://${domain}/.well-known/aura.json`, kids: [gallery.kid] });
     const { entry } = await server.fetch(`/v1/log/entries/${linked.logIndex}`).then((r) => r.json());
-    expect(entry).toMatchObject({ type: 'organization.domain-linked', account: { handle: 'linked-gallery' }, domain, document: { handle: 'linked-gallery', keys: [gallery.kid] } });
+    expect(entry).toMatchObject({
+      type: 'organization.domain-linked',
+      account: { handle: 'linked-gallery' },
+      domain,
+      document: { handle: 'linked-gallery', keys: [gallery.kid] },
+    });
     const profile = await server.fetch('/v1/accounts/linked-gallery').then((r) => r.json());
-    expect(profile.organization).toMatchObject({ verified: false, label: 'unverified organisation', domains: [{ domain, kids: [gallery.kid], logIndex: linked.logIndex }] });
+    expect(profile.organization).toMatchObject({
+      verified: false,
+      label: 'unverified organisation',
+      domains: [{ domain, kids: [gallery.kid], logIndex: linked.logIndex }],
+    });
 
     const artist = await generateIdentity();
     const c = new AuraClient(server.url);
     await c.createAccount(artist, { handle: 'linked-painter', displayName: 'Painter', kind: 'artist' });
     await c.signIn(artist);
-    const { workId } = await c.registerWork(artist, { bytes: await renderArtwork(8080), filename: 'w.png', type: 'image/png' }, { title: 'Linked' });
+    const { workId } = await c.registerWork(
+      artist,
+      { bytes: await renderArtwork(8080), filename: 'w.png', type: 'image/png' },
+      { title: 'Linked' },
+    );
     await galleryClient.attest(gallery, workId, { type: 'witnessed-creation' });
     expect((await server.fetch(`/v1/works/${workId}`).then((r) => r.json())).evidenceLevel.level).toBe(1);
   });
@@ -105,7 +122,9 @@ describeEachDatabase('domain linkage', (backend) => {
   });
 
   it('refuses an oversized answer, announced or streamed', async () => {
-    site.answer((_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-length': 200_000 }).end('x'.repeat(200_000)));
+    site.answer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': 200_000 }).end('x'.repeat(200_000)),
+    );
     await refused(() => link(galleryClient, domain), 422, 'domain_fetch_failed', 'too_large');
     site.answer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -163,7 +182,11 @@ describeEachDatabase('domain linkage', (backend) => {
       await c.createAccount(g, { handle: 'strict-gallery', displayName: 'Strict', kind: 'organization' });
       await c.signIn(g);
       site.answer(json({ handle: 'strict-gallery', keys: [g.kid] }));
-      const attempt = (d: string) => c.request('POST', '/v1/accounts/strict-gallery/domains', { domain: d }).then(() => undefined, (e) => e.problem);
+      const attempt = (d: string) =>
+        c.request('POST', '/v1/accounts/strict-gallery/domains', { domain: d }).then(
+          () => undefined,
+          (e) => e.problem,
+        );
       expect(await attempt('localhost')).toMatchObject({ code: 'domain_refused', reason: 'loopback_address' });
       expect(await attempt(domain)).toMatchObject({ code: 'domain_refused', reason: 'port' });
       expect((await strict.fetch('/v1/accounts/strict-gallery').then((r) => r.json())).organization.domains).toEqual([]);

@@ -32,7 +32,11 @@ describeEachDatabase('migration 0017 on an existing registry', (backend) => {
     await g.createAccount(gallery, { handle: 'old-gallery', displayName: 'Old Gallery', kind: 'organization' });
     await a.signIn(artist);
     await g.signIn(gallery);
-    const { workId } = await a.registerWork(artist, { bytes: await renderArtwork(1717), filename: 'w.png', type: 'image/png' }, { title: 'Before the upgrade' });
+    const { workId } = await a.registerWork(
+      artist,
+      { bytes: await renderArtwork(1717), filename: 'w.png', type: 'image/png' },
+      { title: 'Before the upgrade' },
+    );
     await g.attest(gallery, workId, { type: 'exhibited' });
     await operatorVerifies(server, 'old-gallery');
     expect((await server.fetch(`/v1/works/${workId}`).then((r) => r.json())).evidenceLevel.level).toBe(3);
@@ -43,15 +47,22 @@ describeEachDatabase('migration 0017 on an existing registry', (backend) => {
     const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
     const down = await migrator.migrateTo('0016_profile_signature_and_log_key');
     expect(down.error).toBeUndefined();
-    expect(down.results).toContainEqual(expect.objectContaining({ migrationName: '0017_organization_trust', direction: 'Down', status: 'Success' }));
+    expect(down.results).toContainEqual(
+      expect.objectContaining({ migrationName: '0017_organization_trust', direction: 'Down', status: 'Success' }),
+    );
     await database.close();
 
     server = await startTestServer(backend, options);
     try {
       const work = await server.fetch(`/v1/works/${workId}`).then((r) => r.json());
       expect(work.evidenceLevel.level).toBe(1);
-      expect(work.attestations).toMatchObject([{ type: 'exhibited', valid: true, countsTowardLevel: false, issuer: { handle: 'old-gallery', label: 'unverified organisation' } }]);
-      expect((await server.fetch('/v1/accounts/old-gallery').then((r) => r.json())).organization).toMatchObject({ verified: false, verification: null });
+      expect(work.attestations).toMatchObject([
+        { type: 'exhibited', valid: true, countsTowardLevel: false, issuer: { handle: 'old-gallery', label: 'unverified organisation' } },
+      ]);
+      expect((await server.fetch('/v1/accounts/old-gallery').then((r) => r.json())).organization).toMatchObject({
+        verified: false,
+        verification: null,
+      });
       // The operator verifies it again, and the attestation made long before counts again.
       await operatorVerifies(server, 'old-gallery', { note: 're-checked after the upgrade' });
       expect((await server.fetch(`/v1/works/${workId}`).then((r) => r.json())).evidenceLevel.level).toBe(3);

@@ -83,10 +83,18 @@ describeEachDatabase('trust that cannot be self-issued', (backend) => {
       countsTowardLevel: false,
       issuer: { handle: 'totally-real-museum', verified: false, label: 'unverified organisation', verification: null },
     });
-    expect((await profile('totally-real-museum')).organization).toEqual({ verified: false, label: 'unverified organisation', verification: null, domains: [] });
+    expect((await profile('totally-real-museum')).organization).toEqual({
+      verified: false,
+      label: 'unverified organisation',
+      verification: null,
+      domains: [],
+    });
     expect(await badge()).toContain('attested by @totally-real-museum · unverified organisation');
     const report = await new AuraClient(server.url).verify(png(await renderArtwork(2718)));
-    expect(report.matches[0]).toMatchObject({ evidenceLevel: { level: 1 }, attestations: [{ issuer: { label: 'unverified organisation' } }] });
+    expect(report.matches[0]).toMatchObject({
+      evidenceLevel: { level: 1 },
+      attestations: [{ issuer: { label: 'unverified organisation' } }],
+    });
   });
 
   it('publishes the operator key in the JWKS and in every bundle', async () => {
@@ -108,7 +116,9 @@ describeEachDatabase('trust that cannot be self-issued', (backend) => {
     const stranger = JSON.stringify(generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }));
     const wrongKey = await operator(['verify-organization', 'totally-real-museum'], { AURA_OPERATOR_KEY: stranger });
     expect(wrongKey.code).toBe(2);
-    expect(wrongKey.stderr).toMatch(/AURA_OPERATOR_KEY: this process's operator key \(.+\) is not the registry's operator key stored in the database/);
+    expect(wrongKey.stderr).toMatch(
+      /AURA_OPERATOR_KEY: this process's operator key \(.+\) is not the registry's operator key stored in the database/,
+    );
     if (backend === 'pglite') {
       // The embedded database is single-process: never opened beside the running server.
       const beside = await cli(['operator', 'verify-organization', 'totally-real-museum']);
@@ -131,7 +141,14 @@ describeEachDatabase('trust that cannot be self-issued', (backend) => {
   });
 
   it('aura operator verify-organization: a signed organization.verified entry, and the attestation made before it counts', async () => {
-    const verified = await operator(['verify-organization', 'totally-real-museum', '--note', 'visited their premises', '--domain', 'totally-real-museum.example']);
+    const verified = await operator([
+      'verify-organization',
+      'totally-real-museum',
+      '--note',
+      'visited their premises',
+      '--domain',
+      'totally-real-museum.example',
+    ]);
     expect(verified.stderr).toBe('');
     expect(verified.code).toBe(0);
     const index = Number(/log index (\d+) \(organization\.verified\)/.exec(verified.stdout)![1]);
@@ -144,17 +161,36 @@ describeEachDatabase('trust that cannot be self-issued', (backend) => {
     const op = jwks.keys.find((k: { aura_role?: string }) => k.aura_role === 'operator');
     expect(org).toMatchObject({
       verified: true,
-      verification: { status: 'verified', by: { role: 'registry operator', kid: op.kid }, note: 'visited their premises', domain: 'totally-real-museum.example', logIndex: index },
+      verification: {
+        status: 'verified',
+        by: { role: 'registry operator', kid: op.kid },
+        note: 'visited their premises',
+        domain: 'totally-real-museum.example',
+        logIndex: index,
+      },
     });
     expect(await badge()).toMatch(/attested by @totally-real-museum · verified organisation since \d{4}-\d\d-\d\d/);
 
     // The entry (docs/formats.md): the operator's JWS verifies under the published operator key and says what the entry says.
     const { entry } = await server.fetch(`/v1/log/entries/${index}`).then((r) => r.json());
-    expect(entry).toMatchObject({ type: 'organization.verified', account: { handle: 'totally-real-museum' }, operatorKid: op.kid, note: 'visited their premises' });
+    expect(entry).toMatchObject({
+      type: 'organization.verified',
+      account: { handle: 'totally-real-museum' },
+      operatorKid: op.kid,
+      note: 'visited their premises',
+    });
     const { payload, protectedHeader } = await compactVerify(entry.jws, await importJWK(op, 'EdDSA'));
     expect(protectedHeader).toMatchObject({ alg: 'EdDSA', typ: 'aura-operator+jwt', kid: op.kid });
-    expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({ action: 'organization.verify', account: entry.account, domain: 'totally-real-museum.example' });
-    expect((await timeline()).entries.map((e: { type: string }) => e.type)).toEqual(['work.registered', 'attestation.issued', 'organization.verified']);
+    expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({
+      action: 'organization.verify',
+      account: entry.account,
+      domain: 'totally-real-museum.example',
+    });
+    expect((await timeline()).entries.map((e: { type: string }) => e.type)).toEqual([
+      'work.registered',
+      'attestation.issued',
+      'organization.verified',
+    ]);
 
     const again = await operator(['verify-organization', 'totally-real-museum']);
     expect(again.code).toBe(1);
@@ -176,14 +212,18 @@ describeEachDatabase('trust that cannot be self-issued', (backend) => {
     const strangerKey = JSON.stringify((await generateIdentity()).publicJwk);
     const foreign = await cli(['verify-bundle', file, '--trust', strangerKey]);
     expect(foreign.code).toBe(0);
-    expect(foreign.stdout).toMatch(/✓ organisations: @totally-real-museum unverified organisation, judged by your trust list \(1 operator key\); 1 statement\(s\) by keys not trusted ignored/);
+    expect(foreign.stdout).toMatch(
+      /✓ organisations: @totally-real-museum unverified organisation, judged by your trust list \(1 operator key\); 1 statement\(s\) by keys not trusted ignored/,
+    );
     expect(foreign.stdout).toMatch(/✓ evidence level: level 1 \(self-declared\)/);
 
     const image = path.join(bundleDir, 'work.png');
     fs.writeFileSync(image, await renderArtwork(2718));
     const report = await cli(['--server', server.url, 'verify', image]);
     expect(report.stdout).toMatch(/evidence level 3 – witnessed/);
-    expect(report.stdout).toMatch(/✓ witnessed-creation by @totally-real-museum — verified organisation since \d{4}-\d\d-\d\d, by the registry's operator/);
+    expect(report.stdout).toMatch(
+      /✓ witnessed-creation by @totally-real-museum — verified organisation since \d{4}-\d\d-\d\d, by the registry's operator/,
+    );
 
     const unreadable = await cli(['verify-bundle', file, '--trust', '{"kty":"RSA"}']);
     expect(unreadable.code).toBe(2);
@@ -197,9 +237,22 @@ describeEachDatabase('trust that cannot be self-issued', (backend) => {
     expect(withdrawn.stdout).toMatch(/verification of @totally-real-museum withdrawn at .*organization\.withdrawn/);
     const w = await work();
     expect(w.evidenceLevel.level).toBe(1);
-    expect(w.attestations[0]).toMatchObject({ valid: true, countsTowardLevel: false, issuer: { verified: false, label: 'unverified organisation', verification: { status: 'withdrawn', withdrawalReason: 'the premises were a parking lot' } } });
+    expect(w.attestations[0]).toMatchObject({
+      valid: true,
+      countsTowardLevel: false,
+      issuer: {
+        verified: false,
+        label: 'unverified organisation',
+        verification: { status: 'withdrawn', withdrawalReason: 'the premises were a parking lot' },
+      },
+    });
     const entries = (await timeline()).entries;
-    expect(entries.map((e: { type: string }) => e.type)).toEqual(['work.registered', 'attestation.issued', 'organization.verified', 'organization.withdrawn']);
+    expect(entries.map((e: { type: string }) => e.type)).toEqual([
+      'work.registered',
+      'attestation.issued',
+      'organization.verified',
+      'organization.withdrawn',
+    ]);
     expect(Date.parse(entries[3].at)).toBeGreaterThanOrEqual(Date.parse(entries[2].at));
     expect(await badge()).toContain('unverified organisation');
 

@@ -23,7 +23,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('API processes sharing one Postg
       // Its own data directory, hence its own freshly created operator-key.json: refused.
       const stranger = await startApiProcess({ ...shared, AURA_DATA_DIR: tmp() }, undefined, 'exit');
       expect(await stranger.exited).toBe(2);
-      expect(stranger.output()).toMatch(/^AURA_OPERATOR_KEY: this process's operator key \(\S+\) is not the registry's operator key stored in the database \(\S+\); [^\n]+$/m);
+      expect(stranger.output()).toMatch(
+        /^AURA_OPERATOR_KEY: this process's operator key \(\S+\) is not the registry's operator key stored in the database \(\S+\); [^\n]+$/m,
+      );
     } finally {
       await Promise.all([first.kill('SIGTERM'), second.kill('SIGTERM')]);
       await db.drop();

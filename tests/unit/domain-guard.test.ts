@@ -31,7 +31,11 @@ describe('domain linkage guards (SSRF)', () => {
       ['::ffff:127.0.0.1', 'loopback_address'],
       ['64:ff9b::a00:1', 'rfc6052_address'],
     ];
-    for (const [address, reason] of refused) expect(reasonOf(() => checkAddress(address, strict)), address).toBe(reason);
+    for (const [address, reason] of refused)
+      expect(
+        reasonOf(() => checkAddress(address, strict)),
+        address,
+      ).toBe(reason);
   });
 
   it('lets the test-only setting open loopback, and nothing else', () => {
@@ -43,9 +47,16 @@ describe('domain linkage guards (SSRF)', () => {
   });
 
   it('takes a bare domain name only', () => {
-    expect(parseDomain(' Harbour-Gallery.Example. ', strict)).toEqual({ domain: 'harbour-gallery.example', hostname: 'harbour-gallery.example', port: undefined });
+    expect(parseDomain(' Harbour-Gallery.Example. ', strict)).toEqual({
+      domain: 'harbour-gallery.example',
+      hostname: 'harbour-gallery.example',
+      port: undefined,
+    });
     for (const input of ['https://example.org', 'example.org/x', 'user@example.org', 'exa mple.org', '-bad.example', 'a..b', '']) {
-      expect(reasonOf(() => parseDomain(input, strict)), input).toBe('not_a_domain');
+      expect(
+        reasonOf(() => parseDomain(input, strict)),
+        input,
+      ).toBe('not_a_domain');
     }
     expect(reasonOf(() => parseDomain('example.org:8443', strict))).toBe('port');
     expect(parseDomain('localhost:8443', { allowLoopbackHttp: true }).port).toBe(8443);

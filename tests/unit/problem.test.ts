@@ -15,7 +15,11 @@ describe('problem mapping', () => {
   });
 
   it('keeps an AppError as it is and hides anything else behind 500 internal', () => {
-    expect(toProblem(new AppError('not_found', 'work not found'))).toMatchObject({ status: 404, code: 'not_found', message: 'work not found' });
+    expect(toProblem(new AppError('not_found', 'work not found'))).toMatchObject({
+      status: 404,
+      code: 'not_found',
+      message: 'work not found',
+    });
     expect(toProblem(new Error('secret stack'))).toMatchObject({ status: 500, code: 'internal', message: 'internal server error' });
   });
 });

@@ -45,7 +45,10 @@ describe('AI screening', () => {
     expect(err?.message).toContain('PNG tEXt parameters');
   });
   it('accepts marked images when a composite type is declared, and says so', () => {
-    expect(screenForAiMarkers([marker], 'compositeWithTrainedAlgorithmicMedia')).toEqual({ verdict: 'composite-declared', aiMarkers: [marker] });
+    expect(screenForAiMarkers([marker], 'compositeWithTrainedAlgorithmicMedia')).toEqual({
+      verdict: 'composite-declared',
+      aiMarkers: [marker],
+    });
   });
 });
 
@@ -71,19 +74,38 @@ describe('match policy', () => {
   });
   it('describes transforms in plain language', () => {
     expect(describeTransform({ exact: true, distance: 0, queryLabel: 'global', storedLabel: 'global' })).toBe('identical file');
-    expect(describeTransform({ exact: false, distance: 12, queryLabel: 'rot90', storedLabel: 'global' })).toBe('rotated 90° clockwise, re-encoded or resized');
-    expect(describeTransform({ exact: false, distance: 3, queryLabel: 'global', storedLabel: 'crop-80' })).toBe('cropped, re-encoded or resized');
+    expect(describeTransform({ exact: false, distance: 12, queryLabel: 'rot90', storedLabel: 'global' })).toBe(
+      'rotated 90° clockwise, re-encoded or resized',
+    );
+    expect(describeTransform({ exact: false, distance: 3, queryLabel: 'global', storedLabel: 'crop-80' })).toBe(
+      'cropped, re-encoded or resized',
+    );
     expect(describeTransform({ exact: false, distance: 3, queryLabel: 'crop-80', storedLabel: 'global' })).toContain('padded');
-    expect(describeTransform({ exact: false, distance: 4, queryLabel: 'crop-72', storedLabel: 'crop-72' })).toBe('changed near its edges (a watermark, caption or frame), re-encoded or resized');
-    expect(describeTransform({ exact: false, distance: 6, queryLabel: 'lightness', storedLabel: 'lightness' })).toBe('colours or brightness changed, re-encoded or resized');
-    expect(describeTransform({ exact: false, distance: 2, queryLabel: 'lightness-clipped', storedLabel: 'lightness-clipped' })).toBe('colours or brightness changed, re-encoded or resized');
-    expect(describeTransform({ exact: false, distance: 9, queryLabel: 'lightness-clipped', storedLabel: 'global' })).toBe('colours or brightness changed, re-encoded or resized');
+    expect(describeTransform({ exact: false, distance: 4, queryLabel: 'crop-72', storedLabel: 'crop-72' })).toBe(
+      'changed near its edges (a watermark, caption or frame), re-encoded or resized',
+    );
+    expect(describeTransform({ exact: false, distance: 6, queryLabel: 'lightness', storedLabel: 'lightness' })).toBe(
+      'colours or brightness changed, re-encoded or resized',
+    );
+    expect(describeTransform({ exact: false, distance: 2, queryLabel: 'lightness-clipped', storedLabel: 'lightness-clipped' })).toBe(
+      'colours or brightness changed, re-encoded or resized',
+    );
+    expect(describeTransform({ exact: false, distance: 9, queryLabel: 'lightness-clipped', storedLabel: 'global' })).toBe(
+      'colours or brightness changed, re-encoded or resized',
+    );
   });
 });
 
 describe('badge', () => {
   it('escapes hostile titles and handles', () => {
-    const svg = renderBadge({ title: '<script>alert(1)</script>"&', artist: 'x"onload="y', level: 3, levelName: 'witnessed', revoked: false, disputed: true });
+    const svg = renderBadge({
+      title: '<script>alert(1)</script>"&',
+      artist: 'x"onload="y',
+      level: 3,
+      levelName: 'witnessed',
+      revoked: false,
+      disputed: true,
+    });
     expect(svg).not.toContain('<script>');
     expect(svg).not.toContain('"onload');
     expect(svg).toContain('&#60;script&#62;');
@@ -103,7 +125,14 @@ describe('badge', () => {
 
   it('is as wide as its longest line, each line held to its measured width', () => {
     const short = renderBadge(base);
-    const longest = renderBadge({ ...base, title: 'x'.repeat(60), artist: 'y'.repeat(24), level: 2, levelName: 'process evidence', disputed: true });
+    const longest = renderBadge({
+      ...base,
+      title: 'x'.repeat(60),
+      artist: 'y'.repeat(24),
+      level: 2,
+      levelName: 'process evidence',
+      disputed: true,
+    });
     expect(widthOf(longest)).toBeGreaterThan(widthOf(short));
     for (const svg of [short, longest]) {
       const lengths = [...svg.matchAll(/textLength="(\d+)"/g)].map((m) => Number(m[1]));

@@ -110,7 +110,9 @@ export interface WorkDraft {
 }
 
 /** Answer to a draft of a file this artist registered already. */
-export interface ExistingWork { existingWork: { id: string; url?: string; logIndex?: number } }
+export interface ExistingWork {
+  existingWork: { id: string; url?: string; logIndex?: number };
+}
 
 export type Progress = (fraction: number) => void;
 
@@ -189,7 +191,11 @@ const enc = encodeURIComponent;
 async function contentCredentials(workId: string, file: Blob): Promise<{ blob: Blob; filename: string; manifestId: string }> {
   let res: Response;
   try {
-    res = await fetch(`/v1/works/${enc(workId)}/content-credentials`, { method: 'POST', credentials: 'same-origin', body: imageForm(file) });
+    res = await fetch(`/v1/works/${enc(workId)}/content-credentials`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      body: imageForm(file),
+    });
   } catch {
     throw new ApiError(0, { detail: 'Could not reach the Aura server. Check your connection and try again.' });
   }
@@ -210,12 +216,12 @@ export const api = {
 
   createAccount: (body: NewAccount) => request<Account>('POST', '/v1/accounts', body),
   getAccount: (handle: string) => request<Account>('GET', `/v1/accounts/${enc(handle)}`),
-  listAttestationsIssued: (handle: string) =>
-    request<IssuedAttestations>('GET', `/v1/accounts/${enc(handle)}/attestations?limit=100`),
+  listAttestationsIssued: (handle: string) => request<IssuedAttestations>('GET', `/v1/accounts/${enc(handle)}/attestations?limit=100`),
 
   createWorkDraft: (file: Blob, fields: Record<string, string | undefined>, onProgress?: Progress) =>
     upload<WorkDraft | ExistingWork>('/v1/works/drafts', imageForm(file, fields), onProgress),
-  registerWork: (draftId: string, jws: string, idempotencyKey?: string) => request<Receipt>('POST', '/v1/works', { draftId, jws }, idempotencyKey),
+  registerWork: (draftId: string, jws: string, idempotencyKey?: string) =>
+    request<Receipt>('POST', '/v1/works', { draftId, jws }, idempotencyKey),
   getWork: (id: string) => request<Work>('GET', `/v1/works/${enc(id)}`),
   getTimeline: (id: string) => request<{ entries: TimelineEntry[] }>('GET', `/v1/works/${enc(id)}/timeline`),
   listWorks: (params: { q?: string; artist?: string; limit?: number; offset?: number }) => {
@@ -237,8 +243,10 @@ export const api = {
     upload<ProcessDraft>(workId ? `/v1/works/${enc(workId)}/process/drafts` : '/v1/process/drafts', imageForm(file), onProgress),
   submitProcess: (workId: string | undefined, draftId: string, jws: string, idempotencyKey?: string) =>
     request<ProcessReceipt>('POST', workId ? `/v1/works/${enc(workId)}/process` : '/v1/process', { draftId, jws }, idempotencyKey),
-  revokeWork: (workId: string, jws: string) => request<Answer<AttestationService['revokeWork']>>('POST', `/v1/works/${enc(workId)}/revoke`, { jws }),
-  disputeWork: (workId: string, jws: string) => request<Answer<AttestationService['fileDispute']>>('POST', `/v1/works/${enc(workId)}/disputes`, { jws }),
+  revokeWork: (workId: string, jws: string) =>
+    request<Answer<AttestationService['revokeWork']>>('POST', `/v1/works/${enc(workId)}/revoke`, { jws }),
+  disputeWork: (workId: string, jws: string) =>
+    request<Answer<AttestationService['fileDispute']>>('POST', `/v1/works/${enc(workId)}/disputes`, { jws }),
 
   getCheckpoint: () => request<string>('GET', '/v1/log/checkpoint'),
   getVkey: () => request<string>('GET', '/v1/log/vkey'),

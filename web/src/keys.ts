@@ -49,7 +49,8 @@ export class KeyError extends Error {
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
 function toPublicJwk(jwk: JsonWebKey): PublicJwk {
-  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') throw new KeyError('bad_backup', 'The key is not an Ed25519 key.');
+  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string')
+    throw new KeyError('bad_backup', 'The key is not an Ed25519 key.');
   return { kty: 'OKP', crv: 'Ed25519', x: jwk.x };
 }
 
@@ -78,7 +79,10 @@ export function importPrivateKey(privateJwk: JsonWebKey): Promise<CryptoKey> {
 
 export function checkPassphrase(passphrase: string, confirmation?: string): void {
   if (passphrase.length < MIN_PASSPHRASE_LENGTH) {
-    throw new KeyError('weak_passphrase', `Use a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters — a few unrelated words work well.`);
+    throw new KeyError(
+      'weak_passphrase',
+      `Use a passphrase of at least ${MIN_PASSPHRASE_LENGTH} characters — a few unrelated words work well.`,
+    );
   }
   if (confirmation !== undefined && confirmation !== passphrase) throw new KeyError('weak_passphrase', 'The two passphrases do not match.');
 }
@@ -103,7 +107,8 @@ export function parseBackupFile(text: string): BackupFile {
     throw new KeyError('bad_backup', 'This file is not an Aura key backup (it is not JSON).');
   }
   const b = data as Partial<BackupFile> | null;
-  if (!b || typeof b !== 'object' || b.version !== 1) throw new KeyError('bad_backup', 'This file is not an Aura key backup (unknown version).');
+  if (!b || typeof b !== 'object' || b.version !== 1)
+    throw new KeyError('bad_backup', 'This file is not an Aura key backup (unknown version).');
   if (typeof b.handle !== 'string' || typeof b.kid !== 'string' || typeof b.jwe !== 'string' || !b.publicJwk) {
     throw new KeyError('bad_backup', 'This Aura key backup is incomplete.');
   }
@@ -111,7 +116,9 @@ export function parseBackupFile(text: string): BackupFile {
   return { version: 1, handle: b.handle, kid: b.kid, publicJwk: toPublicJwk(b.publicJwk as JsonWebKey), jwe: b.jwe };
 }
 
-export interface RestoredKey extends SigningIdentity { handle: string }
+export interface RestoredKey extends SigningIdentity {
+  handle: string;
+}
 
 export async function restoreBackup(text: string, passphrase: string): Promise<RestoredKey> {
   const backup = parseBackupFile(text);
@@ -152,7 +159,11 @@ export interface SignedProfile {
 
 /** Proof of possession sent when the account is created; it also covers the profile shown with the account. */
 export const signAccountProof = (identity: SigningIdentity, handle: string, kind: AccountKind, profile: SignedProfile) =>
-  sign(identity, { typ: 'aura-account+jwt' }, utf8(JSON.stringify({ handle, kind, jwk: identity.publicJwk, ...profile, iat: nowSeconds() })));
+  sign(
+    identity,
+    { typ: 'aura-account+jwt' },
+    utf8(JSON.stringify({ handle, kind, jwk: identity.publicJwk, ...profile, iat: nowSeconds() })),
+  );
 
 /**
  * Signs a payload the server prepared (work, attestation or process credential). The server compares

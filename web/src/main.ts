@@ -25,7 +25,20 @@ const router = createRouter(
     { pattern: /^\/attest\/?$/, title: 'Attest a work', render: renderAttest },
     { pattern: /^\/log\/?$/, title: 'Public log', render: renderLog },
   ],
-  ({ main: m }) => replace(m, h('h1', null, 'Page not found'), h('p', null, 'There is nothing at this address. ', h('a', { href: '/' }, 'Verify an image'), ' or ', h('a', { href: '/works' }, 'browse works'), '.')),
+  ({ main: m }) =>
+    replace(
+      m,
+      h('h1', null, 'Page not found'),
+      h(
+        'p',
+        null,
+        'There is nothing at this address. ',
+        h('a', { href: '/' }, 'Verify an image'),
+        ' or ',
+        h('a', { href: '/works' }, 'browse works'),
+        '.',
+      ),
+    ),
 );
 
 renderSessionBadge(document.querySelector<HTMLElement>('#session')!);

@@ -25,7 +25,8 @@ export function registerSessionRoutes(api: ApiRouter, ctx: AppContext, identity:
     {
       method: 'post',
       path: '/v1/auth/session',
-      summary: 'Sign in with a JWS (typ aura-auth+jwt) over { nonce, aud: the registry public URL, iat }, accepted once; sets an HttpOnly cookie and returns a bearer token',
+      summary:
+        'Sign in with a JWS (typ aura-auth+jwt) over { nonce, aud: the registry public URL, iat }, accepted once; sets an HttpOnly cookie and returns a bearer token',
       tags: ['identity'],
       before: [ctx.limits.signIn],
       body: z.object({ jws: compactJwsSchema }),

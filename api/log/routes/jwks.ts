@@ -9,7 +9,8 @@ export function registerJwksRoute(api: ApiRouter, ctx: AppContext, tags: string[
     {
       method: 'get',
       path: '/.well-known/jwks.json',
-      summary: "The registry's public keys: the log key, and the operator key (aura_role operator) that verifies organisations; kid = RFC 7638 thumbprint",
+      summary:
+        "The registry's public keys: the log key, and the operator key (aura_role operator) that verifies organisations; kid = RFC 7638 thumbprint",
       tags,
       responses: { 200: { description: 'a JWK set', schema: jwksSchema } },
     },

@@ -40,7 +40,8 @@ function parseCanonicalEntry(index: number, body: Uint8Array): Record<string, un
   } catch {
     return fail('log_entry_mismatch', `entry ${index}: the body is not JSON`);
   }
-  if (!entry || typeof entry !== 'object' || Array.isArray(entry)) fail('log_entry_mismatch', `entry ${index}: the body is not a JSON object`);
+  if (!entry || typeof entry !== 'object' || Array.isArray(entry))
+    fail('log_entry_mismatch', `entry ${index}: the body is not a JSON object`);
   if (!bytesEqual(canonicalJsonBytes(entry), body)) fail('log_entry_mismatch', `entry ${index}: the body is not RFC 8785 canonical JSON`);
   return entry as Record<string, unknown>;
 }

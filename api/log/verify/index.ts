@@ -2,7 +2,15 @@ import { bytesEqual, fromBase64Strict } from './bytes.ts';
 import { type EntryInput, type VerifiedEntry, verifyEntryBody } from './entry.ts';
 import { fail, type VerificationCode } from './errors.ts';
 import { verifyConsistency, verifyInclusion } from './merkle-proof.ts';
-import { type Checkpoint, checkOrigin, type NoteVerifier, parseCheckpoint, parseNote, parseVerifierKey, verifyNoteSignatures } from './note.ts';
+import {
+  type Checkpoint,
+  checkOrigin,
+  type NoteVerifier,
+  parseCheckpoint,
+  parseNote,
+  parseVerifierKey,
+  verifyNoteSignatures,
+} from './note.ts';
 
 /**
  * Offline verification of what the log serves, as a pipeline of small steps; each step either passes
@@ -42,7 +50,11 @@ export interface ConsistencyProofInput {
 }
 
 /** Checks a signed checkpoint note against the log's verifier key; the origin must be the key's name. */
-export async function verifyCheckpoint(note: string, vkey: string | NoteVerifier, options: { origin?: string } = {}): Promise<VerifiedCheckpoint> {
+export async function verifyCheckpoint(
+  note: string,
+  vkey: string | NoteVerifier,
+  options: { origin?: string } = {},
+): Promise<VerifiedCheckpoint> {
   const verifier = typeof vkey === 'string' ? parseVerifierKey(vkey) : vkey;
   const signed = parseNote(note);
   await verifyNoteSignatures(signed, verifier);
@@ -61,7 +73,10 @@ export function checkInclusionProof(entry: VerifiedEntry, proof: InclusionProofI
   }
   const hashes = decodeHashes(proof.hashes, 'inclusion_proof_invalid');
   if (!verifyInclusion(entry.leafHash, proof.index, proof.size, hashes, checkpoint.rootHash)) {
-    fail('inclusion_proof_invalid', `entry ${entry.index} is not in the log at the checkpoint of size ${checkpoint.size} (the proof does not reach the signed root)`);
+    fail(
+      'inclusion_proof_invalid',
+      `entry ${entry.index} is not in the log at the checkpoint of size ${checkpoint.size} (the proof does not reach the signed root)`,
+    );
   }
 }
 

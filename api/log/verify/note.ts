@@ -46,7 +46,8 @@ export function assertKeyName(name: string): void {
 }
 
 /** key ID = SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key)[:4] */
-export const noteKeyId = (name: string, publicKey: Uint8Array): Uint8Array => sha256(utf8(`${name}\n`), new Uint8Array([ED25519_TYPE]), publicKey).subarray(0, 4);
+export const noteKeyId = (name: string, publicKey: Uint8Array): Uint8Array =>
+  sha256(utf8(`${name}\n`), new Uint8Array([ED25519_TYPE]), publicKey).subarray(0, 4);
 
 /** `<name>+<hex key id>+<base64(0x01 ‖ public key)>` */
 export function parseVerifierKey(vkey: string): NoteVerifier {

@@ -17,14 +17,20 @@ export function registerByContentRoutes(api: ApiRouter, ctx: AppContext, resolve
       summary:
         'Works matching an uploaded image: the raw image as the body (Content-Type image/*, as in the C2PA API) or multipart with the file in "image". Same lookup as /v1/verify.',
       tags: TAGS,
-      query: z.object({ alg: alg.optional(), maxResults, hintAlg: z.string().max(200).optional(), hintValue: z.string().max(200).optional() }),
+      query: z.object({
+        alg: alg.optional(),
+        maxResults,
+        hintAlg: z.string().max(200).optional(),
+        hintValue: z.string().max(200).optional(),
+      }),
       before: [ctx.limits.verify, imageBody(ctx.config.maxUploadBytes)],
       responses: { 200: { description: 'matching manifests, best first', schema: queryResultSchema } },
     },
     async ({ query, req }) => {
       if (query.alg !== undefined) requireSupportedAlgorithm(query.alg);
       const bytes = req.file?.buffer ?? (Buffer.isBuffer(req.body) ? req.body : undefined);
-      if (!bytes || bytes.length === 0) throw new AppError('bad_request', 'send the image as the request body (Content-Type image/*) or as multipart field "image"');
+      if (!bytes || bytes.length === 0)
+        throw new AppError('bad_request', 'send the image as the request body (Content-Type image/*) or as multipart field "image"');
       const fingerprint = await ctx.ingest.fingerprint(bytes);
       return { matches: await resolver.byContent(fingerprint, query.maxResults) };
     },
@@ -34,7 +40,8 @@ export function registerByContentRoutes(api: ApiRouter, ctx: AppContext, resolve
     {
       method: 'post',
       path: '/matches/byReference',
-      summary: 'Works matching the asset at a URL (JSON { referenceUrl, assetLength?, assetType? }); the registry fetches it (no redirects, public addresses only). Same lookup as /v1/verify.',
+      summary:
+        'Works matching the asset at a URL (JSON { referenceUrl, assetLength?, assetType? }); the registry fetches it (no redirects, public addresses only). Same lookup as /v1/verify.',
       tags: TAGS,
       query: z.object({ alg: alg.optional(), maxResults }),
       body: z.object({
@@ -50,7 +57,11 @@ export function registerByContentRoutes(api: ApiRouter, ctx: AppContext, resolve
       if (body.assetLength !== undefined && body.assetLength > ctx.config.maxUploadBytes) {
         throw new AppError('payload_too_large', `assets larger than ${ctx.config.maxUploadBytes} bytes are not fetched`);
       }
-      const bytes = await fetchReference(body.referenceUrl, { maxBytes: ctx.config.maxUploadBytes, timeoutMs: 10_000, allowPrivate: ctx.config.referenceFetchPrivate });
+      const bytes = await fetchReference(body.referenceUrl, {
+        maxBytes: ctx.config.maxUploadBytes,
+        timeoutMs: 10_000,
+        allowPrivate: ctx.config.referenceFetchPrivate,
+      });
       const fingerprint = await ctx.ingest.fingerprint(bytes);
       return { matches: await resolver.byContent(fingerprint, query.maxResults) };
     },
@@ -60,10 +71,17 @@ export function registerByContentRoutes(api: ApiRouter, ctx: AppContext, resolve
 /** The asset arrives raw (image/*, application/octet-stream) or as multipart; anything else is a 415. */
 function imageBody(maxBytes: number): RequestHandler {
   const raw = express.raw({ type: () => true, limit: maxBytes });
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 10, parts: 12 } }).single('image');
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 10, parts: 12 } }).single(
+    'image',
+  );
   return (req, res, next) => {
     if (req.is('multipart/form-data')) return upload(req, res, next);
     if (req.is(['image/*', 'application/octet-stream'])) return raw(req, res, next);
-    return next(new AppError('unsupported_media_type', 'send an image: Content-Type image/* with the bytes as the body, or multipart/form-data with the file in "image"'));
+    return next(
+      new AppError(
+        'unsupported_media_type',
+        'send an image: Content-Type image/* with the bytes as the body, or multipart/form-data with the file in "image"',
+      ),
+    );
   };
 }

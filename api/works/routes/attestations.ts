@@ -23,11 +23,29 @@ export function registerAttestationRoutes(api: ApiRouter, { attestations, sessio
     async ({ req, params, body }) => attestations.createAttestationDraft(await session(req), params.id, body),
   );
   api.route(
-    { method: 'post', path: '/v1/works/:id/attestations', summary: 'Issue a signed attestation (typ vc+jwt) about a work', tags: ['attestations'], auth: true, params: workParams, body: signedDraft, responses: { 201: { description: 'issued' } } },
+    {
+      method: 'post',
+      path: '/v1/works/:id/attestations',
+      summary: 'Issue a signed attestation (typ vc+jwt) about a work',
+      tags: ['attestations'],
+      auth: true,
+      params: workParams,
+      body: signedDraft,
+      responses: { 201: { description: 'issued' } },
+    },
     async ({ req, params, body }) => attestations.issueAttestation(await session(req), params.id, body.draftId, body.jws),
   );
   api.route(
-    { method: 'post', path: '/v1/attestations/:id/revoke', summary: 'The issuer revokes an attestation (aura-action+jwt { action: "attestation.revoke", attestationId, iat })', tags: ['attestations'], auth: true, params: workParams, body: signedAction, responses: { 200: { description: 'revoked' } } },
+    {
+      method: 'post',
+      path: '/v1/attestations/:id/revoke',
+      summary: 'The issuer revokes an attestation (aura-action+jwt { action: "attestation.revoke", attestationId, iat })',
+      tags: ['attestations'],
+      auth: true,
+      params: workParams,
+      body: signedAction,
+      responses: { 200: { description: 'revoked' } },
+    },
     async ({ req, params, body }) => attestations.revokeAttestation(await session(req), params.id, body.jws),
   );
 }

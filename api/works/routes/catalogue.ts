@@ -41,12 +41,26 @@ export function registerCatalogueRoutes(api: ApiRouter, { reader }: WorkRouteDep
   );
 
   api.route(
-    { method: 'get', path: '/v1/works/:id', summary: 'A work: credential, artist, evidence level, attestations, disputes', tags: ['works'], params: workParams, responses: { 200: { description: 'the work', schema: workViewSchema } } },
+    {
+      method: 'get',
+      path: '/v1/works/:id',
+      summary: 'A work: credential, artist, evidence level, attestations, disputes',
+      tags: ['works'],
+      params: workParams,
+      responses: { 200: { description: 'the work', schema: workViewSchema } },
+    },
     ({ params }) => reader.getWork(params.id),
   );
 
   api.route(
-    { method: 'get', path: '/v1/works/:id/timeline', summary: 'The log entries about a work, in log order', tags: ['works'], params: workParams, responses: { 200: { description: 'timeline' } } },
+    {
+      method: 'get',
+      path: '/v1/works/:id/timeline',
+      summary: 'The log entries about a work, in log order',
+      tags: ['works'],
+      params: workParams,
+      responses: { 200: { description: 'timeline' } },
+    },
     async ({ params }) => ({ entries: await reader.timeline(params.id) }),
   );
 }

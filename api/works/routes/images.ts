@@ -51,7 +51,15 @@ export function registerWorkImageRoutes(api: ApiRouter, { reader }: WorkRouteDep
 }
 
 /** The organisation a badge names: one whose attestation counts toward the level, else the first valid one. */
-function badgeWitness(attestations: Array<{ valid: boolean; countsTowardLevel: boolean; issuer: { handle: string; verified: boolean; verification: { since: string } | null } }>): BadgeWitness | undefined {
+function badgeWitness(
+  attestations: Array<{
+    valid: boolean;
+    countsTowardLevel: boolean;
+    issuer: { handle: string; verified: boolean; verification: { since: string } | null };
+  }>,
+): BadgeWitness | undefined {
   const a = attestations.find((x) => x.countsTowardLevel) ?? attestations.find((x) => x.valid);
-  return a && { handle: a.issuer.handle, verified: a.countsTowardLevel, since: a.countsTowardLevel ? a.issuer.verification?.since : undefined };
+  return (
+    a && { handle: a.issuer.handle, verified: a.countsTowardLevel, since: a.countsTowardLevel ? a.issuer.verification?.since : undefined }
+  );
 }

@@ -13,7 +13,14 @@ const workForm = z.object({
     .string()
     .max(4000)
     .optional()
-    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []))
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [],
+    )
     .pipe(z.array(z.uuid()).max(100)),
 });
 
@@ -29,7 +36,9 @@ export function registerRegistrationRoutes(api: ApiRouter, { ctx, registration, 
       upload: true,
       before: [ctx.limits.register],
       body: workForm,
-      responses: { 201: { description: 'the draft and the exact payload to sign (or `existingWork` when you registered this file already)' } },
+      responses: {
+        201: { description: 'the draft and the exact payload to sign (or `existingWork` when you registered this file already)' },
+      },
     },
     async ({ req, res, file, body }) => {
       const result = await registration.createWorkDraft(await session(req), requireFile(file), body);

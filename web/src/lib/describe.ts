@@ -5,15 +5,20 @@ export function levelName(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
-export interface MatchMeaning { label: string; explanation: string }
+export interface MatchMeaning {
+  label: string;
+  explanation: string;
+}
 
 /** Words for the server's judgement of a match (api/matching/policy.ts judgeMatch decides it). */
 export function describeMatch(verdict: 'exact' | 'same' | 'similar'): MatchMeaning {
   if (verdict === 'exact') return { label: 'Same file', explanation: 'The uploaded file is byte-for-byte the file that was registered.' };
-  if (verdict === 'same') return { label: 'Same image', explanation: 'The same picture — typically a resized, re-compressed, cropped or re-posted copy.' };
+  if (verdict === 'same')
+    return { label: 'Same image', explanation: 'The same picture — typically a resized, re-compressed, cropped or re-posted copy.' };
   return {
     label: 'Similar',
-    explanation: 'Close to a registered work but not the same — it may be an edited copy, or a different version (for example another colourway) of the same design. Compare them side by side.',
+    explanation:
+      'Close to a registered work but not the same — it may be an edited copy, or a different version (for example another colourway) of the same design. Compare them side by side.',
   };
 }
 
@@ -54,7 +59,11 @@ export const ATTESTATION_TYPES: { type: string; label: string; explanation: stri
   { type: 'studio-visit', label: 'Studio visit', explanation: 'We visited the studio and saw the work and its process.' },
   { type: 'exhibited', label: 'Exhibited', explanation: 'We exhibited this work.' },
   { type: 'acquired-from-artist', label: 'Acquired from the artist', explanation: 'We acquired this work directly from the artist.' },
-  { type: 'expert-opinion', label: 'Expert opinion', explanation: 'In our professional opinion this work was made by this artist, by hand.' },
+  {
+    type: 'expert-opinion',
+    label: 'Expert opinion',
+    explanation: 'In our professional opinion this work was made by this artist, by hand.',
+  },
 ];
 
 export const attestationLabel = (type: string) => ATTESTATION_TYPES.find((t) => t.type === type)?.label ?? type;

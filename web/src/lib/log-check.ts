@@ -19,7 +19,11 @@ export async function fetchCheckedHead(): Promise<CheckedHead> {
 
 export type InclusionStatus = 'included' | 'not-covered' | 'mismatch';
 
-export interface CheckedEntry { entry: LogEntry; status: InclusionStatus; head: CheckedHead }
+export interface CheckedEntry {
+  entry: LogEntry;
+  status: InclusionStatus;
+  head: CheckedHead;
+}
 
 export async function checkEntry(index: number, head?: CheckedHead): Promise<CheckedEntry> {
   const [entry, checked] = await Promise.all([api.getLogEntry(index), head ? Promise.resolve(head) : fetchCheckedHead()]);

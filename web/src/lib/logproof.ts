@@ -7,7 +7,13 @@
 import { fromBase64Strict, toBase64 } from '../../../api/log/verify/bytes.ts';
 import { VerificationError } from '../../../api/log/verify/errors.ts';
 import { leafHash, rootFromInclusionProof, verifyInclusion as proves } from '../../../api/log/verify/merkle-proof.ts';
-import { type NoteVerifier, parseCheckpoint as parseCheckpointText, parseNote, type SignedNote, verifyNoteSignatures } from '../../../api/log/verify/note.ts';
+import {
+  type NoteVerifier,
+  parseCheckpoint as parseCheckpointText,
+  parseNote,
+  type SignedNote,
+  verifyNoteSignatures,
+} from '../../../api/log/verify/note.ts';
 
 export { parseVerifierKey } from '../../../api/log/verify/note.ts';
 export { rootFromInclusionProof };

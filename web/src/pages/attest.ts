@@ -10,16 +10,38 @@ import { field, h, replace } from '../ui/dom.ts';
 export async function renderAttest(ctx: PageContext): Promise<void> {
   const identity = await signedInIdentity();
   if (ctx.signal.aborted) return;
-  const intro = h('p', { class: 'lede' }, 'Organisations vouch for works: an attestation is a credential signed with the organisation’s key that references the work’s own credential, and it lifts the work to evidence level 3 once the registry’s operator has verified the organisation.');
+  const intro = h(
+    'p',
+    { class: 'lede' },
+    'Organisations vouch for works: an attestation is a credential signed with the organisation’s key that references the work’s own credential, and it lifts the work to evidence level 3 once the registry’s operator has verified the organisation.',
+  );
   if (identity?.kind !== 'organization') {
-    replace(ctx.main, h('h1', null, 'Attest a work'), intro, h('p', { class: 'notice' }, identity ? `You are signed in as the artist @${identity.handle}. Only organisation accounts attest works.` : 'Sign in with your organisation’s identity first. ', identity ? null : h('a', { href: '/identity' }, 'Create or restore an identity')));
+    replace(
+      ctx.main,
+      h('h1', null, 'Attest a work'),
+      intro,
+      h(
+        'p',
+        { class: 'notice' },
+        identity
+          ? `You are signed in as the artist @${identity.handle}. Only organisation accounts attest works.`
+          : 'Sign in with your organisation’s identity first. ',
+        identity ? null : h('a', { href: '/identity' }, 'Create or restore an identity'),
+      ),
+    );
     return;
   }
   const workArea = h('div', { 'aria-live': 'polite' });
   const q = h('input', { type: 'search', name: 'q', id: 'attest-q', placeholder: 'Title, artist, or the work’s id or address' });
   const searchErrors = errorSlot();
   const results = h('div');
-  const search = h('form', { class: 'search', role: 'search' }, h('label', { for: 'attest-q' }, 'Find the work'), q, h('button', { type: 'submit', class: 'secondary' }, 'Find'));
+  const search = h(
+    'form',
+    { class: 'search', role: 'search' },
+    h('label', { for: 'attest-q' }, 'Find the work'),
+    q,
+    h('button', { type: 'submit', class: 'secondary' }, 'Find'),
+  );
   search.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearError(searchErrors);
@@ -33,7 +55,16 @@ export async function renderAttest(ctx: PageContext): Promise<void> {
       showError(searchErrors, err);
     }
   });
-  replace(ctx.main, h('h1', null, 'Attest a work'), intro, h('p', null, `Signing as @${identity.handle}.`), search, searchErrors, results, workArea);
+  replace(
+    ctx.main,
+    h('h1', null, 'Attest a work'),
+    intro,
+    h('p', null, `Signing as @${identity.handle}.`),
+    search,
+    searchErrors,
+    results,
+    workArea,
+  );
   const workId = ctx.query.get('work');
   if (workId) {
     try {
@@ -50,14 +81,30 @@ function pickList(items: WorkSummary[]): HTMLElement {
   return h(
     'ul',
     { class: 'pick-list' },
-    items.map((w) => h('li', null, h('a', { href: `/attest?work=${encodeURIComponent(w.id)}` }, h('img', { src: urls.thumbnail(w.id), alt: '', loading: 'lazy' }), h('span', null, w.title || 'Untitled', w.artist ? ` — ${w.artist.displayName || `@${w.artist.handle}`}` : '')))),
+    items.map((w) =>
+      h(
+        'li',
+        null,
+        h(
+          'a',
+          { href: `/attest?work=${encodeURIComponent(w.id)}` },
+          h('img', { src: urls.thumbnail(w.id), alt: '', loading: 'lazy' }),
+          h('span', null, w.title || 'Untitled', w.artist ? ` — ${w.artist.displayName || `@${w.artist.handle}`}` : ''),
+        ),
+      ),
+    ),
   );
 }
 
 function attestForm(ctx: PageContext, identity: StoredIdentity, work: Work): HTMLElement {
   const radios = ATTESTATION_TYPES.map((t, i) => {
     const input = h('input', { type: 'radio', name: 'type', value: t.type, id: `att-${t.type}`, checked: i === 0 });
-    return h('label', { for: input.id, class: 'choice' }, input, h('span', null, h('strong', null, t.label), h('span', { class: 'muted' }, ` — ${t.explanation}`)));
+    return h(
+      'label',
+      { for: input.id, class: 'choice' },
+      input,
+      h('span', null, h('strong', null, t.label), h('span', { class: 'muted' }, ` — ${t.explanation}`)),
+    );
   });
   const note = h('textarea', { name: 'note', rows: '3', maxlength: '2000' });
   const date = h('input', { type: 'date', name: 'date' });
@@ -85,7 +132,11 @@ function attestForm(ctx: PageContext, identity: StoredIdentity, work: Work): HTM
       // A retry after an unknown outcome reuses the same draft, so the same signature can be replayed safely.
       if (!draft || draft.type !== type || draft.note !== note.value.trim() || draft.date !== date.value) {
         progress.busy('Preparing the attestation…');
-        const prepared = await api.createAttestationDraft(work.id, { type, ...(note.value.trim() ? { note: note.value.trim() } : {}), ...(date.value ? { date: date.value } : {}) });
+        const prepared = await api.createAttestationDraft(work.id, {
+          type,
+          ...(note.value.trim() ? { note: note.value.trim() } : {}),
+          ...(date.value ? { date: date.value } : {}),
+        });
         draft = { ...prepared, type, note: note.value.trim(), date: date.value };
       }
       progress.busy('Signing with your organisation’s key…');
@@ -95,7 +146,15 @@ function attestForm(ctx: PageContext, identity: StoredIdentity, work: Work): HTM
       if (ctx.signal.aborted) return;
       replace(
         form,
-        h('p', { class: 'ok', role: 'status' }, 'Attestation signed and recorded', typeof result.logIndex === 'number' ? [' as log entry ', h('a', { href: urls.logEntry(result.logIndex) }, `#${result.logIndex}`)] : '', '.'),
+        h(
+          'p',
+          { class: 'ok', role: 'status' },
+          'Attestation signed and recorded',
+          typeof result.logIndex === 'number'
+            ? [' as log entry ', h('a', { href: urls.logEntry(result.logIndex) }, `#${result.logIndex}`)]
+            : '',
+          '.',
+        ),
         h('p', null, h('a', { href: urls.work(work.id) }, 'See it on the work’s page')),
       );
     } catch (err) {
@@ -110,7 +169,12 @@ function attestForm(ctx: PageContext, identity: StoredIdentity, work: Work): HTM
     'section',
     { class: 'attest-work', 'aria-labelledby': 'attest-work-h' },
     h('h2', { id: 'attest-work-h' }, `“${work.title}”`, work.artist ? ` by ${work.artist.displayName || `@${work.artist.handle}`}` : ''),
-    h('div', { class: 'upload-row' }, h('figure', { class: 'preview' }, h('img', { src: urls.thumbnail(work.id), alt: `“${work.title}”` })), levelBadge(work.evidenceLevel)),
+    h(
+      'div',
+      { class: 'upload-row' },
+      h('figure', { class: 'preview' }, h('img', { src: urls.thumbnail(work.id), alt: `“${work.title}”` })),
+      levelBadge(work.evidenceLevel),
+    ),
     form,
   );
 }

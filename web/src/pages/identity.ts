@@ -1,9 +1,29 @@
 import { api, ApiError, urls } from '../api.ts';
-import { backupFilename, checkPassphrase, createBackup, generateKey, restoreBackup, signAccountProof, MIN_PASSPHRASE_LENGTH, type AccountKind, type GeneratedKey } from '../keys.ts';
+import {
+  backupFilename,
+  checkPassphrase,
+  createBackup,
+  generateKey,
+  restoreBackup,
+  signAccountProof,
+  MIN_PASSPHRASE_LENGTH,
+  type AccountKind,
+  type GeneratedKey,
+} from '../keys.ts';
 import { deleteIdentity, listIdentities, saveIdentity, type StoredIdentity } from '../lib/identities.ts';
 import { currentSession, signIn, signOut } from '../lib/session.ts';
 import type { PageContext } from '../router.ts';
-import { clearError, errorSlot, fieldError, filePicker, progressBar, showError, showFormError, UserError, type ProgressBar } from '../ui/components.ts';
+import {
+  clearError,
+  errorSlot,
+  fieldError,
+  filePicker,
+  progressBar,
+  showError,
+  showFormError,
+  UserError,
+  type ProgressBar,
+} from '../ui/components.ts';
 import { downloadBlob, field, formatDate, h, replace } from '../ui/dom.ts';
 
 export async function renderIdentity(ctx: PageContext): Promise<void> {
@@ -32,12 +52,22 @@ async function identityList(refresh: () => void): Promise<HTMLElement> {
     identities = await listIdentities();
   } catch (err) {
     const slot = errorSlot();
-    showError(slot, new UserError(`This browser does not let Aura store keys (${err instanceof Error ? err.message : 'IndexedDB unavailable'}). Private windows often block it.`));
+    showError(
+      slot,
+      new UserError(
+        `This browser does not let Aura store keys (${err instanceof Error ? err.message : 'IndexedDB unavailable'}). Private windows often block it.`,
+      ),
+    );
     return slot;
   }
-  if (!identities.length) return h('p', { class: 'muted' }, 'No identity is stored in this browser yet. Create one below, or restore one from a backup file.');
+  if (!identities.length)
+    return h('p', { class: 'muted' }, 'No identity is stored in this browser yet. Create one below, or restore one from a backup file.');
   const session = currentSession();
-  return h('ul', { class: 'identities' }, identities.map((id) => identityItem(id, session?.handle === id.handle && session.kid === id.kid, refresh)));
+  return h(
+    'ul',
+    { class: 'identities' },
+    identities.map((id) => identityItem(id, session?.handle === id.handle && session.kid === id.kid, refresh)),
+  );
 }
 
 /** One stored identity with its sign-in (or sign-out) and remove buttons. */
@@ -131,7 +161,14 @@ interface CreateFlow {
 function whoYouAreStep() {
   const kindArtist = h('input', { type: 'radio', name: 'kind', value: 'artist', id: 'kind-artist', checked: true });
   const kindOrg = h('input', { type: 'radio', name: 'kind', value: 'organization', id: 'kind-org' });
-  const handle = h('input', { name: 'handle', required: true, autocomplete: 'username', spellcheck: 'false', autocapitalize: 'none', maxlength: '32' });
+  const handle = h('input', {
+    name: 'handle',
+    required: true,
+    autocomplete: 'username',
+    spellcheck: 'false',
+    autocapitalize: 'none',
+    maxlength: '32',
+  });
   const displayName = h('input', { name: 'displayName', required: true, autocomplete: 'name', maxlength: '100' });
   const bio = h('textarea', { name: 'bio', rows: '3', maxlength: '1000' });
   const website = h('input', { name: 'website', type: 'url', placeholder: 'https://', autocomplete: 'url' });
@@ -142,7 +179,12 @@ function whoYouAreStep() {
     'fieldset',
     { class: 'step' },
     h('legend', null, '1. Who you are'),
-    h('div', { class: 'radio-group', role: 'radiogroup', 'aria-label': 'Kind of identity' }, h('label', { for: 'kind-artist' }, kindArtist, ' Artist — I register my own works'), h('label', { for: 'kind-org' }, kindOrg, ' Organisation — a gallery, school or studio that attests works')),
+    h(
+      'div',
+      { class: 'radio-group', role: 'radiogroup', 'aria-label': 'Kind of identity' },
+      h('label', { for: 'kind-artist' }, kindArtist, ' Artist — I register my own works'),
+      h('label', { for: 'kind-org' }, kindOrg, ' Organisation — a gallery, school or studio that attests works'),
+    ),
     field('Handle', handle, '2–32 characters: lowercase letters, digits, - and _. Your public address will be /@handle.'),
     field('Display name', displayName),
     field('About (optional)', bio),
@@ -156,7 +198,12 @@ function whoYouAreStep() {
 }
 
 function backupStep() {
-  const passphrase = h('input', { name: 'passphrase', type: 'password', autocomplete: 'new-password', minlength: String(MIN_PASSPHRASE_LENGTH) });
+  const passphrase = h('input', {
+    name: 'passphrase',
+    type: 'password',
+    autocomplete: 'new-password',
+    minlength: String(MIN_PASSPHRASE_LENGTH),
+  });
   const passphrase2 = h('input', { name: 'passphrase2', type: 'password', autocomplete: 'new-password' });
   const button = h('button', { type: 'button', class: 'primary', disabled: true }, 'Download encrypted backup');
   const status = h('p', { class: 'status', role: 'status' });
@@ -165,7 +212,11 @@ function backupStep() {
     'fieldset',
     { class: 'step', disabled: true },
     h('legend', null, '2. Back up your key'),
-    h('p', null, 'Choose a passphrase. The backup file is encrypted with it; Aura never sees either. You must download the backup before continuing.'),
+    h(
+      'p',
+      null,
+      'Choose a passphrase. The backup file is encrypted with it; Aura never sees either. You must download the backup before continuing.',
+    ),
     field('Backup passphrase', passphrase, `At least ${MIN_PASSPHRASE_LENGTH} characters. A few unrelated words work well.`),
     field('Repeat the passphrase', passphrase2),
     h('div', { class: 'actions' }, button),
@@ -183,7 +234,11 @@ function accountStep() {
     'fieldset',
     { class: 'step', disabled: true },
     h('legend', null, '3. Create the account'),
-    h('p', null, 'Your public key and a signature proving you hold it are sent to the registry. The account and its key become public log entries.'),
+    h(
+      'p',
+      null,
+      'Your public key and a signature proving you hold it are sent to the registry. The account and its key become public log entries.',
+    ),
     h('div', { class: 'actions' }, button),
     slot,
     done,
@@ -245,7 +300,10 @@ async function createAccountStep({ state, progress, form, who, account, refresh 
   const key = state.key;
   if (!key) return;
   if (state.backedUpAs !== who.handle.value.trim().toLowerCase()) {
-    showError(account.slot, new UserError('The handle changed after the backup was made. Download the backup again so it carries the right handle.'));
+    showError(
+      account.slot,
+      new UserError('The handle changed after the backup was made. Download the backup again so it carries the right handle.'),
+    );
     return;
   }
   account.button.disabled = true;
@@ -259,7 +317,13 @@ async function createAccountStep({ state, progress, form, who, account, refresh 
     replace(
       account.done,
       h('p', { class: 'ok' }, `Welcome, ${stored.displayName}. Your account @${stored.handle} is created and you are signed in.`),
-      h('p', null, h('a', { href: urls.profile(stored.handle) }, 'See your public profile'), ' · ', stored.kind === 'organization' ? h('a', { href: '/attest' }, 'Attest a work') : h('a', { href: '/register' }, 'Register a work')),
+      h(
+        'p',
+        null,
+        h('a', { href: urls.profile(stored.handle) }, 'See your public profile'),
+        ' · ',
+        stored.kind === 'organization' ? h('a', { href: '/attest' }, 'Attest a work') : h('a', { href: '/register' }, 'Register a work'),
+      ),
     );
     refresh();
   } catch (err) {
@@ -298,13 +362,25 @@ function restoreSection(refresh: () => void): HTMLElement {
   const file = h('input', { type: 'file', name: 'backup', accept: '.aura-key,application/json' });
   const backupField = field('Backup file (.aura-key)', file);
   // The restyled picker takes the input's place in its field, before the field's error line.
-  backupField.insertBefore(h('label', { class: 'file-picker-label' }, filePicker(file, 'Choose the backup file')), backupField.querySelector('.field-error'));
+  backupField.insertBefore(
+    h('label', { class: 'file-picker-label' }, filePicker(file, 'Choose the backup file')),
+    backupField.querySelector('.field-error'),
+  );
   const passphrase = h('input', { type: 'password', name: 'passphrase', autocomplete: 'current-password' });
   const slot = errorSlot();
   const status = h('div', { class: 'status', role: 'status' });
   const progress = progressBar();
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Restore');
-  const form = h('form', { class: 'stack', novalidate: true }, backupField, field('Passphrase', passphrase), h('div', { class: 'actions' }, submit), progress.el, status, slot);
+  const form = h(
+    'form',
+    { class: 'stack', novalidate: true },
+    backupField,
+    field('Passphrase', passphrase),
+    h('div', { class: 'actions' }, submit),
+    progress.el,
+    status,
+    slot,
+  );
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearError(slot);
@@ -323,15 +399,25 @@ function restoreSection(refresh: () => void): HTMLElement {
         account = await api.getAccount(restored.handle);
       } catch (err) {
         if (err instanceof ApiError && err.code === 'not_found') {
-          throw new UserError(`There is no account @${restored.handle} on this registry, so this key cannot sign in here. If you never finished creating it, create a new identity.`);
+          throw new UserError(
+            `There is no account @${restored.handle} on this registry, so this key cannot sign in here. If you never finished creating it, create a new identity.`,
+          );
         }
         throw err;
       }
       const key = account.keys?.find((k) => k.kid === restored.kid);
       if (account.keys && (!key || (key.status && key.status !== 'active'))) {
-        throw new UserError(`This key is ${key ? key.status : 'not one of the keys'} of @${restored.handle}, so it cannot act for the account.`);
+        throw new UserError(
+          `This key is ${key ? key.status : 'not one of the keys'} of @${restored.handle}, so it cannot act for the account.`,
+        );
       }
-      await saveIdentity({ ...restored, displayName: account.displayName, kind: account.kind, registered: true, createdAt: new Date().toISOString() });
+      await saveIdentity({
+        ...restored,
+        displayName: account.displayName,
+        kind: account.kind,
+        registered: true,
+        createdAt: new Date().toISOString(),
+      });
       status.append(h('p', { class: 'ok' }, `@${restored.handle} is restored in this browser. You can sign in with it now.`));
       passphrase.value = '';
       refresh();
@@ -342,5 +428,11 @@ function restoreSection(refresh: () => void): HTMLElement {
       progress.done();
     }
   });
-  return h('section', { 'aria-labelledby': 'restore-h' }, h('h2', { id: 'restore-h' }, 'Restore from a backup'), h('p', null, 'Moving to a new browser or device? Load your .aura-key file and its passphrase.'), form);
+  return h(
+    'section',
+    { 'aria-labelledby': 'restore-h' },
+    h('h2', { id: 'restore-h' }, 'Restore from a backup'),
+    h('p', null, 'Moving to a new browser or device? Load your .aura-key file and its passphrase.'),
+    form,
+  );
 }

@@ -8,16 +8,30 @@ import { field, formatDate, h, replace } from '../ui/dom.ts';
 const RECENT = 20;
 
 export async function renderLog(ctx: PageContext): Promise<void> {
-  const headSection = h('section', { 'aria-labelledby': 'cp-h' }, h('h2', { id: 'cp-h' }, 'Latest checkpoint'), h('p', { class: 'muted' }, 'Loading…'));
+  const headSection = h(
+    'section',
+    { 'aria-labelledby': 'cp-h' },
+    h('h2', { id: 'cp-h' }, 'Latest checkpoint'),
+    h('p', { class: 'muted' }, 'Loading…'),
+  );
   const recent = h('section', { 'aria-labelledby': 'recent-h' }, h('h2', { id: 'recent-h' }, 'Recent entries'));
   const lookupResult = h('div', { 'aria-live': 'polite' });
   const index = h('input', { name: 'index', type: 'number', min: '0', inputmode: 'numeric', value: ctx.query.get('entry') ?? '' });
   const slot = errorSlot();
-  const form = h('form', { class: 'search', novalidate: true }, field('Entry number', index), h('button', { type: 'submit', class: 'primary' }, 'Look up and verify'));
+  const form = h(
+    'form',
+    { class: 'search', novalidate: true },
+    field('Entry number', index),
+    h('button', { type: 'submit', class: 'primary' }, 'Look up and verify'),
+  );
   replace(
     ctx.main,
     h('h1', null, 'Public log'),
-    h('p', { class: 'lede' }, 'Every registration, attestation, revocation, dispute and key change is an entry in an append-only Merkle tree. The registry signs its head (a checkpoint); this page checks that signature and each inclusion proof in your browser.'),
+    h(
+      'p',
+      { class: 'lede' },
+      'Every registration, attestation, revocation, dispute and key change is an entry in an append-only Merkle tree. The registry signs its head (a checkpoint); this page checks that signature and each inclusion proof in your browser.',
+    ),
     headSection,
     h('section', { 'aria-labelledby': 'lookup-h' }, h('h2', { id: 'lookup-h' }, 'Look up an entry'), form, slot, lookupResult),
     recent,
@@ -50,7 +64,14 @@ async function showCheckpoint(ctx: PageContext, headSection: HTMLElement): Promi
         ['Log', checkpoint.origin],
         ['Entries', String(checkpoint.size)],
         ['Root hash', h('code', null, checkpoint.rootHash)],
-        ['Signature', signatureValid === undefined ? 'verifier key unavailable — not checked' : signatureValid ? h('span', { class: 'ok' }, '✓ Signed by the registry’s log key (checked in your browser)') : h('span', { class: 'bad' }, '✗ Signature does not verify with the published log key')],
+        [
+          'Signature',
+          signatureValid === undefined
+            ? 'verifier key unavailable — not checked'
+            : signatureValid
+              ? h('span', { class: 'ok' }, '✓ Signed by the registry’s log key (checked in your browser)')
+              : h('span', { class: 'bad' }, '✗ Signature does not verify with the published log key'),
+        ],
       ]),
       h('details', null, h('summary', null, 'Signed note'), h('pre', { class: 'checkpoint' }, head.note)),
     );
@@ -62,7 +83,13 @@ async function showCheckpoint(ctx: PageContext, headSection: HTMLElement): Promi
 }
 
 /** One entry with its inclusion proof checked in the browser against the signed root. */
-async function lookupEntry(ctx: PageContext, i: number, head: CheckedHead | undefined, slot: HTMLElement, lookupResult: HTMLElement): Promise<void> {
+async function lookupEntry(
+  ctx: PageContext,
+  i: number,
+  head: CheckedHead | undefined,
+  slot: HTMLElement,
+  lookupResult: HTMLElement,
+): Promise<void> {
   clearError(slot);
   lookupResult.replaceChildren(h('p', { class: 'muted' }, 'Loading…'));
   try {
@@ -70,14 +97,27 @@ async function lookupEntry(ctx: PageContext, i: number, head: CheckedHead | unde
     const size = checked.checkpoint.size;
     const proofStatus =
       status === 'included'
-        ? h('span', { class: 'ok' }, `✓ Included in the log of ${size} entries (inclusion proof checked in your browser against the signed root)`)
+        ? h(
+            'span',
+            { class: 'ok' },
+            `✓ Included in the log of ${size} entries (inclusion proof checked in your browser against the signed root)`,
+          )
         : status === 'not-covered'
           ? 'not yet covered by the latest checkpoint'
           : h('span', { class: 'bad' }, '✗ The inclusion proof does not match the checkpoint');
     if (ctx.signal.aborted) return;
     replace(
       lookupResult,
-      h('article', { class: 'entry', 'aria-label': `Entry ${i}` }, h('h3', null, `#${entry.index} ${describeLogEvent(String(entry.entry.type ?? ''))}`), definitionList([['Proof', proofStatus], ['Received', receivedAt(entry)]]), h('pre', { class: 'json' }, JSON.stringify(entry.entry, null, 2))),
+      h(
+        'article',
+        { class: 'entry', 'aria-label': `Entry ${i}` },
+        h('h3', null, `#${entry.index} ${describeLogEvent(String(entry.entry.type ?? ''))}`),
+        definitionList([
+          ['Proof', proofStatus],
+          ['Received', receivedAt(entry)],
+        ]),
+        h('pre', { class: 'json' }, JSON.stringify(entry.entry, null, 2)),
+      ),
     );
   } catch (err) {
     if (!ctx.signal.aborted) {
@@ -101,7 +141,16 @@ async function showRecentEntries(ctx: PageContext, recent: HTMLElement, head: Ch
         ? h(
             'ol',
             { class: 'log-entries', reversed: true },
-            entries.map((e) => h('li', { value: String(e.index) }, h('a', { href: `/log?entry=${e.index}` }, `#${e.index}`), ` ${describeLogEvent(String(e.entry.type ?? ''))}`, summary(e), h('span', { class: 'muted' }, ` · ${receivedAt(e)}`))),
+            entries.map((e) =>
+              h(
+                'li',
+                { value: String(e.index) },
+                h('a', { href: `/log?entry=${e.index}` }, `#${e.index}`),
+                ` ${describeLogEvent(String(e.entry.type ?? ''))}`,
+                summary(e),
+                h('span', { class: 'muted' }, ` · ${receivedAt(e)}`),
+              ),
+            ),
           )
         : h('p', { class: 'muted' }, 'The log is empty.'),
     );

@@ -4,7 +4,19 @@ import { COMPOSITE_SOURCE_TYPES, DIGITAL_SOURCE_BASE, HUMAN_SOURCE_TYPES } from 
 import type { StoredIdentity } from '../lib/identities.ts';
 import { signedInIdentity } from '../lib/session.ts';
 import type { PageContext } from '../router.ts';
-import { UserError, clearError, definitionList, dropZone, errorSlot, fieldError, markerList, progressBar, showError, showFormError, type ProgressBar } from '../ui/components.ts';
+import {
+  UserError,
+  clearError,
+  definitionList,
+  dropZone,
+  errorSlot,
+  fieldError,
+  markerList,
+  progressBar,
+  showError,
+  showFormError,
+  type ProgressBar,
+} from '../ui/components.ts';
 import { field, h, replace } from '../ui/dom.ts';
 import { evidenceSection } from '../ui/evidence.ts';
 import { processUploader } from '../ui/process.ts';
@@ -16,13 +28,31 @@ export async function renderRegister(ctx: PageContext): Promise<void> {
     replace(
       ctx.main,
       h('h1', null, 'Register a work'),
-      h('p', { class: 'lede' }, 'Registering a work means signing, with your own key, a statement that you made it. The signature, the image’s fingerprints and the date go into the public log.'),
-      h('p', { class: 'notice' }, 'Sign in with your artist identity first. ', h('a', { href: '/identity' }, 'Create or restore an identity')),
+      h(
+        'p',
+        { class: 'lede' },
+        'Registering a work means signing, with your own key, a statement that you made it. The signature, the image’s fingerprints and the date go into the public log.',
+      ),
+      h(
+        'p',
+        { class: 'notice' },
+        'Sign in with your artist identity first. ',
+        h('a', { href: '/identity' }, 'Create or restore an identity'),
+      ),
     );
     return;
   }
   if (identity.kind !== 'artist') {
-    replace(ctx.main, h('h1', null, 'Register a work'), h('p', { class: 'notice' }, 'You are signed in as an organisation. Organisations attest works; artists register them. ', h('a', { href: '/attest' }, 'Attest a work')));
+    replace(
+      ctx.main,
+      h('h1', null, 'Register a work'),
+      h(
+        'p',
+        { class: 'notice' },
+        'You are signed in as an organisation. Organisations attest works; artists register them. ',
+        h('a', { href: '/attest' }, 'Attest a work'),
+      ),
+    );
     return;
   }
   renderForm(ctx, identity);
@@ -37,7 +67,8 @@ function renderForm(ctx: PageContext, identity: StoredIdentity): void {
   const processSection = processUploader({
     identity,
     heading: 'Work-in-progress images (optional, first)',
-    intro: 'Add sketches and stages before the final image: three or more, logged over at least 24 hours before the final is registered, raise the work to evidence level 2. They are linked to the work when you register it.',
+    intro:
+      'Add sketches and stages before the final image: three or more, logged over at least 24 hours before the final is registered, raise the work to evidence level 2. They are linked to the work when you register it.',
     onAdded: (receipt) => receipt.processId && processIds.push(receipt.processId),
   });
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Check the image');
@@ -59,7 +90,11 @@ function renderForm(ctx: PageContext, identity: StoredIdentity): void {
   replace(
     ctx.main,
     h('h1', null, 'Register a work'),
-    h('p', { class: 'lede' }, `Signed in as @${identity.handle}. You will review what the registry found before anything is signed or published.`),
+    h(
+      'p',
+      { class: 'lede' },
+      `Signed in as @${identity.handle}. You will review what the registry found before anything is signed or published.`,
+    ),
     processSection,
     h('h2', null, 'The final work'),
     form,
@@ -92,15 +127,30 @@ function imagePicker(ctx: PageContext) {
 /** What the artist says about the work; `values` is the draft request's form fields. */
 function workFields() {
   const title = h('input', { name: 'title', required: true, maxlength: '200' });
-  const year = h('input', { name: 'year', type: 'number', inputmode: 'numeric', min: '1000', max: String(new Date().getFullYear()), value: String(new Date().getFullYear()) });
+  const year = h('input', {
+    name: 'year',
+    type: 'number',
+    inputmode: 'numeric',
+    min: '1000',
+    max: String(new Date().getFullYear()),
+    value: String(new Date().getFullYear()),
+  });
   const medium = h('input', { name: 'medium', maxlength: '200', placeholder: 'e.g. gouache on paper, digital painting' });
   const statement = h('textarea', { name: 'statement', rows: '3', maxlength: '2000' });
   statement.value = 'I made this work myself, by hand, without generative AI.';
   const source = h(
     'select',
     { name: 'digitalSourceType' },
-    h('optgroup', { label: 'Human-made' }, HUMAN_SOURCE_TYPES.map((t) => h('option', { value: DIGITAL_SOURCE_BASE + t.term }, t.label))),
-    h('optgroup', { label: 'Declared composite (shown on the work)' }, COMPOSITE_SOURCE_TYPES.map((t) => h('option', { value: DIGITAL_SOURCE_BASE + t.term }, t.label))),
+    h(
+      'optgroup',
+      { label: 'Human-made' },
+      HUMAN_SOURCE_TYPES.map((t) => h('option', { value: DIGITAL_SOURCE_BASE + t.term }, t.label)),
+    ),
+    h(
+      'optgroup',
+      { label: 'Declared composite (shown on the work)' },
+      COMPOSITE_SOURCE_TYPES.map((t) => h('option', { value: DIGITAL_SOURCE_BASE + t.term }, t.label)),
+    ),
   );
   const fields = [
     field('Title', title),
@@ -133,7 +183,18 @@ interface RegisterForm {
 }
 
 /** Sends the image and the fields for fingerprinting and screening, then shows the draft to review. */
-async function checkImage({ ctx, identity, image, work, processIds, submit, progress, form, formErrors, draftArea }: RegisterForm): Promise<void> {
+async function checkImage({
+  ctx,
+  identity,
+  image,
+  work,
+  processIds,
+  submit,
+  progress,
+  form,
+  formErrors,
+  draftArea,
+}: RegisterForm): Promise<void> {
   clearError(formErrors);
   draftArea.replaceChildren();
   const file = image.file();
@@ -146,10 +207,20 @@ async function checkImage({ ctx, identity, image, work, processIds, submit, prog
   submit.disabled = true;
   progress.set(0);
   try {
-    const draft = await api.createWorkDraft(file, work.values(processIds), (f) => (f < 1 ? progress.set(f) : progress.busy('Fingerprinting and screening the image…')));
+    const draft = await api.createWorkDraft(file, work.values(processIds), (f) =>
+      f < 1 ? progress.set(f) : progress.busy('Fingerprinting and screening the image…'),
+    );
     if (ctx.signal.aborted) return;
     if ('existingWork' in draft) {
-      replace(draftArea, h('section', { class: 'notice', 'aria-labelledby': 'existing-h' }, h('h2', { id: 'existing-h', tabindex: '-1' }, 'You registered this file already'), h('p', null, h('a', { href: urls.work(draft.existingWork.id) }, 'Open its work page'))));
+      replace(
+        draftArea,
+        h(
+          'section',
+          { class: 'notice', 'aria-labelledby': 'existing-h' },
+          h('h2', { id: 'existing-h', tabindex: '-1' }, 'You registered this file already'),
+          h('p', null, h('a', { href: urls.work(draft.existingWork.id) }, 'Open its work page')),
+        ),
+      );
     } else replace(draftArea, draftReview(ctx, identity, draft, image.previewUrl()!));
     draftArea.querySelector<HTMLElement>('h2')?.focus();
   } catch (err) {
@@ -179,12 +250,20 @@ function draftReview(ctx: PageContext, identity: StoredIdentity, draft: WorkDraf
         ['Size', `${fp.width} × ${fp.height} px, ${fp.format}`],
         ['SHA-256', h('code', null, fp.sha256)],
         ['PDQ', h('code', null, fp.pdq)],
-        ['PDQ quality', `${fp.pdqQuality}${draft.strictMatching ? ' — low: this is a flat or smooth image, so copies are matched with a stricter rule' : ''}`],
+        [
+          'PDQ quality',
+          `${fp.pdqQuality}${draft.strictMatching ? ' — low: this is a flat or smooth image, so copies are matched with a stricter rule' : ''}`,
+        ],
       ]),
     ),
     screeningBox(draft),
     evidenceSection(draft.evidence, 'Metadata found in the file'),
-    h('details', null, h('summary', null, 'Exactly what you are signing'), h('pre', { class: 'json' }, JSON.stringify(draft.payload, null, 2))),
+    h(
+      'details',
+      null,
+      h('summary', null, 'Exactly what you are signing'),
+      h('pre', { class: 'json' }, JSON.stringify(draft.payload, null, 2)),
+    ),
     h('div', { class: 'actions' }, sign),
     progress.el,
     slot,
@@ -229,7 +308,10 @@ function screeningBox(draft: WorkDraft): HTMLElement {
     { class: declared ? 'screening declared' : 'screening neutral' },
     h('h3', null, declared ? 'AI screening: composite declared' : 'AI screening: no AI markers in the metadata'),
     declared
-      ? [h('p', null, 'You declare that this work combines your own work with generated or synthetic parts; the work page will say so.'), markers.length ? markerList(markers) : null]
+      ? [
+          h('p', null, 'You declare that this work combines your own work with generated or synthetic parts; the work page will say so.'),
+          markers.length ? markerList(markers) : null,
+        ]
       : h('p', null, 'The registry read the file’s metadata and found none of the signs of AI generation it looks for:'),
     checked,
     h(
@@ -245,7 +327,11 @@ function receiptView(identity: StoredIdentity, receipt: Receipt): HTMLElement {
     'section',
     { class: 'receipt', 'aria-labelledby': 'receipt-h' },
     h('h2', { id: 'receipt-h', tabindex: '-1' }, 'Registered ✓'),
-    h('p', null, 'Your signed statement is now in the public log. Anyone can check it — and your signature — without trusting this server.'),
+    h(
+      'p',
+      null,
+      'Your signed statement is now in the public log. Anyone can check it — and your signature — without trusting this server.',
+    ),
     definitionList([
       ['Work', h('a', { href: urls.work(receipt.workId), class: 'work-link' }, `Open the work page (${receipt.workId})`)],
       ['Log entry', h('a', { href: urls.logEntry(receipt.logIndex) }, `#${receipt.logIndex}`)],
@@ -256,7 +342,8 @@ function receiptView(identity: StoredIdentity, receipt: Receipt): HTMLElement {
       workId: receipt.workId,
       identity,
       heading: 'Add more work-in-progress images',
-      intro: 'Images added after registration are kept as process evidence on the work page; only those logged before the final count towards level 2.',
+      intro:
+        'Images added after registration are kept as process evidence on the work page; only those logged before the final count towards level 2.',
     }),
   );
 }

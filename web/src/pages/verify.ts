@@ -1,7 +1,18 @@
 import { api, urls, type ContentCredentialsReport, type VerifyMatch, type VerifyReport } from '../api.ts';
 import { describeMatch, describeSourceType } from '../lib/describe.ts';
 import type { PageContext } from '../router.ts';
-import { UserError, clearError, definitionList, dropZone, errorSlot, levelBadge, listenForPaste, progressBar, showError, signatureStatus } from '../ui/components.ts';
+import {
+  UserError,
+  clearError,
+  definitionList,
+  dropZone,
+  errorSlot,
+  levelBadge,
+  listenForPaste,
+  progressBar,
+  showError,
+  signatureStatus,
+} from '../ui/components.ts';
 import { h, replace } from '../ui/dom.ts';
 import { attestationList, disputeList, evidenceSection } from '../ui/evidence.ts';
 import { checkImageFile } from '../lib/describe.ts';
@@ -65,9 +76,24 @@ export function renderVerify(ctx: PageContext): void {
     h(
       'section',
       { class: 'ways', 'aria-label': 'Other things to do' },
-      h('a', { class: 'card', href: '/register' }, h('h2', null, 'Register a work'), h('p', null, 'Sign a statement that you made it, with a key that never leaves your device.')),
-      h('a', { class: 'card', href: '/works' }, h('h2', null, 'Browse works'), h('p', null, 'See registered works and which galleries witnessed, exhibited or acquired them.')),
-      h('a', { class: 'card', href: '/log' }, h('h2', null, 'Check the log'), h('p', null, 'Every registration, attestation and dispute is an entry in a public, append-only log.')),
+      h(
+        'a',
+        { class: 'card', href: '/register' },
+        h('h2', null, 'Register a work'),
+        h('p', null, 'Sign a statement that you made it, with a key that never leaves your device.'),
+      ),
+      h(
+        'a',
+        { class: 'card', href: '/works' },
+        h('h2', null, 'Browse works'),
+        h('p', null, 'See registered works and which galleries witnessed, exhibited or acquired them.'),
+      ),
+      h(
+        'a',
+        { class: 'card', href: '/log' },
+        h('h2', null, 'Check the log'),
+        h('p', null, 'Every registration, attestation and dispute is an entry in a public, append-only log.'),
+      ),
     ),
   );
 }
@@ -78,33 +104,46 @@ export function renderReport(report: VerifyReport, uploadedUrl: string, fileName
   const head = matches.length ? fetchCheckedHead() : Promise.reject(new Error('no matches'));
   head.catch(() => undefined);
   const standing = matches.filter((m) => !m.revoked);
-  const summary = matches.length && !standing.length
-    ? h(
-        'div',
-        { class: 'summary revoked' },
-        h('h2', { tabindex: '-1' }, 'This image matches only a revoked registration'),
-        h('p', null, 'The artist withdrew the registration below. It stays in the public log, but it no longer backs any claim that a human made this image.'),
-      )
-    : matches.length
-    ? h(
-        'div',
-        { class: 'summary found' },
-        h('h2', { tabindex: '-1' }, matches.length === 1 ? 'This image matches a registered work' : `This image matches ${matches.length} registered works`),
-        h('p', null, 'Best match first. Compare the images yourself: a match means the pictures are alike, and the level below says how strongly the human-made claim is backed.'),
-      )
-    : h(
-        'div',
-        { class: 'summary none' },
-        h('h2', { tabindex: '-1' }, 'No registered work matches this image'),
-        h('p', null, 'Nobody has registered this image, or a close copy of it, with Aura.'),
-        h(
-          'ul',
-          null,
-          h('li', null, 'This does not mean it was made by AI: most human-made art is not registered anywhere.'),
-          h('li', null, 'It does not mean it was made by a human either: Aura only knows what artists have registered.'),
-          h('li', null, 'Heavily cropped, repainted or collaged copies may not be recognised.'),
-        ),
-      );
+  const summary =
+    matches.length && !standing.length
+      ? h(
+          'div',
+          { class: 'summary revoked' },
+          h('h2', { tabindex: '-1' }, 'This image matches only a revoked registration'),
+          h(
+            'p',
+            null,
+            'The artist withdrew the registration below. It stays in the public log, but it no longer backs any claim that a human made this image.',
+          ),
+        )
+      : matches.length
+        ? h(
+            'div',
+            { class: 'summary found' },
+            h(
+              'h2',
+              { tabindex: '-1' },
+              matches.length === 1 ? 'This image matches a registered work' : `This image matches ${matches.length} registered works`,
+            ),
+            h(
+              'p',
+              null,
+              'Best match first. Compare the images yourself: a match means the pictures are alike, and the level below says how strongly the human-made claim is backed.',
+            ),
+          )
+        : h(
+            'div',
+            { class: 'summary none' },
+            h('h2', { tabindex: '-1' }, 'No registered work matches this image'),
+            h('p', null, 'Nobody has registered this image, or a close copy of it, with Aura.'),
+            h(
+              'ul',
+              null,
+              h('li', null, 'This does not mean it was made by AI: most human-made art is not registered anywhere.'),
+              h('li', null, 'It does not mean it was made by a human either: Aura only knows what artists have registered.'),
+              h('li', null, 'Heavily cropped, repainted or collaged copies may not be recognised.'),
+            ),
+          );
   return [
     summary,
     ...matches.map((m, i) => matchCard(m, i, uploadedUrl, fileName, head)),
@@ -114,7 +153,14 @@ export function renderReport(report: VerifyReport, uploadedUrl: string, fileName
       'details',
       { class: 'fingerprint' },
       h('summary', null, 'Fingerprints of the uploaded file'),
-      h('dl', { class: 'facts' }, h('dt', null, 'SHA-256'), h('dd', null, h('code', null, report.sha256)), h('dt', null, 'PDQ'), h('dd', null, h('code', null, report.pdq))),
+      h(
+        'dl',
+        { class: 'facts' },
+        h('dt', null, 'SHA-256'),
+        h('dd', null, h('code', null, report.sha256)),
+        h('dt', null, 'PDQ'),
+        h('dd', null, h('code', null, report.pdq)),
+      ),
     ),
   ];
 }
@@ -122,7 +168,12 @@ export function renderReport(report: VerifyReport, uploadedUrl: string, fileName
 /** The file's C2PA manifest as c2pa-rs validated it on the server; a mismatch with the pixels is shown, never hidden. */
 function contentCredentialsSection(cc: ContentCredentialsReport): HTMLElement {
   const state = cc.intact
-    ? h('span', { class: 'ok' }, `✓ Intact (${cc.validationState ?? 'valid'})`, cc.failures.length ? ` — the signer is not on your C2PA trust list (${cc.failures.map((f) => f.code).join(', ')})` : '')
+    ? h(
+        'span',
+        { class: 'ok' },
+        `✓ Intact (${cc.validationState ?? 'valid'})`,
+        cc.failures.length ? ` — the signer is not on your C2PA trust list (${cc.failures.map((f) => f.code).join(', ')})` : '',
+      )
     : h('span', { class: 'bad' }, `✗ Does not validate (${cc.validationState ?? 'invalid'})`);
   return h(
     'section',
@@ -131,18 +182,42 @@ function contentCredentialsSection(cc: ContentCredentialsReport): HTMLElement {
     cc.warnings.map((w) => h('p', { class: 'banner warning', role: 'note' }, w)),
     definitionList([
       ['Validation', state],
-      ['Codes', cc.failures.length ? h('ul', null, cc.failures.map((f) => h('li', null, h('code', null, f.code), f.explanation ? ` — ${f.explanation}` : ''))) : 'no failure codes'],
-      ['Signed by', cc.signer ? [cc.signer.commonName, cc.signer.issuer ? `(issued by ${cc.signer.issuer})` : ''].filter(Boolean).join(' ') : undefined],
+      [
+        'Codes',
+        cc.failures.length
+          ? h(
+              'ul',
+              null,
+              cc.failures.map((f) => h('li', null, h('code', null, f.code), f.explanation ? ` — ${f.explanation}` : '')),
+            )
+          : 'no failure codes',
+      ],
+      [
+        'Signed by',
+        cc.signer ? [cc.signer.commonName, cc.signer.issuer ? `(issued by ${cc.signer.issuer})` : ''].filter(Boolean).join(' ') : undefined,
+      ],
       ['Made with', cc.claimGenerator],
-      ['Actions', cc.actions.length ? cc.actions.map((a) => `${a.action}${a.digitalSourceType ? ` (${describeSourceType(a.digitalSourceType)})` : ''}`).join('; ') : undefined],
-      ['Identity (CAWG)', cc.identities.length ? cc.identities.map((i) => `${i.names.join(', ') || 'unnamed'} — ${i.sigType}`).join('; ') : undefined],
+      [
+        'Actions',
+        cc.actions.length
+          ? cc.actions.map((a) => `${a.action}${a.digitalSourceType ? ` (${describeSourceType(a.digitalSourceType)})` : ''}`).join('; ')
+          : undefined,
+      ],
+      [
+        'Identity (CAWG)',
+        cc.identities.length ? cc.identities.map((i) => `${i.names.join(', ') || 'unnamed'} — ${i.sigType}`).join('; ') : undefined,
+      ],
       [
         'Aura registration',
         cc.aura
           ? h(
               'span',
               null,
-              h('a', { href: urls.work(cc.aura.workId) }, cc.aura.known ? 'the registered work' : `work ${cc.aura.workId} (not in this registry)`),
+              h(
+                'a',
+                { href: urls.work(cc.aura.workId) },
+                cc.aura.known ? 'the registered work' : `work ${cc.aura.workId} (not in this registry)`,
+              ),
               cc.aura.level ? ` · evidence level ${cc.aura.level.level} (${cc.aura.level.name})` : '',
               cc.aura.pixelsMatch ? '' : h('strong', { class: 'bad' }, ' · the pixels do not match it'),
             )
@@ -160,8 +235,20 @@ function logStatus(index: number, head: Promise<CheckedHead>): HTMLElement {
     .then((checked) => checkEntry(index, checked))
     .then(({ status: result, head: { checkpoint, signatureValid } }) => {
       const signed = signatureValid === true;
-      if (result === 'included' && signed) replace(status, h('span', { class: 'ok' }, `✓ inclusion proof checked in your browser against the registry’s signed checkpoint (${checkpoint.size} entries)`));
-      else if (result === 'included') replace(status, h('span', { class: 'warn' }, 'inclusion proof matches the checkpoint, but the checkpoint signature could not be checked'));
+      if (result === 'included' && signed)
+        replace(
+          status,
+          h(
+            'span',
+            { class: 'ok' },
+            `✓ inclusion proof checked in your browser against the registry’s signed checkpoint (${checkpoint.size} entries)`,
+          ),
+        );
+      else if (result === 'included')
+        replace(
+          status,
+          h('span', { class: 'warn' }, 'inclusion proof matches the checkpoint, but the checkpoint signature could not be checked'),
+        );
       else if (result === 'not-covered') replace(status, 'not yet covered by the latest checkpoint');
       else replace(status, h('span', { class: 'bad' }, '✗ the inclusion proof does not match the checkpoint'));
       status.className = '';
@@ -180,14 +267,36 @@ function matchCard(m: VerifyMatch, i: number, uploadedUrl: string, fileName: str
   return h(
     'article',
     { class: `match${m.revoked ? ' revoked' : ''}`, 'aria-labelledby': headingId },
-    h('h3', { id: headingId }, h('a', { href: urls.work(m.workId) }, m.work?.title || 'Untitled'), artist ? [' by ', h('a', { href: urls.profile(artist.handle) }, artist.displayName || `@${artist.handle}`)] : null),
-    m.revoked ? h('p', { class: 'banner danger', role: 'note' }, 'Revoked: the artist has withdrawn this registration. It no longer counts as evidence.') : null,
-    m.disputes?.length ? h('p', { class: 'banner warning', role: 'note' }, `Disputed: ${m.disputes.length} open dispute${m.disputes.length === 1 ? '' : 's'} — see below.`) : null,
+    h(
+      'h3',
+      { id: headingId },
+      h('a', { href: urls.work(m.workId) }, m.work?.title || 'Untitled'),
+      artist ? [' by ', h('a', { href: urls.profile(artist.handle) }, artist.displayName || `@${artist.handle}`)] : null,
+    ),
+    m.revoked
+      ? h(
+          'p',
+          { class: 'banner danger', role: 'note' },
+          'Revoked: the artist has withdrawn this registration. It no longer counts as evidence.',
+        )
+      : null,
+    m.disputes?.length
+      ? h(
+          'p',
+          { class: 'banner warning', role: 'note' },
+          `Disputed: ${m.disputes.length} open dispute${m.disputes.length === 1 ? '' : 's'} — see below.`,
+        )
+      : null,
     h(
       'div',
       { class: 'compare' },
       h('figure', null, h('img', { src: uploadedUrl, alt: `Your image (${fileName})` }), h('figcaption', null, 'Your image')),
-      h('figure', null, h('img', { src: urls.thumbnail(m.workId), alt: `Registered work “${m.work?.title ?? ''}”`, loading: 'lazy' }), h('figcaption', null, 'Registered work')),
+      h(
+        'figure',
+        null,
+        h('img', { src: urls.thumbnail(m.workId), alt: `Registered work “${m.work?.title ?? ''}”`, loading: 'lazy' }),
+        h('figcaption', null, 'Registered work'),
+      ),
     ),
     levelBadge(m.evidenceLevel),
     h(
@@ -205,7 +314,12 @@ function matchCard(m: VerifyMatch, i: number, uploadedUrl: string, fileName: str
       h('dt', null, 'Transform detected'),
       h('dd', null, m.transform),
       h('dt', null, 'Signature'),
-      h('dd', null, signatureStatus(m.signature), m.signature?.kid ? h('span', { class: 'muted' }, ` · key ${m.signature.kid.slice(0, 12)}…`) : null),
+      h(
+        'dd',
+        null,
+        signatureStatus(m.signature),
+        m.signature?.kid ? h('span', { class: 'muted' }, ` · key ${m.signature.kid.slice(0, 12)}…`) : null,
+      ),
       h('dt', null, 'Public log'),
       h('dd', null, typeof m.logIndex === 'number' ? [logStatus(m.logIndex, head)] : 'No log entry reported.'),
     ),

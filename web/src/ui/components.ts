@@ -35,7 +35,9 @@ export function errorMessage(err: unknown): { title: string; detail: string | un
   if (err instanceof ApiError) {
     const friendly = FRIENDLY[err.code];
     const detail = err.body.detail;
-    return friendly ? { title: friendly, detail: detail && detail !== friendly ? detail : undefined } : { title: detail ?? err.message, detail: undefined };
+    return friendly
+      ? { title: friendly, detail: detail && detail !== friendly ? detail : undefined }
+      : { title: detail ?? err.message, detail: undefined };
   }
   if (err instanceof KeyError || err instanceof UserError) return { title: err.message, detail: undefined };
   if (err instanceof Error) return { title: 'Something went wrong.', detail: err.message };
@@ -46,16 +48,26 @@ export function errorBox(err: unknown): HTMLElement {
   const { title, detail } = errorMessage(err);
   const markers = err instanceof ApiError && Array.isArray(err.body.aiMarkers) ? err.body.aiMarkers : [];
   // With the markers listed, the server's sentence would only repeat them.
-  const box = h('div', { class: 'error', role: 'alert' }, h('p', { class: 'error-title' }, title), detail && !markers.length ? h('p', { class: 'error-detail' }, detail) : null);
+  const box = h(
+    'div',
+    { class: 'error', role: 'alert' },
+    h('p', { class: 'error-title' }, title),
+    detail && !markers.length ? h('p', { class: 'error-detail' }, detail) : null,
+  );
   if (err instanceof ApiError) {
     if (markers.length) {
       box.append(
         h('p', null, 'What was found:'),
         markerList(markers),
-        h('p', null, 'If the work really combines your own work with generated material, choose a declared composite under “How the image was made”: it is then registered and shown as a composite.'),
+        h(
+          'p',
+          null,
+          'If the work really combines your own work with generated material, choose a declared composite under “How the image was made”: it is then registered and shown as a composite.',
+        ),
       );
     }
-    if (err.code === 'unauthenticated') box.append(h('p', null, h('a', { href: '/identity' }, 'Sign in again'), ' — sessions last an hour.'));
+    if (err.code === 'unauthenticated')
+      box.append(h('p', null, h('a', { href: '/identity' }, 'Sign in again'), ' — sessions last an hour.'));
     if (err.code !== 'network_error') box.append(h('p', { class: 'error-code' }, `Error code: ${err.code}`));
   }
   return box;
@@ -166,17 +178,29 @@ export function signatureStatus(sig: SignatureStatus | undefined, valid = 'Valid
       'span',
       { class: 'ok signature' },
       `✓ ${valid}`,
-      sig.keyRevokedAt ? h('span', { class: 'key-revoked-later' }, ` — by a key that was active when the work was logged and was revoked on ${formatDate(sig.keyRevokedAt)}`) : null,
+      sig.keyRevokedAt
+        ? h(
+            'span',
+            { class: 'key-revoked-later' },
+            ` — by a key that was active when the work was logged and was revoked on ${formatDate(sig.keyRevokedAt)}`,
+          )
+        : null,
     );
   }
-  return h('span', { class: 'bad signature' }, sig?.keyActiveAtLogTime === false ? '✗ Signed with a key that was not active on the account at the time' : '✗ Signature not valid');
+  return h(
+    'span',
+    { class: 'bad signature' },
+    sig?.keyActiveAtLogTime === false ? '✗ Signed with a key that was not active on the account at the time' : '✗ Signature not valid',
+  );
 }
 
 export function markerList(markers: { kind: string; where: string; value: string }[]): HTMLElement {
   return h(
     'ul',
     { class: 'markers' },
-    markers.map((m) => h('li', null, h('strong', null, describeMarkerKind(m.kind)), ` — found in ${m.where}: `, h('code', null, truncate(m.value, 160)))),
+    markers.map((m) =>
+      h('li', null, h('strong', null, describeMarkerKind(m.kind)), ` — found in ${m.where}: `, h('code', null, truncate(m.value, 160))),
+    ),
   );
 }
 
@@ -186,7 +210,9 @@ export function definitionList(rows: [string, string | Node | null | undefined][
   return h(
     'dl',
     { class: 'facts' },
-    rows.filter(([, v]) => v !== undefined && v !== null && v !== '').map(([k, v]) => [h('dt', null, k), h('dd', null, v as string | Node)]),
+    rows
+      .filter(([, v]) => v !== undefined && v !== null && v !== '')
+      .map(([k, v]) => [h('dt', null, k), h('dd', null, v as string | Node)]),
   );
 }
 
@@ -199,7 +225,14 @@ export interface DropZone {
  * A file picker that also accepts drag-and-drop and paste. The real <input type=file> stays in the
  * accessibility tree (visually restyled), so keyboard and screen-reader users use it directly.
  */
-export function dropZone(options: { label: string; hint: string; name?: string; multiple?: boolean; onFiles: (files: File[]) => void; errorSlot: HTMLElement }): DropZone {
+export function dropZone(options: {
+  label: string;
+  hint: string;
+  name?: string;
+  multiple?: boolean;
+  onFiles: (files: File[]) => void;
+  errorSlot: HTMLElement;
+}): DropZone {
   const multiple = options.multiple ?? false;
   const input = h('input', { type: 'file', name: options.name ?? 'image', accept: 'image/*', multiple });
   const el = h(
@@ -253,7 +286,13 @@ export function filePicker(input: HTMLInputElement, buttonText: string): HTMLEle
     chosen.textContent = names.length === 0 ? 'No file chosen' : names.length === 1 ? names[0]! : `${names.length} files`;
   };
   input.addEventListener('change', show);
-  return h('span', { class: 'file-picker' }, input, h('span', { class: 'button secondary file-button', 'aria-hidden': 'true' }, buttonText), chosen);
+  return h(
+    'span',
+    { class: 'file-picker' },
+    input,
+    h('span', { class: 'button secondary file-button', 'aria-hidden': 'true' }, buttonText),
+    chosen,
+  );
 }
 
 /** Page-wide paste of an image (the listener is removed when the page changes). */

@@ -38,17 +38,20 @@ let idCounter = 0;
 export const uniqueId = (prefix: string): string => `${prefix}-${++idCounter}`;
 
 /** A labelled form field; the error slot is linked with aria-describedby so screen readers read it. */
-export function field(
-  label: string,
-  control: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement,
-  hint?: string,
-): HTMLDivElement {
+export function field(label: string, control: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, hint?: string): HTMLDivElement {
   const id = control.id || uniqueId('f');
   control.id = id;
   const hintEl = hint ? h('p', { class: 'hint', id: `${id}-hint` }, hint) : null;
   const errorEl = h('p', { class: 'field-error', id: `${id}-error`, role: 'alert', hidden: true });
   control.setAttribute('aria-describedby', [hintEl?.id, errorEl.id].filter(Boolean).join(' '));
-  return h('div', { class: 'field', 'data-field': control.getAttribute('name') ?? '' }, h('label', { for: id }, label), hintEl, control, errorEl);
+  return h(
+    'div',
+    { class: 'field', 'data-field': control.getAttribute('name') ?? '' },
+    h('label', { for: id }, label),
+    hintEl,
+    control,
+    errorEl,
+  );
 }
 
 /** Downloads a blob as a file (used for the key backup and bundles). */

@@ -7,7 +7,9 @@ import { formatDate, h } from './dom.ts';
 /** The public metadata of an image: camera, software, C2PA, AI markers. */
 export function evidenceSection(evidence: PublicEvidence | undefined, heading: string): HTMLElement {
   const e = evidence ?? { aiMarkers: [] };
-  const camera = e.camera ? [e.camera.make, e.camera.model].filter(Boolean).join(' ') + (e.camera.lens ? ` (lens: ${e.camera.lens})` : '') : undefined;
+  const camera = e.camera
+    ? [e.camera.make, e.camera.model].filter(Boolean).join(' ') + (e.camera.lens ? ` (lens: ${e.camera.lens})` : '')
+    : undefined;
   const c2pa = e.c2pa?.present
     ? [
         'Content Credentials (C2PA) manifest present',
@@ -33,7 +35,10 @@ export function evidenceSection(evidence: PublicEvidence | undefined, heading: s
     ]),
     h('h3', null, 'AI markers'),
     markers.length
-      ? [h('p', { class: 'warn' }, `${markers.length} marker${markers.length === 1 ? '' : 's'} of AI generation found in this file:`), markerList(markers)]
+      ? [
+          h('p', { class: 'warn' }, `${markers.length} marker${markers.length === 1 ? '' : 's'} of AI generation found in this file:`),
+          markerList(markers),
+        ]
       : h('p', null, 'No AI-generation markers found in this file’s metadata. Metadata is easy to strip, so this alone proves nothing.'),
   );
 }
@@ -48,10 +53,22 @@ export function attestationList(items: Attestation[] | undefined): HTMLElement {
         'li',
         null,
         h('strong', null, attestationLabel(a.type)),
-        a.issuer ? [' by ', h('a', { href: urls.profile(a.issuer.handle) }, a.issuer.displayName || `@${a.issuer.handle}`), issuerStanding(a.issuer)] : null,
+        a.issuer
+          ? [
+              ' by ',
+              h('a', { href: urls.profile(a.issuer.handle) }, a.issuer.displayName || `@${a.issuer.handle}`),
+              issuerStanding(a.issuer),
+            ]
+          : null,
         a.date ? ` · ${a.date}` : a.issuedAt ? ` · ${formatDate(a.issuedAt)}` : null,
         a.valid === false ? h('span', { class: 'bad' }, ' · signature invalid') : null,
-        a.valid !== false && a.issuer?.verified === false ? h('p', { class: 'muted standing-note' }, 'Shown, but it does not raise the evidence level: the registry’s operator has not verified this organisation.') : null,
+        a.valid !== false && a.issuer?.verified === false
+          ? h(
+              'p',
+              { class: 'muted standing-note' },
+              'Shown, but it does not raise the evidence level: the registry’s operator has not verified this organisation.',
+            )
+          : null,
         a.note ? h('p', { class: 'note' }, a.note) : null,
       ),
     ),
@@ -63,7 +80,12 @@ export function issuerStanding(issuer: Partial<OrganizationStanding>): HTMLEleme
   if (issuer.verified === undefined) return null;
   const v = issuer.verification;
   if (issuer.verified && v) {
-    return h('span', { class: 'standing' }, h('span', { class: 'tag ok' }, 'verified organisation'), ` since ${formatDate(v.since)} by the registry’s operator`);
+    return h(
+      'span',
+      { class: 'standing' },
+      h('span', { class: 'tag ok' }, 'verified organisation'),
+      ` since ${formatDate(v.since)} by the registry’s operator`,
+    );
   }
   return h(
     'span',
@@ -83,7 +105,9 @@ export function disputeList(items: Dispute[] | undefined): HTMLElement {
         'li',
         null,
         h('strong', null, `Disputed: ${disputeLabel(d.reason)}`),
-        d.filedBy ? [' — filed by ', h('a', { href: urls.profile(d.filedBy.handle) }, d.filedBy.displayName || `@${d.filedBy.handle}`)] : null,
+        d.filedBy
+          ? [' — filed by ', h('a', { href: urls.profile(d.filedBy.handle) }, d.filedBy.displayName || `@${d.filedBy.handle}`)]
+          : null,
         d.filedAt ? ` on ${formatDate(d.filedAt)}` : null,
         d.status ? ` (${d.status})` : null,
         d.text ? h('p', { class: 'note' }, d.text) : null,

@@ -52,7 +52,17 @@ export function processUploader(options: UploaderOptions): HTMLElement {
     },
   });
   const headingId = `process-h-${options.workId ?? 'new'}`;
-  return h('section', { class: 'process', 'aria-labelledby': headingId }, h('h2', { id: headingId }, options.heading), h('p', null, options.intro), zone.el, view.review, view.progress.el, view.slot, view.logged);
+  return h(
+    'section',
+    { class: 'process', 'aria-labelledby': headingId },
+    h('h2', { id: headingId }, options.heading),
+    h('p', null, options.intro),
+    zone.el,
+    view.review,
+    view.progress.el,
+    view.slot,
+    view.logged,
+  );
 }
 
 function reviewView() {
@@ -129,15 +139,26 @@ async function signAndLogAll(options: UploaderOptions, view: ReviewView, queue: 
   }
 }
 
-async function signAndLogOne({ workId, identity, onAdded }: UploaderOptions, progress: ProgressBar, entry: Pending, line: HTMLLIElement): Promise<void> {
+async function signAndLogOne(
+  { workId, identity, onAdded }: UploaderOptions,
+  progress: ProgressBar,
+  entry: Pending,
+  line: HTMLLIElement,
+): Promise<void> {
   const name = entry.file.name;
   const draft = await api.createProcessDraft(workId, entry.file, (f) => progress.set(f, `Uploading ${name}… ${Math.round(f * 100)}%`));
   progress.busy(`Signing ${name} with your key…`);
   const jws = await signCredential(identity, draft.payload);
   const receipt = await api.submitProcess(workId, draft.draftId, jws);
-  replace(line, `${name}: signed and recorded as log entry `, h('a', { href: urls.logEntry(receipt.logIndex) }, `#${receipt.logIndex}`), ' ✓');
+  replace(
+    line,
+    `${name}: signed and recorded as log entry `,
+    h('a', { href: urls.logEntry(receipt.logIndex) }, `#${receipt.logIndex}`),
+    ' ✓',
+  );
   line.className = 'ok';
   onAdded?.({ ...receipt, processId: receipt.processId ?? draft.processId });
 }
 
-const formatSize = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+const formatSize = (bytes: number) =>
+  bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;

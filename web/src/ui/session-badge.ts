@@ -9,7 +9,13 @@ export function renderSessionBadge(slot: HTMLElement): void {
     replace(
       slot,
       s
-        ? h('span', null, 'Signed in as ', h('a', { href: urls.profile(s.handle) }, `@${s.handle}`), s.kind === 'organization' ? h('span', { class: 'tag' }, 'Organisation') : null)
+        ? h(
+            'span',
+            null,
+            'Signed in as ',
+            h('a', { href: urls.profile(s.handle) }, `@${s.handle}`),
+            s.kind === 'organization' ? h('span', { class: 'tag' }, 'Organisation') : null,
+          )
         : h('a', { href: '/identity' }, 'Sign in'),
     );
   };
