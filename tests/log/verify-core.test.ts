@@ -7,7 +7,7 @@ import { formatCheckpoint, formatVerifierKey, signNote } from '../../api/log/not
 import { fromBase64Strict, toBase64, toBase64Url } from '../../api/log/verify/bytes.ts';
 import { canonicalJsonBytes } from '../../api/log/verify/canonical.ts';
 import { verifyEntryBody } from '../../api/log/verify/entry.ts';
-import { type VerificationCode, VerificationError } from '../../api/log/verify/errors.ts';
+import { VerificationError } from '../../api/log/verify/errors.ts';
 import { checkInclusionProof, verifyCheckpoint, verifyCheckpointConsistency } from '../../api/log/verify/index.ts';
 import {
   EMPTY_ROOT,
@@ -26,6 +26,7 @@ import {
   verifyNoteSignatures,
 } from '../../api/log/verify/note.ts';
 import { sha256 } from '../../api/log/verify/sha256.ts';
+import { codeOf, codeOfAsync } from '../helpers/verification-codes.ts';
 
 const origin = 'core.example/log';
 const { privateKey } = generateKeyPairSync('ed25519');
@@ -41,20 +42,6 @@ const right = nodeHash(leaves[2]!, leaves[3]!);
 const root = nodeHash(left, right);
 const note = (size = 4, rootHash: Uint8Array = root) =>
   signNote(formatCheckpoint({ origin, size, rootHash }), origin, privateKey, publicKey);
-
-function codeOf(fn: () => unknown): VerificationCode | string {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof VerificationError ? err.code : `not a VerificationError: ${String(err)}`;
-  }
-  return 'passed';
-}
-const codeOfAsync = (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'passed',
-    (err) => (err instanceof VerificationError ? err.code : `not a VerificationError: ${String(err)}`),
-  );
 
 describe('verification core: primitives', () => {
   it('hashes as SHA-256 does, for every length around the block boundaries', () => {

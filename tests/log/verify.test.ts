@@ -13,13 +13,8 @@ import {
   rootHash,
 } from '../../api/log/merkle.ts';
 import { formatCheckpoint, formatVerifierKey, signNote } from '../../api/log/note.ts';
-import {
-  VerificationError,
-  verifyCheckpoint,
-  verifyCheckpointConsistency,
-  verifyEntryBody,
-  verifyEntryInclusion,
-} from '../../api/log/verify/index.ts';
+import { verifyCheckpoint, verifyCheckpointConsistency, verifyEntryBody, verifyEntryInclusion } from '../../api/log/verify/index.ts';
+import { codeOf, codeOfAsync } from '../helpers/verification-codes.ts';
 
 const origin = 'test.example/log';
 const { privateKey } = generateKeyPairSync('ed25519');
@@ -35,20 +30,6 @@ bodies.forEach((b, i) => {
 const sign = (size: number, root = rootHash(size, source)) =>
   signNote(formatCheckpoint({ origin, size, rootHash: root }), origin, privateKey, publicKey);
 const b64 = (hashes: Buffer[]) => hashes.map((h) => h.toString('base64'));
-
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof VerificationError ? err.code : `not a VerificationError: ${String(err)}`;
-  }
-  return 'passed';
-};
-const codeOfAsync = (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'passed',
-    (err) => (err instanceof VerificationError ? err.code : `not a VerificationError: ${String(err)}`),
-  );
 
 describe('offline verification pipeline', () => {
   it('verifies a checkpoint, and names what is wrong with a bad one', async () => {
