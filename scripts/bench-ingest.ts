@@ -25,12 +25,12 @@ const limits = { maxBytes: 40 * 1024 * 1024, maxPixels: 100_000_000 };
 
 const residentMb = () => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'))![1]) / 1024;
 
-/** What verify receives: camera JPEGs with EXIF, a C2PA JPEG, an AI PNG with text chunks, artwork in three formats. */
+/** What verify receives: camera JPEGs with EXIF and IPTC, a C2PA JPEG, an AI PNG with text chunks, artwork in three formats. */
 async function uploads(): Promise<Buffer[]> {
   const art = await renderArtwork(7, { width: 1600, height: 1200 });
   return [
     readFixture('camera/canon-dslr.jpg'),
-    readFixture('camera/img_1771.jpg'),
+    readFixture('camera/iptc-staff-photographer-example.jpg'),
     readFixture('c2pa/CA.jpg'),
     readFixture('ai-markers/comfyui-sdxl-simple-example.png'),
     await sharp(art).jpeg({ quality: 88 }).toBuffer(),
