@@ -10,9 +10,9 @@ const tasks = import('tsx/esm/api').then(({ register }) => {
   return import('./parse-tasks.ts');
 });
 // A metadata worker loads its parsers as soon as it starts, so module loading never eats into a task's
-// deadline (which starts when runParseTask reports the task started); a header worker never loads them.
+// deadline (which starts when runParseTask writes its start time); a header worker never loads them.
 const preloaded = workerData?.preloadEvidence
-  ? tasks.then(() => Promise.all([import('../evidence/read-evidence.ts'), import('../content-credentials/read.ts')]))
+  ? tasks.then((t) => Promise.all([t.evidenceReader(), t.credentialsReader()]))
   : tasks;
 
 module.exports = async function runParseTask(task) {

@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { runParseTask, type ParseTask, type ParseTaskName, type ParseTasks } from './parse-tasks.ts';
+import { runParseTask, wallClockMs, type ParseTask, type ParseTaskName, type ParseTasks } from './parse-tasks.ts';
 
 /** Pool settings (AURA_PARSER_* in api/config.ts; see docs/ingest.md). */
 export interface ParserPoolSettings {
@@ -87,22 +86,26 @@ export class ParserPool implements Parsers {
 
   /** Runs one parser over a copy of the bytes. Never rejects: failures come back as a ParseFailure. */
   async run<K extends ParseTaskName>(name: K, bytes: Uint8Array): Promise<ParseOutcome<ParseTasks[K]>> {
-    // The deadline runs from the moment a worker starts the task, not from submission: time spent in the
-    // queue or waiting for a replacement worker to load its modules (~0.5 s) is not the parser's.
     const deadline = new AbortController();
-    const started = new MessageChannel();
+    // The worker writes the time it starts the task here; the deadline runs from then, not from submission:
+    // time in the queue or waiting for a replacement worker to load its modules (~0.5 s) is not the parser's.
+    const startedAt = new Float64Array(new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT));
+    const { taskTimeoutMs } = this.settings;
     let timer: NodeJS.Timeout | undefined;
-    started.port1.once('message', () => {
-      timer = setTimeout(() => deadline.abort(), this.settings.taskTimeoutMs);
-    });
+    const watch = (wait: number) => {
+      timer = setTimeout(() => {
+        const started = startedAt[0]!;
+        const left = started === 0 ? taskTimeoutMs : started + taskTimeoutMs - wallClockMs();
+        if (left > 0) watch(left);
+        else deadline.abort();
+      }, wait);
+    };
+    watch(taskTimeoutMs);
     try {
       // One copy of exactly these bytes, moved to the worker (cloning a view would copy its whole buffer).
       const copy = new Uint8Array(bytes);
-      const task: ParseTask = { name, bytes: copy, started: started.port2 };
-      const value = (await this.lanes[name].run(task, {
-        signal: deadline.signal,
-        transferList: [started.port2, copy.buffer],
-      })) as ParseTasks[K];
+      const task: ParseTask = { name, bytes: copy, startedAt };
+      const value = (await this.lanes[name].run(task, { signal: deadline.signal, transferList: [copy.buffer] })) as ParseTasks[K];
       this.counters.completed++;
       return { ok: true, value };
     } catch (error) {
@@ -111,7 +114,6 @@ export class ParserPool implements Parsers {
       return { ok: false, failure };
     } finally {
       clearTimeout(timer);
-      started.port1.close();
     }
   }
 
