@@ -21,9 +21,17 @@ import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { fingerprintImage } from '../api/images/fingerprint.ts';
 import type { Fingerprint } from '../api/images/types.ts';
-import { judgeMatch, matchedQualities, queryHashes, storedHashes, isDegenerate, QUALITY_FLOOR } from '../api/matching/policy.ts';
+import {
+  isColourwayMatch,
+  judgeMatch,
+  matchedQualities,
+  queryHashes,
+  storedHashes,
+  isDegenerate,
+  QUALITY_FLOOR,
+} from '../api/matching/policy.ts';
 import { classRange, storedLabelClass } from '../api/matching/label-classes.ts';
-import { colouredCells, isColourway } from '../api/images/colour-layout.ts';
+import { colouredCells } from '../api/images/colour-layout.ts';
 import { collectCorpus, fetchPackages, SOURCES, type CorpusWork } from './lib/art-corpus.ts';
 
 const THRESHOLD = 31;
@@ -284,7 +292,8 @@ function candidates(query: Fingerprint, stored: Packed[]): Candidate[] {
 
 const judged = (c: Candidate, query: Fingerprint, works: Fingerprint[]) => {
   const { queryQuality, workQuality } = matchedQualities(c, query, works[c.work]!.pdqQuality);
-  return judgeMatch({ ...c, exact: false }, queryQuality, workQuality, isColourway(query.colourLayout, works[c.work]!.colourLayout));
+  const colourway = isColourwayMatch({ ...c, exact: false }, query.colourLayout, works[c.work]!.colourLayout);
+  return judgeMatch({ ...c, exact: false }, queryQuality, workQuality, colourway);
 };
 /** Accepted as the same image (a colourway is accepted too, but only as similar). */
 const accepted = (c: Candidate, query: Fingerprint, works: Fingerprint[]) => {
@@ -408,6 +417,9 @@ console.log(
   `${works.length} works of ${corpus.length} (${count('tuning')} tuning, ${count('held-out')} held-out) from ${new Set(works.map((w) => w.pkg)).size} Debian packages;`,
 );
 console.log(
+  `pictures shipped twice in the packages, merged into one work before sampling (the same pixels, not the same hashes): ${corpus.merged?.length ?? 0}`,
+);
+console.log(
   `transparent ${works.filter((w) => w.transparent).length}, alpha-only ${works.filter((w) => w.alphaOnly).length}, PDQ quality < 50: ${stored.filter((f) => f.pdqQuality < 50).length}, degenerate (quality < ${QUALITY_FLOOR} or unbalanced): ${works.filter((_, i) => classesOf(i).includes('degenerate')).length}\n`,
 );
 const rows = packed.map((p) => p.labels.length);
@@ -433,6 +445,8 @@ console.log(`false matches (a copy whose best accepted match is another work): $
 for (const f of falseMatches) console.log(`  - ${f}`);
 console.log(`false refusals (a registration the priority check refuses because of another work): ${falseRefusals.length}`);
 for (const f of falseRefusals) console.log(`  - ${f}`);
+console.log(`\npictures merged as shipped twice: ${corpus.merged?.length ?? 0}`);
+for (const m of corpus.merged ?? []) console.log(`  - ${m}`);
 console.log(`\ncopies left out because nothing of the picture is visible (uniform): ${invisible.length}`);
 for (const m of invisible) console.log(`  - ${m}`);
 console.log(`\nmisses (${misses.length}):`);

@@ -50,19 +50,55 @@ export function colouredCells(layout: string | undefined | null): number {
   return n;
 }
 
-/** True when two layouts have the same arrangement in other hues: a colourway, not a copy. */
-export function isColourway(a: string | undefined | null, b: string | undefined | null): boolean {
+/**
+ * True when two layouts have the same arrangement in other hues: a colourway, not a copy. A copy that
+ * matched through a rotated or mirrored variant has its grid turned too: with `anyOrientation`, the
+ * layouts are a colourway only when no rotation or mirror of `a` has the hues of `b`.
+ */
+export function isColourway(
+  a: string | undefined | null,
+  b: string | undefined | null,
+  options: { anyOrientation?: boolean } = {},
+): boolean {
   if (!a || !b || a.length !== b.length) return false;
   const x = Buffer.from(a, 'hex');
   const y = Buffer.from(b, 'hex');
+  const orientations = options.anyOrientation ? DIHEDRAL_CELLS : DIHEDRAL_CELLS.slice(0, 1);
+  return orientations.every((cells) => hueTurn(x, y, cells) === 'turned');
+}
+
+/** Whether the hues of the cells coloured in both turn by more than COLOURWAY_TURN (cell i of `b` against cell cells[i] of `a`). */
+function hueTurn(x: Buffer, y: Buffer, cells: readonly number[]): 'turned' | 'kept' | 'unknown' {
   const turns: number[] = [];
-  for (let c = 0; c < x.length; c += 2) {
-    const [ar, ay, br, by] = [x.readInt8(c), x.readInt8(c + 1), y.readInt8(c), y.readInt8(c + 1)];
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i]! * 2;
+    const [ar, ay, br, by] = [x.readInt8(c), x.readInt8(c + 1), y.readInt8(i * 2), y.readInt8(i * 2 + 1)];
     if (Math.hypot(ar, ay) < MIN_CHROMA || Math.hypot(br, by) < MIN_CHROMA) continue;
     const turn = Math.abs(((Math.atan2(ay, ar) - Math.atan2(by, br)) * 180) / Math.PI) % 360;
     turns.push(Math.min(turn, 360 - turn));
   }
-  if (turns.length < MIN_CELLS) return false;
+  if (turns.length < MIN_CELLS) return 'unknown';
   turns.sort((p, q) => p - q);
-  return turns[turns.length >> 1]! > COLOURWAY_TURN;
+  return turns[turns.length >> 1]! > COLOURWAY_TURN ? 'turned' : 'kept';
 }
+
+/** For each of the 8 rotations and mirrors of the grid, the cell of the original each cell reads (identity first). */
+const DIHEDRAL_CELLS: readonly (readonly number[])[] = (() => {
+  const last = GRID - 1;
+  const maps: ((r: number, c: number) => [number, number])[] = [
+    (r, c) => [r, c],
+    (r, c) => [c, last - r],
+    (r, c) => [last - r, last - c],
+    (r, c) => [last - c, r],
+    (r, c) => [r, last - c],
+    (r, c) => [last - r, c],
+    (r, c) => [c, r],
+    (r, c) => [last - c, last - r],
+  ];
+  return maps.map((map) =>
+    Array.from({ length: GRID * GRID }, (_, i) => {
+      const [r, c] = map(Math.floor(i / GRID), i % GRID);
+      return r * GRID + c;
+    }),
+  );
+})();

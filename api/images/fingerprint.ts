@@ -5,7 +5,9 @@ import { decodeImage, type DecodedImage } from './decode.ts';
 import { colourLayout } from './colour-layout.ts';
 import { CLIPPED_SHARE, halfLightnessModulePlane } from './lightness.ts';
 import { hammingDistance, hashPlane, lumaFromPixels, ModulePlane, pdqFromLuma, pdqOfPlane } from './pdq.ts';
+import { framedWindow } from './frame.ts';
 import { anchoredWindows, contentWindow, cropWindows, viewWindows } from './regions.ts';
+import { filledRotation, TURNED_LABEL, turnedWindow, uprightSize } from './rotation.ts';
 import type { Fingerprint, FingerprintOptions, ImageLimits, LabelledHash, ThumbnailedFingerprint } from './types.ts';
 
 /** Background a transparent image is composited on for its main hash (re-posts mostly land on white). */
@@ -72,9 +74,11 @@ export function hashPixels(decoded: { pixels: Pixels }): PixelHashes {
   const luma = ModulePlane.lumaOfPixels(rgb, width, height, channels);
 
   const trimmed = contentWindow(luma.view(), width, height);
+  const framed = framedWindow(luma.view(), width, height);
   const windows = [
     ...cropWindows(width, height),
     ...(trimmed ? [trimmed] : []),
+    ...(framed ? [framed] : []),
     ...anchoredWindows(width, height),
     ...viewWindows(width, height),
   ];
@@ -83,16 +87,10 @@ export function hashPixels(decoded: { pixels: Pixels }): PixelHashes {
   const variants: LabelledHash[] = plane.variants;
   const global = variants[0]!;
   const regions: LabelledHash[] = plane.windows.map((r, i) => ({ label: windows[i]!.label, hash: r.hash, quality: r.quality }));
+  regions.push(...turnedHashes({ values: luma.view(), width, height }));
   regions.push(...lightnessHashes({ data: rgb, width, height, channels }, global.hash));
 
-  if (transparent) {
-    // Re-posts land on white (the main hash) or black. sharp resizes premultiplied, so the colour hidden
-    // under transparent pixels is gone here: copies that reveal it by dropping alpha are not covered.
-    const onBlack = pdqFromLuma(lumaFromPixels(flattenOnto(data, 0), width, height, 3), width, height);
-    if (hammingDistance(onBlack.hash, global.hash) > DISTINCT_VARIANT_BITS) {
-      regions.push({ label: 'alpha-black', hash: onBlack.hash, quality: onBlack.quality });
-    }
-  }
+  if (transparent) regions.push(...flattenHashes(data, width, height, global.hash));
   return { global, variants, regions, colourLayout: colourLayout(rgb, width, height, channels) };
 }
 
@@ -103,6 +101,31 @@ export function opaquePixels(pixels: Pixels): { rgb: Uint8Array; channels: numbe
     ? { rgb: flattenOnto(pixels.data, PRIMARY_BACKGROUND), channels: 3, transparent }
     : { rgb: pixels.data, channels: pixels.channels, transparent };
 }
+
+/**
+ * A transparent image's flattens besides the white one (the global hash): on black ('alpha-black') and
+ * on mid-grey ('alpha-grey'), each kept when more than 16 bits from every hash kept before it. Flattened
+ * on a background of luma B, a picture's luma is (1 − B/255) × its black flatten + B/255 × its white
+ * flatten, so these three stand for every background colour (docs/matching.md). sharp resizes
+ * premultiplied, so the colour hidden under transparent pixels is gone here: copies that reveal it by
+ * dropping alpha are not covered.
+ */
+export function flattenHashes(rgba: Uint8Array, width: number, height: number, whiteHash: string): LabelledHash[] {
+  const kept = [whiteHash];
+  const hashes: LabelledHash[] = [];
+  for (const [label, background] of FLATTENS) {
+    const h = pdqFromLuma(lumaFromPixels(flattenOnto(rgba, background), width, height, 3), width, height);
+    if (kept.every((k) => hammingDistance(h.hash, k) > DISTINCT_VARIANT_BITS)) {
+      hashes.push({ label, hash: h.hash, quality: h.quality });
+      kept.push(h.hash);
+    }
+  }
+  return hashes;
+}
+const FLATTENS: readonly [string, number][] = [
+  ['alpha-black', 0],
+  ['alpha-grey', 128],
+];
 
 /**
  * The lightness hashes worth storing besides the global hash (api/images/lightness.ts): 'lightness'
@@ -127,6 +150,21 @@ export function lightnessHashes(
   keepIfDistinct('lightness-clipped', pdqOfPlane(plane.clipBrightest(CLIPPED_SHARE)));
   return hashes;
 }
+
+/**
+ * A copy rotated by a few degrees on a canvas grown to fit, its corners filled with one colour, turned
+ * back upright (api/images/rotation.ts): compared with the work's whole image, never stored.
+ */
+function turnedHashes(plane: { values: Float32Array; width: number; height: number }): LabelledHash[] {
+  const degrees = filledRotation(plane);
+  if (degrees === undefined) return [];
+  const size = uprightSize(plane.width, plane.height, degrees);
+  if (size.width < MIN_TURNED_SIDE || size.height < MIN_TURNED_SIDE) return [];
+  const upright = turnedWindow(plane, degrees, size.width, size.height);
+  const { hash, quality } = pdqFromLuma(upright.values, upright.width, upright.height);
+  return [{ label: TURNED_LABEL, hash, quality }];
+}
+const MIN_TURNED_SIDE = 32;
 
 /**
  * The side and corner windows alone (regions.ts anchoredWindows), for the backfill of works registered

@@ -1,11 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database, Work } from '../../db/schema.ts';
 import type { Fingerprint } from '../images/types.ts';
-import { isColourway } from '../images/colour-layout.ts';
 import { findMatches } from './service.ts';
 import type { MatchCandidate } from './service.ts';
 import * as repo from '../works/repository.ts';
-import { judgeMatch, matchedQualities, queryHashes, type MatchJudgement } from './policy.ts';
+import { isColourwayMatch, judgeMatch, matchedQualities, queryHashes, type MatchJudgement } from './policy.ts';
 
 export interface AcceptedMatch {
   candidate: MatchCandidate;
@@ -39,12 +38,7 @@ export async function matchImage(db: Kysely<Database>, fp: Fingerprint): Promise
     const work = works.get(candidate.workId);
     if (!work) continue;
     const { queryQuality, workQuality } = matchedQualities(candidate, fp, work.pdq_quality);
-    const judgement = judgeMatch(
-      candidate,
-      queryQuality,
-      workQuality,
-      !candidate.exact && isColourway(fp.colourLayout, work.colour_layout),
-    );
+    const judgement = judgeMatch(candidate, queryQuality, workQuality, isColourwayMatch(candidate, fp.colourLayout, work.colour_layout));
     (judgement.accepted ? report.matches : report.nearMisses).push({ candidate, work, judgement });
   }
   return report;

@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { anchoredHashes } from '../images/fingerprint.ts';
+import { anchoredHashes, flattenHashes } from '../images/fingerprint.ts';
 import { anchoredWindows } from '../images/regions.ts';
 import type { ImageLimits } from '../images/types.ts';
-import { findWorksMissingHashLabels, findWorksWithoutColourLayout, setColourLayout } from '../works/repository.ts';
+import { findWorksMissingHashLabels, findWorksWithHashButNot, findWorksWithoutColourLayout, setColourLayout } from '../works/repository.ts';
 import { colourLayout } from '../images/colour-layout.ts';
 import { opaquePixels } from '../images/fingerprint.ts';
 import { backfillFromThumbnails, type BackfillProgress } from './backfill-thumbnails.ts';
+import { ALPHA_BLACK_LABEL, ALPHA_GREY_LABEL } from './label-classes.ts';
 import { isDegenerate } from './policy.ts';
 import { indexWorkHashes } from './service.ts';
 
@@ -56,6 +57,33 @@ export async function backfillColourLayouts(
         const layout = colourLayout(rgb, decoded.pixels.width, decoded.pixels.height, channels);
         if (layout) await setColourLayout(db, work.id, layout);
         return layout !== undefined;
+      },
+    },
+    limits,
+    options,
+  );
+}
+
+/**
+ * Adds the mid-grey flatten ('alpha-grey', fingerprint.ts flattenHashes) to transparent works registered
+ * before Aura stored it, from their thumbnails (WebP keeps the alpha channel). The works looked at are
+ * those with a black flatten and no grey one; a work whose grey flatten is within 16 bits of its other
+ * hashes gains nothing and is looked at again on the next run.
+ */
+export async function backfillGreyFlattens(
+  db: Kysely<Database>,
+  limits: ImageLimits,
+  options: { batchSize?: number; onBatch?: (progress: BackfillProgress) => void } = {},
+): Promise<BackfillProgress> {
+  return backfillFromThumbnails(
+    {
+      findBatch: (after, size) => findWorksWithHashButNot(db, ALPHA_BLACK_LABEL, ALPHA_GREY_LABEL, after, size),
+      apply: async (work, decoded) => {
+        const { data, width, height, channels } = decoded.pixels;
+        if (channels !== 4) return 0;
+        const grey = flattenHashes(data, width, height, work.pdq).filter((h) => h.label === ALPHA_GREY_LABEL && !isDegenerate(h));
+        if (grey.length > 0) await indexWorkHashes(db, work.id, grey);
+        return grey.length;
       },
     },
     limits,

@@ -34,6 +34,8 @@ export const SAME_WINDOW_LABEL = 'crop-72';
 
 /** A transparent image flattened on black (its main hash is flattened on white). */
 export const ALPHA_BLACK_LABEL = 'alpha-black';
+/** A transparent work flattened on mid-grey (stored as another region, class 4: a copy on a colour matches it through its global hash). */
+export const ALPHA_GREY_LABEL = 'alpha-grey';
 
 /**
  * - 'whole': stored 'global' and 'alpha-black' (a rotated, flipped or re-encoded copy of the whole image);

@@ -1,7 +1,11 @@
 import type { LabelledHash } from '../images/types.ts';
+import { isColourway } from '../images/colour-layout.ts';
+import { DIHEDRAL_LABELS } from '../images/pdq.ts';
 import { ANCHORED_PREFIX, STORED_CROP_SCALES, VIEW_PREFIX } from '../images/regions.ts';
+import { FRAMED_LABEL } from '../images/frame.ts';
+import { TURNED_LABEL } from '../images/rotation.ts';
 import type { Fingerprint } from '../images/types.ts';
-import { ALPHA_BLACK_LABEL, LIGHTNESS_LABELS, SAME_WINDOW_LABEL, viewTarget, type MatchTarget } from './label-classes.ts';
+import { ALPHA_BLACK_LABEL, ALPHA_GREY_LABEL, LIGHTNESS_LABELS, SAME_WINDOW_LABEL, viewTarget, type MatchTarget } from './label-classes.ts';
 
 export const MATCH_DISTANCE = 31;
 /** Flat or minimalist images have unstable PDQ hashes: below this quality a stricter distance applies. */
@@ -51,11 +55,20 @@ function setBits(hex: string): number {
  * 'global' (the copy is the work padded, letter-boxed or flattened), and its 'crop-72' also against the
  * stored 'crop-72' (a watermark or caption near the edge).
  */
-export const queryHashes = (fp: Fingerprint): (LabelledHash & { against: MatchTarget })[] =>
-  [
+export function queryHashes(fp: Fingerprint): (LabelledHash & { against: MatchTarget })[] {
+  // A copy kept transparent is matched through its white flatten (and, below, its black one); the grey
+  // flatten is stored for copies flattened on a colour, whose own hash is their global one.
+  // The black flatten of a transparent copy is its silhouette. It is the picture only when the white
+  // flatten shows nothing (a light alpha-only work kept transparent); otherwise two icons drawn on one
+  // template (a page, a folder) share it and would match each other.
+  const whiteFlattenBlank = isDegenerate({ hash: fp.pdq, quality: fp.pdqQuality });
+  const queried = (label: string) =>
+    !label.startsWith(ANCHORED_PREFIX) && label !== ALPHA_GREY_LABEL && (label !== ALPHA_BLACK_LABEL || whiteFlattenBlank);
+  return [
     ...fp.variants.map((v) => ({ ...v, against: v.label === 'global' ? ('any' as const) : ('whole' as const) })),
-    ...fp.regions.filter((r) => !r.label.startsWith(ANCHORED_PREFIX)).map((r) => ({ ...r, against: regionTarget(r.label) })),
+    ...fp.regions.filter((r) => queried(r.label)).map((r) => ({ ...r, against: regionTarget(r.label) })),
   ].filter((h) => !isDegenerate(h));
+}
 
 function regionTarget(label: string): MatchTarget {
   if (LIGHTNESS_LABELS.includes(label)) return 'lightness';
@@ -64,8 +77,9 @@ function regionTarget(label: string): MatchTarget {
   // window to window (a watermark or caption near the edges).
   if (label === SAME_WINDOW_LABEL || label.startsWith('crop-')) return 'whole-or-regions';
   // A copy kept transparent of a light alpha-only work is uniform on white: only its black flatten, which
-  // the work stored too, has the picture.
-  if (label === ALPHA_BLACK_LABEL) return 'whole';
+  // the work stored too, has the picture. A copy rotated by a few degrees, turned back upright
+  // (api/images/rotation.ts), and the picture inside a screenshot's frame (frame.ts) are the work's whole image too.
+  if (label === ALPHA_BLACK_LABEL || label === TURNED_LABEL || label === FRAMED_LABEL) return 'whole';
   // The content inside uniform borders (a sprite's transparent margin flattened, a mat, padding): a copy
   // cropped within that margin, or padded more, has the same content box as the work.
   if (label === 'trimmed') return 'any';
@@ -84,7 +98,10 @@ export const storedHashes = (fp: Pick<Fingerprint, 'pdq' | 'pdqQuality' | 'regio
 const STORED_CROP_LABELS = STORED_CROP_SCALES.map((s) => `crop-${Math.round(s * 100)}`);
 /** The query hashes the whole centred ladder and its anchored views; a work keeps a few rungs. */
 const isStoredRegion = (label: string) =>
-  !label.startsWith(VIEW_PREFIX) && (!label.startsWith('crop-') || STORED_CROP_LABELS.includes(label));
+  !label.startsWith(VIEW_PREFIX) &&
+  label !== TURNED_LABEL &&
+  label !== FRAMED_LABEL &&
+  (!label.startsWith('crop-') || STORED_CROP_LABELS.includes(label));
 
 export interface MatchJudgement {
   accepted: boolean;
@@ -113,6 +130,21 @@ export function matchedQualities(
 ): { queryQuality: number; workQuality: number } {
   const queryQuality = [...query.variants, ...query.regions].find((h) => h.label === m.queryLabel)?.quality ?? query.pdqQuality;
   return { queryQuality, workQuality: m.storedLabel === 'global' || m.storedLabel === 'sha256' ? workQuality : queryQuality };
+}
+
+/**
+ * Whether a match is the same design in other colours (api/images/colour-layout.ts). A copy that
+ * matched through a rotated or mirrored variant has its colour grid turned too, so every orientation
+ * is tried before calling it a colourway.
+ */
+export function isColourwayMatch(
+  m: { exact: boolean; queryLabel: string },
+  queryLayout: string | undefined | null,
+  workLayout: string | undefined | null,
+): boolean {
+  if (m.exact) return false;
+  const turned = m.queryLabel !== 'global' && (DIHEDRAL_LABELS as readonly string[]).includes(m.queryLabel);
+  return isColourway(queryLayout, workLayout, { anyOrientation: turned });
 }
 
 export function judgeMatch(
@@ -165,6 +197,8 @@ function regionChange(label: string, side: 'query' | 'stored'): string | undefin
   if (label.startsWith('alpha-')) return 'transparency flattened';
   if (label.startsWith('crop-')) return side === 'query' ? 'padded or letter-boxed' : 'cropped';
   if (label.startsWith(ANCHORED_PREFIX) || label.startsWith(VIEW_PREFIX)) return 'cropped on one side or at a corner';
+  if (label === TURNED_LABEL) return 'rotated by a few degrees';
+  if (label === FRAMED_LABEL) return 'shown inside a frame (a screenshot)';
   return undefined;
 }
 

@@ -11,9 +11,7 @@ const tasks = import('tsx/esm/api').then(({ register }) => {
 });
 // A metadata worker loads its parsers as soon as it starts, so module loading never eats into a task's
 // deadline (which starts when runParseTask writes its start time); a header worker never loads them.
-const preloaded = workerData?.preloadEvidence
-  ? tasks.then((t) => Promise.all([t.evidenceReader(), t.credentialsReader()]))
-  : tasks;
+const preloaded = workerData?.preloadEvidence ? tasks.then((t) => Promise.all([t.evidenceReader(), t.credentialsReader()])) : tasks;
 
 module.exports = async function runParseTask(task) {
   await preloaded;

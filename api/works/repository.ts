@@ -226,6 +226,35 @@ export async function listWorks(db: Db, query: WorkListQuery) {
  * match-index rows, with what re-hashing needs (the stored thumbnail, the global PDQ hash) and which of
  * `labels` they already have.
  */
+/** Works (after `afterId`, in id order) that have a `present` hash row but no `missing` one, with their thumbnail and PDQ hash. */
+export async function findWorksWithHashButNot(db: Db, present: string, missing: string, afterId: string, limit: number) {
+  return db
+    .selectFrom('works')
+    .select(['works.id', 'works.thumbnail', 'works.pdq'])
+    .where('works.id', '>', afterId)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('work_hashes')
+          .select('work_hashes.id')
+          .whereRef('work_hashes.work_id', '=', 'works.id')
+          .where('work_hashes.label', '=', present),
+      ),
+    )
+    .where(({ exists, not, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('work_hashes')
+            .select('work_hashes.id')
+            .whereRef('work_hashes.work_id', '=', 'works.id')
+            .where('work_hashes.label', '=', missing),
+        ),
+      ),
+    )
+    .orderBy('works.id')
+    .limit(limit)
+    .execute();
+}
+
 export async function findWorksMissingHashLabels(db: Db, labels: readonly string[], afterId: string, limit: number) {
   const works = await db
     .selectFrom('works')

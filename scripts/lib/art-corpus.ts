@@ -128,7 +128,18 @@ export const splitOf = (pkg: string, key: string): CorpusWork['split'] =>
 const MAX_SIDE = 1280;
 const MIN_SIDE = 128;
 
-export async function collectCorpus(extracted: string): Promise<CorpusWork[]> {
+/**
+ * The corpus' works, one per design, with the pictures that ship twice (under two names, as two
+ * frames of one animation, as one wallpaper cut to 16:9 and to 4:3) merged into the first: they are
+ * one work, not two works that must not match. `merged` lists what was dropped and why.
+ */
+export async function collectCorpus(extracted: string): Promise<CorpusWork[] & { merged?: string[] }> {
+  const works = await collectDesigns(extracted);
+  const { kept, merged } = await mergeSamePictures(works);
+  return Object.assign(kept, { merged });
+}
+
+async function collectDesigns(extracted: string): Promise<CorpusWork[]> {
   const works: CorpusWork[] = [];
   const seen = new Set<string>();
   for (const source of SOURCES) {
@@ -201,4 +212,119 @@ async function alphaClass(bytes: Buffer): Promise<{ transparent: boolean; alphaO
   const transparent = transparentPixels > data.length / 4 / 100;
   const spread = n ? Math.max(...[0, 1, 2].map((c) => Math.sqrt(Math.max(0, sq[c]! / n - (sum[c]! / n) ** 2)))) : 0;
   return { transparent, alphaOnly: transparent && spread < 12 };
+}
+
+/** Side of the grey thumbnails the duplicate check compares, and the largest mean difference (of 255) that is one picture. */
+const SAME_SIDE = 32;
+const SAME_PICTURE_MEAN_DIFFERENCE = 6; // of 255, over R, G and B: colourways stay apart
+/** ... and the least correlation of the two grids: a mean difference alone calls any two sparse line drawings one picture. */
+const SAME_PICTURE_CORRELATION = 0.95;
+
+interface PictureSample {
+  aspect: number;
+  /** The picture's R, G and B squashed to a square, flattened on mid-grey (so alpha-only shapes show). */
+  channels: Float32Array[];
+  squareSide: number;
+}
+
+/**
+ * Drops each work whose picture is, pixel for pixel, another's: after both are shrunk to 32 × 32 RGB
+ * grids (the wider first cut to the narrower's aspect around its centre), a mean absolute difference of
+ * at most 6 and a correlation of at least 0.95. This criterion looks at pixels only, never at the
+ * hashes the benchmark measures.
+ */
+async function mergeSamePictures(works: CorpusWork[]): Promise<{ kept: CorpusWork[]; merged: string[] }> {
+  const samples = await Promise.all(works.map((w) => pictureSample(w.bytes)));
+  const kept: number[] = [];
+  const merged: string[] = [];
+  for (let i = 0; i < works.length; i++) {
+    const same = (k: number) => {
+      const d = pictureDifference(samples[k]!, samples[i]!);
+      return d.meanDifference <= SAME_PICTURE_MEAN_DIFFERENCE && d.correlation >= SAME_PICTURE_CORRELATION;
+    };
+    const twin = kept.find(same);
+    if (twin === undefined) {
+      kept.push(i);
+      continue;
+    }
+    const d = pictureDifference(samples[twin]!, samples[i]!);
+    merged.push(
+      `${works[i]!.name} = ${works[twin]!.name} (mean difference ${d.meanDifference.toFixed(1)}, correlation ${d.correlation.toFixed(3)})`,
+    );
+  }
+  return { kept: kept.map((k) => works[k]!), merged };
+}
+
+const SAMPLE_SIDE = 96;
+async function pictureSample(bytes: Buffer): Promise<PictureSample> {
+  const meta = await sharp(bytes).metadata();
+  const { data } = await sharp(bytes)
+    .flatten({ background: '#808080' })
+    .toColourspace('srgb')
+    .resize(SAMPLE_SIDE, SAMPLE_SIDE, { fit: 'fill' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const channels = [0, 1, 2].map((c) => Float32Array.from({ length: SAMPLE_SIDE * SAMPLE_SIDE }, (_, p) => data[p * 3 + c]!));
+  return { aspect: (meta.width ?? 1) / (meta.height ?? 1), channels, squareSide: SAMPLE_SIDE };
+}
+
+function pictureDifference(a: PictureSample, b: PictureSample): { meanDifference: number; correlation: number } {
+  // The centred part of each squashed square that has the aspect both share.
+  const aspect = Math.min(a.aspect, b.aspect) / Math.max(a.aspect, b.aspect);
+  if (aspect < 0.5) return { meanDifference: Number.POSITIVE_INFINITY, correlation: 0 };
+  const cut = (p: PictureSample, other: PictureSample) =>
+    p.aspect > other.aspect
+      ? { x: (1 - aspect) / 2, w: aspect, y: 0, h: 1 }
+      : p.aspect < other.aspect
+        ? { x: 0, w: 1, y: (1 - aspect) / 2, h: aspect }
+        : { x: 0, w: 1, y: 0, h: 1 };
+  const ga = resample(a, cut(a, b));
+  const gb = resample(b, cut(b, a));
+  if (ga.length !== gb.length) throw new Error('samples of different sizes');
+  const n = ga.length;
+  let sum = 0;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    sum += Math.abs(ga[i]! - gb[i]!);
+    ma += ga[i]!;
+    mb += gb[i]!;
+  }
+  ma /= n;
+  mb /= n;
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < n; i++) {
+    ab += (ga[i]! - ma) * (gb[i]! - mb);
+    aa += (ga[i]! - ma) ** 2;
+    bb += (gb[i]! - mb) ** 2;
+  }
+  // Two flat grids are one picture when their levels agree (the mean difference decides).
+  const correlation = aa === 0 || bb === 0 ? (aa === bb ? 1 : 0) : ab / Math.sqrt(aa * bb);
+  return { meanDifference: sum / n, correlation };
+}
+
+/** SAME_SIDE² box-averaged grids (R, G, B one after the other) over a part of the sample (fractions of its side). */
+function resample(p: PictureSample, part: { x: number; y: number; w: number; h: number }): Float32Array {
+  const cells = SAME_SIDE * SAME_SIDE;
+  const out = new Float32Array(cells * p.channels.length);
+  for (const [c, plane] of p.channels.entries()) out.set(resamplePlane(plane, p.squareSide, part), c * cells);
+  return out;
+}
+
+function resamplePlane(square: Float32Array, n: number, part: { x: number; y: number; w: number; h: number }): Float32Array {
+  const out = new Float32Array(SAME_SIDE * SAME_SIDE);
+  for (let gy = 0; gy < SAME_SIDE; gy++) {
+    const y0 = Math.floor((part.y + (part.h * gy) / SAME_SIDE) * n);
+    const y1 = Math.max(y0 + 1, Math.floor((part.y + (part.h * (gy + 1)) / SAME_SIDE) * n));
+    for (let gx = 0; gx < SAME_SIDE; gx++) {
+      const x0 = Math.floor((part.x + (part.w * gx) / SAME_SIDE) * n);
+      const x1 = Math.max(x0 + 1, Math.floor((part.x + (part.w * (gx + 1)) / SAME_SIDE) * n));
+      let sum = 0;
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) sum += square[y * n + x]!;
+      out[gy * SAME_SIDE + gx] = sum / ((y1 - y0) * (x1 - x0));
+    }
+  }
+  return out;
 }

@@ -1,6 +1,9 @@
 import { deflateSync } from 'node:zlib';
 import sharp, { type Sharp } from 'sharp';
 import { PNG_SIGNATURE, ihdrChunk, pngChunk } from '../helpers/png.ts';
+import { decodeImage } from '../../api/images/decode.ts';
+import { opaquePixels } from '../../api/images/fingerprint.ts';
+import { lumaFromPixels } from '../../api/images/pdq.ts';
 
 /** A deterministic, structured RGB picture (smooth shapes and edges, like a painting, not noise). */
 export function paintingPixels(width: number, height: number, seed = 1): Buffer {
@@ -35,4 +38,34 @@ export function pngWithHeader(width: number, height: number): Buffer {
     pngChunk('IDAT', deflateSync(Buffer.alloc(1024))),
     pngChunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+/** The picture scaled into a browser-like window: a grey title bar with an address field, light margins. */
+export async function screenshotOf(
+  picture: Buffer,
+  pictureWidth: number,
+): Promise<{ bytes: Buffer; box: { x: number; y: number; width: number } }> {
+  const inner = await sharp(picture).resize({ width: pictureWidth }).png().toBuffer();
+  const { height: h = 0 } = await sharp(inner).metadata();
+  const W = Math.round(pictureWidth / 0.8);
+  const bar = Math.round(h * 0.12);
+  const H = h + bar + Math.round(h * 0.1);
+  const chrome = Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><rect width="${W}" height="${bar}" fill="#dfe1e5"/><rect x="${W * 0.15}" y="${bar * 0.25}" width="${W * 0.6}" height="${bar * 0.5}" rx="${bar * 0.25}" fill="white"/><circle cx="${bar * 0.5}" cy="${bar * 0.5}" r="${bar * 0.15}" fill="#ff5f57"/></svg>`,
+  );
+  const x = Math.round((W - pictureWidth) / 2);
+  const y = bar + Math.round(h * 0.04);
+  const bytes = await sharp({ create: { width: W, height: H, channels: 3, background: '#f7f7f7' } })
+    .composite([{ input: chrome }, { input: inner, left: x, top: y }])
+    .jpeg({ quality: 85 })
+    .toBuffer();
+  return { bytes, box: { x, y, width: pictureWidth } };
+}
+
+/** The luma plane of an image's 512-px working copy, as the fingerprint sees it (transparency flattened on white). */
+export async function workingLuma(bytes: Buffer): Promise<{ values: Float32Array; width: number; height: number }> {
+  const decoded = await decodeImage(bytes, { maxBytes: 20 * 1024 * 1024, maxPixels: 40_000_000 });
+  const { rgb, channels } = opaquePixels(decoded.pixels);
+  const { width, height } = decoded.pixels;
+  return { values: lumaFromPixels(rgb, width, height, channels), width, height };
 }

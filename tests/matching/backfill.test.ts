@@ -11,7 +11,12 @@ import { bulkIndexHashes, findMatches, indexWorkHashes } from '../../api/matchin
 import * as degenerateHashesMigration from '../../db/migrations/0011_degenerate_hashes.ts';
 import { backfillLightnessHashes } from '../../api/matching/backfill-lightness.ts';
 import { queryHashes, storedHashes } from '../../api/matching/policy.ts';
-import { ANCHORED_LABELS, backfillAnchoredWindows, backfillColourLayouts } from '../../api/matching/backfill-windows.ts';
+import {
+  ANCHORED_LABELS,
+  backfillAnchoredWindows,
+  backfillColourLayouts,
+  backfillGreyFlattens,
+} from '../../api/matching/backfill-windows.ts';
 import { isColourway } from '../../api/images/colour-layout.ts';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
 
@@ -172,6 +177,60 @@ describeEachDatabase('side and corner window backfill', (backend) => {
     expect(registered.colourLayout).toBeDefined();
     expect(isColourway(colour_layout, registered.colourLayout)).toBe(false);
     expect((await backfillColourLayouts(db, limits)).works).toBe(0);
+  });
+});
+
+describeEachDatabase('grey flatten backfill', (backend) => {
+  let server: TestServer;
+  let sprite: Buffer;
+  let registered: ThumbnailedFingerprint;
+  beforeAll(async () => {
+    server = await startTestServer(backend);
+    const db = server.ctx.db;
+    // A coloured sprite on a transparent canvas: its flattens on white, black and grey all differ.
+    const art = await renderArtwork(33, { width: 600, height: 600 });
+    const mask = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="600"><circle cx="300" cy="300" r="230"/><rect x="40" y="420" width="200" height="140"/></svg>',
+    );
+    sprite = await sharp(art)
+      .ensureAlpha()
+      .composite([{ input: mask, blend: 'dest-in' }])
+      .png()
+      .toBuffer();
+    registered = await fingerprintImage(sprite, limits, { thumbnail: true });
+    await insertWorks(db, [{ id: 'legacy-sprite' }]);
+    await db.updateTable('works').set({ thumbnail: registered.thumbnail, pdq: registered.pdq }).where('id', '=', 'legacy-sprite').execute();
+    await indexWorkHashes(
+      db,
+      'legacy-sprite',
+      storedHashes(registered).filter((h) => h.label !== 'alpha-grey'),
+    );
+  });
+  afterAll(async () => server?.close());
+
+  it('adds the grey flatten from the thumbnail, and a copy flattened on a colour then matches through it, once', async () => {
+    const db = server.ctx.db;
+    expect(registered.regions.map((r) => r.label)).toEqual(expect.arrayContaining(['alpha-black', 'alpha-grey']));
+    const onColour = await fingerprintImage(
+      await sharp(sprite).flatten({ background: '#8a5a9e' }).jpeg({ quality: 85 }).toBuffer(),
+      limits,
+    );
+    const match = async () => (await findMatches(db, { hashes: queryHashes(onColour) })).find((m) => m.workId === 'legacy-sprite');
+    const before = await match();
+
+    expect(await backfillGreyFlattens(db, limits)).toMatchObject({ works: 1, updated: 1, rows: 1 });
+    const row = await db
+      .selectFrom('work_hashes')
+      .select('hash')
+      .where('work_id', '=', 'legacy-sprite')
+      .where('label', '=', 'alpha-grey')
+      .executeTakeFirstOrThrow();
+    const hex = BigInt(`0b${row.hash}`).toString(16).padStart(64, '0');
+    expect(hammingDistance(hex, registered.regions.find((r) => r.label === 'alpha-grey')!.hash)).toBeLessThanOrEqual(16);
+    const after = await match();
+    expect(after?.storedLabel).toBe('alpha-grey');
+    expect(after!.distance).toBeLessThan(before?.distance ?? 257);
+    expect((await backfillGreyFlattens(db, limits)).works).toBe(0);
   });
 });
 

@@ -1,8 +1,9 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase, startTestServer, type TestServer } from '../helpers/server.ts';
 import { AuraClient, generateIdentity, type Identity } from '../../scripts/lib/aura-client.ts';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
+import { screenshotOf } from '../images/synthetic.ts';
 
 /**
  * The hard cases of matching (docs/matching.md), each through HTTP: works whose fingerprint is
@@ -130,6 +131,30 @@ describeEachDatabase('matching hard cases', (backend) => {
     expect(left.matches[0].transform).toMatch(/cropped on one side or at a corner/);
   });
 
+  it('finds copies rotated by a few degrees with their corners filled, turned back upright', async () => {
+    const work = await renderArtwork(47, { width: 1200, height: 800 });
+    const id = await register(work, 'tilted on a phone');
+    for (const [degrees, background] of [
+      [3, '#000000'],
+      [-4, '#ffffff'],
+    ] as const) {
+      const copy = await sharp(work).rotate(degrees, { background }).resize(900).jpeg({ quality: 80 }).toBuffer();
+      const report = await viewer().verify(jpeg(copy));
+      expect(report.matches[0], `${degrees}°`).toMatchObject({ workId: id, exact: false });
+      expect(report.matches[0].matchedOn.query, `${degrees}°`).toBe('turned');
+      expect(report.matches[0].transform).toMatch(/rotated by a few degrees/);
+    }
+  });
+
+  it('finds a copy shown inside a screenshot of a browser window', async () => {
+    const work = await renderArtwork(49, { width: 1000, height: 750 });
+    const id = await register(work, 'seen on a web page');
+    const report = await viewer().verify(jpeg((await screenshotOf(work, 520)).bytes));
+    expect(report.matches[0]).toMatchObject({ workId: id, exact: false });
+    expect(report.matches[0].matchedOn.query).toBe('framed');
+    expect(report.matches[0].transform).toMatch(/inside a frame/);
+  });
+
   it('tells two colourways of one design apart: each the same as itself, the other only similar, and both register', async () => {
     const design = await renderArtwork(43, { width: 900, height: 700 });
     const warm = await sharp(design).png().toBuffer();
@@ -140,6 +165,24 @@ describeEachDatabase('matching hard cases', (backend) => {
     expect(report.matches[0]).toMatchObject({ workId: coolId, verdict: 'same' });
     const other = report.matches.find((m: { workId: string }) => m.workId === warmId);
     expect(other).toMatchObject({ verdict: 'similar', note: expect.stringMatching(/colourway/) });
+  });
+
+  it('calls a mirrored or turned copy the same image, not a colourway, though its colours moved', async () => {
+    // Four hues in four quadrants: mirrored, each quadrant sits where another hue was.
+    const quadrants = Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600">
+        <rect width="400" height="300" fill="#c0392b"/><rect x="400" width="400" height="300" fill="#2e86c1"/>
+        <rect y="300" width="400" height="300" fill="#27ae60"/><rect x="400" y="300" width="400" height="300" fill="#f1c40f"/>
+        <circle cx="260" cy="200" r="120" fill="#7d3c98"/><rect x="470" y="340" width="220" height="160" fill="#1b2631"/>
+        <path d="M40 560 L300 380 L380 560 Z" fill="#fdfefe"/></svg>`,
+    );
+    const work = await sharp(quadrants).png().toBuffer();
+    const id = await register(work, 'four quadrants');
+    for (const turn of [(i: Sharp) => i.flop(), (i: Sharp) => i.rotate(90)]) {
+      const report = await viewer().verify(jpeg(await turn(sharp(work)).jpeg({ quality: 85 }).toBuffer()));
+      expect(report.matches[0]).toMatchObject({ workId: id, verdict: 'same' });
+      expect(report.matches[0].note ?? '').not.toMatch(/colourway/);
+    }
   });
 
   it('finds copies of a flat, minimalist work (PDQ quality below 50) and leaves another flat work alone', async () => {

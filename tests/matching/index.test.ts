@@ -195,7 +195,18 @@ describeEachDatabase('match index', (backend) => {
     const ANCHORS = ['l', 'r', 't', 'b', 'tl', 'tr', 'bl', 'br'];
     const EDGES = ANCHORS.map((a) => `edge-${a}85`);
     const VIEWS = [97, 94, 91, 88].flatMap((s) => ANCHORS.map((a) => `view-${a}${s}`));
-    const REGION_LABELS = [...CROPS, 'trimmed', ...EDGES, ...VIEWS, 'lightness', 'lightness-clipped', 'alpha-black'];
+    const REGION_LABELS = [
+      ...CROPS,
+      'trimmed',
+      ...EDGES,
+      ...VIEWS,
+      'lightness',
+      'lightness-clipped',
+      'alpha-black',
+      'alpha-grey',
+      'turned',
+      'framed',
+    ];
     const LIGHTNESS = ['lightness', 'lightness-clipped'];
     /** The product's rule, written out independently of label-classes.ts. */
     const allowed = (queryLabel: string, storedLabel: string) =>
@@ -204,7 +215,7 @@ describeEachDatabase('match index', (backend) => {
       (LIGHTNESS.includes(queryLabel) && (LIGHTNESS.includes(storedLabel) || storedLabel === 'global')) ||
       (CROPS.includes(queryLabel) && !LIGHTNESS.includes(storedLabel) && !EDGES.includes(storedLabel)) ||
       queryLabel === 'trimmed' ||
-      (queryLabel === 'alpha-black' && (storedLabel === 'global' || storedLabel === 'alpha-black')) ||
+      (['turned', 'framed'].includes(queryLabel) && (storedLabel === 'global' || storedLabel === 'alpha-black')) ||
       (VIEWS.includes(queryLabel) && storedLabel === `edge-${/^view-([a-z]+)\d+$/.exec(queryLabel)![1]}85`);
 
     it('matches every allowed (query, stored) pair and no other, index and full scan alike', async () => {
@@ -222,11 +233,13 @@ describeEachDatabase('match index', (backend) => {
         regions,
       };
       const query = queryHashes(fp);
-      // Every hash but the stored-only side and corner windows (8 variants, 9 rungs, 'trimmed', 32 views, 2 lightness, 'alpha-black').
-      expect(query).toHaveLength(8 + 9 + 1 + 32 + 2 + 1);
+      // Every hash but the stored-only ones (side and corner windows, the grey flatten) and the black
+      // flatten (queried only when the white one is blank): 8 variants, 9 rungs, 'trimmed', 32 views,
+      // 2 lightness, 'turned', 'framed'.
+      expect(query).toHaveLength(8 + 9 + 1 + 32 + 2 + 2);
       const storedLabels = storedHashes({ pdq: randomHash(random), pdqQuality: 100, regions }).map((h) => h.label);
-      // 'global', 3 rungs, 'trimmed', 8 side and corner windows, 2 lightness, 'alpha-black'.
-      expect(storedLabels).toHaveLength(1 + 3 + 1 + 8 + 2 + 1);
+      // 'global', 3 rungs, 'trimmed', 8 side and corner windows, 2 lightness, 'alpha-black', 'alpha-grey'.
+      expect(storedLabels).toHaveLength(1 + 3 + 1 + 8 + 2 + 2);
       // One work per (query label, stored label): a single stored row 4 bits from that query hash.
       const works: { id: string; queryLabel: string; storedLabel: string; hash: string }[] = [];
       for (const [qi, h] of query.entries()) {
@@ -280,10 +293,32 @@ describeEachDatabase('match index', (backend) => {
       expect(pairs(indexed)).not.toContain('lightness→crop-96');
       expect(pairs(indexed)).not.toContain('rot90→lightness');
       expect(pairs(indexed)).toContain('crop-72→crop-72');
+      expect(pairs(indexed)).toContain('turned→global');
+      expect(pairs(indexed)).toContain('framed→alpha-black');
+      expect(pairs(indexed)).not.toContain('framed→crop-92');
+      expect(pairs(indexed)).toContain('global→alpha-grey');
+      expect(pairs(indexed)).not.toContain('rot90→alpha-grey');
       expect(pairs(indexed)).not.toContain('crop-75→crop-75');
       // …while without restriction ('any', the default) every one of the 21 × 14 pairs is.
       const unrestricted = query.map(({ label, hash }) => ({ label, hash }));
       expect(pairs(await findMatches(db, { hashes: unrestricted }, { limit: 1000 }))).toHaveLength(works.length);
+    });
+
+    it('sends the black flatten only when the white flatten is blank (a light alpha-only copy kept transparent)', () => {
+      const blank = '0'.repeat(64);
+      const black = q('alpha-black', randomHash(random));
+      const fp = (pdq: string, pdqQuality: number): Fingerprint => ({
+        sha256: 'ab'.repeat(32),
+        pdq,
+        pdqQuality,
+        width: 64,
+        height: 64,
+        format: 'png',
+        variants: [q('global', pdq)],
+        regions: [black],
+      });
+      expect(queryHashes(fp(blank, 0))).toEqual([expect.objectContaining({ label: 'alpha-black', against: 'whole' })]);
+      expect(queryHashes(fp(randomHash(random), 100)).map((h) => h.label)).toEqual(['global']);
     });
 
     it('queries identical hashes once, against the union of the stored classes they asked for', async () => {
