@@ -7,8 +7,8 @@ import type { Window } from './regions.ts';
 
 export const FRAMED_LABEL = 'framed';
 
-/** Luma step across a picture's edge (the frame's grey against a picture's white margin is ~8). */
-const EDGE_STEP = 5;
+/** Luma step across a picture's edge (the frame's grey against a picture's white margin is ~8); chosen on the tuning part. */
+const EDGE_STEP = 3;
 /** Gaps (JPEG ringing, a pixel of the picture the colour of the frame) an edge may have, in pixels. */
 const EDGE_GAP = 3;
 /** A picture side at least this share of the image's side; its edges cover this share of each side. */
@@ -17,7 +17,7 @@ const MIN_COVER = 0.7;
 /** A frame takes at least this share of the image (a title bar and margins), or it is the picture's own border. */
 const MAX_AREA = 0.9;
 /** More lines than this share with long steps and the image is a texture (noise, hatching), not a framed picture. */
-const TEXTURE_SHARE = 0.6;
+const TEXTURE_SHARE = 0.8;
 /** How far (share of the image's side) the ends of opposite edges may disagree. */
 const END_TOLERANCE = 0.02;
 
