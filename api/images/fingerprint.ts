@@ -7,7 +7,7 @@ import { CLIPPED_SHARE, halfLightnessModulePlane } from './lightness.ts';
 import { hammingDistance, hashPlane, lumaFromPixels, ModulePlane, pdqFromLuma, pdqOfPlane } from './pdq.ts';
 import { framedWindow } from './frame.ts';
 import { anchoredWindows, contentWindow, cropWindows, viewWindows } from './regions.ts';
-import { filledRotation, TURNED_LABEL, turnedWindow, uprightSize } from './rotation.ts';
+import { filledRotation, type Plane, TURNED_LABEL, turnedWindow, uprightSize } from './rotation.ts';
 import type { Fingerprint, FingerprintOptions, ImageLimits, LabelledHash, ThumbnailedFingerprint } from './types.ts';
 
 /** Background a transparent image is composited on for its main hash (re-posts mostly land on white). */
@@ -155,7 +155,7 @@ export function lightnessHashes(
  * A copy rotated by a few degrees on a canvas grown to fit, its corners filled with one colour, turned
  * back upright (api/images/rotation.ts): compared with the work's whole image, never stored.
  */
-function turnedHashes(plane: { values: Float32Array; width: number; height: number }): LabelledHash[] {
+function turnedHashes(plane: Plane): LabelledHash[] {
   const degrees = filledRotation(plane);
   if (degrees === undefined) return [];
   const size = uprightSize(plane.width, plane.height, degrees);

@@ -22,7 +22,7 @@ const TEXTURE_SHARE = 0.8;
 const END_TOLERANCE = 0.02;
 
 interface Run {
-  /** Position of the line (row or column) the run lies between it and the one before. */
+  /** The line (row or column) the step is centred on: its two neighbours differ by more than EDGE_STEP. */
   at: number;
   start: number;
   end: number;

@@ -62,15 +62,6 @@ export function uprightSize(width: number, height: number, degrees: number): { w
   return { width: (width * cos - height * sin) / det, height: (height * cos - width * sin) / det };
 }
 
-/**
- * The scale of the largest centred upright rectangle of the same aspect inside a w × h rectangle turned
- * by `degrees` (what "rotate and crop to fit" keeps, and what is left upright when such a copy is turned back).
- */
-export function inscribedScale(width: number, height: number, degrees: number): number {
-  const a = (Math.abs(degrees) * Math.PI) / 180;
-  return 1 / (Math.cos(a) + Math.sin(a) * Math.max(width / height, height / width));
-}
-
 /** Luma distance within which a pixel counts as the fill colour of a rotated copy's corners. */
 const FILL_TOLERANCE = 10;
 /** Rotations worth turning back: below, PDQ matches as is; above, not a "small" rotation. */

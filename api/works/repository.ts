@@ -221,11 +221,6 @@ export async function listWorks(db: Db, query: WorkListQuery) {
   return { rows, total: Number(total.n) };
 }
 
-/**
- * The next works in id order after `afterId` that lack at least one of `labels` among their
- * match-index rows, with what re-hashing needs (the stored thumbnail, the global PDQ hash) and which of
- * `labels` they already have.
- */
 /** Works (after `afterId`, in id order) that have a `present` hash row but no `missing` one, with their thumbnail and PDQ hash. */
 export async function findWorksWithHashButNot(db: Db, present: string, missing: string, afterId: string, limit: number) {
   return db
@@ -255,6 +250,11 @@ export async function findWorksWithHashButNot(db: Db, present: string, missing: 
     .execute();
 }
 
+/**
+ * The next works in id order after `afterId` that lack at least one of `labels` among their
+ * match-index rows, with what re-hashing needs (the stored thumbnail, the global PDQ hash) and which of
+ * `labels` they already have.
+ */
 export async function findWorksMissingHashLabels(db: Db, labels: readonly string[], afterId: string, limit: number) {
   const works = await db
     .selectFrom('works')
