@@ -19,7 +19,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
-import { fingerprintImage } from '../api/images/fingerprint.ts';
+import { fingerprintImage, thumbnailGrey } from '../api/images/fingerprint.ts';
+import { describe, type GreyPlane } from '../api/images/keypoints.ts';
+import { compareLocally } from '../api/matching/local-features.ts';
 import type { Fingerprint } from '../api/images/types.ts';
 import {
   isColourwayMatch,
@@ -28,13 +30,15 @@ import {
   queryHashes,
   storedHashes,
   isDegenerate,
+  LOCAL_CHECK_REACH,
+  LOCAL_CHECKS,
   QUALITY_FLOOR,
 } from '../api/matching/policy.ts';
+import { MAX_INDEXED_DISTANCE } from '../api/matching/hashes.ts';
 import { classRange, storedLabelClass } from '../api/matching/label-classes.ts';
 import { colouredCells } from '../api/images/colour-layout.ts';
 import { collectCorpus, fetchPackages, SOURCES, type CorpusWork } from './lib/art-corpus.ts';
 
-const THRESHOLD = 31;
 const limits = { maxBytes: 100 * 1024 * 1024, maxPixels: 100_000_000 };
 
 const args = process.argv.slice(2);
@@ -265,7 +269,21 @@ interface Candidate {
   storedLabel: string;
 }
 
-/** Each work's best allowed pair within 31 bits, as the index returns them. */
+/**
+ * Whether the index finds a pair: within 31 bits always; up to LOCAL_CHECK_REACH only when one of the
+ * 16 slots of 16 bits is within one bit (the index probes each slot's value and its 16 neighbours).
+ */
+function indexFinds(distance: number, query: Uint32Array, qi: number, stored: Uint32Array, si: number): boolean {
+  if (distance <= MAX_INDEXED_DISTANCE) return true;
+  if (distance > LOCAL_CHECK_REACH) return false;
+  for (let k = 0; k < 8; k++) {
+    const x = (query[qi * 8 + k]! ^ stored[si * 8 + k]!) >>> 0;
+    if (popcount(x >>> 16) <= 1 || popcount(x & 0xffff) <= 1) return true;
+  }
+  return false;
+}
+
+/** Each work's best allowed pair the index returns (within LOCAL_CHECK_REACH bits). */
 function candidates(query: Fingerprint, stored: Packed[]): Candidate[] {
   const qh = queryHashes(query);
   const q = pack(qh, () => 0);
@@ -281,7 +299,7 @@ function candidates(query: Fingerprint, stored: Packed[]): Candidate[] {
         if (cls < r.lo || cls > r.hi) continue;
         let d = 0;
         for (let k = 0; k < 8; k++) d += popcount((q.words[i * 8 + k]! ^ s.words[j * 8 + k]!) >>> 0);
-        if (d <= THRESHOLD && (!best || d < best.distance))
+        if ((!best || d < best.distance) && indexFinds(d, q.words, i, s.words, j))
           best = { work: w, distance: d, queryLabel: qh[i]!.label, storedLabel: s.labels[j]! };
       }
     }
@@ -301,6 +319,35 @@ const accepted = (c: Candidate, query: Fingerprint, works: Fingerprint[]) => {
   return j.accepted && !j.colourway;
 };
 
+/**
+ * The registry's answer (api/matching/accepted.ts matchImage): the best candidate PDQ accepts, else the
+ * nearest of the first LOCAL_CHECKS candidates past the rule that the local-feature check confirms.
+ */
+async function bestMatch(
+  query: Fingerprint,
+  found: Candidate[],
+): Promise<{ candidate: Candidate; colourway: boolean; local: boolean } | undefined> {
+  for (const c of found) {
+    const j = judged(c, query, stored);
+    if (j.accepted) return { candidate: c, colourway: j.colourway, local: false };
+  }
+  const unaccepted = found.filter((c) => {
+    const { queryQuality, workQuality } = matchedQualities(c, query, stored[c.work]!.pdqQuality);
+    return Math.min(queryQuality, workQuality) >= QUALITY_FLOOR;
+  });
+  const checked = unaccepted.slice(0, LOCAL_CHECKS);
+  const queryFeatures = checked.length ? await describe(query.working!) : undefined;
+  for (const c of checked) {
+    if (!(await compareLocally(query.working!, greys[c.work]!, queryFeatures)).confirmed) continue;
+    return {
+      candidate: c,
+      colourway: isColourwayMatch({ exact: false, queryLabel: 'global' }, query.colourLayout, stored[c.work]!.colourLayout),
+      local: true,
+    };
+  }
+  return undefined;
+}
+
 const started = performance.now();
 const extracted = fetchPackages(
   workDir,
@@ -317,7 +364,13 @@ const works = [
   ...(splitOption === 'tuning' ? [] : pick(heldAll, Math.round(limit * (1 - share)))),
 ];
 const stored: Fingerprint[] = [];
-for (const w of works) stored.push(await fingerprintImage(w.bytes, limits));
+/** Each work's stored thumbnail as the local-feature check reads it. */
+const greys: GreyPlane[] = [];
+for (const w of works) {
+  const fp = await fingerprintImage(w.bytes, limits, { thumbnail: true });
+  stored.push(fp);
+  greys.push(await thumbnailGrey(fp.thumbnail));
+}
 const packed = stored.map((fp) => pack(storedHashes(fp), storedLabelClass));
 
 type ClassName = 'transparent' | 'alpha-only' | 'low-quality' | 'degenerate';
@@ -351,6 +404,8 @@ async function isUniform(bytes: Buffer): Promise<boolean> {
   return stats.channels.slice(0, 3).every((c) => c.stdev < 2);
 }
 const falseMatches: string[] = [];
+/** Copies the local-feature check decided: of their own work, of another. */
+const byLocalFeatures = { own: 0, other: 0 };
 
 for (const [name, group, transform] of TRANSFORMS) {
   if (only && !only.test(name)) continue;
@@ -367,11 +422,13 @@ for (const [name, group, transform] of TRANSFORMS) {
       invisible.push(`${name}: ${works[i]!.name}`);
       continue;
     }
-    const best = candidates(query, packed).find((c) => accepted(c, query, stored));
+    const answer = await bestMatch(query, candidates(query, packed));
+    const best = answer && !answer.colourway ? answer.candidate : undefined;
     const found = best !== undefined && best.work === i;
+    if (answer?.local) byLocalFeatures[found ? 'own' : 'other']++;
     if (best && best.work !== i)
       falseMatches.push(
-        `${name}: ${works[i]!.name} → ${works[best.work]!.name} (${best.distance} bits, ${best.queryLabel}→${best.storedLabel})`,
+        `${name}: ${works[i]!.name} → ${works[best.work]!.name} (${best.distance} bits, ${best.queryLabel}→${best.storedLabel}${answer?.local ? ', local features' : ''})`,
       );
     if (!found)
       misses.push(`${name}: ${works[i]!.name} (quality ${stored[i]!.pdqQuality}${best ? `, matched ${works[best.work]!.name}` : ''})`);
@@ -392,10 +449,12 @@ if (!only || only.test('colourway')) {
     const query = await fingerprintImage(copy, limits);
     // A work with (almost) no colour has no colourway to tell apart: turning its hues changes nothing.
     if (colouredCells(stored[i]!.colourLayout) < 3) continue;
-    const own = candidates(query, packed).find((c) => c.work === i);
-    const j = own && judged(own, query, stored);
-    if (!j?.accepted) colourways.none++;
-    else if (j.colourway) colourways.similar++;
+    const answer = await bestMatch(
+      query,
+      candidates(query, packed).filter((c) => c.work === i),
+    );
+    if (!answer) colourways.none++;
+    else if (answer.colourway) colourways.similar++;
     else colourways.same++;
     colourways.total++;
   }
@@ -440,6 +499,9 @@ console.log('| --- | ---: | ---: |');
 for (const [cls, row] of perClass) console.log(`| ${cls} | ${pct(row.tuning)} | ${pct(row['held-out'])} |`);
 console.log(
   `\ncolourways (each work with hues turned 150°): ${colourways.total}; reported as a colourway ('similar') ${colourways.similar}, not matched ${colourways.none}, wrongly as the same image ${colourways.same}`,
+);
+console.log(
+  `copies decided by the local-feature check (no PDQ match accepted): ${byLocalFeatures.own + byLocalFeatures.other}, of them their own work ${byLocalFeatures.own}`,
 );
 console.log(`false matches (a copy whose best accepted match is another work): ${falseMatches.length}`);
 for (const f of falseMatches) console.log(`  - ${f}`);

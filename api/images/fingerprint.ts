@@ -6,6 +6,7 @@ import { colourLayout } from './colour-layout.ts';
 import { CLIPPED_SHARE, halfLightnessModulePlane } from './lightness.ts';
 import { hammingDistance, hashPlane, lumaFromPixels, ModulePlane, pdqFromLuma, pdqOfPlane } from './pdq.ts';
 import { framedWindow } from './frame.ts';
+import type { GreyPlane } from './keypoints.ts';
 import { anchoredWindows, contentWindow, cropWindows, viewWindows } from './regions.ts';
 import { filledRotation, type Plane, TURNED_LABEL, turnedWindow, uprightSize } from './rotation.ts';
 import type { Fingerprint, FingerprintOptions, ImageLimits, LabelledHash, ThumbnailedFingerprint } from './types.ts';
@@ -53,6 +54,7 @@ export async function fingerprintDecoding(
     variants: hashes.variants,
     regions: hashes.regions,
     colourLayout: hashes.colourLayout,
+    working: hashes.working,
     ...(thumbnail ? { thumbnail } : {}),
   };
 }
@@ -62,6 +64,8 @@ export interface PixelHashes {
   variants: LabelledHash[];
   regions: LabelledHash[];
   colourLayout: string | undefined;
+  /** The working copy's luma (flattened on white), for the local-feature check. */
+  working: GreyPlane;
 }
 
 /** Interleaved 8-bit pixels: 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA (decoded images are 3 or 4). */
@@ -72,6 +76,7 @@ export function hashPixels(decoded: { pixels: Pixels }): PixelHashes {
   const { data, width, height } = decoded.pixels;
   const { rgb, channels, transparent } = opaquePixels(decoded.pixels);
   const luma = ModulePlane.lumaOfPixels(rgb, width, height, channels);
+  const working = greyOf(luma.view(), width, height);
 
   const trimmed = contentWindow(luma.view(), width, height);
   const framed = framedWindow(luma.view(), width, height);
@@ -91,7 +96,21 @@ export function hashPixels(decoded: { pixels: Pixels }): PixelHashes {
   regions.push(...lightnessHashes({ data: rgb, width, height, channels }, global.hash));
 
   if (transparent) regions.push(...flattenHashes(data, width, height, global.hash));
-  return { global, variants, regions, colourLayout: colourLayout(rgb, width, height, channels) };
+  return { global, variants, regions, colourLayout: colourLayout(rgb, width, height, channels), working };
+}
+
+/** The luma of decoded pixels as hashed (flattened on white), 8-bit: what the local-feature check compares. */
+export function workingGrey(decoded: { pixels: Pixels }): GreyPlane {
+  const { width, height } = decoded.pixels;
+  const { rgb, channels } = opaquePixels(decoded.pixels);
+  return greyOf(lumaFromPixels(rgb, width, height, channels), width, height);
+}
+
+function greyOf(luma: Float32Array, width: number, height: number): GreyPlane {
+  // A clamped array rounds and clamps as it copies, natively.
+  const grey = new Uint8ClampedArray(width * height);
+  grey.set(luma.subarray(0, width * height));
+  return { data: new Uint8Array(grey.buffer), width, height };
 }
 
 /** The pixels as hashed: an image with transparent pixels flattened on white (3 channels). */
@@ -177,6 +196,14 @@ export function anchoredHashes(decoded: { pixels: Pixels }): LabelledHash[] {
   if (windows.length === 0) return [];
   const plane = hashPlane(ModulePlane.lumaOfPixels(rgb, width, height, channels), windows);
   return plane.windows.map((r, i) => ({ label: windows[i]!.label, hash: r.hash, quality: r.quality }));
+}
+
+/** Thumbnails are Aura's own ≤ 512-px WebP files; these limits only guard against a corrupted row. */
+const THUMBNAIL_LIMITS: ImageLimits = { maxBytes: 8 * 1024 * 1024, maxPixels: 1024 * 1024 };
+
+/** A stored thumbnail's grey plane, as the local-feature check compares it with a query's working copy. */
+export async function thumbnailGrey(thumbnail: Buffer): Promise<GreyPlane> {
+  return workingGrey(await decodeImage(thumbnail, THUMBNAIL_LIMITS));
 }
 
 /** The WebP thumbnail of the 512-px working copy (exported for the benchmark). */

@@ -1,3 +1,5 @@
+import type { GreyPlane } from './keypoints.ts';
+
 export interface ImageLimits {
   maxBytes: number;
   maxPixels: number;
@@ -28,6 +30,11 @@ export interface Fingerprint {
   regions: LabelledHash[];
   /** Mean chroma of a 4×4 grid (api/images/colour-layout.ts): tells colourways from copies. */
   colourLayout?: string | undefined;
+  /**
+   * The 512-px working copy's luma, flattened on white (api/images/keypoints.ts), kept in memory for the
+   * local-feature check of near candidates; never stored, logged or sent.
+   */
+  working?: GreyPlane;
 }
 
 /** A fingerprint with its thumbnail: WebP, at most 512 px, no metadata (only registration stores one). */

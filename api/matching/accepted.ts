@@ -1,10 +1,24 @@
 import type { Kysely } from 'kysely';
 import type { Database, Work } from '../../db/schema.ts';
+import { thumbnailGrey } from '../images/fingerprint.ts';
+import { describe } from '../images/keypoints.ts';
 import type { Fingerprint } from '../images/types.ts';
-import { findMatches } from './service.ts';
+import { findMatchesReaching } from './service.ts';
 import type { MatchCandidate } from './service.ts';
 import * as repo from '../works/repository.ts';
-import { isColourwayMatch, judgeMatch, matchedQualities, queryHashes, type MatchJudgement } from './policy.ts';
+import { compareLocally } from './local-features.ts';
+import {
+  isColourwayMatch,
+  judgeLocalMatch,
+  judgeMatch,
+  LOCAL_CHECK_REACH,
+  LOCAL_CHECKS,
+  MATCH_DISTANCE,
+  matchedQualities,
+  QUALITY_FLOOR,
+  queryHashes,
+  type MatchJudgement,
+} from './policy.ts';
 
 export interface AcceptedMatch {
   candidate: MatchCandidate;
@@ -15,16 +29,17 @@ export interface AcceptedMatch {
 export interface MatchReport {
   /** Works this image matches under Aura's policy, best first (colourways among them, judged 'similar'). */
   matches: AcceptedMatch[];
-  /** Works found in the index but past the rule (a low-detail image beyond its stricter threshold). */
+  /** Works found in the index within 31 bits but past the rule (a low-detail image beyond its stricter threshold). */
   nearMisses: AcceptedMatch[];
 }
 
 /**
  * The one matching function: verify, the priority check at registration and /matches/byContent all
- * call it. One index round trip, then each candidate judged with the policy.
+ * call it. One index round trip, each candidate judged with the policy; when PDQ accepts none, the
+ * nearest few candidates within LOCAL_CHECK_REACH bits go through the local-feature check.
  */
 export async function matchImage(db: Kysely<Database>, fp: Fingerprint): Promise<MatchReport> {
-  const candidates = await findMatches(db, { sha256: fp.sha256, hashes: queryHashes(fp) });
+  const candidates = await findMatchesReaching(db, { sha256: fp.sha256, hashes: queryHashes(fp) }, LOCAL_CHECK_REACH);
   const works = new Map(
     (
       await repo.findWorksByIds(
@@ -34,14 +49,41 @@ export async function matchImage(db: Kysely<Database>, fp: Fingerprint): Promise
     ).map((w) => [w.id, w]),
   );
   const report: MatchReport = { matches: [], nearMisses: [] };
+  const unaccepted: AcceptedMatch[] = [];
   for (const candidate of candidates) {
     const work = works.get(candidate.workId);
     if (!work) continue;
     const { queryQuality, workQuality } = matchedQualities(candidate, fp, work.pdq_quality);
     const judgement = judgeMatch(candidate, queryQuality, workQuality, isColourwayMatch(candidate, fp.colourLayout, work.colour_layout));
-    (judgement.accepted ? report.matches : report.nearMisses).push({ candidate, work, judgement });
+    if (judgement.accepted) report.matches.push({ candidate, work, judgement });
+    else if (Math.min(queryQuality, workQuality) >= QUALITY_FLOOR) unaccepted.push({ candidate, work, judgement });
   }
+  if (report.matches.length === 0) report.matches.push(...(await confirmLocally(fp, unaccepted.slice(0, LOCAL_CHECKS))));
+  const confirmed = new Set(report.matches.map((m) => m.work.id));
+  report.nearMisses = unaccepted.filter((m) => m.candidate.distance <= MATCH_DISTANCE && !confirmed.has(m.work.id));
   return report;
+}
+
+/** The candidates the local-feature check finds to be the same picture, nearest first. */
+async function confirmLocally(fp: Fingerprint, candidates: AcceptedMatch[]): Promise<AcceptedMatch[]> {
+  const query = fp.working;
+  if (!query || candidates.length === 0) return [];
+  const queryFeatures = await describe(query);
+  const confirmed: AcceptedMatch[] = [];
+  for (const { candidate, work } of candidates) {
+    const grey = work.thumbnail ? await thumbnailGrey(work.thumbnail).catch(() => undefined) : undefined;
+    if (!grey) continue;
+    const check = await compareLocally(query, grey, queryFeatures);
+    if (!check.confirmed) continue;
+    const { inliers, agreement, coverage, rotation, scale } = check;
+    const colourway = isColourwayMatch({ exact: false, queryLabel: 'global' }, fp.colourLayout, work.colour_layout);
+    confirmed.push({
+      candidate,
+      work,
+      judgement: judgeLocalMatch(candidate, { inliers, agreement, coverage, rotation, scale }, colourway),
+    });
+  }
+  return confirmed;
 }
 
 /** Registered works this image matches under Aura's policy, best first. */

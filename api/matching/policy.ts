@@ -103,6 +103,25 @@ const isStoredRegion = (label: string) =>
   label !== FRAMED_LABEL &&
   (!label.startsWith('crop-') || STORED_CROP_LABELS.includes(label));
 
+/**
+ * The local-feature check (local-features.ts) looks at candidates up to this many bits from the query
+ * when PDQ accepted none: a sticker, a small rotation cropped to fit, a social re-post's crop or a
+ * screenshot moves the hash 32–60 bits while the picture is still there (docs/matching.md).
+ */
+export const LOCAL_CHECK_REACH = 64;
+/** At most this many candidates are checked (nearest first): each costs ~40 ms of CPU. */
+export const LOCAL_CHECKS = 3;
+
+/** What the local-feature check found for a match it confirmed. */
+export interface LocalFeatureEvidence {
+  inliers: number;
+  agreement: number;
+  coverage: number;
+  /** How far the copy is turned relative to the work, degrees, clockwise as seen on screen. */
+  rotation: number;
+  scale: number;
+}
+
 export interface MatchJudgement {
   accepted: boolean;
   kind: 'exact' | 'same' | 'similar';
@@ -113,6 +132,8 @@ export interface MatchJudgement {
   /** The same design in other colours (api/images/colour-layout.ts): similar, never the same image. */
   colourway: boolean;
   note?: string;
+  /** Set when the match was confirmed by the local-feature check rather than by the PDQ threshold. */
+  localFeatures?: LocalFeatureEvidence;
 }
 
 export const NEAR_MISS_NOTE = 'a similar registered work, not the same image';
@@ -174,6 +195,27 @@ export function judgeMatch(
   };
 }
 
+export const LOCAL_FEATURES_NOTE =
+  'the same picture, found by its local features: cropped, turned, framed or partly covered, so its hash alone is past the threshold';
+
+/**
+ * A candidate past the PDQ rule that the local-feature check confirmed: accepted as 'similar' (the copy
+ * is changed beyond what PDQ calls the same image), or as a colourway. Never from a degenerate hash.
+ */
+export function judgeLocalMatch(m: { distance: number }, evidence: LocalFeatureEvidence, colourway: boolean): MatchJudgement {
+  const similarity = Math.round((1 - m.distance / 256) * 1000) / 1000;
+  return {
+    accepted: true,
+    kind: 'similar',
+    similarity,
+    strict: false,
+    maxDistance: LOCAL_CHECK_REACH,
+    colourway,
+    note: colourway ? COLOURWAY_NOTE : LOCAL_FEATURES_NOTE,
+    localFeatures: evidence,
+  };
+}
+
 /**
  * How the copy was turned, named by the query variant that matched (the variant undoes the copy's
  * transform): a copy turned 90° clockwise matches through 'rot90', a left-right mirror through 'flipy'.
@@ -203,8 +245,12 @@ function regionChange(label: string, side: 'query' | 'stored'): string | undefin
 }
 
 /** A plain-language description of how the copy differs from the registered image. */
-export function describeTransform(m: { exact: boolean; distance: number; queryLabel: string; storedLabel: string }): string {
+export function describeTransform(
+  m: { exact: boolean; distance: number; queryLabel: string; storedLabel: string },
+  local?: LocalFeatureEvidence,
+): string {
   if (m.exact) return 'identical file';
+  if (local) return describeLocalMatch(local);
   const parts: string[] = [];
   const rotation = LABELS[m.queryLabel];
   if (rotation) parts.push(rotation);
@@ -217,4 +263,15 @@ export function describeTransform(m: { exact: boolean; distance: number; queryLa
   }
   if (m.distance > 0) parts.push('re-encoded or resized');
   return parts.length ? parts.join(', ') : 'a different file of the same picture (re-encoded, resized or with other metadata)';
+}
+
+/** What the local-feature check's fitted map says about the copy. */
+function describeLocalMatch(local: LocalFeatureEvidence): string {
+  const parts: string[] = [];
+  if (Math.abs(local.rotation) >= 0.5)
+    parts.push(`rotated ${Math.abs(local.rotation).toFixed(1)}° ${local.rotation > 0 ? 'clockwise' : 'counter-clockwise'}`);
+  if (local.coverage < 0.97) parts.push(`cropped (${Math.round(local.coverage * 100)} % of the picture shown)`);
+  if (local.agreement < 0.97) parts.push('partly covered or changed (a sticker, logo, caption or frame)');
+  parts.push('re-encoded or resized');
+  return parts.join(', ');
 }

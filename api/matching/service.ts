@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { LabelledHash } from '../images/types.ts';
 import { AppError } from '../errors.ts';
-import { isHashHex } from './hashes.ts';
+import type { z } from 'zod';
+import { isHashHex, MAX_INDEXED_DISTANCE } from './hashes.ts';
 import { matchOptionsSchema, matchQuerySchema, parseOrThrow } from './schemas.ts';
 import { classRange, unionRange, type ClassRange, type MatchTarget } from './label-classes.ts';
 import { bulkInsertHashRows, findIndexedMatches, findMatchesByScan, type HashRow, type MatchQuery, type MatchRow } from './repository.ts';
@@ -59,6 +60,17 @@ export async function findMatches(db: Kysely<Database>, query: MatchQueryInput, 
   return run(db, query, options, findIndexedMatches);
 }
 
+/**
+ * As findMatches, but keeping pairs up to `reach` bits (> 31): candidates for the local-feature check
+ * (local-features.ts). Past 31 bits the index is not exact: it finds a pair only when one of the 16
+ * slots is within one bit, which most pairs within ~50 bits are (docs/matching.md).
+ */
+export async function findMatchesReaching(db: Kysely<Database>, query: MatchQueryInput, reach: number): Promise<MatchCandidate[]> {
+  const parsed = parseOrThrow(matchQuerySchema, query, 'match query');
+  const { limit } = parseOrThrow(matchOptionsSchema, {}, 'match options');
+  return lookup(db, parsed, Math.max(reach, MAX_INDEXED_DISTANCE), limit, findIndexedMatches);
+}
+
 /** The same answer by a full scan (no index): the reference for tests and the benchmark. */
 export async function bruteForceMatches(
   db: Kysely<Database>,
@@ -76,6 +88,16 @@ async function run(
 ): Promise<MatchCandidate[]> {
   const query = parseOrThrow(matchQuerySchema, input, 'match query');
   const { maxDistance, limit } = parseOrThrow(matchOptionsSchema, options, 'match options');
+  return lookup(db, query, maxDistance, limit, strategy);
+}
+
+async function lookup(
+  db: Kysely<Database>,
+  query: z.output<typeof matchQuerySchema>,
+  maxDistance: number,
+  limit: number,
+  strategy: (db: Kysely<Database>, q: MatchQuery) => Promise<MatchRow[]>,
+): Promise<MatchCandidate[]> {
   const hashes = mergeIdenticalHashes(query.hashes);
   if (!query.sha256 && hashes.length === 0) return [];
   const rows = await strategy(db, {

@@ -39,8 +39,12 @@ export class VerifyService {
         verdict: judgement.kind,
         maxDistance: judgement.maxDistance,
         ...(judgement.note ? { note: judgement.note } : {}),
-        transform: describeTransform(c),
-        matchedOn: { query: c.queryLabel, stored: c.storedLabel },
+        transform: describeTransform(c, judgement.localFeatures),
+        matchedOn: {
+          query: c.queryLabel,
+          stored: c.storedLabel,
+          ...(judgement.localFeatures ? { localFeatures: judgement.localFeatures } : {}),
+        },
         work: {
           id: view.id,
           url: view.url,

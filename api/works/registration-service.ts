@@ -119,8 +119,10 @@ export class RegistrationService {
   private async refuseIfClaimedByAnother(session: Session, analyzed: AnalyzedImage): Promise<void> {
     const fp = analyzed.fingerprint;
     for (const { candidate: c, work, judgement } of await findAcceptedMatches(this.ctx.db, fp)) {
-      // A colourway of someone else's design is a similar work, reported by verify, not a conflict.
-      if (work.account_id === session.accountId || judgement.colourway) continue;
+      // A colourway of someone else's design is a similar work, reported by verify, not a conflict; so is a
+      // picture only the local-feature check ties to it (the same picture shipped cropped, re-laid out or
+      // with a logo: refusing on it would refuse artists' own variants across accounts; docs/matching.md).
+      if (work.account_id === session.accountId || judgement.colourway || judgement.localFeatures) continue;
       const artist = await getAccountById(this.ctx.db, work.account_id);
       const earlier = {
         id: work.id,

@@ -136,7 +136,20 @@ export const matchSchema = z
       .describe('the largest distance that still counts as a match for this image (stricter for low-detail images)'),
     note: z.string().optional(),
     transform: z.string().describe('how the copy differs: rotated, cropped, re-encoded …'),
-    matchedOn: z.object({ query: z.string(), stored: z.string() }),
+    matchedOn: z.object({
+      query: z.string(),
+      stored: z.string(),
+      localFeatures: z
+        .object({
+          inliers: z.number().int().describe('keypoint pairs agreeing with the fitted map'),
+          agreement: z.number().describe('share of the textured overlapping cells where the pictures agree'),
+          coverage: z.number().describe('share of the registered picture the copy shows'),
+          rotation: z.number().describe('degrees the copy is turned, clockwise'),
+          scale: z.number().describe("the copy's size relative to the registered working copy"),
+        })
+        .optional()
+        .describe('present when the match was confirmed by local features (keypoints and an aligned comparison), not by the PDQ threshold'),
+    }),
     work: z.object({
       id: z.string(),
       url: z.string(),

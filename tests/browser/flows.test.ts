@@ -4,8 +4,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { fixture, readFixture, startTestServer, type TestServer } from '../helpers/server.ts';
-import { hasChromium, launchBrowser, openPage, ready, screenshot, type WatchedPage } from './support.ts';
+import { hasChromium, launchBrowser, openPage, ready, screenshot, type WatchedPage, verifyOnHomePage } from './support.ts';
 import { operatorVerifies } from '../helpers/operator.ts';
+import { rotatedAndCropped } from '../images/synthetic.ts';
 
 const PASSPHRASE = 'lantern orchard velvet tide';
 
@@ -207,14 +208,7 @@ describe.skipIf(!hasChromium)('registration, attestation and verification flows 
   it('a viewer on a phone recognises a resized, re-compressed copy and sees artist, level, attestation and dispute', async () => {
     const copy = await sharp(original).resize({ width: 600 }).jpeg({ quality: 70 }).toBuffer();
     const { page } = viewer;
-    await page.goto('/');
-    await ready(page, '/');
-    await page
-      .getByLabel('Drop an image here, or choose a file')
-      .setInputFiles({ name: 'reposted.jpg', mimeType: 'image/jpeg', buffer: copy });
-    await expect
-      .poll(() => page.locator('.results h2').first().textContent(), { timeout: 30_000 })
-      .toBe('This image matches a registered work');
+    await verifyOnHomePage(page, { name: 'reposted.jpg', mimeType: 'image/jpeg', buffer: copy }, 'This image matches a registered work');
     const match = page.locator('article.match').first();
     expect(await match.locator('h3').textContent()).toBe('Pen and coaster by Mira Okafor');
     expect(await match.locator('.level-badge').textContent()).toContain('Evidence level 3: Witnessed');
@@ -239,6 +233,23 @@ describe.skipIf(!hasChromium)('registration, attestation and verification flows 
       .toBe(true);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     await screenshot(page, 'flow-verify-match-phone');
+    expect(viewer.problems).toEqual([]);
+  });
+
+  it('a viewer recognises a tilted, cropped re-post by its keypoints and is told how it was changed', async () => {
+    const tilted = await (await rotatedAndCropped(original, 4, { width: 0.84, height: 0.84 }))
+      .resize({ width: 700 })
+      .jpeg({ quality: 70 })
+      .toBuffer();
+    const { page } = viewer;
+    await verifyOnHomePage(page, { name: 'tilted.jpg', mimeType: 'image/jpeg', buffer: tilted }, 'This image matches a registered work');
+    const match = page.locator('article.match').first();
+    expect(await match.locator('h3').textContent()).toBe('Pen and coaster by Mira Okafor');
+    const facts = await match.locator('.facts').textContent();
+    expect(facts).toMatch(/past the hash threshold; \d+ keypoints line up/);
+    expect(facts).toMatch(/rotated 4\.\d° clockwise, cropped/);
+    expect(facts).toContain('found by its local features');
+    await screenshot(page, 'flow-verify-local-features-phone');
     expect(viewer.problems).toEqual([]);
   });
 

@@ -15,6 +15,7 @@ import {
   SCREENSHOTS,
   screenshotBothWidths,
   type WatchedPage,
+  verifyOnHomePage,
 } from './support.ts';
 
 const DAY = 24 * 3600 * 1000;
@@ -223,14 +224,7 @@ describe.skipIf(!hasChromium)('rough edges a newcomer meets, in Chromium at desk
     await page.locator('.facts .signature').first().scrollIntoViewIfNeeded();
     await screenshotBothWidths(page, 'revoked-key-work-page');
 
-    await page.goto('/');
-    await ready(page, '/');
-    await page
-      .getByLabel('Drop an image here, or choose a file')
-      .setInputFiles({ name: 'copy.png', mimeType: 'image/png', buffer: workImage });
-    await expect
-      .poll(() => page.locator('.results h2').first().textContent(), { timeout: 30_000 })
-      .toBe('This image matches a registered work');
+    await verifyOnHomePage(page, { name: 'copy.png', mimeType: 'image/png', buffer: workImage }, 'This image matches a registered work');
     const match = page.locator('article.match').first();
     expect(await match.locator('.signature').textContent()).toMatch(wording);
     await match.locator('.signature').scrollIntoViewIfNeeded();

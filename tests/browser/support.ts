@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Browser tests skip only when there is no browser on the machine (so CI without one stays green). */
@@ -51,6 +52,18 @@ export async function openPage(browser: Browser, baseURL: string, viewport = { w
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Drops a file on the home page's verify box and waits until the report's heading reads `heading`. */
+export async function verifyOnHomePage(
+  page: Page,
+  file: { name: string; mimeType: string; buffer: Buffer },
+  heading: string,
+): Promise<void> {
+  await page.goto('/');
+  await ready(page, '/');
+  await page.getByLabel('Drop an image here, or choose a file').setInputFiles(file);
+  await expect.poll(() => page.locator('.results h2').first().textContent(), { timeout: 30_000 }).toBe(heading);
 }
 
 /** Waits until the router finished rendering the given path. */

@@ -69,3 +69,15 @@ export async function workingLuma(bytes: Buffer): Promise<{ values: Float32Array
   const { width, height } = decoded.pixels;
   return { values: lumaFromPixels(rgb, width, height, channels), width, height };
 }
+
+/**
+ * A copy rotated by `degrees` (clockwise) and cut to an upright rectangle inside the rotated picture
+ * (the middle `keep` share of each side of the grown canvas), so that no filled corner is left.
+ */
+export async function rotatedAndCropped(bytes: Buffer, degrees: number, keep: { width: number; height: number }): Promise<Sharp> {
+  const turned = sharp(await sharp(bytes).rotate(degrees, { background: '#000' }).png().toBuffer());
+  const { width, height } = await turned.metadata();
+  const w = Math.round(width! * keep.width);
+  const h = Math.round(height! * keep.height);
+  return turned.extract({ left: Math.round((width! - w) / 2), top: Math.round((height! - h) / 2), width: w, height: h });
+}

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase, startTestServer, type TestServer } from '../helpers/server.ts';
 import { AuraClient, generateIdentity, type Identity } from '../../scripts/lib/aura-client.ts';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
-import { screenshotOf } from '../images/synthetic.ts';
+import { rotatedAndCropped, screenshotOf } from '../images/synthetic.ts';
 
 /**
  * The hard cases of matching (docs/matching.md), each through HTTP: works whose fingerprint is
@@ -207,6 +207,43 @@ describeEachDatabase('matching hard cases', (backend) => {
       expect(report.matches[0].maxDistance).toBe(20);
     }
     expect(otherId).not.toBe(id);
+  });
+
+  it('finds copies PDQ alone misses (turned and cropped to fit, under a sticker) by their local features, and only their own work', async () => {
+    const work = await renderArtwork(67, { width: 1200, height: 800 });
+    const id = await register(work, 'found by its keypoints');
+    const other = await renderArtwork(68, { width: 1200, height: 800 });
+    await register(other, 'another painting');
+    // The largest upright rectangle inside: no filled corners to read the angle from.
+    const fitted = await (await rotatedAndCropped(work, 3, { width: 0.86, height: 0.82 })).jpeg({ quality: 75 }).toBuffer();
+    const report = await viewer().verify(jpeg(fitted));
+    expect(report.matches).toHaveLength(1);
+    expect(report.matches[0]).toMatchObject({ workId: id, exact: false, verdict: 'similar' });
+    expect(report.matches[0].matchedOn.localFeatures.rotation).toBeCloseTo(3, 0);
+    expect(report.matches[0].transform).toMatch(/rotated 3\.\d° clockwise, cropped/);
+    expect(report.matches[0].note).toMatch(/local features/);
+
+    const sticker = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="800"><circle cx="1040" cy="640" r="150" fill="#e8452c"/><text x="1040" y="660" text-anchor="middle" font-family="sans-serif" font-size="64" fill="white">LOGO</text></svg>',
+    );
+    const underSticker = async (picture: Buffer) =>
+      sharp(
+        await sharp(picture)
+          .composite([{ input: sticker }])
+          .png()
+          .toBuffer(),
+      )
+        .resize(640)
+        .jpeg({ quality: 60 })
+        .toBuffer();
+    const covered = await viewer().verify(jpeg(await underSticker(work)));
+    expect(covered.matches.map((m: { workId: string }) => m.workId)).toEqual([id]);
+    const otherCovered = await viewer().verify(jpeg(await underSticker(other)));
+    expect(otherCovered.matches.map((m: { workId: string }) => m.workId)).not.toContain(id);
+
+    // Someone else registering that copy is not refused for it: a local-feature match is similar, not the same image.
+    const reposter = await artist();
+    await expect(reposter.client.registerWork(reposter.identity, jpeg(fitted), { title: 'tilted' })).resolves.toMatchObject({});
   });
 
   it('still refuses a copy of an ordinary painting registered by someone else', async () => {

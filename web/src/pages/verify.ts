@@ -307,7 +307,7 @@ function matchCard(m: VerifyMatch, i: number, uploadedUrl: string, fileName: str
         'dd',
         null,
         h('strong', null, `${meaning.label} — ${percent}% similar`),
-        ` (${m.distance} of 256 bits differ; ${m.maxDistance} is the most that still counts as a match). `,
+        distanceNote(m),
         meaning.explanation,
         m.note ? h('p', { class: 'note' }, m.note) : null,
       ),
@@ -329,4 +329,11 @@ function matchCard(m: VerifyMatch, i: number, uploadedUrl: string, fileName: str
     disputeList(m.disputes),
     h('p', null, h('a', { href: urls.work(m.workId) }, 'Full record, proof bundle and history →')),
   );
+}
+
+/** How far the hashes are apart, and what made it a match when that was not the hash distance. */
+function distanceNote(m: VerifyMatch): string {
+  const local = m.matchedOn.localFeatures;
+  if (!local) return ` (${m.distance} of 256 bits differ; ${m.maxDistance} is the most that still counts as a match). `;
+  return ` (${m.distance} of 256 bits differ, past the hash threshold; ${local.inliers} keypoints line up and ${Math.round(local.agreement * 100)}% of the overlapping picture agrees). `;
 }

@@ -1,0 +1,218 @@
+/**
+ * The local-feature check: is a query the registered picture seen through a crop, a small rotation, a
+ * screenshot's frame or under a sticker — changes that move its PDQ hash past the threshold but keep
+ * most of the picture? Keypoints of both are matched, one affine map is fitted to them (RANSAC), the
+ * work is laid over the query through that map, and the pictures must agree cell by cell where they
+ * overlap. The map alone is not enough: two icons drawn on one template share the template's keypoints;
+ * what they do not share is the picture inside it.
+ */
+import { type Affine, describe, type Features, fitAffine, type GreyPlane, matchFeatures, warpInto } from '../images/keypoints.ts';
+
+export interface LocalFeatureCheck {
+  confirmed: boolean;
+  /** Keypoint pairs that agree with the fitted map. */
+  inliers: number;
+  /** Share of the textured overlapping cells where the two pictures agree. */
+  agreement: number;
+  /** Share of the work's area the query shows. */
+  coverage: number;
+  /** How far the query is turned relative to the work, degrees clockwise as seen on screen (y down), and its scale. */
+  rotation: number;
+  scale: number;
+  /** Why it was not confirmed. */
+  reason?: string;
+}
+
+/** Lowe's ratio for ORB's binary descriptors. */
+const RATIO = 0.8;
+const MIN_INLIERS = 15;
+/** RANSAC's reprojection tolerance, as a share of the work's longer side. */
+const TOLERANCE = 0.008;
+/** A map that shears or stretches more than this is not a copy of the picture. */
+const MAX_DISTORTION = 0.12;
+const GRID = 8;
+/** Sub-blocks per cell side: cells are compared by their blocks' means, which a pixel of misalignment or JPEG noise hardly moves. */
+const BLOCKS = 6;
+/** A cell is compared when this share of it falls inside the work. */
+const MIN_INSIDE = 0.9;
+/** Block means spread less than this (grey levels, standard deviation) in both pictures: a flat cell, which proves nothing. */
+const FLAT = 4;
+const MIN_CORRELATION = 0.6;
+const MIN_AGREEING_CELLS = 8;
+const MIN_AGREEMENT = 0.75;
+/** An overlay at the picture's edge may cover up to 12 of the 64 cells (~19 %: the issue's stickers and captions reach ~15 %). */
+const MAX_OVERLAY_CELLS = 12;
+/** The query must show at least this share of the work: a small detail is not the registered picture. */
+const MIN_COVERAGE = 0.5;
+
+const rejected = (reason: string, partial: Partial<LocalFeatureCheck> = {}): LocalFeatureCheck => ({
+  confirmed: false,
+  inliers: 0,
+  agreement: 0,
+  coverage: 0,
+  rotation: 0,
+  scale: 1,
+  reason,
+  ...partial,
+});
+
+/**
+ * Compares a query's working copy with a work's (both grey, ≤ 512 px). `queryFeatures`, when given, are
+ * the query's keypoints (describe(query)): a query checked against several works is described once.
+ */
+export async function compareLocally(query: GreyPlane, work: GreyPlane, queryFeatures?: Features): Promise<LocalFeatureCheck> {
+  const q = queryFeatures ?? (await describe(query));
+  const w = await describe(work);
+  const pairs = await matchFeatures(q, w, RATIO);
+  if (pairs.length < MIN_INLIERS) return rejected('too few matching keypoints');
+  const from = new Float32Array(pairs.length * 2);
+  const to = new Float32Array(pairs.length * 2);
+  pairs.forEach(([iq, iw], k) => {
+    from.set(q.points.subarray(2 * iq, 2 * iq + 2), 2 * k);
+    to.set(w.points.subarray(2 * iw, 2 * iw + 2), 2 * k);
+  });
+  const fit = await fitAffine(from, to, Math.max(2, TOLERANCE * Math.max(work.width, work.height)));
+  const inliers = fit ? fit.inliers.filter(Boolean).length : 0;
+  if (!fit || inliers < MIN_INLIERS) return rejected('the keypoints agree on no single map', { inliers });
+  const shape = mapShape(fit.matrix);
+  // The map takes the query to the work: the copy is the work turned the other way, and scaled by its inverse.
+  const measured = { inliers, rotation: -shape.rotation, scale: 1 / shape.scale };
+  if (shape.mirrored || shape.distortion > MAX_DISTORTION) return rejected('the map stretches or mirrors the picture', measured);
+
+  const { plane: overlay, inside } = await warpInto(work, fit.matrix, query.width, query.height);
+  const insideCount = inside.reduce((n, v) => n + (v ? 1 : 0), 0);
+  // Each query pixel inside the overlay stands for scale² of the work's pixels.
+  const coverage = Math.min(1, (insideCount * shape.scale * shape.scale) / (work.width * work.height));
+  const states = compareCells(query, overlay, inside);
+  const agreeing = states.filter((s) => s === 'agrees').length;
+  const textured = agreeing + states.filter((s) => s === 'differs').length;
+  const agreement = textured ? agreeing / textured : 0;
+  const result = { ...measured, agreement, coverage };
+  if (coverage < MIN_COVERAGE) return rejected('the copy shows only a small part of the work', result);
+  if (agreeing < MIN_AGREEING_CELLS) return rejected('too little texture where the pictures overlap', result);
+  if (agreement < MIN_AGREEMENT && !differsOnlyUnderAnOverlay(states)) return rejected('the pictures differ where they overlap', result);
+  return { confirmed: true, ...result };
+}
+
+/** Rotation (degrees), mean scale, stretch/shear and handedness of an affine map's linear part. */
+export function mapShape(m: Affine): { rotation: number; scale: number; distortion: number; mirrored: boolean } {
+  const [a, b, , d, e] = m;
+  const sx = Math.hypot(a, d);
+  const sy = Math.hypot(b, e);
+  const shear = Math.abs(a * b + d * e) / (sx * sy || 1);
+  return {
+    rotation: (Math.atan2(d, a) * 180) / Math.PI,
+    scale: Math.sqrt(Math.abs(a * e - b * d)),
+    distortion: Math.max(Math.abs(sx / (sy || 1) - 1), shear),
+    mirrored: a * e - b * d <= 0,
+  };
+}
+
+type CellState = 'skipped' | 'agrees' | 'differs';
+
+/**
+ * Over a GRID × GRID division of the query, each cell lying inside the overlay and textured in either
+ * picture agrees when the two pictures' block means correlate, and differs otherwise.
+ */
+export function compareCells(query: GreyPlane, overlay: GreyPlane, inside: Uint8Array): CellState[] {
+  const states: CellState[] = [];
+  const { width, height } = query;
+  for (let cy = 0; cy < GRID; cy++) {
+    for (let cx = 0; cx < GRID; cx++) {
+      const x0 = Math.floor((cx * width) / GRID);
+      const x1 = Math.floor(((cx + 1) * width) / GRID);
+      const y0 = Math.floor((cy * height) / GRID);
+      const y1 = Math.floor(((cy + 1) * height) / GRID);
+      const cell = blockMeans(query, overlay, inside, x0, x1, y0, y1);
+      if (!cell || (spread(cell.a) < FLAT && spread(cell.b) < FLAT)) states.push('skipped');
+      else states.push(correlation(cell.a, cell.b) >= MIN_CORRELATION ? 'agrees' : 'differs');
+    }
+  }
+  return states;
+}
+
+/**
+ * Whether the cells that differ could be one thing laid over the picture at its edge — a sticker, a
+ * logo, a caption, a watermark — rather than other content: they fit in one rectangle of at most
+ * MAX_OVERLAY_CELLS cells touching the grid's border. A template's differing symbol sits in the middle.
+ */
+export function differsOnlyUnderAnOverlay(states: CellState[]): boolean {
+  let [left, right, top, bottom] = [GRID, -1, GRID, -1];
+  states.forEach((state, i) => {
+    if (state !== 'differs') return;
+    const [x, y] = [i % GRID, Math.floor(i / GRID)];
+    [left, right, top, bottom] = [Math.min(left, x), Math.max(right, x), Math.min(top, y), Math.max(bottom, y)];
+  });
+  if (right < 0) return true;
+  const area = (right - left + 1) * (bottom - top + 1);
+  const atEdge = left === 0 || top === 0 || right === GRID - 1 || bottom === GRID - 1;
+  return atEdge && area <= MAX_OVERLAY_CELLS;
+}
+
+function blockMeans(
+  a: GreyPlane,
+  b: GreyPlane,
+  inside: Uint8Array,
+  x0: number,
+  x1: number,
+  y0: number,
+  y1: number,
+): { a: Float64Array; b: Float64Array } | undefined {
+  const sumA = new Float64Array(BLOCKS * BLOCKS);
+  const sumB = new Float64Array(BLOCKS * BLOCKS);
+  const count = new Float64Array(BLOCKS * BLOCKS);
+  let inCell = 0;
+  const w = x1 - x0;
+  const h = y1 - y0;
+  if (w < BLOCKS || h < BLOCKS) return undefined;
+  for (let y = y0; y < y1; y++) {
+    const by = Math.floor(((y - y0) * BLOCKS) / h);
+    for (let x = x0; x < x1; x++) {
+      const i = y * a.width + x;
+      if (!inside[i]) continue;
+      const k = by * BLOCKS + Math.floor(((x - x0) * BLOCKS) / w);
+      sumA[k]! += a.data[i]!;
+      sumB[k]! += b.data[i]!;
+      count[k]!++;
+      inCell++;
+    }
+  }
+  if (inCell < MIN_INSIDE * w * h) return undefined;
+  for (let k = 0; k < count.length; k++) {
+    const n = count[k] || 1;
+    sumA[k]! /= n;
+    sumB[k]! /= n;
+  }
+  return { a: sumA, b: sumB };
+}
+
+function spread(v: Float64Array): number {
+  let mean = 0;
+  for (const x of v) mean += x;
+  mean /= v.length;
+  let s = 0;
+  for (const x of v) s += (x - mean) ** 2;
+  return Math.sqrt(s / v.length);
+}
+
+function correlation(a: Float64Array, b: Float64Array): number {
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ma += a[i]!;
+    mb += b[i]!;
+  }
+  ma /= a.length;
+  mb /= b.length;
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const da = a[i]! - ma;
+    const db = b[i]! - mb;
+    ab += da * db;
+    aa += da * da;
+    bb += db * db;
+  }
+  return aa && bb ? ab / Math.sqrt(aa * bb) : 0;
+}

@@ -1,0 +1,132 @@
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fingerprintImage, thumbnailGrey } from '../../api/images/fingerprint.ts';
+import type { GreyPlane } from '../../api/images/keypoints.ts';
+import { compareLocally, differsOnlyUnderAnOverlay, mapShape } from '../../api/matching/local-features.ts';
+import { renderArtwork } from '../../scripts/lib/artwork.ts';
+import { rotatedAndCropped } from '../images/synthetic.ts';
+
+const limits = { maxBytes: 50 * 1024 * 1024, maxPixels: 50_000_000 };
+/** The query side: a copy's working copy, as verify computes it. */
+const queryGrey = async (bytes: Buffer): Promise<GreyPlane> => (await fingerprintImage(bytes, limits)).working!;
+/** The work side: the stored thumbnail's grey plane, as the registry reads it. */
+const workGrey = async (bytes: Buffer): Promise<GreyPlane> =>
+  thumbnailGrey((await fingerprintImage(bytes, limits, { thumbnail: true })).thumbnail);
+const svg = (width: number, height: number, body: string) =>
+  Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${body}</svg>`);
+const sticker = (width: number, height: number) =>
+  svg(
+    width,
+    height,
+    `<circle cx="${width - 150}" cy="${height - 150}" r="135" fill="#e8452c"/><text x="${width - 150}" y="${height - 135}" text-anchor="middle" font-family="sans-serif" font-size="60" fill="white">LOGO</text>`,
+  );
+
+describe('the local-feature check', () => {
+  let work: Buffer;
+  let registered: GreyPlane;
+  beforeAll(async () => {
+    work = await renderArtwork(61, { width: 1200, height: 800 });
+    registered = await workGrey(work);
+  });
+
+  it('confirms a copy rotated 3° and cropped to fit, and reads the angle', async () => {
+    const copy = await (await rotatedAndCropped(work, 3, { width: 0.8, height: 0.8 })).jpeg({ quality: 70 }).toBuffer();
+    const check = await compareLocally(await queryGrey(copy), registered);
+    expect(check).toMatchObject({ confirmed: true });
+    expect(check.rotation).toBeGreaterThan(2.5);
+    expect(check.rotation).toBeLessThan(3.5);
+    expect(check.coverage).toBeLessThan(0.8);
+  });
+
+  it('confirms a copy under a sticker in a corner', async () => {
+    const covered = await sharp(work)
+      .composite([{ input: sticker(1200, 800) }])
+      .png()
+      .toBuffer();
+    const copy = await sharp(covered).resize(600).jpeg({ quality: 60 }).toBuffer();
+    expect(await compareLocally(await queryGrey(copy), registered)).toMatchObject({ confirmed: true });
+  });
+
+  it('refuses another picture, and a small detail of this one', async () => {
+    const other = await queryGrey(await renderArtwork(62, { width: 1200, height: 800 }));
+    expect((await compareLocally(other, registered)).confirmed).toBe(false);
+    // 70 % of each side: 49 % of the picture, found by its keypoints but too small a part.
+    const detail = await sharp(work).extract({ left: 180, top: 120, width: 840, height: 560 }).jpeg().toBuffer();
+    expect(await compareLocally(await queryGrey(detail), registered)).toMatchObject({
+      confirmed: false,
+      reason: 'the copy shows only a small part of the work',
+    });
+  });
+
+  it('refuses two pictures on one template that differ in the middle', async () => {
+    // The same frame and corners; the picture inside is another one.
+    const frame = (inner: Buffer) =>
+      sharp(work)
+        .composite([{ input: inner, left: 300, top: 200 }])
+        .png()
+        .toBuffer();
+    const a = await frame(
+      await sharp(await renderArtwork(63, { width: 600, height: 400 }))
+        .png()
+        .toBuffer(),
+    );
+    const b = await frame(
+      await sharp(await renderArtwork(64, { width: 600, height: 400 }))
+        .png()
+        .toBuffer(),
+    );
+    const check = await compareLocally(await queryGrey(await sharp(b).jpeg().toBuffer()), await workGrey(a));
+    expect(check.confirmed).toBe(false);
+  });
+});
+
+describe('where the pictures may differ', () => {
+  const grid = (differing: [number, number][]) => {
+    const states = Array.from({ length: 64 }, () => 'agrees' as const) as ('agrees' | 'differs' | 'skipped')[];
+    for (const [x, y] of differing) states[y * 8 + x] = 'differs';
+    return states;
+  };
+  it('allows one compact patch at the edge (a sticker, a caption), not one in the middle or a large one', () => {
+    expect(differsOnlyUnderAnOverlay(grid([]))).toBe(true);
+    expect(
+      differsOnlyUnderAnOverlay(
+        grid([
+          [7, 7],
+          [6, 7],
+          [6, 6],
+          [7, 5],
+        ]),
+      ),
+    ).toBe(true);
+    expect(differsOnlyUnderAnOverlay(grid(Array.from({ length: 8 }, (_, x) => [x, 7] as [number, number])))).toBe(true);
+    expect(
+      differsOnlyUnderAnOverlay(
+        grid([
+          [3, 3],
+          [4, 4],
+        ]),
+      ),
+    ).toBe(false);
+    expect(
+      differsOnlyUnderAnOverlay(
+        grid([
+          [0, 0],
+          [4, 3],
+        ]),
+      ),
+    ).toBe(false);
+  });
+});
+
+describe('the shape of a fitted map', () => {
+  it('reads rotation and scale, and tells mirrors and stretches', () => {
+    const a = (15 * Math.PI) / 180;
+    const turned = mapShape([2 * Math.cos(a), -2 * Math.sin(a), 5, 2 * Math.sin(a), 2 * Math.cos(a), 7]);
+    expect(turned.rotation).toBeCloseTo(15);
+    expect(turned.scale).toBeCloseTo(2);
+    expect(turned.distortion).toBeCloseTo(0);
+    expect(turned.mirrored).toBe(false);
+    expect(mapShape([-1, 0, 0, 0, 1, 0]).mirrored).toBe(true);
+    expect(mapShape([1.3, 0, 0, 0, 1, 0]).distortion).toBeCloseTo(0.3);
+  });
+});
