@@ -1,7 +1,7 @@
 /**
  * Local features through OpenCV's WebAssembly build (@techstark/opencv-js): ORB keypoints with their
  * binary descriptors, nearest-neighbour matching, a RANSAC affine fit and an affine warp. The only
- * module that touches OpenCV; it is loaded on first use (~0.5 s, ~100 MB), so a registry that never
+ * module that touches OpenCV; it is loaded on first use (~0.5 s, ~120 MB), so a registry that never
  * needs the local-feature check never pays for it. Inputs are grey planes Aura decoded itself (≤ 512 px),
  * never file bytes.
  */

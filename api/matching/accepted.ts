@@ -68,13 +68,15 @@ export async function matchImage(db: Kysely<Database>, fp: Fingerprint): Promise
 async function confirmLocally(fp: Fingerprint, candidates: AcceptedMatch[]): Promise<AcceptedMatch[]> {
   const query = fp.working;
   if (!query || candidates.length === 0) return [];
-  const queryFeatures = await describe(query);
+  // The check only ever adds a match: should OpenCV fail on some plane, the answer is PDQ's alone.
+  const queryFeatures = await describe(query).catch(() => undefined);
+  if (!queryFeatures) return [];
   const confirmed: AcceptedMatch[] = [];
   for (const { candidate, work } of candidates) {
     const grey = work.thumbnail ? await thumbnailGrey(work.thumbnail).catch(() => undefined) : undefined;
     if (!grey) continue;
-    const check = await compareLocally(query, grey, queryFeatures);
-    if (!check.confirmed) continue;
+    const check = await compareLocally(query, grey, queryFeatures).catch(() => undefined);
+    if (!check?.confirmed) continue;
     const { inliers, agreement, coverage, rotation, scale } = check;
     const colourway = isColourwayMatch({ exact: false, queryLabel: 'global' }, fp.colourLayout, work.colour_layout);
     confirmed.push({
