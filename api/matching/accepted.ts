@@ -39,7 +39,13 @@ export interface MatchReport {
  * nearest few candidates within LOCAL_CHECK_REACH bits go through the local-feature check.
  */
 export async function matchImage(db: Kysely<Database>, fp: Fingerprint): Promise<MatchReport> {
-  const candidates = await findMatchesReaching(db, { sha256: fp.sha256, hashes: queryHashes(fp) }, LOCAL_CHECK_REACH);
+  const found = await findMatchesReaching(db, { sha256: fp.sha256, hashes: queryHashes(fp) }, LOCAL_CHECK_REACH);
+  // Past 31 bits a candidate can only be confirmed locally, and only the nearest few are checked: the
+  // others' rows (with their thumbnails) are not worth loading.
+  const candidates = [
+    ...found.filter((c) => c.distance <= MATCH_DISTANCE),
+    ...found.filter((c) => c.distance > MATCH_DISTANCE).slice(0, LOCAL_CHECKS),
+  ];
   const works = new Map(
     (
       await repo.findWorksByIds(
