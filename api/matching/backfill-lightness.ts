@@ -5,7 +5,7 @@ import type { ImageLimits } from '../images/types.ts';
 import { LIGHTNESS_LABELS } from './label-classes.ts';
 import { indexWorkHashes } from './service.ts';
 import { findWorksMissingHashLabels } from '../works/repository.ts';
-import { backfillFromThumbnails, type BackfillProgress } from './backfill-thumbnails.ts';
+import { backfillFromThumbnails, type BackfillOptions, type BackfillProgress } from './backfill-thumbnails.ts';
 
 export type { BackfillProgress };
 
@@ -23,7 +23,7 @@ export type { BackfillProgress };
 export async function backfillLightnessHashes(
   db: Kysely<Database>,
   limits: ImageLimits,
-  options: { batchSize?: number; onBatch?: (progress: BackfillProgress) => void } = {},
+  options: BackfillOptions = {},
 ): Promise<BackfillProgress> {
   return backfillFromThumbnails(
     {

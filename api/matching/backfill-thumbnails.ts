@@ -22,6 +22,12 @@ export interface ThumbnailBackfill<W extends { id: string; thumbnail: Buffer }> 
   apply(work: W, decoded: DecodedImage): Promise<number | boolean>;
 }
 
+/** How a backfill walks the works: batch size (default 100) and a callback after each batch. */
+export interface BackfillOptions {
+  batchSize?: number;
+  onBatch?: (progress: BackfillProgress) => void;
+}
+
 /**
  * Walks every work a backfill's query returns, in id order and in batches, decodes each stored 512-px
  * thumbnail (the registry keeps no original file) and hands it to `apply`. Safe while the server runs and
@@ -30,7 +36,7 @@ export interface ThumbnailBackfill<W extends { id: string; thumbnail: Buffer }> 
 export async function backfillFromThumbnails<W extends { id: string; thumbnail: Buffer }>(
   backfill: ThumbnailBackfill<W>,
   limits: ImageLimits,
-  options: { batchSize?: number; onBatch?: (progress: BackfillProgress) => void } = {},
+  options: BackfillOptions = {},
 ): Promise<BackfillProgress> {
   const progress: BackfillProgress = { works: 0, updated: 0, rows: 0, unreadable: 0, unreadableIds: [] };
   let after = '';

@@ -6,7 +6,7 @@ import type { ImageLimits } from '../images/types.ts';
 import { findWorksMissingHashLabels, findWorksWithHashButNot, findWorksWithoutColourLayout, setColourLayout } from '../works/repository.ts';
 import { colourLayout } from '../images/colour-layout.ts';
 import { opaquePixels } from '../images/fingerprint.ts';
-import { backfillFromThumbnails, type BackfillProgress } from './backfill-thumbnails.ts';
+import { backfillFromThumbnails, type BackfillOptions, type BackfillProgress } from './backfill-thumbnails.ts';
 import { ALPHA_BLACK_LABEL, ALPHA_GREY_LABEL } from './label-classes.ts';
 import { isDegenerate } from './policy.ts';
 import { indexWorkHashes } from './service.ts';
@@ -24,7 +24,7 @@ export const ANCHORED_LABELS: readonly string[] = anchoredWindows(512, 512).map(
 export async function backfillAnchoredWindows(
   db: Kysely<Database>,
   limits: ImageLimits,
-  options: { batchSize?: number; onBatch?: (progress: BackfillProgress) => void } = {},
+  options: BackfillOptions = {},
 ): Promise<BackfillProgress> {
   return backfillFromThumbnails(
     {
@@ -73,7 +73,7 @@ export async function backfillColourLayouts(
 export async function backfillGreyFlattens(
   db: Kysely<Database>,
   limits: ImageLimits,
-  options: { batchSize?: number; onBatch?: (progress: BackfillProgress) => void } = {},
+  options: BackfillOptions = {},
 ): Promise<BackfillProgress> {
   return backfillFromThumbnails(
     {
