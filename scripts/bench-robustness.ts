@@ -19,7 +19,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
-import { fingerprintImage, thumbnailGrey } from '../api/images/fingerprint.ts';
+import { fingerprintImage, thumbnailGrey, thumbnailTones } from '../api/images/fingerprint.ts';
+import type { ToneLayout } from '../api/images/tone-layout.ts';
 import { describe, type GreyPlane } from '../api/images/keypoints.ts';
 import { compareLocally } from '../api/matching/local-features.ts';
 import type { Fingerprint } from '../api/images/types.ts';
@@ -30,7 +31,11 @@ import {
   queryHashes,
   storedHashes,
   isDegenerate,
+  LIKENESS_MARGIN,
   LOCAL_CHECK_REACH,
+  orderMatches,
+  tonesDecide,
+  unlikeness,
   LOCAL_CHECKS,
   QUALITY_FLOOR,
 } from '../api/matching/policy.ts';
@@ -310,7 +315,11 @@ function candidates(query: Fingerprint, stored: Packed[]): Candidate[] {
 
 const judged = (c: Candidate, query: Fingerprint, works: Fingerprint[]) => {
   const { queryQuality, workQuality } = matchedQualities(c, query, works[c.work]!.pdqQuality);
-  const colourway = isColourwayMatch({ ...c, exact: false }, query.colourLayout, works[c.work]!.colourLayout);
+  const match = { ...c, exact: false };
+  const tones = tonesDecide(match, query.colourLayout, works[c.work]!.colourLayout)
+    ? { query: query.tones, work: storedTones[c.work] }
+    : undefined;
+  const colourway = isColourwayMatch(match, query.colourLayout, works[c.work]!.colourLayout, tones);
   return judgeMatch({ ...c, exact: false }, queryQuality, workQuality, colourway);
 };
 /** Accepted as the same image (a colourway is accepted too, but only as similar). */
@@ -327,10 +336,25 @@ async function bestMatch(
   query: Fingerprint,
   found: Candidate[],
 ): Promise<{ candidate: Candidate; colourway: boolean; local: boolean } | undefined> {
-  for (const c of found) {
+  const acceptedHere = found.flatMap((c) => {
     const j = judged(c, query, stored);
-    if (j.accepted) return { candidate: c, colourway: j.colourway, local: false };
-  }
+    return j.accepted ? [{ candidate: c, colourway: j.colourway, local: false }] : [];
+  });
+  const copies = acceptedHere.filter((a) => !a.colourway);
+  const nearest = copies[0]?.candidate.distance ?? 0;
+  const [first] = orderMatches(acceptedHere, (a) => ({
+    distance: a.candidate.distance,
+    colourway: a.colourway,
+    queryLabel: a.candidate.queryLabel,
+    unlikeness:
+      copies.length > 1 && !a.colourway && a.candidate.distance <= nearest + LIKENESS_MARGIN && query.tones
+        ? unlikeness(
+            { colourLayout: query.colourLayout, tones: query.tones },
+            { ...stored[a.candidate.work]!, tones: storedTones[a.candidate.work]! },
+          )
+        : undefined,
+  }));
+  if (first) return first;
   const unaccepted = found.filter((c) => {
     const { queryQuality, workQuality } = matchedQualities(c, query, stored[c.work]!.pdqQuality);
     return Math.min(queryQuality, workQuality) >= QUALITY_FLOOR;
@@ -366,10 +390,13 @@ const works = [
 const stored: Fingerprint[] = [];
 /** Each work's stored thumbnail as the local-feature check reads it. */
 const greys: GreyPlane[] = [];
+/** Each work's tone layout as the registry reads it from the stored thumbnail. */
+const storedTones: ToneLayout[] = [];
 for (const w of works) {
   const fp = await fingerprintImage(w.bytes, limits, { thumbnail: true });
   stored.push(fp);
   greys.push(await thumbnailGrey(fp.thumbnail));
+  storedTones.push(await thumbnailTones(fp.thumbnail));
 }
 const packed = stored.map((fp) => pack(storedHashes(fp), storedLabelClass));
 

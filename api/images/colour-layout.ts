@@ -8,6 +8,14 @@
 const GRID = 4;
 /** Below this chroma (of ±128) a cell is grey enough that its hue means nothing. */
 const MIN_CHROMA = 12;
+/**
+ * Two dim pictures (no cell of either reaches MIN_CHROMA: dark wallpapers tinted olive or slate, chroma
+ * 7–8) are compared from this chroma. Only between dim pictures: a transparent work's copy flattened on a
+ * colour mixes the background into its edge cells, whose faint hues turn (measured on the tuning part:
+ * 6 everywhere lost 5 of 161 such copies; between dim pictures re-encoding, resizing, brightness, gamma,
+ * contrast, saturation and blur turned no copy's hues at 8, 6, 5 or 4).
+ */
+const DIM_CHROMA = 6;
 /** Hue turned by more than this (degrees, median over the cells coloured in both) makes a colourway. */
 const COLOURWAY_TURN = 40;
 /** Fewer coloured cells in common than this and nothing is concluded. */
@@ -50,6 +58,21 @@ export function colouredCells(layout: string | undefined | null): number {
   return n;
 }
 
+/** Whether one layout has hues and the other none: a greyscale copy, or a colourway in greys. */
+export function colourOnOneSideOnly(a: string | undefined | null, b: string | undefined | null): boolean {
+  const [x, y] = [colouredCells(a), colouredCells(b)];
+  return Math.min(x, y) === 0 && Math.max(x, y) >= MIN_CELLS;
+}
+
+/** The mean chroma difference of two layouts' cells (of ±128): how far apart their colours are. */
+export function chromaDistance(a: string | undefined | null, b: string | undefined | null): number {
+  if (!a || !b || a.length !== b.length) return 0;
+  const [x, y] = [Buffer.from(a, 'hex'), Buffer.from(b, 'hex')];
+  let sum = 0;
+  for (let c = 0; c < x.length; c += 2) sum += Math.hypot(x.readInt8(c) - y.readInt8(c), x.readInt8(c + 1) - y.readInt8(c + 1));
+  return sum / (x.length / 2);
+}
+
 /**
  * True when two layouts have the same arrangement in other hues: a colourway, not a copy. A copy that
  * matched through a rotated or mirrored variant has its grid turned too: with `anyOrientation`, the
@@ -64,16 +87,17 @@ export function isColourway(
   const x = Buffer.from(a, 'hex');
   const y = Buffer.from(b, 'hex');
   const orientations = options.anyOrientation ? DIHEDRAL_CELLS : DIHEDRAL_CELLS.slice(0, 1);
-  return orientations.every((cells) => hueTurn(x, y, cells) === 'turned');
+  const minChroma = colouredCells(a) === 0 && colouredCells(b) === 0 ? DIM_CHROMA : MIN_CHROMA;
+  return orientations.every((cells) => hueTurn(x, y, cells, minChroma) === 'turned');
 }
 
-/** Whether the hues of the cells coloured in both turn by more than COLOURWAY_TURN (cell i of `b` against cell cells[i] of `a`). */
-function hueTurn(x: Buffer, y: Buffer, cells: readonly number[]): 'turned' | 'kept' | 'unknown' {
+/** Whether the hues of the cells coloured in both (from `minChroma`) turn by more than COLOURWAY_TURN (cell i of `b` against cell cells[i] of `a`). */
+function hueTurn(x: Buffer, y: Buffer, cells: readonly number[], minChroma: number): 'turned' | 'kept' | 'unknown' {
   const turns: number[] = [];
   for (let i = 0; i < cells.length; i++) {
     const c = cells[i]! * 2;
     const [ar, ay, br, by] = [x.readInt8(c), x.readInt8(c + 1), y.readInt8(i * 2), y.readInt8(i * 2 + 1)];
-    if (Math.hypot(ar, ay) < MIN_CHROMA || Math.hypot(br, by) < MIN_CHROMA) continue;
+    if (Math.hypot(ar, ay) < minChroma || Math.hypot(br, by) < minChroma) continue;
     const turn = Math.abs(((Math.atan2(ay, ar) - Math.atan2(by, br)) * 180) / Math.PI) % 360;
     turns.push(Math.min(turn, 360 - turn));
   }

@@ -3,6 +3,7 @@ import { encodeWebp } from '../media/sharp.ts';
 import { flattenOnto, hasTransparency } from './alpha.ts';
 import { decodeImage, type DecodedImage } from './decode.ts';
 import { colourLayout } from './colour-layout.ts';
+import { toneLayout, type ToneLayout } from './tone-layout.ts';
 import { CLIPPED_SHARE, halfLightnessModulePlane } from './lightness.ts';
 import { hammingDistance, hashPlane, lumaFromPixels, ModulePlane, pdqFromLuma, pdqOfPlane } from './pdq.ts';
 import { framedWindow } from './frame.ts';
@@ -55,6 +56,7 @@ export async function fingerprintDecoding(
     regions: hashes.regions,
     colourLayout: hashes.colourLayout,
     working: hashes.working,
+    tones: hashes.tones,
     ...(thumbnail ? { thumbnail } : {}),
   };
 }
@@ -66,6 +68,7 @@ export interface PixelHashes {
   colourLayout: string | undefined;
   /** The working copy's luma (flattened on white), for the local-feature check. */
   working: GreyPlane;
+  tones: ToneLayout;
 }
 
 /** Interleaved 8-bit pixels: 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA (decoded images are 3 or 4). */
@@ -96,7 +99,14 @@ export function hashPixels(decoded: { pixels: Pixels }): PixelHashes {
   regions.push(...lightnessHashes({ data: rgb, width, height, channels }, global.hash));
 
   if (transparent) regions.push(...flattenHashes(data, width, height, global.hash));
-  return { global, variants, regions, colourLayout: colourLayout(rgb, width, height, channels), working };
+  return {
+    global,
+    variants,
+    regions,
+    colourLayout: colourLayout(rgb, width, height, channels),
+    working,
+    tones: toneLayout(data, width, height, decoded.pixels.channels),
+  };
 }
 
 /** The luma of decoded pixels as hashed (flattened on white), 8-bit: what the local-feature check compares. */
@@ -204,6 +214,12 @@ const THUMBNAIL_LIMITS: ImageLimits = { maxBytes: 8 * 1024 * 1024, maxPixels: 10
 /** A stored thumbnail's grey plane, as the local-feature check compares it with a query's working copy. */
 export async function thumbnailGrey(thumbnail: Buffer): Promise<GreyPlane> {
   return workingGrey(await decodeImage(thumbnail, THUMBNAIL_LIMITS));
+}
+
+/** A stored thumbnail's tone layout, as colourways are told from copies and close candidates ranked. */
+export async function thumbnailTones(thumbnail: Buffer): Promise<ToneLayout> {
+  const { data, width, height, channels } = (await decodeImage(thumbnail, THUMBNAIL_LIMITS)).pixels;
+  return toneLayout(data, width, height, channels);
 }
 
 /** The WebP thumbnail of the 512-px working copy (exported for the benchmark). */

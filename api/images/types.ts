@@ -1,4 +1,5 @@
 import type { GreyPlane } from './keypoints.ts';
+import type { ToneLayout } from './tone-layout.ts';
 
 export interface ImageLimits {
   maxBytes: number;
@@ -35,6 +36,8 @@ export interface Fingerprint {
    * local-feature check of near candidates; never stored, logged or sent.
    */
   working?: GreyPlane;
+  /** How light each cell of a 4×4 grid is (api/images/tone-layout.ts), in memory only: tells a greyscale copy from a grey colourway. */
+  tones?: ToneLayout;
 }
 
 /** A fingerprint with its thumbnail: WebP, at most 512 px, no metadata (only registration stores one). */

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, Work } from '../../db/schema.ts';
-import { thumbnailGrey } from '../images/fingerprint.ts';
+import { thumbnailGrey, thumbnailTones } from '../images/fingerprint.ts';
+import type { ToneLayout } from '../images/tone-layout.ts';
 import { describe } from '../images/keypoints.ts';
 import type { Fingerprint } from '../images/types.ts';
 import { findMatchesReaching } from './service.ts';
@@ -11,12 +12,17 @@ import {
   isColourwayMatch,
   judgeLocalMatch,
   judgeMatch,
+  LIKENESS_MARGIN,
+  LIKENESS_RANKED,
   LOCAL_CHECK_REACH,
   LOCAL_CHECKS,
   MATCH_DISTANCE,
   matchedQualities,
   QUALITY_FLOOR,
+  orderMatches,
   queryHashes,
+  tonesDecide,
+  unlikeness,
   type MatchJudgement,
 } from './policy.ts';
 
@@ -55,19 +61,64 @@ export async function matchImage(db: Kysely<Database>, fp: Fingerprint): Promise
     ).map((w) => [w.id, w]),
   );
   const report: MatchReport = { matches: [], nearMisses: [] };
+  const tonesOf = workTones();
   const unaccepted: AcceptedMatch[] = [];
   for (const candidate of candidates) {
     const work = works.get(candidate.workId);
     if (!work) continue;
     const { queryQuality, workQuality } = matchedQualities(candidate, fp, work.pdq_quality);
-    const judgement = judgeMatch(candidate, queryQuality, workQuality, isColourwayMatch(candidate, fp.colourLayout, work.colour_layout));
+    const decidable = candidate.distance <= MATCH_DISTANCE && tonesDecide(candidate, fp.colourLayout, work.colour_layout);
+    const tones = decidable ? { query: fp.tones, work: await tonesOf(work) } : undefined;
+    const colourway = isColourwayMatch(candidate, fp.colourLayout, work.colour_layout, tones);
+    const judgement = judgeMatch(candidate, queryQuality, workQuality, colourway);
     if (judgement.accepted) report.matches.push({ candidate, work, judgement });
     else if (Math.min(queryQuality, workQuality) >= QUALITY_FLOOR) unaccepted.push({ candidate, work, judgement });
   }
+  report.matches = await ordered(fp, report.matches, tonesOf);
   if (report.matches.length === 0) report.matches.push(...(await confirmLocally(fp, unaccepted.slice(0, LOCAL_CHECKS))));
   const confirmed = new Set(report.matches.map((m) => m.work.id));
   report.nearMisses = unaccepted.filter((m) => m.candidate.distance <= MATCH_DISTANCE && !confirmed.has(m.work.id));
   return report;
+}
+
+/** Works' tone layouts read from their thumbnails, each at most once per match (undefined when unreadable). */
+function workTones(): (work: Work) => Promise<ToneLayout | undefined> {
+  const read = new Map<string, Promise<ToneLayout | undefined>>();
+  return (work) => {
+    let tones = read.get(work.id);
+    if (!tones) {
+      tones = work.thumbnail ? thumbnailTones(work.thumbnail).catch(() => undefined) : Promise.resolve(undefined);
+      read.set(work.id, tones);
+    }
+    return tones;
+  };
+}
+
+/** The accepted matches in the policy's order (orderMatches): close candidates by how alike they look. */
+async function ordered(
+  fp: Fingerprint,
+  matches: AcceptedMatch[],
+  tonesOf: (work: Work) => Promise<ToneLayout | undefined>,
+): Promise<AcceptedMatch[]> {
+  const copies = matches.filter((m) => !m.judgement.colourway);
+  const nearest = copies.reduce((d, m) => Math.min(d, m.candidate.distance), Number.POSITIVE_INFINITY);
+  const close = copies.filter((m) => m.candidate.distance <= nearest + LIKENESS_MARGIN);
+  const unlike = new Map<AcceptedMatch, number | undefined>();
+  for (const m of close.length > 1 && close.length <= LIKENESS_RANKED && fp.tones ? close : []) {
+    const tones = await tonesOf(m.work);
+    unlike.set(
+      m,
+      tones && fp.tones
+        ? unlikeness({ colourLayout: fp.colourLayout, tones: fp.tones }, { colourLayout: m.work.colour_layout, tones })
+        : undefined,
+    );
+  }
+  return orderMatches(matches, (m) => ({
+    distance: m.candidate.distance,
+    colourway: m.judgement.colourway,
+    queryLabel: m.candidate.queryLabel,
+    unlikeness: unlike.get(m),
+  }));
 }
 
 /** The candidates the local-feature check finds to be the same picture, nearest first. */

@@ -1,5 +1,6 @@
 import type { LabelledHash } from '../images/types.ts';
-import { isColourway } from '../images/colour-layout.ts';
+import { chromaDistance, colouredCells, colourOnOneSideOnly, isColourway } from '../images/colour-layout.ts';
+import { flatToneDistance, tonesDiffer, type ToneLayout } from '../images/tone-layout.ts';
 import { DIHEDRAL_LABELS } from '../images/pdq.ts';
 import { ANCHORED_PREFIX, STORED_CROP_SCALES, VIEW_PREFIX } from '../images/regions.ts';
 import { FRAMED_LABEL } from '../images/frame.ts';
@@ -153,19 +154,88 @@ export function matchedQualities(
   return { queryQuality, workQuality: m.storedLabel === 'global' || m.storedLabel === 'sha256' ? workQuality : queryQuality };
 }
 
+/** A query hash of the copy rotated by quarter turns or mirrored: its grids are turned against the work's. */
+const isTurnedLabel = (label: string) => label !== 'global' && (DIHEDRAL_LABELS as readonly string[]).includes(label);
+
+/** Query and stored labels of hashes of the whole frame, upright: their tone layouts cover the same cells. */
+const FRAME_QUERY_LABELS: readonly string[] = ['global', ...LIGHTNESS_LABELS];
+const FRAME_STORED_LABELS: readonly string[] = ['global', ALPHA_BLACK_LABEL, ALPHA_GREY_LABEL, ...LIGHTNESS_LABELS];
+
 /**
- * Whether a match is the same design in other colours (api/images/colour-layout.ts). A copy that
- * matched through a rotated or mirrored variant has its colour grid turned too, so every orientation
- * is tried before calling it a colourway.
+ * Whether the tone layouts decide this match: one side has hues and the other none (a greyscale copy, or
+ * the design drawn in greys), and the two frames coincide (the hashes that matched are of the whole
+ * upright pictures, or of the same window of each).
  */
-export function isColourwayMatch(
-  m: { exact: boolean; queryLabel: string },
+export function tonesDecide(
+  m: { exact: boolean; queryLabel: string; storedLabel: string },
   queryLayout: string | undefined | null,
   workLayout: string | undefined | null,
 ): boolean {
+  return (
+    !m.exact &&
+    ((FRAME_QUERY_LABELS.includes(m.queryLabel) && FRAME_STORED_LABELS.includes(m.storedLabel)) ||
+      (m.queryLabel === m.storedLabel && !isTurnedLabel(m.queryLabel))) &&
+    colourOnOneSideOnly(queryLayout, workLayout)
+  );
+}
+
+/**
+ * Whether a match is the same design in other colours (api/images/colour-layout.ts). A copy that
+ * matched through a rotated or mirrored variant has its colour grid turned too, so every orientation
+ * is tried before calling it a colourway. When only one side has hues, its greys decide
+ * (api/images/tone-layout.ts): a greyscale copy keeps its work's greys, a grey colourway does not.
+ */
+export function isColourwayMatch(
+  m: { exact: boolean; queryLabel: string; storedLabel?: string },
+  queryLayout: string | undefined | null,
+  workLayout: string | undefined | null,
+  tones?: { query?: ToneLayout | undefined; work?: ToneLayout | undefined },
+): boolean {
   if (m.exact) return false;
-  const turned = m.queryLabel !== 'global' && (DIHEDRAL_LABELS as readonly string[]).includes(m.queryLabel);
-  return isColourway(queryLayout, workLayout, { anyOrientation: turned });
+  if (isColourway(queryLayout, workLayout, { anyOrientation: isTurnedLabel(m.queryLabel) })) return true;
+  if (!tones?.query || !tones.work || m.storedLabel === undefined) return false;
+  return tonesDecide({ ...m, storedLabel: m.storedLabel }, queryLayout, workLayout) && tonesDiffer(tones.query, tones.work) === true;
+}
+
+/** Candidates within this many bits of the nearest are ranked by how alike they look, not by distance. */
+export const LIKENESS_MARGIN = 8;
+/** At most this many: each costs a thumbnail decode, and more than a few works that close is not one design's colours. */
+export const LIKENESS_RANKED = 8;
+
+/**
+ * How unlike a work a copy looks (lower is more alike): the mean difference of their greys, and of
+ * their hues when the copy has any. Two works one design apart (a frame in gold and in silver) hash a
+ * few bits apart, so a copy's distance to each is noise; its greys and hues are not.
+ */
+export function unlikeness(
+  query: { colourLayout?: string | undefined | null; tones: ToneLayout },
+  work: { colourLayout?: string | undefined | null; tones: ToneLayout },
+): number {
+  const hues = colouredCells(query.colourLayout) > 0 ? chromaDistance(query.colourLayout, work.colourLayout) : 0;
+  return flatToneDistance(query.tones, work.tones) + hues;
+}
+
+/**
+ * Accepted matches in the order they are reported: the works the image is a copy of before colourways;
+ * among those, the ones within LIKENESS_MARGIN bits of the nearest by unlikeness (when there are at most
+ * LIKENESS_RANKED, their unlikeness is known and the copy is not turned), then the rest by distance.
+ */
+export function orderMatches<T>(
+  matches: readonly T[],
+  view: (m: T) => { distance: number; colourway: boolean; queryLabel: string; unlikeness?: number | undefined },
+): T[] {
+  const byDistance = (a: T, b: T) => view(a).distance - view(b).distance;
+  const copies = matches.filter((m) => !view(m).colourway).sort(byDistance);
+  const colourways = matches.filter((m) => view(m).colourway).sort(byDistance);
+  const nearest = copies[0] ? view(copies[0]).distance : 0;
+  const close = copies.filter((m) => view(m).distance <= nearest + LIKENESS_MARGIN);
+  const rankable =
+    close.length > 1 &&
+    close.length <= LIKENESS_RANKED &&
+    close.every((m) => view(m).unlikeness !== undefined && !isTurnedLabel(view(m).queryLabel));
+  if (!rankable) return [...copies, ...colourways];
+  const ranked = [...close].sort((a, b) => view(a).unlikeness! - view(b).unlikeness! || byDistance(a, b));
+  return [...ranked, ...copies.slice(close.length), ...colourways];
 }
 
 export function judgeMatch(
@@ -178,10 +248,15 @@ export function judgeMatch(
   const strict = matchedStrictly(Math.min(queryQuality, workQuality));
   const maxDistance = strict ? LOW_QUALITY_DISTANCE : MATCH_DISTANCE;
   if (m.exact) return { accepted: true, kind: 'exact', similarity: 1, strict: false, maxDistance, colourway: false };
-  if (colourway) return { accepted: true, kind: 'similar', similarity, strict: false, maxDistance, colourway: true, note: COLOURWAY_NOTE };
-  const kind = m.distance <= SAME_DISTANCE ? 'same' : 'similar';
   // Rows indexed before degenerate hashes were left out (migration 0011 deletes the unbalanced ones).
   const degenerate = Math.min(queryQuality, workQuality) < QUALITY_FLOOR;
+  // A colourway's luma moves with its colours, so the low-detail threshold is not applied to it; but
+  // past MATCH_DISTANCE (candidates reach LOCAL_CHECK_REACH for the local-feature check) it is no match.
+  if (colourway) {
+    const accepted = !degenerate && m.distance <= MATCH_DISTANCE;
+    return { accepted, kind: 'similar', similarity, strict: false, maxDistance: MATCH_DISTANCE, colourway: true, note: COLOURWAY_NOTE };
+  }
+  const kind = m.distance <= SAME_DISTANCE ? 'same' : 'similar';
   return {
     accepted: !degenerate && m.distance <= maxDistance,
     kind,

@@ -4,6 +4,7 @@ import { PNG_SIGNATURE, ihdrChunk, pngChunk } from '../helpers/png.ts';
 import { decodeImage } from '../../api/images/decode.ts';
 import { opaquePixels } from '../../api/images/fingerprint.ts';
 import { lumaFromPixels } from '../../api/images/pdq.ts';
+import { renderArtwork } from '../../scripts/lib/artwork.ts';
 
 /** A deterministic, structured RGB picture (smooth shapes and edges, like a painting, not noise). */
 export function paintingPixels(width: number, height: number, seed = 1): Buffer {
@@ -80,4 +81,25 @@ export async function rotatedAndCropped(bytes: Buffer, degrees: number, keep: { 
   const w = Math.round(width! * keep.width);
   const h = Math.round(height! * keep.height);
   return turned.extract({ left: Math.round((width! - w) / 2), top: Math.round((height! - h) / 2), width: w, height: h });
+}
+
+/** One design in gold and in silver (greys of its own, darker), with a transparent window in the middle like a picture frame. */
+export async function goldAndSilverFrames(seed: number): Promise<{ gold: Buffer; silver: Buffer }> {
+  const grey = await sharp(await renderArtwork(seed, { width: 900, height: 700 }))
+    .greyscale()
+    .png()
+    .toBuffer();
+  const framed = async (image: Sharp) => {
+    const rgb = await image.toColourspace('srgb').removeAlpha().raw().toBuffer();
+    const rgba = Buffer.alloc(900 * 700 * 4);
+    for (let p = 0; p < 900 * 700; p++) {
+      const [x, y] = [p % 900, Math.floor(p / 900)];
+      rgba.set(rgb.subarray(p * 3, p * 3 + 3), p * 4);
+      rgba[p * 4 + 3] = x >= 250 && x < 650 && y >= 200 && y < 500 ? 0 : 255;
+    }
+    return sharp(rgba, { raw: { width: 900, height: 700, channels: 4 } })
+      .png()
+      .toBuffer();
+  };
+  return { gold: await framed(sharp(grey).tint('#d4af37')), silver: await framed(sharp(grey).linear(1, -20)) };
 }

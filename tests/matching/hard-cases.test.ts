@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase, startTestServer, type TestServer } from '../helpers/server.ts';
 import { AuraClient, generateIdentity, type Identity } from '../../scripts/lib/aura-client.ts';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
-import { rotatedAndCropped, screenshotOf } from '../images/synthetic.ts';
+import { goldAndSilverFrames, rotatedAndCropped, screenshotOf } from '../images/synthetic.ts';
 
 /**
  * The hard cases of matching (docs/matching.md), each through HTTP: works whose fingerprint is
@@ -165,6 +165,23 @@ describeEachDatabase('matching hard cases', (backend) => {
     expect(report.matches[0]).toMatchObject({ workId: coolId, verdict: 'same' });
     const other = report.matches.find((m: { workId: string }) => m.workId === warmId);
     expect(other).toMatchObject({ verdict: 'similar', note: expect.stringMatching(/colourway/) });
+  });
+
+  it('tells a design in gold from the same design in greys: both register, and a greyscale copy still finds the gold one', async () => {
+    const { gold, silver } = await goldAndSilverFrames(73);
+    const goldId = await register(gold, 'frame in gold');
+    const silverId = await register(silver, 'frame in silver'); // another artist: no priority conflict
+    const copyOf = async (bytes: Buffer) =>
+      (await viewer().verify(jpeg(await sharp(bytes).flatten({ background: '#ffffff' }).resize(700).jpeg({ quality: 80 }).toBuffer())))
+        .matches;
+    const ofSilver = await copyOf(silver);
+    expect(ofSilver[0]).toMatchObject({ workId: silverId, verdict: 'same' });
+    expect(ofSilver.find((m: { workId: string }) => m.workId === goldId)).toMatchObject({
+      verdict: 'similar',
+      note: expect.stringMatching(/colourway/),
+    });
+    expect((await copyOf(gold))[0]).toMatchObject({ workId: goldId, verdict: 'same' });
+    expect((await copyOf(await sharp(gold).greyscale().png().toBuffer()))[0]).toMatchObject({ workId: goldId, verdict: 'same' });
   });
 
   it('calls a mirrored or turned copy the same image, not a colourway, though its colours moved', async () => {

@@ -71,6 +71,12 @@ describe('match policy', () => {
     expect(isDegenerate({ hash: 'f'.repeat(32) + '0'.repeat(32), quality: 2 })).toBe(true);
     expect(isDegenerate({ hash: 'f'.repeat(32) + '0'.repeat(32), quality: 3 })).toBe(false);
     expect(judgeMatch({ distance: 4, exact: false }, 90, 90, true)).toMatchObject({ accepted: true, kind: 'similar', colourway: true });
+    expect(judgeMatch({ distance: 28, exact: false }, 30, 90, true)).toMatchObject({ accepted: true, colourway: true });
+  });
+  it('accepts no colourway past the threshold nor from a degenerate hash (candidates reach further for the local-feature check)', () => {
+    expect(judgeMatch({ distance: 32, exact: false }, 90, 90, true)).toMatchObject({ accepted: false, colourway: true });
+    expect(judgeMatch({ distance: 50, exact: false }, 90, 90, true).accepted).toBe(false);
+    expect(judgeMatch({ distance: 2, exact: false }, 1, 90, true).accepted).toBe(false);
   });
   it('describes transforms in plain language', () => {
     expect(describeTransform({ exact: true, distance: 0, queryLabel: 'global', storedLabel: 'global' })).toBe('identical file');

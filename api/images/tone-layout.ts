@@ -1,0 +1,109 @@
+/**
+ * A tone layout: how light each cell of a 4×4 grid of the picture is. The colour layout
+ * (colour-layout.ts) tells colourways apart by their hues, but when one picture has colour and the other
+ * none there are no hues to compare: a greyscale copy of a gold frame and the same frame drawn in silver
+ * hash within a few bits. What tells them apart is lightness: a greyscale copy keeps the greys of its
+ * work, a grey colourway has greys of its own.
+ *
+ * Each cell holds the range of the greys common tools make of its opaque pixels (Rec. 601 luma, as PDQ
+ * and most encoders; Rec. 709 weights on gamma-encoded values, as CSS `grayscale()`; relative luminance
+ * re-encoded to sRGB, as libvips and sharp), how much of the cell is opaque, and its mean luma flattened
+ * on white (the picture as a re-poster shares it). Computed in memory for a query and from a work's
+ * stored thumbnail; never stored.
+ */
+const GRID = 4;
+/** A pixel counts as opaque from this alpha on (of 255). */
+const OPAQUE_ALPHA = 250;
+/**
+ * A cell is compared on its lightness only when a quarter of it is opaque in both pictures and the
+ * opaque shares agree to this: then both show the same pixels (a transparent work against a copy flattened
+ * on some background does not, and is not compared there).
+ */
+const OPAQUE_SHARE_AGREEMENT = 0.02;
+/** Fewer comparable cells than this and nothing is concluded. */
+const MIN_CELLS = 3;
+/**
+ * Greys further apart than this (of 255, median over the comparable cells) are different pictures.
+ * Re-encoding, resizing and a lossy thumbnail move a cell's mean by 1–2; the greyscale formulas of
+ * common tools are inside each cell's range.
+ */
+const TONE_GAP = 6;
+
+export interface ToneCell {
+  /** The darkest and the lightest of the three greys, averaged over the cell's opaque pixels (0–255). */
+  lo: number;
+  hi: number;
+  /** The share of the cell's pixels that are opaque (0–1). */
+  opaque: number;
+  /** The cell's mean Rec. 601 luma with transparent pixels flattened on white (0–255). */
+  flat: number;
+}
+export type ToneLayout = ToneCell[];
+
+const LINEAR = Float64Array.from({ length: 256 }, (_, v) => {
+  const c = v / 255;
+  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+});
+const ENCODE_STEPS = 4096;
+const ENCODED = Float64Array.from({ length: ENCODE_STEPS + 1 }, (_, i) => {
+  const y = i / ENCODE_STEPS;
+  return 255 * (y <= 0.0031308 ? 12.92 * y : 1.055 * y ** (1 / 2.4) - 0.055);
+});
+
+/** The three greys of one sRGB pixel: Rec. 601 luma, Rec. 709 weights on gamma-encoded values, luminance re-encoded. */
+function greys(r: number, g: number, b: number): [number, number, number] {
+  const luminance = 0.2126 * LINEAR[r]! + 0.7152 * LINEAR[g]! + 0.0722 * LINEAR[b]!;
+  return [0.299 * r + 0.587 * g + 0.114 * b, 0.2126 * r + 0.7152 * g + 0.0722 * b, ENCODED[Math.round(luminance * ENCODE_STEPS)]!];
+}
+
+/** The tone layout of interleaved 8-bit pixels (1 grey, 2 grey + alpha, 3 RGB, 4 RGBA). */
+export function toneLayout(data: Uint8Array, width: number, height: number, channels: number): ToneLayout {
+  const sums = Array.from({ length: GRID * GRID }, () => ({ lo: 0, hi: 0, opaque: 0, all: 0, flat: 0 }));
+  const hasAlpha = channels === 2 || channels === 4;
+  // Every other pixel on every other row, as the colour layout: 16 means need far fewer than 512 × 512.
+  for (let y = 0; y < height; y += 2) {
+    const row = Math.min(GRID - 1, Math.floor((y * GRID) / height)) * GRID;
+    for (let x = 0; x < width; x += 2) {
+      const cell = sums[row + Math.min(GRID - 1, Math.floor((x * GRID) / width))]!;
+      const p = (y * width + x) * channels;
+      const [a, b, c] = channels >= 3 ? greys(data[p]!, data[p + 1]!, data[p + 2]!) : [data[p]!, data[p]!, data[p]!];
+      const alpha = hasAlpha ? data[p + channels - 1]! : 255;
+      cell.all++;
+      cell.flat += (a * alpha + 255 * (255 - alpha)) / 255;
+      if (alpha < OPAQUE_ALPHA) continue;
+      cell.opaque++;
+      cell.lo += Math.min(a, b, c);
+      cell.hi += Math.max(a, b, c);
+    }
+  }
+  return sums.map((s) => ({
+    lo: s.opaque ? s.lo / s.opaque : 0,
+    hi: s.opaque ? s.hi / s.opaque : 0,
+    opaque: s.all ? s.opaque / s.all : 0,
+    flat: s.all ? s.flat / s.all : 255,
+  }));
+}
+
+/**
+ * Whether two pictures of one frame have different greys where both are opaque: true when they do,
+ * false when their greys agree, undefined when too few cells are opaque in both to tell (a transparent
+ * work's copy flattened on some background shows nothing of its alpha).
+ */
+export function tonesDiffer(a: ToneLayout, b: ToneLayout): boolean | undefined {
+  const gaps: number[] = [];
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    const [p, q] = [a[i]!, b[i]!];
+    if (Math.min(p.opaque, q.opaque) < 0.25 || Math.abs(p.opaque - q.opaque) > OPAQUE_SHARE_AGREEMENT) continue;
+    gaps.push(Math.max(0, p.lo - q.hi, q.lo - p.hi));
+  }
+  if (gaps.length < MIN_CELLS) return undefined;
+  gaps.sort((p, q) => p - q);
+  return gaps[gaps.length >> 1]! > TONE_GAP;
+}
+
+/** The mean difference of two pictures' greys flattened on white (0–255): how far apart they look. */
+export function flatToneDistance(a: ToneLayout, b: ToneLayout): number {
+  let sum = 0;
+  for (let i = 0; i < GRID * GRID; i++) sum += Math.abs(a[i]!.flat - b[i]!.flat);
+  return sum / (GRID * GRID);
+}

@@ -1,0 +1,127 @@
+import sharp, { type Sharp } from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fingerprintImage, thumbnailTones } from '../../api/images/fingerprint.ts';
+import { isColourway } from '../../api/images/colour-layout.ts';
+import { tonesDiffer, type ToneLayout } from '../../api/images/tone-layout.ts';
+import type { Fingerprint } from '../../api/images/types.ts';
+import { isColourwayMatch, orderMatches, tonesDecide } from '../../api/matching/policy.ts';
+import { goldAndSilverFrames } from '../images/synthetic.ts';
+
+const limits = { maxBytes: 50 * 1024 * 1024, maxPixels: 50_000_000 };
+/** What the registry holds of a work: its fingerprint and the tones of its stored thumbnail. */
+async function registered(bytes: Buffer): Promise<{ fp: Fingerprint; tones: ToneLayout }> {
+  const fp = await fingerprintImage(bytes, limits, { thumbnail: true });
+  return { fp, tones: await thumbnailTones(fp.thumbnail) };
+}
+const whole = { exact: false, queryLabel: 'global', storedLabel: 'global' };
+const colourwayOf = (query: Fingerprint, work: { fp: Fingerprint; tones: ToneLayout }, m = whole) =>
+  isColourwayMatch(m, query.colourLayout, work.fp.colourLayout, { query: query.tones, work: work.tones });
+
+describe('tones: a greyscale copy against a colourway in greys', () => {
+  let gold: { fp: Fingerprint; tones: ToneLayout };
+  let silver: { fp: Fingerprint; tones: ToneLayout };
+  let bytes: { gold: Buffer; silver: Buffer };
+  beforeAll(async () => {
+    bytes = await goldAndSilverFrames(71);
+    gold = await registered(bytes.gold);
+    silver = await registered(bytes.silver);
+  });
+
+  it('calls the same design in gold and in silver colourways of each other, registered either way round', () => {
+    expect(colourwayOf(silver.fp, gold)).toBe(true);
+    expect(colourwayOf(gold.fp, silver)).toBe(true);
+  });
+
+  it('calls a greyscale copy of the gold frame a copy of it, whichever tool made the greys', async () => {
+    for (const greyscale of [
+      (s: Sharp) => s.greyscale(), // libvips: luminance
+      (s: Sharp) =>
+        s.recomb([
+          [0.299, 0.587, 0.114],
+          [0.299, 0.587, 0.114],
+          [0.299, 0.587, 0.114],
+        ]), // Rec. 601 luma
+    ]) {
+      const copy = await fingerprintImage(await greyscale(sharp(bytes.gold)).png().toBuffer(), limits);
+      expect(colourwayOf(copy, gold)).toBe(false);
+    }
+  });
+
+  it('leaves a transparent work flattened on a colour to its hashes: the cells with background in them are not compared', async () => {
+    const onBlue = await fingerprintImage(await sharp(bytes.silver).flatten({ background: '#3a6ea5' }).jpeg().toBuffer(), limits);
+    expect(tonesDiffer(onBlue.tones!, silver.tones)).not.toBe(true);
+    expect(colourwayOf(onBlue, silver)).toBe(false);
+  });
+
+  it('decides only when the frames coincide and one side alone has hues', async () => {
+    const copy = await fingerprintImage(await sharp(bytes.silver).flatten({ background: '#ffffff' }).toBuffer(), limits);
+    expect(tonesDecide(whole, copy.colourLayout, gold.fp.colourLayout)).toBe(true);
+    expect(tonesDecide({ ...whole, queryLabel: 'crop-81', storedLabel: 'crop-81' }, copy.colourLayout, gold.fp.colourLayout)).toBe(true);
+    expect(tonesDecide({ ...whole, queryLabel: 'view-tl88', storedLabel: 'edge-tl85' }, copy.colourLayout, gold.fp.colourLayout)).toBe(
+      false,
+    );
+    expect(tonesDecide({ ...whole, queryLabel: 'rot90' }, copy.colourLayout, gold.fp.colourLayout)).toBe(false);
+    expect(tonesDecide(whole, gold.fp.colourLayout, gold.fp.colourLayout)).toBe(false);
+  });
+});
+
+describe('dim colourways', () => {
+  /** A dark wallpaper: a smooth ramp in one dim tint (chroma ~8 of 128) with a small bright shape. */
+  const dim = (tint: string) =>
+    sharp(
+      Buffer.from(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="500"><defs><linearGradient id="g"><stop offset="0" stop-color="${tint}"/><stop offset="1" stop-color="#101010"/></linearGradient></defs><rect width="800" height="500" fill="url(#g)"/><circle cx="520" cy="210" r="40" fill="#d0d0d0"/></svg>`,
+      ),
+    )
+      .png()
+      .toBuffer();
+  const layoutOf = async (bytes: Buffer) => (await fingerprintImage(bytes, limits)).colourLayout;
+
+  it('tells an olive wallpaper from the same one in slate, and keeps a re-encoded copy the same', async () => {
+    const olive = await dim('#4a4a32');
+    const slate = await dim('#3c3e52');
+    expect(isColourway(await layoutOf(olive), await layoutOf(slate))).toBe(true);
+    expect(isColourway(await layoutOf(olive), await layoutOf(await sharp(olive).jpeg({ quality: 40 }).toBuffer()))).toBe(false);
+  });
+
+  it('does not read faint hues against a copy flattened on a strong colour', async () => {
+    const faint = await sharp(await dim('#4a4a32'))
+      .ensureAlpha(0.5)
+      .png()
+      .toBuffer();
+    const onBlue = await sharp(faint).flatten({ background: '#3a6ea5' }).jpeg().toBuffer();
+    expect(isColourway(await layoutOf(faint), await layoutOf(onBlue))).toBe(false);
+  });
+});
+
+describe('the order of accepted matches', () => {
+  const view = (m: { distance: number; colourway?: boolean; unlikeness?: number; queryLabel?: string }) => ({
+    distance: m.distance,
+    colourway: m.colourway ?? false,
+    queryLabel: m.queryLabel ?? 'global',
+    unlikeness: m.unlikeness,
+  });
+
+  it('puts the work an image is a copy of before a nearer colourway', () => {
+    const colourway = { distance: 2, colourway: true };
+    const own = { distance: 6 };
+    expect(orderMatches([colourway, own], view)).toEqual([own, colourway]);
+  });
+
+  it('ranks candidates a few bits apart by how alike they look, and the rest by distance', () => {
+    const twin = { distance: 2, unlikeness: 18 };
+    const own = { distance: 5, unlikeness: 3 };
+    const far = { distance: 20, unlikeness: 1 };
+    expect(orderMatches([twin, far, own], view)).toEqual([own, twin, far]);
+  });
+
+  it('keeps distance order when a likeness is unknown or the copy is turned', () => {
+    const twin = { distance: 2, unlikeness: 18 };
+    expect(orderMatches([twin, { distance: 5 }], view)[0]).toBe(twin);
+    const turned = [
+      { distance: 2, unlikeness: 18, queryLabel: 'rot90' },
+      { distance: 5, unlikeness: 3, queryLabel: 'rot90' },
+    ];
+    expect(orderMatches(turned, view)[0]).toBe(turned[0]);
+  });
+});
