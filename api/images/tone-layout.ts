@@ -50,30 +50,33 @@ const ENCODED = Float64Array.from({ length: ENCODE_STEPS + 1 }, (_, i) => {
   return 255 * (y <= 0.0031308 ? 12.92 * y : 1.055 * y ** (1 / 2.4) - 0.055);
 });
 
-/** The three greys of one sRGB pixel: Rec. 601 luma, Rec. 709 weights on gamma-encoded values, luminance re-encoded. */
-function greys(r: number, g: number, b: number): [number, number, number] {
-  const luminance = 0.2126 * LINEAR[r]! + 0.7152 * LINEAR[g]! + 0.0722 * LINEAR[b]!;
-  return [0.299 * r + 0.587 * g + 0.114 * b, 0.2126 * r + 0.7152 * g + 0.0722 * b, ENCODED[Math.round(luminance * ENCODE_STEPS)]!];
-}
-
 /** The tone layout of interleaved 8-bit pixels (1 grey, 2 grey + alpha, 3 RGB, 4 RGBA). */
 export function toneLayout(data: Uint8Array, width: number, height: number, channels: number): ToneLayout {
   const sums = Array.from({ length: GRID * GRID }, () => ({ lo: 0, hi: 0, opaque: 0, all: 0, flat: 0 }));
   const hasAlpha = channels === 2 || channels === 4;
-  // Every other pixel on every other row, as the colour layout: 16 means need far fewer than 512 × 512.
-  for (let y = 0; y < height; y += 2) {
+  // A sample every `step` pixels leaves each of the 16 cells at least ~24 × 24 samples: means need no more.
+  const step = Math.max(1, Math.floor(Math.min(width, height) / 128));
+  for (let y = 0; y < height; y += step) {
     const row = Math.min(GRID - 1, Math.floor((y * GRID) / height)) * GRID;
-    for (let x = 0; x < width; x += 2) {
+    for (let x = 0; x < width; x += step) {
       const cell = sums[row + Math.min(GRID - 1, Math.floor((x * GRID) / width))]!;
       const p = (y * width + x) * channels;
-      const [a, b, c] = channels >= 3 ? greys(data[p]!, data[p + 1]!, data[p + 2]!) : [data[p]!, data[p]!, data[p]!];
       const alpha = hasAlpha ? data[p + channels - 1]! : 255;
+      let [lo, hi, luma] = [data[p]!, data[p]!, data[p]!];
+      if (channels >= 3) {
+        const [r, g, b] = [data[p]!, data[p + 1]!, data[p + 2]!];
+        luma = 0.299 * r + 0.587 * g + 0.114 * b;
+        const luma709 = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        const luminance = ENCODED[Math.round((0.2126 * LINEAR[r]! + 0.7152 * LINEAR[g]! + 0.0722 * LINEAR[b]!) * ENCODE_STEPS)]!;
+        lo = Math.min(luma, luma709, luminance);
+        hi = Math.max(luma, luma709, luminance);
+      }
       cell.all++;
-      cell.flat += (a * alpha + 255 * (255 - alpha)) / 255;
+      cell.flat += (luma * alpha + 255 * (255 - alpha)) / 255;
       if (alpha < OPAQUE_ALPHA) continue;
       cell.opaque++;
-      cell.lo += Math.min(a, b, c);
-      cell.hi += Math.max(a, b, c);
+      cell.lo += lo;
+      cell.hi += hi;
     }
   }
   return sums.map((s) => ({
