@@ -25,13 +25,13 @@ import { describe, type GreyPlane } from '../api/images/keypoints.ts';
 import { compareLocally } from '../api/matching/local-features.ts';
 import type { Fingerprint } from '../api/images/types.ts';
 import {
+  closeCopies,
   isColourwayMatch,
   judgeMatch,
   matchedQualities,
   queryHashes,
   storedHashes,
   isDegenerate,
-  LIKENESS_MARGIN,
   LOCAL_CHECK_REACH,
   orderMatches,
   tonesDecide,
@@ -340,19 +340,20 @@ async function bestMatch(
     const j = judged(c, query, stored);
     return j.accepted ? [{ candidate: c, colourway: j.colourway, local: false }] : [];
   });
-  const copies = acceptedHere.filter((a) => !a.colourway);
-  const nearest = copies[0]?.candidate.distance ?? 0;
-  const [first] = orderMatches(acceptedHere, (a) => ({
+  const view = (a: (typeof acceptedHere)[number]) => ({
     distance: a.candidate.distance,
     colourway: a.colourway,
     queryLabel: a.candidate.queryLabel,
-    unlikeness:
-      copies.length > 1 && !a.colourway && a.candidate.distance <= nearest + LIKENESS_MARGIN && query.tones
-        ? unlikeness(
-            { colourLayout: query.colourLayout, tones: query.tones },
-            { ...stored[a.candidate.work]!, tones: storedTones[a.candidate.work]! },
-          )
-        : undefined,
+  });
+  const close = query.tones ? closeCopies(acceptedHere, view) : [];
+  const [first] = orderMatches(acceptedHere, (a) => ({
+    ...view(a),
+    unlikeness: close.includes(a)
+      ? unlikeness(
+          { colourLayout: query.colourLayout, tones: query.tones! },
+          { ...stored[a.candidate.work]!, tones: storedTones[a.candidate.work]! },
+        )
+      : undefined,
   }));
   if (first) return first;
   const unaccepted = found.filter((c) => {

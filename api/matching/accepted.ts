@@ -9,11 +9,10 @@ import type { MatchCandidate } from './service.ts';
 import * as repo from '../works/repository.ts';
 import { compareLocally } from './local-features.ts';
 import {
+  closeCopies,
   isColourwayMatch,
   judgeLocalMatch,
   judgeMatch,
-  LIKENESS_MARGIN,
-  LIKENESS_RANKED,
   LOCAL_CHECK_REACH,
   LOCAL_CHECKS,
   MATCH_DISTANCE,
@@ -100,25 +99,18 @@ async function ordered(
   matches: AcceptedMatch[],
   tonesOf: (work: Work) => Promise<ToneLayout | undefined>,
 ): Promise<AcceptedMatch[]> {
-  const copies = matches.filter((m) => !m.judgement.colourway);
-  const nearest = copies.reduce((d, m) => Math.min(d, m.candidate.distance), Number.POSITIVE_INFINITY);
-  const close = copies.filter((m) => m.candidate.distance <= nearest + LIKENESS_MARGIN);
-  const unlike = new Map<AcceptedMatch, number | undefined>();
-  for (const m of close.length > 1 && close.length <= LIKENESS_RANKED && fp.tones ? close : []) {
-    const tones = await tonesOf(m.work);
-    unlike.set(
-      m,
-      tones && fp.tones
-        ? unlikeness({ colourLayout: fp.colourLayout, tones: fp.tones }, { colourLayout: m.work.colour_layout, tones })
-        : undefined,
-    );
-  }
-  return orderMatches(matches, (m) => ({
+  const view = (m: AcceptedMatch) => ({
     distance: m.candidate.distance,
     colourway: m.judgement.colourway,
     queryLabel: m.candidate.queryLabel,
-    unlikeness: unlike.get(m),
-  }));
+  });
+  const unlike = new Map<AcceptedMatch, number>();
+  for (const m of fp.tones ? closeCopies(matches, view) : []) {
+    const tones = await tonesOf(m.work);
+    if (tones && fp.tones)
+      unlike.set(m, unlikeness({ colourLayout: fp.colourLayout, tones: fp.tones }, { colourLayout: m.work.colour_layout, tones }));
+  }
+  return orderMatches(matches, (m) => ({ ...view(m), unlikeness: unlike.get(m) }));
 }
 
 /** The candidates the local-feature check finds to be the same picture, nearest first. */

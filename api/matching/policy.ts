@@ -215,25 +215,32 @@ export function unlikeness(
   return flatToneDistance(query.tones, work.tones) + hues;
 }
 
+type OrderView = { distance: number; colourway: boolean; queryLabel: string; unlikeness?: number | undefined };
+
+/**
+ * The accepted copies (not colourways) orderMatches ranks by unlikeness: those within LIKENESS_MARGIN
+ * bits of the nearest, when there are 2 to LIKENESS_RANKED of them and the copy is not turned; else
+ * none (the distance order stands). Callers read these works' tones, and only these.
+ */
+export function closeCopies<T>(matches: readonly T[], view: (m: T) => OrderView): T[] {
+  const copies = matches.filter((m) => !view(m).colourway);
+  const nearest = Math.min(...copies.map((m) => view(m).distance));
+  const close = copies.filter((m) => view(m).distance <= nearest + LIKENESS_MARGIN);
+  const rankable = close.length > 1 && close.length <= LIKENESS_RANKED && !close.some((m) => isTurnedLabel(view(m).queryLabel));
+  return rankable ? close : [];
+}
+
 /**
  * Accepted matches in the order they are reported: the works the image is a copy of before colourways;
- * among those, the ones within LIKENESS_MARGIN bits of the nearest by unlikeness (when there are at most
- * LIKENESS_RANKED, their unlikeness is known and the copy is not turned), then the rest by distance.
+ * among those, the close copies (closeCopies) by unlikeness when it is known for all of them, then the
+ * rest by distance.
  */
-export function orderMatches<T>(
-  matches: readonly T[],
-  view: (m: T) => { distance: number; colourway: boolean; queryLabel: string; unlikeness?: number | undefined },
-): T[] {
+export function orderMatches<T>(matches: readonly T[], view: (m: T) => OrderView): T[] {
   const byDistance = (a: T, b: T) => view(a).distance - view(b).distance;
   const copies = matches.filter((m) => !view(m).colourway).sort(byDistance);
   const colourways = matches.filter((m) => view(m).colourway).sort(byDistance);
-  const nearest = copies[0] ? view(copies[0]).distance : 0;
-  const close = copies.filter((m) => view(m).distance <= nearest + LIKENESS_MARGIN);
-  const rankable =
-    close.length > 1 &&
-    close.length <= LIKENESS_RANKED &&
-    close.every((m) => view(m).unlikeness !== undefined && !isTurnedLabel(view(m).queryLabel));
-  if (!rankable) return [...copies, ...colourways];
+  const close = closeCopies(copies, view);
+  if (close.length === 0 || close.some((m) => view(m).unlikeness === undefined)) return [...copies, ...colourways];
   const ranked = [...close].sort((a, b) => view(a).unlikeness! - view(b).unlikeness! || byDistance(a, b));
   return [...ranked, ...copies.slice(close.length), ...colourways];
 }
