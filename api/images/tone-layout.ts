@@ -15,10 +15,12 @@ const GRID = 4;
 /** A pixel counts as opaque from this alpha on (of 255). */
 const OPAQUE_ALPHA = 250;
 /**
- * A cell is compared on its lightness only when a quarter of it is opaque in both pictures and the
- * opaque shares agree to this: then both show the same pixels (a transparent work against a copy flattened
- * on some background does not, and is not compared there).
+ * A cell is compared on its lightness only when a tenth of it is opaque in both pictures (line art on
+ * transparency, an emblem, covers 10–30 % of its cells; a tenth of a 128-px cell is still hundreds of
+ * pixels) and the opaque shares agree to OPAQUE_SHARE_AGREEMENT: then both show the same pixels (a
+ * transparent work against a copy flattened on some background does not, and is not compared there).
  */
+const MIN_OPAQUE_SHARE = 0.1;
 const OPAQUE_SHARE_AGREEMENT = 0.02;
 /** Fewer comparable cells than this and nothing is concluded. */
 const MIN_CELLS = 3;
@@ -96,7 +98,7 @@ export function tonesDiffer(a: ToneLayout, b: ToneLayout): boolean | undefined {
   const gaps: number[] = [];
   for (let i = 0; i < a.length && i < b.length; i++) {
     const [p, q] = [a[i]!, b[i]!];
-    if (Math.min(p.opaque, q.opaque) < 0.25 || Math.abs(p.opaque - q.opaque) > OPAQUE_SHARE_AGREEMENT) continue;
+    if (Math.min(p.opaque, q.opaque) < MIN_OPAQUE_SHARE || Math.abs(p.opaque - q.opaque) > OPAQUE_SHARE_AGREEMENT) continue;
     gaps.push(Math.max(0, p.lo - q.hi, q.lo - p.hi));
   }
   if (gaps.length < MIN_CELLS) return undefined;

@@ -65,6 +65,34 @@ describe('tones: a greyscale copy against a colourway in greys', () => {
   });
 });
 
+describe('tones of line art on transparency', () => {
+  /** A swirl drawn in thin strokes on a transparent canvas: each cell is 10–30 % opaque. */
+  const swirl = (colour: string) =>
+    sharp(
+      Buffer.from(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="600"><g fill="none" stroke="${colour}" stroke-width="22"><path d="M300 90 C 470 90 520 260 440 360 C 360 460 200 420 210 300 C 220 200 340 210 350 290"/><path d="M160 520 C 90 420 90 220 200 140"/><circle cx="300" cy="300" r="260" stroke-width="10"/></g></svg>`,
+      ),
+    )
+      .png()
+      .toBuffer();
+
+  it('calls the same emblem in crimson and in black colourways, and a greyscale copy of the crimson one a copy', async () => {
+    const crimson = await registered(await swirl('#a80030'));
+    const black = await registered(await swirl('#000000'));
+    expect(crimson.fp.pdq).toBe(black.fp.pdq); // PDQ hashes the drawing, flattened on white: no bit apart
+    expect(colourwayOf(black.fp, crimson)).toBe(true);
+    expect(colourwayOf(crimson.fp, black)).toBe(true);
+    const greyCopy = await fingerprintImage(
+      await sharp(await swirl('#a80030'))
+        .greyscale()
+        .png()
+        .toBuffer(),
+      limits,
+    );
+    expect(colourwayOf(greyCopy, crimson)).toBe(false);
+  });
+});
+
 describe('dim colourways', () => {
   /** A dark wallpaper: a smooth ramp in one dim tint (chroma ~8 of 128) with a small bright shape. */
   const dim = (tint: string) =>
