@@ -1,6 +1,6 @@
 /**
- * Adds the side and corner windows, the colour layout and the grey flatten of transparent works to works
- * registered before Aura stored them
+ * Adds the side and corner windows, the colour layout, the grey flatten of transparent works and the
+ * structure hashes of low-detail works to works registered before Aura stored them
  * (api/matching/backfill-windows.ts).
  * Run once after upgrading, against the same database the server uses (DATABASE_URL or the embedded
  * one in AURA_DATA_DIR); safe to run again, and while the server is up.
@@ -10,7 +10,12 @@
 import cliProgress from 'cli-progress';
 import { sql } from 'kysely';
 import { loadConfig } from '../api/config.ts';
-import { backfillAnchoredWindows, backfillColourLayouts, backfillGreyFlattens } from '../api/matching/backfill-windows.ts';
+import {
+  backfillAnchoredWindows,
+  backfillColourLayouts,
+  backfillGreyFlattens,
+  backfillStructure,
+} from '../api/matching/backfill-windows.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { openDatabase } from '../db/open.ts';
 
@@ -43,6 +48,8 @@ try {
   console.log(`${kind}: ${layouts.works} works had no colour layout; ${layouts.updated} gained one`);
   const greys = await backfillGreyFlattens(db, { maxBytes: config.maxUploadBytes, maxPixels: config.maxPixels });
   console.log(`${kind}: ${greys.works} transparent works had no grey flatten; ${greys.updated} gained one`);
+  const structure = await backfillStructure(db, { maxBytes: config.maxUploadBytes, maxPixels: config.maxPixels });
+  console.log(`${kind}: ${structure.works} works had neither a whole-image hash nor a structure hash; ${structure.updated} gained one`);
 } finally {
   await close();
 }

@@ -24,7 +24,9 @@ import type { ToneLayout } from '../api/images/tone-layout.ts';
 import { describe, type GreyPlane } from '../api/images/keypoints.ts';
 import { compareLocally } from '../api/matching/local-features.ts';
 import type { Fingerprint } from '../api/images/types.ts';
+import { isStructureLabel } from '../api/images/structure.ts';
 import {
+  blocksRegistration,
   closeCopies,
   isColourwayMatch,
   judgeMatch,
@@ -322,11 +324,8 @@ const judged = (c: Candidate, query: Fingerprint, works: Fingerprint[]) => {
   const colourway = isColourwayMatch(match, query.colourLayout, works[c.work]!.colourLayout, tones);
   return judgeMatch({ ...c, exact: false }, queryQuality, workQuality, colourway);
 };
-/** Accepted as the same image (a colourway is accepted too, but only as similar). */
-const accepted = (c: Candidate, query: Fingerprint, works: Fingerprint[]) => {
-  const j = judged(c, query, works);
-  return j.accepted && !j.colourway;
-};
+/** A match the priority check refuses a registration for (policy.ts blocksRegistration). */
+const refuses = (c: Candidate, query: Fingerprint, works: Fingerprint[]) => blocksRegistration(judged(c, query, works));
 
 /**
  * The registry's answer (api/matching/accepted.ts matchImage): the best candidate PDQ accepts, else the
@@ -335,15 +334,16 @@ const accepted = (c: Candidate, query: Fingerprint, works: Fingerprint[]) => {
 async function bestMatch(
   query: Fingerprint,
   found: Candidate[],
-): Promise<{ candidate: Candidate; colourway: boolean; local: boolean } | undefined> {
+): Promise<{ candidate: Candidate; colourway: boolean; structure?: true | undefined; local: boolean } | undefined> {
   const acceptedHere = found.flatMap((c) => {
     const j = judged(c, query, stored);
-    return j.accepted ? [{ candidate: c, colourway: j.colourway, local: false }] : [];
+    return j.accepted ? [{ candidate: c, colourway: j.colourway, structure: j.structure, local: false }] : [];
   });
   const view = (a: (typeof acceptedHere)[number]) => ({
     distance: a.candidate.distance,
     colourway: a.colourway,
     queryLabel: a.candidate.queryLabel,
+    structure: a.structure,
   });
   const close = query.tones ? closeCopies(acceptedHere, view) : [];
   const [first] = orderMatches(acceptedHere, (a) => ({
@@ -357,6 +357,7 @@ async function bestMatch(
   }));
   if (first) return first;
   const unaccepted = found.filter((c) => {
+    if (isStructureLabel(c.storedLabel)) return false;
     const { queryQuality, workQuality } = matchedQualities(c, query, stored[c.work]!.pdqQuality);
     return Math.min(queryQuality, workQuality) >= QUALITY_FLOOR;
   });
@@ -469,7 +470,8 @@ for (const [name, group, transform] of TRANSFORMS) {
 }
 
 // Colourways: each work with its hues turned 150° (the same design in other colours). The registry must
-// not call it the same image: found as a colourway ('similar'), or not at all, both count as right.
+// not call it the same image: found as 'similar' (a colourway, or by the structure of a low-detail work),
+// or not at all, both count as right.
 const colourways = { total: 0, same: 0, similar: 0, none: 0 };
 if (!only || only.test('colourway')) {
   for (let i = 0; i < works.length; i++) {
@@ -482,7 +484,7 @@ if (!only || only.test('colourway')) {
       candidates(query, packed).filter((c) => c.work === i),
     );
     if (!answer) colourways.none++;
-    else if (answer.colourway) colourways.similar++;
+    else if (answer.colourway || answer.structure) colourways.similar++;
     else colourways.same++;
     colourways.total++;
   }
@@ -491,7 +493,7 @@ if (!only || only.test('colourway')) {
 // A registration is refused when another work's stored hashes accept it (registry's priority check).
 const falseRefusals: string[] = [];
 for (let i = 0; i < works.length; i++) {
-  const best = candidates(stored[i]!, packed).find((c) => c.work !== i && accepted(c, stored[i]!, stored));
+  const best = candidates(stored[i]!, packed).find((c) => c.work !== i && refuses(c, stored[i]!, stored));
   if (best)
     falseRefusals.push(
       `${works[i]!.name} refused for ${works[best.work]!.name} (${best.distance} bits, ${best.queryLabel}→${best.storedLabel})`,
@@ -526,7 +528,7 @@ console.log('\n| hard-case class (all transforms) | tuning | held-out |');
 console.log('| --- | ---: | ---: |');
 for (const [cls, row] of perClass) console.log(`| ${cls} | ${pct(row.tuning)} | ${pct(row['held-out'])} |`);
 console.log(
-  `\ncolourways (each work with hues turned 150°): ${colourways.total}; reported as a colourway ('similar') ${colourways.similar}, not matched ${colourways.none}, wrongly as the same image ${colourways.same}`,
+  `\ncolourways (each work with hues turned 150°): ${colourways.total}; reported as 'similar' (a colourway, or a low-detail work by its structure) ${colourways.similar}, not matched ${colourways.none}, wrongly as the same image ${colourways.same}`,
 );
 console.log(
   `copies decided by the local-feature check (no PDQ match accepted): ${byLocalFeatures.own + byLocalFeatures.other}, of them their own work ${byLocalFeatures.own}`,

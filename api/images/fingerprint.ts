@@ -4,6 +4,7 @@ import { flattenOnto, hasTransparency } from './alpha.ts';
 import { decodeImage, type DecodedImage } from './decode.ts';
 import { colourLayout } from './colour-layout.ts';
 import { toneLayout, type ToneLayout } from './tone-layout.ts';
+import { structureHashes, type StructureHash } from './structure.ts';
 import { CLIPPED_SHARE, halfLightnessModulePlane } from './lightness.ts';
 import { hammingDistance, hashPlane, lumaFromPixels, ModulePlane, pdqFromLuma, pdqOfPlane } from './pdq.ts';
 import { framedWindow } from './frame.ts';
@@ -57,6 +58,7 @@ export async function fingerprintDecoding(
     colourLayout: hashes.colourLayout,
     working: hashes.working,
     tones: hashes.tones,
+    structure: hashes.structure,
     ...(thumbnail ? { thumbnail } : {}),
   };
 }
@@ -69,6 +71,7 @@ export interface PixelHashes {
   /** The working copy's luma (flattened on white), for the local-feature check. */
   working: GreyPlane;
   tones: ToneLayout;
+  structure: StructureHash[];
 }
 
 /** Interleaved 8-bit pixels: 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA (decoded images are 3 or 4). */
@@ -106,6 +109,8 @@ export function hashPixels(decoded: { pixels: Pixels }): PixelHashes {
     colourLayout: colourLayout(rgb, width, height, channels),
     working,
     tones: toneLayout(data, width, height, decoded.pixels.channels),
+    // The working grey, not luma.view(): later planes (the lightness hashes) replace the luma plane.
+    structure: structureHashes(working.data, decoded.pixels, transparent),
   };
 }
 
@@ -114,6 +119,12 @@ export function workingGrey(decoded: { pixels: Pixels }): GreyPlane {
   const { width, height } = decoded.pixels;
   const { rgb, channels } = opaquePixels(decoded.pixels);
   return greyOf(lumaFromPixels(rgb, width, height, channels), width, height);
+}
+
+/** The structure hashes of decoded pixels (api/images/structure.ts), as hashPixels takes them: for backfills. */
+export function workingStructure(decoded: { pixels: Pixels }): StructureHash[] {
+  const { transparent } = opaquePixels(decoded.pixels);
+  return structureHashes(workingGrey(decoded).data, decoded.pixels, transparent);
 }
 
 function greyOf(luma: Float32Array, width: number, height: number): GreyPlane {

@@ -1,5 +1,6 @@
 import type { GreyPlane } from './keypoints.ts';
 import type { ToneLayout } from './tone-layout.ts';
+import type { StructureHash } from './structure.ts';
 
 export interface ImageLimits {
   maxBytes: number;
@@ -38,6 +39,11 @@ export interface Fingerprint {
   working?: GreyPlane;
   /** How light each cell of a 4×4 grid is (api/images/tone-layout.ts), in memory only: tells a greyscale copy from a grey colourway. */
   tones?: ToneLayout;
+  /**
+   * How light and dark lie across the picture (api/images/structure.ts), in the 8 orientations and,
+   * when transparent, flattened on black: stored only for works whose PDQ hash is degenerate.
+   */
+  structure?: StructureHash[];
 }
 
 /** A fingerprint with its thumbnail: WebP, at most 512 px, no metadata (only registration stores one). */

@@ -71,7 +71,7 @@ export async function matchImage(db: Kysely<Database>, fp: Fingerprint): Promise
     const colourway = isColourwayMatch(candidate, fp.colourLayout, work.colour_layout, tones);
     const judgement = judgeMatch(candidate, queryQuality, workQuality, colourway);
     if (judgement.accepted) report.matches.push({ candidate, work, judgement });
-    else if (Math.min(queryQuality, workQuality) >= QUALITY_FLOOR) unaccepted.push({ candidate, work, judgement });
+    else if (!judgement.structure && Math.min(queryQuality, workQuality) >= QUALITY_FLOOR) unaccepted.push({ candidate, work, judgement });
   }
   report.matches = await ordered(fp, report.matches, tonesOf);
   if (report.matches.length === 0) report.matches.push(...(await confirmLocally(fp, unaccepted.slice(0, LOCAL_CHECKS))));
@@ -103,6 +103,7 @@ async function ordered(
     distance: m.candidate.distance,
     colourway: m.judgement.colourway,
     queryLabel: m.candidate.queryLabel,
+    structure: m.judgement.structure,
   });
   const unlike = new Map<AcceptedMatch, number>();
   for (const m of fp.tones ? closeCopies(matches, view) : []) {

@@ -1,14 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { anchoredHashes, flattenHashes } from '../images/fingerprint.ts';
+import { anchoredHashes, flattenHashes, workingStructure } from '../images/fingerprint.ts';
 import { anchoredWindows } from '../images/regions.ts';
 import type { ImageLimits } from '../images/types.ts';
-import { findWorksMissingHashLabels, findWorksWithHashButNot, findWorksWithoutColourLayout, setColourLayout } from '../works/repository.ts';
+import { findWorksMissingHashLabels, findWorksByHashLabels, findWorksWithoutColourLayout, setColourLayout } from '../works/repository.ts';
 import { colourLayout } from '../images/colour-layout.ts';
 import { opaquePixels } from '../images/fingerprint.ts';
 import { backfillFromThumbnails, type BackfillOptions, type BackfillProgress } from './backfill-thumbnails.ts';
 import { ALPHA_BLACK_LABEL, ALPHA_GREY_LABEL } from './label-classes.ts';
-import { isDegenerate } from './policy.ts';
+import { isDegenerate, storedStructure } from './policy.ts';
+import { STRUCTURE_BLACK_LABEL, STRUCTURE_LABEL } from '../images/structure.ts';
 import { indexWorkHashes } from './service.ts';
 
 /** The labels of the side and corner windows (the same for every image large enough to have them). */
@@ -77,13 +78,38 @@ export async function backfillGreyFlattens(
 ): Promise<BackfillProgress> {
   return backfillFromThumbnails(
     {
-      findBatch: (after, size) => findWorksWithHashButNot(db, ALPHA_BLACK_LABEL, ALPHA_GREY_LABEL, after, size),
+      findBatch: (after, size) => findWorksByHashLabels(db, { present: ALPHA_BLACK_LABEL, absent: [ALPHA_GREY_LABEL] }, after, size),
       apply: async (work, decoded) => {
         const { data, width, height, channels } = decoded.pixels;
         if (channels !== 4) return 0;
         const grey = flattenHashes(data, width, height, work.pdq).filter((h) => h.label === ALPHA_GREY_LABEL && !isDegenerate(h));
         if (grey.length > 0) await indexWorkHashes(db, work.id, grey);
         return grey.length;
+      },
+    },
+    limits,
+    options,
+  );
+}
+
+/**
+ * Adds the structure hashes (api/images/structure.ts) to works registered before Aura stored them:
+ * works whose PDQ hash is degenerate, so that it has no 'global' row either, hashed from the stored
+ * thumbnail. Before this runs, such a work is found only by its exact file. A uniform picture has no
+ * structure and is looked at again on the next run (one thumbnail decode).
+ */
+export async function backfillStructure(
+  db: Kysely<Database>,
+  limits: ImageLimits,
+  options: BackfillOptions = {},
+): Promise<BackfillProgress> {
+  return backfillFromThumbnails(
+    {
+      findBatch: (after, size) => findWorksByHashLabels(db, { absent: ['global', STRUCTURE_LABEL, STRUCTURE_BLACK_LABEL] }, after, size),
+      apply: async (work, decoded) => {
+        const hashes = storedStructure({ pdq: work.pdq, pdqQuality: work.pdq_quality, structure: workingStructure(decoded) });
+        if (hashes.length > 0) await indexWorkHashes(db, work.id, hashes);
+        return hashes.length;
       },
     },
     limits,

@@ -1,3 +1,5 @@
+import { isStructureLabel } from '../images/structure.ts';
+
 /**
  * Which stored hashes a query hash is compared with. Stored rows carry a label class (a generated
  * column, migrations 0006 and 0008) ordered so that every allowed set is one contiguous range: the slot
@@ -14,7 +16,16 @@
 /** Whole-image hashes taken on CIE lightness (api/images/lightness.ts); they share label class 0. */
 export const LIGHTNESS_LABELS: readonly string[] = ['lightness', 'lightness-clipped'];
 
-export const LABEL_CLASS = { lightness: 0, global: 1, alphaBlack: 2, sameWindow: 3, region: 4, firstEdge: 5, lastEdge: 12 } as const;
+export const LABEL_CLASS = {
+  lightness: 0,
+  global: 1,
+  alphaBlack: 2,
+  sameWindow: 3,
+  region: 4,
+  firstEdge: 5,
+  lastEdge: 12,
+  structure: 13,
+} as const;
 
 /**
  *   5–12 the side and corner windows 'edge-l85' … 'edge-br85' (migration 0013), one class each, so the
@@ -23,6 +34,11 @@ export const LABEL_CLASS = { lightness: 0, global: 1, alphaBlack: 2, sameWindow:
 export const EDGE_ANCHORS = ['l', 'r', 't', 'b', 'tl', 'tr', 'bl', 'br'] as const;
 const EDGE_LABEL = /^edge-(l|r|t|b|tl|tr|bl|br)85$/;
 const VIEW_LABEL = /^view-(l|r|t|b|tl|tr|bl|br)\d+$/;
+/**
+ *   13   the structure hashes of works whose PDQ hash is degenerate ('structure', 'structure-black',
+ *        api/images/structure.ts, migration 0020): compared only with the query's structure hashes, never
+ *        with a PDQ hash (the 'any' range ends at 12).
+ */
 const edgeClass = (anchor: string) => LABEL_CLASS.firstEdge + EDGE_ANCHORS.indexOf(anchor as (typeof EDGE_ANCHORS)[number]);
 
 /**
@@ -49,7 +65,8 @@ export const ALPHA_GREY_LABEL = 'alpha-grey';
  *   a padded copy against 'global', a centred crop against the work's centred windows);
  * - 'edge-l' … 'edge-br': the work's window anchored at that side or corner (a view of the query
  *   anchored there: the copy was cropped on the opposite side);
- * - 'any': every stored row (the default).
+ * - 'structure': the stored structure hashes (a query's structure hash, and nothing else);
+ * - 'any': every stored PDQ row (the default).
  */
 export const MATCH_TARGETS = [
   'any',
@@ -60,6 +77,7 @@ export const MATCH_TARGETS = [
   'whole-or-same-window',
   'whole-or-regions',
   ...EDGE_ANCHORS.map((a) => `edge-${a}` as const),
+  'structure',
 ] as const;
 export type MatchTarget = (typeof MATCH_TARGETS)[number];
 
@@ -80,6 +98,7 @@ const RANGES: Record<MatchTarget, ClassRange> = {
   lightness: { lo: LABEL_CLASS.lightness, hi: LABEL_CLASS.global },
   'whole-or-same-window': { lo: LABEL_CLASS.global, hi: LABEL_CLASS.sameWindow },
   'whole-or-regions': { lo: LABEL_CLASS.global, hi: LABEL_CLASS.region },
+  structure: { lo: LABEL_CLASS.structure, hi: LABEL_CLASS.structure },
 };
 
 export function classRange(target: MatchTarget): ClassRange {
@@ -102,6 +121,7 @@ export function storedLabelClass(label: string): number {
   if (label === 'global') return LABEL_CLASS.global;
   if (label === 'alpha-black') return LABEL_CLASS.alphaBlack;
   if (label === SAME_WINDOW_LABEL) return LABEL_CLASS.sameWindow;
+  if (isStructureLabel(label)) return LABEL_CLASS.structure;
   const edge = EDGE_LABEL.exec(label);
   if (edge) return edgeClass(edge[1]!);
   return LABEL_CLASS.region;

@@ -5,6 +5,7 @@ import { DIHEDRAL_LABELS } from '../images/pdq.ts';
 import { ANCHORED_PREFIX, STORED_CROP_SCALES, VIEW_PREFIX } from '../images/regions.ts';
 import { FRAMED_LABEL } from '../images/frame.ts';
 import { TURNED_LABEL } from '../images/rotation.ts';
+import { isStructureLabel, STRUCTURE_BLACK_LABEL, STRUCTURE_LABEL, structureOrientation } from '../images/structure.ts';
 import type { Fingerprint } from '../images/types.ts';
 import { ALPHA_BLACK_LABEL, ALPHA_GREY_LABEL, LIGHTNESS_LABELS, SAME_WINDOW_LABEL, viewTarget, type MatchTarget } from './label-classes.ts';
 
@@ -65,10 +66,16 @@ export function queryHashes(fp: Fingerprint): (LabelledHash & { against: MatchTa
   const whiteFlattenBlank = isDegenerate({ hash: fp.pdq, quality: fp.pdqQuality });
   const queried = (label: string) =>
     !label.startsWith(ANCHORED_PREFIX) && label !== ALPHA_GREY_LABEL && (label !== ALPHA_BLACK_LABEL || whiteFlattenBlank);
-  return [
+  const pdq = [
     ...fp.variants.map((v) => ({ ...v, against: v.label === 'global' ? ('any' as const) : ('whole' as const) })),
     ...fp.regions.filter((r) => queried(r.label)).map((r) => ({ ...r, against: regionTarget(r.label) })),
   ].filter((h) => !isDegenerate(h));
+  // The structure hashes in the 8 orientations meet the structure rows of degenerate works, and only
+  // those; a detailed query is no copy of a degenerate work (judgeStructureMatch), so it sends none.
+  const structure = (matchedStrictly(fp.pdqQuality) ? (fp.structure ?? []) : [])
+    .filter((h) => h.label !== STRUCTURE_BLACK_LABEL)
+    .map((h) => ({ ...h, quality: fp.pdqQuality, against: 'structure' as const }));
+  return [...pdq, ...structure];
 }
 
 function regionTarget(label: string): MatchTarget {
@@ -90,11 +97,24 @@ function regionTarget(label: string): MatchTarget {
   return 'whole-only';
 }
 
-/** Hashes a registered work is indexed under (none of them degenerate: see isDegenerate). */
-export const storedHashes = (fp: Pick<Fingerprint, 'pdq' | 'pdqQuality' | 'regions'>): LabelledHash[] =>
-  [{ label: 'global', hash: fp.pdq, quality: fp.pdqQuality }, ...fp.regions.filter((r) => isStoredRegion(r.label))].filter(
+/**
+ * Hashes a registered work is indexed under: its PDQ hashes but the degenerate ones (see isDegenerate),
+ * and, when its whole-image hash is degenerate, its structure hashes instead (upright, on white and on black).
+ */
+export const storedHashes = (fp: Pick<Fingerprint, 'pdq' | 'pdqQuality' | 'regions' | 'structure'>): LabelledHash[] => [
+  ...[{ label: 'global', hash: fp.pdq, quality: fp.pdqQuality }, ...fp.regions.filter((r) => isStoredRegion(r.label))].filter(
     (h) => !isDegenerate(h),
-  );
+  ),
+  ...storedStructure(fp),
+];
+
+/** The structure hashes a work is indexed under: only when its PDQ hash carries no picture. */
+export function storedStructure(fp: Pick<Fingerprint, 'pdq' | 'pdqQuality' | 'structure'>): LabelledHash[] {
+  if (!isDegenerate({ hash: fp.pdq, quality: fp.pdqQuality })) return [];
+  return (fp.structure ?? [])
+    .filter((h) => h.label === STRUCTURE_LABEL || h.label === STRUCTURE_BLACK_LABEL)
+    .map((h) => ({ ...h, quality: fp.pdqQuality }));
+}
 
 const STORED_CROP_LABELS = STORED_CROP_SCALES.map((s) => `crop-${Math.round(s * 100)}`);
 /** The query hashes the whole centred ladder and its anchored views; a work keeps a few rungs. */
@@ -135,6 +155,8 @@ export interface MatchJudgement {
   note?: string;
   /** Set when the match was confirmed by the local-feature check rather than by the PDQ threshold. */
   localFeatures?: LocalFeatureEvidence;
+  /** Set when the match was found by the structure hash of a work whose PDQ hash is degenerate. */
+  structure?: true;
 }
 
 export const NEAR_MISS_NOTE = 'a similar registered work, not the same image';
@@ -155,7 +177,10 @@ export function matchedQualities(
 }
 
 /** A query hash of the copy rotated by quarter turns or mirrored: its grids are turned against the work's. */
-const isTurnedLabel = (label: string) => label !== 'global' && (DIHEDRAL_LABELS as readonly string[]).includes(label);
+const isTurnedLabel = (label: string) => {
+  const orientation = isStructureLabel(label) ? structureOrientation(label) : label;
+  return orientation !== 'global' && (DIHEDRAL_LABELS as readonly string[]).includes(orientation);
+};
 
 /** Query and stored labels of hashes of the whole frame, upright: their tone layouts cover the same cells. */
 const FRAME_QUERY_LABELS: readonly string[] = ['global', ...LIGHTNESS_LABELS];
@@ -215,7 +240,14 @@ export function unlikeness(
   return flatToneDistance(query.tones, work.tones) + hues;
 }
 
-type OrderView = { distance: number; colourway: boolean; queryLabel: string; unlikeness?: number | undefined };
+type OrderView = {
+  distance: number;
+  colourway: boolean;
+  queryLabel: string;
+  /** Found by the structure hash of a degenerate work (judgeStructureMatch). */
+  structure?: boolean | undefined;
+  unlikeness?: number | undefined;
+};
 
 /**
  * The accepted copies (not colourways) orderMatches ranks by unlikeness: those within LIKENESS_MARGIN
@@ -233,12 +265,18 @@ export function closeCopies<T>(matches: readonly T[], view: (m: T) => OrderView)
 /**
  * Accepted matches in the order they are reported: the works the image is a copy of before colourways;
  * among those, the close copies (closeCopies) by unlikeness when it is known for all of them, then the
- * rest by distance.
+ * rest by distance. Structure matches stand only when PDQ matched nothing: an image whose hash found a
+ * work is not reported as a low-detail work that merely shares its layout of light and dark.
  */
 export function orderMatches<T>(matches: readonly T[], view: (m: T) => OrderView): T[] {
-  const byDistance = (a: T, b: T) => view(a).distance - view(b).distance;
-  const copies = matches.filter((m) => !view(m).colourway).sort(byDistance);
-  const colourways = matches.filter((m) => view(m).colourway).sort(byDistance);
+  // Structure matches at equal distance: the upright reading first (a symmetric glow and its mirror
+  // image both read 0 bits; a re-save is likelier than a mirror image). PDQ ties keep the index's order.
+  const turned = (m: T) => (view(m).structure && isTurnedLabel(view(m).queryLabel) ? 1 : 0);
+  const byDistance = (a: T, b: T) => view(a).distance - view(b).distance || turned(a) - turned(b);
+  const byHash = matches.filter((m) => !view(m).structure);
+  const reported = byHash.length > 0 ? byHash : matches;
+  const copies = reported.filter((m) => !view(m).colourway).sort(byDistance);
+  const colourways = reported.filter((m) => view(m).colourway).sort(byDistance);
   const close = closeCopies(copies, view);
   if (close.length === 0 || close.some((m) => view(m).unlikeness === undefined)) return [...copies, ...colourways];
   const ranked = [...close].sort((a, b) => view(a).unlikeness! - view(b).unlikeness! || byDistance(a, b));
@@ -246,7 +284,7 @@ export function orderMatches<T>(matches: readonly T[], view: (m: T) => OrderView
 }
 
 export function judgeMatch(
-  m: { distance: number; exact: boolean },
+  m: { distance: number; exact: boolean; storedLabel?: string },
   queryQuality: number,
   workQuality: number,
   colourway = false,
@@ -255,6 +293,7 @@ export function judgeMatch(
   const strict = matchedStrictly(Math.min(queryQuality, workQuality));
   const maxDistance = strict ? LOW_QUALITY_DISTANCE : MATCH_DISTANCE;
   if (m.exact) return { accepted: true, kind: 'exact', similarity: 1, strict: false, maxDistance, colourway: false };
+  if (m.storedLabel !== undefined && isStructureLabel(m.storedLabel)) return judgeStructureMatch(m, queryQuality, colourway);
   // Rows indexed before degenerate hashes were left out (migration 0011 deletes the unbalanced ones).
   const degenerate = Math.min(queryQuality, workQuality) < QUALITY_FLOOR;
   // A colourway's luma moves with its colours, so the low-detail threshold is not applied to it; but
@@ -276,6 +315,42 @@ export function judgeMatch(
       : {}),
   };
 }
+
+/**
+ * A structure hash (api/images/structure.ts) within this many bits is the same layout of light and dark:
+ * measured on the tuning part, copies of the degenerate works lie 0–5 bits from them under every
+ * frame-keeping edit, and the nearest other work 18–52 bits (docs/matching.md).
+ */
+export const STRUCTURE_DISTANCE = 8;
+export const STRUCTURE_NOTE =
+  'a low-detail work whose PDQ hash carries no picture, matched by its layout of light and dark: similar, not proven the same image';
+
+/**
+ * A copy of a degenerate work, matched by structure: accepted as 'similar' (never 'same': the structure
+ * hash sees 64 cells, not the picture) when the copy is low-detail too (a detailed image whose light
+ * and dark happen to lie the same way is not a copy of a gradient), and never a priority conflict.
+ */
+function judgeStructureMatch(m: { distance: number }, queryQuality: number, colourway: boolean): MatchJudgement {
+  const similarity = Math.round((1 - m.distance / 256) * 1000) / 1000;
+  return {
+    accepted: m.distance <= STRUCTURE_DISTANCE && matchedStrictly(queryQuality),
+    kind: 'similar',
+    similarity,
+    strict: true,
+    maxDistance: STRUCTURE_DISTANCE,
+    colourway,
+    note: colourway ? COLOURWAY_NOTE : STRUCTURE_NOTE,
+    structure: true,
+  };
+}
+
+/**
+ * Whether an accepted match stands against a new registration (the priority check): not a colourway,
+ * nor a match the local-feature check or the structure hash found — those say "similar", which is no
+ * ground to refuse another artist's work.
+ */
+export const blocksRegistration = (judgement: MatchJudgement): boolean =>
+  judgement.accepted && !judgement.colourway && !judgement.localFeatures && !judgement.structure;
 
 export const LOCAL_FEATURES_NOTE =
   'the same picture, found by its local features: cropped, turned, framed or partly covered, so its hash alone is past the threshold';
@@ -333,6 +408,7 @@ export function describeTransform(
 ): string {
   if (m.exact) return 'identical file';
   if (local) return describeLocalMatch(local);
+  if (isStructureLabel(m.storedLabel)) return describeStructureMatch(m);
   const parts: string[] = [];
   const rotation = LABELS[m.queryLabel];
   if (rotation) parts.push(rotation);
@@ -345,6 +421,15 @@ export function describeTransform(
   }
   if (m.distance > 0) parts.push('re-encoded or resized');
   return parts.length ? parts.join(', ') : 'a different file of the same picture (re-encoded, resized or with other metadata)';
+}
+
+/** What a structure match says: the layout agrees, in some orientation, on white or on black. */
+function describeStructureMatch(m: { queryLabel: string; storedLabel: string }): string {
+  const parts = ['the same layout of light and dark (a low-detail picture)'];
+  const rotation = LABELS[structureOrientation(m.queryLabel)];
+  if (rotation) parts.push(rotation);
+  if (m.storedLabel === STRUCTURE_BLACK_LABEL) parts.push('transparency flattened');
+  return parts.join(', ');
 }
 
 /** What the local-feature check's fitted map says about the copy. */

@@ -13,7 +13,7 @@ import { getAccountById } from '../identity/repository.ts';
 import { buildProcessCredential, buildWorkCredential } from './credentials.ts';
 import { screenForAiMarkers } from './screening.ts';
 import { isComposite, parseSourceType, DECLARABLE_TERMS } from './source-types.ts';
-import { matchedStrictly, storedHashes } from '../matching/policy.ts';
+import { blocksRegistration, matchedStrictly, storedHashes } from '../matching/policy.ts';
 import { findAcceptedMatches } from '../matching/accepted.ts';
 import { fingerprintSummary } from '../images/summary.ts';
 import * as repo from './repository.ts';
@@ -94,6 +94,7 @@ export class RegistrationService {
         regions: fp.regions,
         variants: fp.variants,
         colourLayout: fp.colourLayout ?? null,
+        structure: fp.structure ?? [],
         title: form.title,
         digitalSourceType: term,
         processIds,
@@ -121,8 +122,9 @@ export class RegistrationService {
     for (const { candidate: c, work, judgement } of await findAcceptedMatches(this.ctx.db, fp)) {
       // A colourway of someone else's design is a similar work, reported by verify, not a conflict; so is a
       // picture only the local-feature check ties to it (the same picture shipped cropped, re-laid out or
-      // with a logo: refusing on it would refuse artists' own variants across accounts; docs/matching.md).
-      if (work.account_id === session.accountId || judgement.colourway || judgement.localFeatures) continue;
+      // with a logo: refusing on it would refuse artists' own variants across accounts; docs/matching.md), or
+      // a low-detail picture matched by its layout of light and dark (policy.ts blocksRegistration).
+      if (work.account_id === session.accountId || !blocksRegistration(judgement)) continue;
       const artist = await getAccountById(this.ctx.db, work.account_id);
       const earlier = {
         id: work.id,
@@ -332,6 +334,8 @@ interface DraftFingerprint {
   format: string;
   regions: { label: string; hash: string; quality: number }[];
   colourLayout?: string | null;
+  /** Absent from drafts made before the structure hash existed. */
+  structure?: { label: string; hash: string }[];
   title: string;
   digitalSourceType: string;
   processIds: string[];

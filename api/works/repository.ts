@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Database, NewAttestation, NewDispute, NewProcessImage, NewWork } from '../../db/schema.ts';
 
@@ -221,33 +221,33 @@ export async function listWorks(db: Db, query: WorkListQuery) {
   return { rows, total: Number(total.n) };
 }
 
-/** Works (after `afterId`, in id order) that have a `present` hash row but no `missing` one, with their thumbnail and PDQ hash. */
-export async function findWorksWithHashButNot(db: Db, present: string, missing: string, afterId: string, limit: number) {
-  return db
+/**
+ * The next works in id order after `afterId` that have a `present` hash row (when given) and no row
+ * labelled any of `absent`, with what re-hashing needs (the stored thumbnail, the global PDQ hash and
+ * its quality).
+ */
+export async function findWorksByHashLabels(
+  db: Db,
+  labels: { present?: string; absent: readonly string[] },
+  afterId: string,
+  limit: number,
+) {
+  const hasRow = (eb: ExpressionBuilder<Database, 'works'>, among: readonly string[]) =>
+    eb.exists(
+      eb
+        .selectFrom('work_hashes')
+        .select('work_hashes.id')
+        .whereRef('work_hashes.work_id', '=', 'works.id')
+        .where('work_hashes.label', 'in', [...among]),
+    );
+  let query = db
     .selectFrom('works')
-    .select(['works.id', 'works.thumbnail', 'works.pdq'])
+    .select(['works.id', 'works.thumbnail', 'works.pdq', 'works.pdq_quality'])
     .where('works.id', '>', afterId)
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('work_hashes')
-          .select('work_hashes.id')
-          .whereRef('work_hashes.work_id', '=', 'works.id')
-          .where('work_hashes.label', '=', present),
-      ),
-    )
-    .where(({ exists, not, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('work_hashes')
-            .select('work_hashes.id')
-            .whereRef('work_hashes.work_id', '=', 'works.id')
-            .where('work_hashes.label', '=', missing),
-        ),
-      ),
-    )
-    .orderBy('works.id')
-    .limit(limit)
-    .execute();
+    .where((eb) => eb.not(hasRow(eb, labels.absent)));
+  const { present } = labels;
+  if (present !== undefined) query = query.where((eb) => hasRow(eb, [present]));
+  return query.orderBy('works.id').limit(limit).execute();
 }
 
 /**

@@ -126,7 +126,12 @@ export const workListSchema = z.object({
 export const matchSchema = z
   .object({
     workId: z.string(),
-    distance: z.number().int().describe('PDQ Hamming distance (0 = identical pixels as far as PDQ sees)'),
+    distance: z
+      .number()
+      .int()
+      .describe(
+        "Hamming distance of the hashes that matched: PDQ's (0 = identical pixels as far as PDQ sees), or the structure hash's when matchedOn.stored is 'structure' or 'structure-black' (a low-detail work)",
+      ),
     exact: z.boolean().describe('the uploaded bytes are the registered file (SHA-256)'),
     similarity: z.number(),
     verdict: z.enum(['exact', 'same', 'similar']),

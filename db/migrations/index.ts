@@ -17,6 +17,7 @@ import * as replayAndSessions from './0015_replay_and_sessions.ts';
 import * as profileSignatureAndLogKey from './0016_profile_signature_and_log_key.ts';
 import * as organizationTrust from './0017_organization_trust.ts';
 import * as contentCredentials from './0019_content_credentials.ts';
+import * as structureClass from './0020_structure_class.ts';
 
 /** All migrations in order. Add new ones here; names sort lexically. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0016_profile_signature_and_log_key': profileSignatureAndLogKey,
   '0017_organization_trust': organizationTrust,
   '0019_content_credentials': contentCredentials,
+  '0020_structure_class': structureClass,
 };

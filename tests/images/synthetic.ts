@@ -103,3 +103,15 @@ export async function goldAndSilverFrames(seed: number): Promise<{ gold: Buffer;
   };
   return { gold: await framed(sharp(grey).tint('#d4af37')), silver: await framed(sharp(grey).linear(1, -20)) };
 }
+
+/**
+ * A near-flat wallpaper: one soft radial glow, nothing else (like a desktop background). Its PDQ hash is
+ * degenerate (quality 0): only its structure hash (api/images/structure.ts) sees it.
+ */
+export function softGlow(cx: number, cy: number, inner: string, outer: string, width = 1200, height = 800): Sharp {
+  return sharp(
+    Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs><radialGradient id="g" cx="${cx}" cy="${cy}" r="0.9"><stop offset="0" stop-color="${inner}"/><stop offset="1" stop-color="${outer}"/></radialGradient></defs><rect width="${width}" height="${height}" fill="url(#g)"/></svg>`,
+    ),
+  );
+}

@@ -16,7 +16,10 @@ import {
   backfillAnchoredWindows,
   backfillColourLayouts,
   backfillGreyFlattens,
+  backfillStructure,
 } from '../../api/matching/backfill-windows.ts';
+import { findAcceptedMatches } from '../../api/matching/accepted.ts';
+import { softGlow } from '../images/synthetic.ts';
 import { isColourway } from '../../api/images/colour-layout.ts';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
 
@@ -231,6 +234,55 @@ describeEachDatabase('grey flatten backfill', (backend) => {
     expect(after?.storedLabel).toBe('alpha-grey');
     expect(after!.distance).toBeLessThan(before?.distance ?? 257);
     expect((await backfillGreyFlattens(db, limits)).works).toBe(0);
+  });
+});
+
+describeEachDatabase('structure backfill', (backend) => {
+  let server: TestServer;
+  let wallpaper: Buffer;
+  let registered: ThumbnailedFingerprint;
+  beforeAll(async () => {
+    server = await startTestServer(backend);
+    const db = server.ctx.db;
+    wallpaper = await softGlow(0.3, 0.35, '#3a4f7a', '#0b1530').png().toBuffer();
+    registered = await fingerprintImage(wallpaper, limits, { thumbnail: true });
+    const painted = await fingerprintImage(await renderArtwork(41, { width: 800, height: 600 }), limits, { thumbnail: true });
+    // A wallpaper registered before structure hashes were stored has no row at all (its PDQ hash is
+    // degenerate); a painting has its PDQ rows and needs none.
+    await insertWorks(db, [{ id: 'legacy-wallpaper' }, { id: 'painting' }]);
+    await db
+      .updateTable('works')
+      .set({ thumbnail: registered.thumbnail, pdq: registered.pdq, pdq_quality: registered.pdqQuality })
+      .where('id', '=', 'legacy-wallpaper')
+      .execute();
+    await db
+      .updateTable('works')
+      .set({ thumbnail: painted.thumbnail, pdq: painted.pdq, pdq_quality: painted.pdqQuality })
+      .where('id', '=', 'painting')
+      .execute();
+    await indexWorkHashes(db, 'painting', storedHashes(painted));
+  });
+  afterAll(async () => server?.close());
+
+  it('adds the structure hash of a degenerate work from its thumbnail, and a re-saved copy then matches through it, once', async () => {
+    const db = server.ctx.db;
+    expect(storedHashes(registered).map((h) => h.label)).toEqual(['structure']);
+    const copy = await fingerprintImage(await sharp(wallpaper).resize(500).jpeg({ quality: 60 }).toBuffer(), limits);
+    expect(await findAcceptedMatches(db, copy)).toEqual([]);
+
+    expect(await backfillStructure(db, limits)).toMatchObject({ works: 1, updated: 1, rows: 1 });
+    const row = await db
+      .selectFrom('work_hashes')
+      .select(['hash', 'label_class'])
+      .where('work_id', '=', 'legacy-wallpaper')
+      .where('label', '=', 'structure')
+      .executeTakeFirstOrThrow();
+    const hex = BigInt(`0b${row.hash}`).toString(16).padStart(64, '0');
+    expect(hammingDistance(hex, storedHashes(registered)[0]!.hash)).toBeLessThanOrEqual(4);
+    expect(row.label_class).toBe(13);
+    const [match] = await findAcceptedMatches(db, copy);
+    expect(match).toMatchObject({ work: { id: 'legacy-wallpaper' }, judgement: { kind: 'similar', structure: true } });
+    expect((await backfillStructure(db, limits)).works).toBe(0);
   });
 });
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase, startTestServer, type TestServer } from '../helpers/server.ts';
 import { AuraClient, generateIdentity, type Identity } from '../../scripts/lib/aura-client.ts';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
-import { goldAndSilverFrames, rotatedAndCropped, screenshotOf } from '../images/synthetic.ts';
+import { goldAndSilverFrames, rotatedAndCropped, screenshotOf, softGlow } from '../images/synthetic.ts';
 
 /**
  * The hard cases of matching (docs/matching.md), each through HTTP: works whose fingerprint is
@@ -224,6 +224,33 @@ describeEachDatabase('matching hard cases', (backend) => {
       expect(report.matches[0].maxDistance).toBe(20);
     }
     expect(otherId).not.toBe(id);
+  });
+
+  it('finds re-saved copies of a wallpaper whose PDQ hash is degenerate by its structure, as similar, and refuses no one for it', async () => {
+    const work = await softGlow(0.3, 0.35, '#3a4f7a', '#0b1530').png().toBuffer();
+    const id = await register(work, 'moonlight');
+    // Another artist's glow elsewhere, and one mirrored (the same layout turned): both register.
+    const elsewhereId = await register(await softGlow(0.5, 0.1, '#2a2a2a', '#000000').png().toBuffer(), 'dusk');
+    const mirroredId = await register(await softGlow(0.7, 0.35, '#3a4f7a', '#0b1530').png().toBuffer(), 'moonlight, mirrored');
+    expect(new Set([id, elsewhereId, mirroredId]).size).toBe(3);
+    for (const copy of [
+      await sharp(work).resize(600).jpeg({ quality: 60 }).toBuffer(),
+      await sharp(work).modulate({ brightness: 1.2 }).webp({ quality: 70 }).toBuffer(),
+    ]) {
+      const report = await viewer().verify(jpeg(copy));
+      expect(report.pdqQuality).toBeLessThan(3);
+      expect(report.matches[0]).toMatchObject({
+        workId: id,
+        exact: false,
+        verdict: 'similar',
+        matchedOn: { query: 'structure', stored: 'structure' },
+      });
+      expect(report.matches[0].note).toMatch(/layout of light and dark/);
+      expect(report.matches.map((m: { workId: string }) => m.workId)).not.toContain(elsewhereId);
+    }
+    // A detailed painting never meets a wallpaper's structure.
+    const painting = await renderArtwork(71, { width: 900, height: 600 });
+    expect((await viewer().verify(png(painting))).matches).toEqual([]);
   });
 
   it('finds copies PDQ alone misses (turned and cropped to fit, under a sticker) by their local features, and only their own work', async () => {

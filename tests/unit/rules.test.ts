@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { computeEvidenceLevel } from '../../api/works/evidence-level.ts';
 import { screenForAiMarkers } from '../../api/works/screening.ts';
-import { describeTransform, isDegenerate, judgeMatch, matchedStrictly } from '../../api/matching/policy.ts';
+import {
+  blocksRegistration,
+  describeTransform,
+  isDegenerate,
+  judgeMatch,
+  matchedStrictly,
+  orderMatches,
+  queryHashes,
+  storedHashes,
+} from '../../api/matching/policy.ts';
+import type { Fingerprint } from '../../api/images/types.ts';
 import { badgeText, renderBadge } from '../../api/works/badge.ts';
 import { loadConfig, ConfigError } from '../../api/config.ts';
 import type { AppError } from '../../api/errors.ts';
@@ -78,6 +88,53 @@ describe('match policy', () => {
     expect(judgeMatch({ distance: 50, exact: false }, 90, 90, true).accepted).toBe(false);
     expect(judgeMatch({ distance: 2, exact: false }, 1, 90, true).accepted).toBe(false);
   });
+  it('matches a structure hash only for a low-detail copy, as similar, and never refuses a registration for it', () => {
+    const structure = (distance: number) => ({ distance, exact: false, storedLabel: 'structure' });
+    const near = judgeMatch(structure(6), 0, 0);
+    expect(near).toMatchObject({ accepted: true, kind: 'similar', structure: true, maxDistance: 8 });
+    expect(near.note).toMatch(/layout of light and dark/);
+    expect(blocksRegistration(near)).toBe(false);
+    expect(judgeMatch(structure(9), 0, 0).accepted).toBe(false);
+    expect(judgeMatch(structure(0), 60, 0).accepted).toBe(false); // a detailed image is no copy of a gradient
+    expect(judgeMatch(structure(0), 0, 0, true)).toMatchObject({ accepted: true, colourway: true });
+    expect(blocksRegistration(judgeMatch({ distance: 4, exact: false, storedLabel: 'global' }, 90, 90))).toBe(true);
+    expect(blocksRegistration(judgeMatch({ distance: 4, exact: false }, 90, 90, true))).toBe(false);
+  });
+  it('stores and queries structure hashes only where PDQ sees nothing, and reports them only when PDQ found nothing', () => {
+    const structure = [
+      { label: 'structure', hash: 'ab'.repeat(32) },
+      { label: 'structure-rot90', hash: 'cd'.repeat(32) },
+      { label: 'structure-black', hash: 'ef'.repeat(32) },
+    ];
+    const balanced = '0f'.repeat(32);
+    const fp = (pdq: string, pdqQuality: number) =>
+      ({
+        pdq,
+        pdqQuality,
+        structure,
+        regions: [],
+        variants: [{ label: 'global', hash: pdq, quality: pdqQuality }],
+      }) as unknown as Fingerprint;
+    expect(storedHashes(fp('0'.repeat(64), 0)).map((h) => h.label)).toEqual(['structure', 'structure-black']);
+    expect(storedHashes(fp(balanced, 80)).map((h) => h.label)).toEqual(['global']);
+    const queried = (f: Fingerprint) =>
+      queryHashes(f)
+        .filter((h) => h.against === 'structure')
+        .map((h) => h.label);
+    expect(queried(fp(balanced, 30))).toEqual(['structure', 'structure-rot90']);
+    expect(queried(fp(balanced, 80))).toEqual([]);
+    const byStructure = { distance: 2, colourway: false, queryLabel: 'structure', structure: true };
+    const byPdq = { distance: 19, colourway: false, queryLabel: 'global' };
+    expect(orderMatches([byStructure, byPdq], (m) => m)).toEqual([byPdq]);
+    expect(orderMatches([byStructure], (m) => m)).toEqual([byStructure]);
+    const mirrored = { distance: 0, colourway: false, queryLabel: 'structure-flipy', structure: true };
+    const upright = { distance: 0, colourway: false, queryLabel: 'structure', structure: true };
+    expect(orderMatches([mirrored, upright], (m) => m)).toEqual([upright, mirrored]);
+    // Between PDQ matches at equal distance the index's order stands, turned or not.
+    const pdqTurned = { distance: 24, colourway: false, queryLabel: 'flip-plus1' };
+    const pdqUpright = { distance: 24, colourway: false, queryLabel: 'view-t88' };
+    expect(orderMatches([pdqTurned, pdqUpright], (m) => m)).toEqual([pdqTurned, pdqUpright]);
+  });
   it('describes transforms in plain language', () => {
     expect(describeTransform({ exact: true, distance: 0, queryLabel: 'global', storedLabel: 'global' })).toBe('identical file');
     expect(describeTransform({ exact: false, distance: 12, queryLabel: 'rot90', storedLabel: 'global' })).toBe(
@@ -98,6 +155,9 @@ describe('match policy', () => {
     );
     expect(describeTransform({ exact: false, distance: 9, queryLabel: 'lightness-clipped', storedLabel: 'global' })).toBe(
       'colours or brightness changed, re-encoded or resized',
+    );
+    expect(describeTransform({ exact: false, distance: 3, queryLabel: 'structure-rot90', storedLabel: 'structure-black' })).toBe(
+      'the same layout of light and dark (a low-detail picture), rotated 90° clockwise, transparency flattened',
     );
   });
 });
