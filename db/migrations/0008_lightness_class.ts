@@ -23,11 +23,14 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await relabel(db, `case label when 'global' then 0 when 'alpha-black' then 1 else 2 end`);
 }
 
-/** Regenerates label_class from `classOfLabel` (SQL over `label`) and rebuilds the slot btrees on it. */
-export async function relabel(db: Kysely<unknown>, classOfLabel: string): Promise<void> {
+/**
+ * Regenerates label_class from `classOfLabel` (SQL over `label`) and rebuilds the slot btrees on it, in
+ * the shape `indexDdl` gives (by default as migration 0006 made them; from 0014 on they are slimmer).
+ */
+export async function relabel(db: Kysely<unknown>, classOfLabel: string, indexDdl: (slot: number) => string = slotIndexDdl): Promise<void> {
   await sql`alter table work_hashes drop column label_class`.execute(db);
   await sql
     .raw(`alter table work_hashes add column label_class smallint not null generated always as (${classOfLabel}) stored`)
     .execute(db);
-  for (let slot = 0; slot < SLOT_COUNT; slot++) await sql.raw(slotIndexDdl(slot)).execute(db);
+  for (let slot = 0; slot < SLOT_COUNT; slot++) await sql.raw(indexDdl(slot)).execute(db);
 }
