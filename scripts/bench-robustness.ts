@@ -8,7 +8,8 @@
  *   npx tsx scripts/bench-robustness.ts [--dir /tmp/aura-robustness] [--limit 120] [--only 'crop|rotate'] [--split tuning]
  *
  * --limit N takes every k-th work of each split (N in all); --only keeps the transforms whose name
- * matches the regular expression; --split restricts to one part.
+ * matches the regular expression; --split restricts to one part; --explain runs the local-feature check
+ * on each missed copy's own work and prints why it did not confirm it.
  *
  * A copy is found when its best accepted candidate over every work of the corpus is its own work, under
  * the registry's rule (api/matching/policy.ts: queryHashes, storedHashes, matchedQualities, judgeMatch;
@@ -42,7 +43,7 @@ import {
   QUALITY_FLOOR,
 } from '../api/matching/policy.ts';
 import { MAX_INDEXED_DISTANCE } from '../api/matching/hashes.ts';
-import { classRange, storedLabelClass } from '../api/matching/label-classes.ts';
+import { classRange, LABEL_CLASS, storedLabelClass } from '../api/matching/label-classes.ts';
 import { colouredCells } from '../api/images/colour-layout.ts';
 import { collectCorpus, fetchPackages, SOURCES, type CorpusWork } from './lib/art-corpus.ts';
 
@@ -57,6 +58,8 @@ const workDir = option('--dir') ?? path.join(os.tmpdir(), 'aura-robustness');
 const limit = Number(option('--limit') ?? 100_000);
 const only = option('--only') ? new RegExp(option('--only')!) : undefined;
 const splitOption = option('--split');
+/** Run the local-feature check on every missed copy's own work and say why it did not confirm it. */
+const explain = args.includes('--explain');
 
 type Transform = (image: Sharp, meta: { width: number; height: number }) => Sharp | Promise<Sharp>;
 /** Which goal of the issue a transform falls under. */
@@ -290,7 +293,10 @@ function indexFinds(distance: number, query: Uint32Array, qi: number, stored: Ui
   return false;
 }
 
-/** Each work's best allowed pair the index returns (within LOCAL_CHECK_REACH bits). */
+/**
+ * Each work's best allowed pair the index returns (within LOCAL_CHECK_REACH bits): its best PDQ pair and
+ * its best structure pair, kept apart as the index keeps them (migration 0021).
+ */
 function candidates(query: Fingerprint, stored: Packed[]): Candidate[] {
   const qh = queryHashes(query);
   const q = pack(qh, () => 0);
@@ -298,7 +304,7 @@ function candidates(query: Fingerprint, stored: Packed[]): Candidate[] {
   const out: Candidate[] = [];
   for (let w = 0; w < stored.length; w++) {
     const s = stored[w]!;
-    let best: Candidate | undefined;
+    const best: (Candidate | undefined)[] = [undefined, undefined];
     for (let i = 0; i < qh.length; i++) {
       const r = ranges[i]!;
       for (let j = 0; j < s.labels.length; j++) {
@@ -306,11 +312,13 @@ function candidates(query: Fingerprint, stored: Packed[]): Candidate[] {
         if (cls < r.lo || cls > r.hi) continue;
         let d = 0;
         for (let k = 0; k < 8; k++) d += popcount((q.words[i * 8 + k]! ^ s.words[j * 8 + k]!) >>> 0);
-        if ((!best || d < best.distance) && indexFinds(d, q.words, i, s.words, j))
-          best = { work: w, distance: d, queryLabel: qh[i]!.label, storedLabel: s.labels[j]! };
+        const family = cls === LABEL_CLASS.structure ? 1 : 0;
+        const kept = best[family];
+        if ((!kept || d < kept.distance) && indexFinds(d, q.words, i, s.words, j))
+          best[family] = { work: w, distance: d, queryLabel: qh[i]!.label, storedLabel: s.labels[j]! };
       }
     }
-    if (best) out.push(best);
+    for (const b of best) if (b) out.push(b);
   }
   return out.sort((a, b) => a.distance - b.distance || a.work - b.work);
 }
@@ -372,6 +380,20 @@ async function bestMatch(
     };
   }
   return undefined;
+}
+
+/**
+ * Why a copy was missed, seen from its own work: the nearest pair the index returns for it and that
+ * pair's rank among the candidates, and (with --explain) what the local-feature check says about it.
+ */
+async function ownCandidate(query: Fingerprint, found: Candidate[], work: number): Promise<string> {
+  const rank = found.findIndex((c) => c.work === work && !isStructureLabel(c.storedLabel));
+  const own = found[rank];
+  if (!own) return 'own work not among the candidates';
+  const pair = `own ${own.distance} bits ${own.queryLabel}→${own.storedLabel}, rank ${rank + 1}`;
+  if (!explain || !query.working) return pair;
+  const check = await compareLocally(query.working, greys[work]!);
+  return `${pair}, local check: ${check.confirmed ? 'confirmed' : check.reason} (${check.inliers} inliers, agreement ${check.agreement.toFixed(2)}, coverage ${check.coverage.toFixed(2)})`;
 }
 
 const started = performance.now();
@@ -451,21 +473,24 @@ for (const [name, group, transform] of TRANSFORMS) {
       invisible.push(`${name}: ${works[i]!.name}`);
       continue;
     }
-    const answer = await bestMatch(query, candidates(query, packed));
+    const found = candidates(query, packed);
+    const answer = await bestMatch(query, found);
     const best = answer && !answer.colourway ? answer.candidate : undefined;
-    const found = best !== undefined && best.work === i;
-    if (answer?.local) byLocalFeatures[found ? 'own' : 'other']++;
+    const isFound = best !== undefined && best.work === i;
+    if (answer?.local) byLocalFeatures[isFound ? 'own' : 'other']++;
     if (best && best.work !== i)
       falseMatches.push(
         `${name}: ${works[i]!.name} → ${works[best.work]!.name} (${best.distance} bits, ${best.queryLabel}→${best.storedLabel}${answer?.local ? ', local features' : ''})`,
       );
-    if (!found)
-      misses.push(`${name}: ${works[i]!.name} (quality ${stored[i]!.pdqQuality}${best ? `, matched ${works[best.work]!.name}` : ''})`);
+    if (!isFound)
+      misses.push(
+        `${name}: ${works[i]!.name} (quality ${stored[i]!.pdqQuality}${best ? `, matched ${works[best.work]!.name}` : ''}; ${await ownCandidate(query, found, i)})`,
+      );
     const split = works[i]!.split;
-    bump(perTransform, name, split, found);
-    bump(perGroup, group, split, found);
-    bump(perClass, 'all', split, found);
-    for (const cls of classesOf(i)) bump(perClass, cls, split, found);
+    bump(perTransform, name, split, isFound);
+    bump(perGroup, group, split, isFound);
+    bump(perClass, 'all', split, isFound);
+    for (const cls of classesOf(i)) bump(perClass, cls, split, isFound);
   }
 }
 

@@ -8,7 +8,7 @@ import { colourLayout } from '../images/colour-layout.ts';
 import { opaquePixels } from '../images/fingerprint.ts';
 import { backfillFromThumbnails, type BackfillOptions, type BackfillProgress } from './backfill-thumbnails.ts';
 import { ALPHA_BLACK_LABEL, ALPHA_GREY_LABEL } from './label-classes.ts';
-import { isDegenerate, storedStructure } from './policy.ts';
+import { isDegenerate, NOISY_QUALITY, storedStructure } from './policy.ts';
 import { STRUCTURE_BLACK_LABEL, STRUCTURE_LABEL } from '../images/structure.ts';
 import { indexWorkHashes } from './service.ts';
 
@@ -94,9 +94,10 @@ export async function backfillGreyFlattens(
 
 /**
  * Adds the structure hashes (api/images/structure.ts) to works registered before Aura stored them:
- * works whose PDQ hash is degenerate, so that it has no 'global' row either, hashed from the stored
- * thumbnail. Before this runs, such a work is found only by its exact file. A uniform picture has no
- * structure and is looked at again on the next run (one thumbnail decode).
+ * works whose PDQ hash is degenerate (so that it has no 'global' row either) or noisy (policy.ts
+ * NOISY_QUALITY), hashed from the stored thumbnail. Before this runs, a degenerate work is found only by
+ * its exact file. A uniform picture has no structure and is looked at again on the next run (one
+ * thumbnail decode).
  */
 export async function backfillStructure(
   db: Kysely<Database>,
@@ -105,7 +106,13 @@ export async function backfillStructure(
 ): Promise<BackfillProgress> {
   return backfillFromThumbnails(
     {
-      findBatch: (after, size) => findWorksByHashLabels(db, { absent: ['global', STRUCTURE_LABEL, STRUCTURE_BLACK_LABEL] }, after, size),
+      findBatch: (after, size) =>
+        findWorksByHashLabels(
+          db,
+          { absent: [STRUCTURE_LABEL, STRUCTURE_BLACK_LABEL], lowQuality: { label: 'global', below: NOISY_QUALITY } },
+          after,
+          size,
+        ),
       apply: async (work, decoded) => {
         const hashes = storedStructure({ pdq: work.pdq, pdqQuality: work.pdq_quality, structure: workingStructure(decoded) });
         if (hashes.length > 0) await indexWorkHashes(db, work.id, hashes);

@@ -35,9 +35,10 @@ export const EDGE_ANCHORS = ['l', 'r', 't', 'b', 'tl', 'tr', 'bl', 'br'] as cons
 const EDGE_LABEL = /^edge-(l|r|t|b|tl|tr|bl|br)85$/;
 const VIEW_LABEL = /^view-(l|r|t|b|tl|tr|bl|br)\d+$/;
 /**
- *   13   the structure hashes of works whose PDQ hash is degenerate ('structure', 'structure-black',
+ *   13   the structure hashes of works whose PDQ hash is degenerate or noisy ('structure', 'structure-black',
  *        api/images/structure.ts, migration 0020): compared only with the query's structure hashes, never
- *        with a PDQ hash (the 'any' range ends at 12).
+ *        with a PDQ hash (the 'any' range ends at 12). The lookup keeps a work's best pair in this class
+ *        apart from its best PDQ pair (migration 0021).
  */
 const edgeClass = (anchor: string) => LABEL_CLASS.firstEdge + EDGE_ANCHORS.indexOf(anchor as (typeof EDGE_ANCHORS)[number]);
 

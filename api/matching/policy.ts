@@ -99,7 +99,7 @@ function regionTarget(label: string): MatchTarget {
 
 /**
  * Hashes a registered work is indexed under: its PDQ hashes but the degenerate ones (see isDegenerate),
- * and, when its whole-image hash is degenerate, its structure hashes instead (upright, on white and on black).
+ * and, when its whole-image hash is degenerate or noisy, its structure hashes (upright, on white and on black).
  */
 export const storedHashes = (fp: Pick<Fingerprint, 'pdq' | 'pdqQuality' | 'regions' | 'structure'>): LabelledHash[] => [
   ...[{ label: 'global', hash: fp.pdq, quality: fp.pdqQuality }, ...fp.regions.filter((r) => isStoredRegion(r.label))].filter(
@@ -108,9 +108,16 @@ export const storedHashes = (fp: Pick<Fingerprint, 'pdq' | 'pdqQuality' | 'regio
   ...storedStructure(fp),
 ];
 
-/** The structure hashes a work is indexed under: only when its PDQ hash carries no picture. */
+/**
+ * Below this PDQ quality (and at or above QUALITY_FLOOR) a work's hash is noisy: it carries the picture,
+ * but a plain re-save moves it 16–38 bits, past the strict threshold (QUALITY_FLOOR's measurements), so
+ * the work is stored under its structure hashes too. Measured on the tuning part (docs/matching.md).
+ */
+export const NOISY_QUALITY = 8;
+
+/** The structure hashes a work is indexed under: only when its PDQ hash carries no picture, or a noisy one. */
 export function storedStructure(fp: Pick<Fingerprint, 'pdq' | 'pdqQuality' | 'structure'>): LabelledHash[] {
-  if (!isDegenerate({ hash: fp.pdq, quality: fp.pdqQuality })) return [];
+  if (fp.pdqQuality >= NOISY_QUALITY && !isDegenerate({ hash: fp.pdq, quality: fp.pdqQuality })) return [];
   return (fp.structure ?? [])
     .filter((h) => h.label === STRUCTURE_LABEL || h.label === STRUCTURE_BLACK_LABEL)
     .map((h) => ({ ...h, quality: fp.pdqQuality }));

@@ -4,7 +4,7 @@ import type { LabelledHash } from '../images/types.ts';
 import { SLOT_COUNT, hashSlots, toBitLiteral } from './hashes.ts';
 import { dedupeHashes, labelledHashesSchema, parseOrThrow } from './schemas.ts';
 import { WORK_FOREIGN_KEY, WORK_ID_INDEX, slotIndexDdl, slotIndexName } from '../../db/work-hash-indexes.ts';
-import type { ClassRange } from './label-classes.ts';
+import { LABEL_CLASS, type ClassRange } from './label-classes.ts';
 
 /** A stored hash to index: `hash` is 64 lower-case hex characters. */
 export interface HashRow {
@@ -106,7 +106,7 @@ function pgTextArray(values: string[]): string {
  * aura_match_candidates (migration 0007), which probes, for each of the 16 slots, the 17 values within
  * one bit of each query hash's slot value by an index-only scan of that slot's btree (which carries
  * the full hash) and keeps the rows within the distance of the query hash that probed them; then it
- * keeps the best pair per work, joins the exact SHA-256 match and ranks them as rankWithExact does.
+ * keeps the best PDQ pair and the best structure pair per work, joins the exact SHA-256 match and ranks them as rankWithExact does.
  */
 export async function findIndexedMatches(db: Kysely<Database>, query: MatchQuery): Promise<MatchRow[]> {
   return (await indexedMatchSql(query).execute(db)).rows;
@@ -135,7 +135,8 @@ export function indexedMatchSql(query: MatchQuery): RawBuilder<MatchRow> {
 export function scanMatchSql(query: MatchQuery): RawBuilder<MatchRow> {
   const candidates = query.hashes.length
     ? sql`
-      select w.work_id, w.id as row_id, w.label as stored_label, q.q_ord, bit_count(w.hash # q.hash)::int as distance
+      select w.work_id, w.id as row_id, w.label as stored_label, (w.label_class = ${sql.lit(LABEL_CLASS.structure)}) as structure,
+        q.q_ord, bit_count(w.hash # q.hash)::int as distance
       from work_hashes w
       join (values ${sql.join(
         query.hashes.map(
@@ -149,10 +150,13 @@ export function scanMatchSql(query: MatchQuery): RawBuilder<MatchRow> {
 }
 
 function emptyCandidates(): RawBuilder<unknown> {
-  return sql`select null::text as work_id, null::bigint as row_id, null::text as stored_label, null::int as q_ord, null::int as distance where false`;
+  return sql`select null::text as work_id, null::bigint as row_id, null::text as stored_label, null::boolean as structure, null::int as q_ord, null::int as distance where false`;
 }
 
-/** The ranking of the full scan; aura_find_matches (migration 0010) ranks the index's candidates alike. */
+/**
+ * The ranking of the full scan; aura_find_matches (migrations 0010, 0021) ranks the index's candidates
+ * alike: a work's best PDQ pair and its best structure pair, each kept.
+ */
 function rankWithExact(candidates: RawBuilder<unknown>, query: MatchQuery): RawBuilder<MatchRow> {
   const exact = query.sha256
     ? sql`select id as work_id from works where sha256 = ${query.sha256}`
@@ -160,16 +164,16 @@ function rankWithExact(candidates: RawBuilder<unknown>, query: MatchQuery): RawB
   return sql<MatchRow>`
     with candidates as (${candidates}),
     best as (
-      select distinct on (work_id) work_id, distance, q_ord, stored_label
+      select distinct on (work_id, structure) work_id, distance, q_ord, stored_label, structure
       from candidates
-      order by work_id, distance, q_ord, row_id
+      order by work_id, structure, distance, q_ord, row_id
     ),
     exact as (${exact})
     select w.id as work_id, b.distance, b.q_ord, b.stored_label, (e.work_id is not null) as exact, w.status
     from best b
     full join exact e on e.work_id = b.work_id
     join works w on w.id = coalesce(b.work_id, e.work_id)
-    order by (e.work_id is not null) desc, coalesce(b.distance, 0), w.id
+    order by (e.work_id is not null) desc, coalesce(b.distance, 0), w.id, b.structure
     limit ${query.limit}`;
 }
 

@@ -53,8 +53,9 @@ export async function bulkIndexHashes(db: Kysely<Database>, rows: HashRow[]): Pr
 }
 
 /**
- * Registered works matching an image: exact SHA-256 matches first, then by PDQ distance; one
- * candidate per work (its best pair). One database round trip. Revoked works are included.
+ * Registered works matching an image: exact SHA-256 matches first, then by distance; one candidate per
+ * work (its best pair), two for a work stored under structure hashes too (its best PDQ pair and its best
+ * structure pair, which the policy judges apart). One database round trip. Revoked works are included.
  */
 export async function findMatches(db: Kysely<Database>, query: MatchQueryInput, options: MatchOptions = {}): Promise<MatchCandidate[]> {
   return run(db, query, options, findIndexedMatches);

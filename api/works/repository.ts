@@ -222,13 +222,13 @@ export async function listWorks(db: Db, query: WorkListQuery) {
 }
 
 /**
- * The next works in id order after `afterId` that have a `present` hash row (when given) and no row
- * labelled any of `absent`, with what re-hashing needs (the stored thumbnail, the global PDQ hash and
- * its quality).
+ * The next works in id order after `afterId` that have a `present` hash row (when given), no row
+ * labelled any of `absent`, and (when given) no row labelled `lowQuality.label` or a PDQ quality below
+ * `lowQuality.below`, with what re-hashing needs (the stored thumbnail, the global PDQ hash and its quality).
  */
 export async function findWorksByHashLabels(
   db: Db,
-  labels: { present?: string; absent: readonly string[] },
+  labels: { present?: string; absent: readonly string[]; lowQuality?: { label: string; below: number } },
   afterId: string,
   limit: number,
 ) {
@@ -245,8 +245,10 @@ export async function findWorksByHashLabels(
     .select(['works.id', 'works.thumbnail', 'works.pdq', 'works.pdq_quality'])
     .where('works.id', '>', afterId)
     .where((eb) => eb.not(hasRow(eb, labels.absent)));
-  const { present } = labels;
+  const { present, lowQuality } = labels;
   if (present !== undefined) query = query.where((eb) => hasRow(eb, [present]));
+  if (lowQuality !== undefined)
+    query = query.where((eb) => eb.or([eb.not(hasRow(eb, [lowQuality.label])), eb('works.pdq_quality', '<', lowQuality.below)]));
   return query.orderBy('works.id').limit(limit).execute();
 }
 

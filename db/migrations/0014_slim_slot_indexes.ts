@@ -71,7 +71,7 @@ $fn$`;
 }
 
 /** As migration 0010, with the candidates' rows found again by slot 0 value, class and hash. */
-const FIND_MATCHES_FUNCTION = `
+export const FIND_MATCHES_FUNCTION = `
 create or replace function aura_find_matches(
   hashes bit(256)[], lows int[], highs int[], ordinals int[], max_distance int,
   exact_sha256 text, max_results int

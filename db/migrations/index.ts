@@ -18,6 +18,7 @@ import * as profileSignatureAndLogKey from './0016_profile_signature_and_log_key
 import * as organizationTrust from './0017_organization_trust.ts';
 import * as contentCredentials from './0019_content_credentials.ts';
 import * as structureClass from './0020_structure_class.ts';
+import * as matchFamilies from './0021_match_families.ts';
 
 /** All migrations in order. Add new ones here; names sort lexically. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '0017_organization_trust': organizationTrust,
   '0019_content_credentials': contentCredentials,
   '0020_structure_class': structureClass,
+  '0021_match_families': matchFamilies,
 };

@@ -240,6 +240,7 @@ describeEachDatabase('grey flatten backfill', (backend) => {
 describeEachDatabase('structure backfill', (backend) => {
   let server: TestServer;
   let wallpaper: Buffer;
+  let noisy: Buffer;
   let registered: ThumbnailedFingerprint;
   beforeAll(async () => {
     server = await startTestServer(backend);
@@ -261,6 +262,20 @@ describeEachDatabase('structure backfill', (backend) => {
       .where('id', '=', 'painting')
       .execute();
     await indexWorkHashes(db, 'painting', storedHashes(painted));
+    // A noisy wallpaper (PDQ quality 3–7) registered before: its PDQ rows, and no structure row.
+    noisy = await softGlow(0.25, 0.35, '#94a3d2', '#0b1530').png().toBuffer();
+    const noisyPrint = await fingerprintImage(noisy, limits, { thumbnail: true });
+    await insertWorks(db, [{ id: 'legacy-noisy' }]);
+    await db
+      .updateTable('works')
+      .set({ thumbnail: noisyPrint.thumbnail, pdq: noisyPrint.pdq, pdq_quality: noisyPrint.pdqQuality })
+      .where('id', '=', 'legacy-noisy')
+      .execute();
+    await indexWorkHashes(
+      db,
+      'legacy-noisy',
+      storedHashes(noisyPrint).filter((h) => !h.label.startsWith('structure')),
+    );
   });
   afterAll(async () => server?.close());
 
@@ -270,7 +285,7 @@ describeEachDatabase('structure backfill', (backend) => {
     const copy = await fingerprintImage(await sharp(wallpaper).resize(500).jpeg({ quality: 60 }).toBuffer(), limits);
     expect(await findAcceptedMatches(db, copy)).toEqual([]);
 
-    expect(await backfillStructure(db, limits)).toMatchObject({ works: 1, updated: 1, rows: 1 });
+    expect(await backfillStructure(db, limits)).toMatchObject({ works: 2, updated: 2, rows: 2 });
     const row = await db
       .selectFrom('work_hashes')
       .select(['hash', 'label_class'])
@@ -283,6 +298,17 @@ describeEachDatabase('structure backfill', (backend) => {
     const [match] = await findAcceptedMatches(db, copy);
     expect(match).toMatchObject({ work: { id: 'legacy-wallpaper' }, judgement: { kind: 'similar', structure: true } });
     expect((await backfillStructure(db, limits)).works).toBe(0);
+  });
+
+  it('adds the structure hash of a noisy work beside its PDQ rows', async () => {
+    const db = server.ctx.db;
+    const structureRows = () =>
+      db.selectFrom('work_hashes').select('label').where('work_id', '=', 'legacy-noisy').where('label', '=', 'structure').execute();
+    // The first test's backfill run reached it already (it looks at degenerate and noisy works alike).
+    expect(await structureRows()).toHaveLength(1);
+    const copy = await fingerprintImage(await sharp(noisy).resize(600).jpeg({ quality: 60 }).toBuffer(), limits);
+    const [match] = await findAcceptedMatches(db, copy);
+    expect(match).toMatchObject({ work: { id: 'legacy-noisy' }, judgement: { kind: 'similar', structure: true } });
   });
 });
 

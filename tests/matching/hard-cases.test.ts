@@ -253,6 +253,18 @@ describeEachDatabase('matching hard cases', (backend) => {
     expect((await viewer().verify(png(painting))).matches).toEqual([]);
   });
 
+  it('finds re-saved copies of a noisy wallpaper (PDQ quality 3–7) by its structure when its PDQ hash moved too far', async () => {
+    const work = await softGlow(0.25, 0.3, '#94a3d2', '#0b1530').png().toBuffer();
+    const id = await register(work, 'a noisy dawn');
+    const copy = await sharp(work).resize(600).jpeg({ quality: 60 }).toBuffer();
+    const report = await viewer().verify(jpeg(copy));
+    expect(report.matches).toHaveLength(1);
+    expect(report.matches[0]).toMatchObject({ workId: id, verdict: 'similar', matchedOn: { query: 'structure', stored: 'structure' } });
+    // Someone registering that copy is not refused for it: a structure match is similar, not the same image.
+    const reposter = await artist();
+    await expect(reposter.client.registerWork(reposter.identity, jpeg(copy), { title: 'dawn, re-saved' })).resolves.toMatchObject({});
+  });
+
   it('finds copies PDQ alone misses (turned and cropped to fit, under a sticker) by their local features, and only their own work', async () => {
     const work = await renderArtwork(67, { width: 1200, height: 800 });
     const id = await register(work, 'found by its keypoints');

@@ -165,6 +165,28 @@ describeEachDatabase('match index', (backend) => {
     expect(found).toEqual(await bruteForceMatches(server.ctx.db, query));
   });
 
+  it("keeps a work's best PDQ pair and its best structure pair apart (migration 0021), index and full scan alike", async () => {
+    const pdq = randomHash(random);
+    const structure = randomHash(random);
+    // A noisy work stored under both; its structure row is nearer the query than its PDQ row.
+    await store('noisy', [
+      { label: 'global', hash: pdq },
+      { label: 'structure', hash: structure },
+    ]);
+    const query = {
+      hashes: [
+        { label: 'global', hash: neighbour(pdq, 14, random) },
+        { label: 'structure', hash: neighbour(structure, 3, random), against: 'structure' as const },
+      ],
+    };
+    const found = (await findMatches(server.ctx.db, query)).filter((m) => m.workId === 'noisy');
+    expect(found.map((m) => [m.queryLabel, m.storedLabel, m.distance])).toEqual([
+      ['structure', 'structure', 3],
+      ['global', 'global', 14],
+    ]);
+    expect(await findMatches(server.ctx.db, query)).toEqual(await bruteForceMatches(server.ctx.db, query));
+  });
+
   it('bulk loads with the indexes and foreign key deferred, restores them, and still answers exactly', async () => {
     const db = server.ctx.db;
     const target = randomHash(random);

@@ -7,6 +7,7 @@ import {
   isDegenerate,
   judgeMatch,
   matchedStrictly,
+  NOISY_QUALITY,
   orderMatches,
   queryHashes,
   storedHashes,
@@ -100,7 +101,7 @@ describe('match policy', () => {
     expect(blocksRegistration(judgeMatch({ distance: 4, exact: false, storedLabel: 'global' }, 90, 90))).toBe(true);
     expect(blocksRegistration(judgeMatch({ distance: 4, exact: false }, 90, 90, true))).toBe(false);
   });
-  it('stores and queries structure hashes only where PDQ sees nothing, and reports them only when PDQ found nothing', () => {
+  it('stores and queries structure hashes only where PDQ sees nothing or noise, and reports them only when PDQ found nothing', () => {
     const structure = [
       { label: 'structure', hash: 'ab'.repeat(32) },
       { label: 'structure-rot90', hash: 'cd'.repeat(32) },
@@ -117,6 +118,9 @@ describe('match policy', () => {
       }) as unknown as Fingerprint;
     expect(storedHashes(fp('0'.repeat(64), 0)).map((h) => h.label)).toEqual(['structure', 'structure-black']);
     expect(storedHashes(fp(balanced, 80)).map((h) => h.label)).toEqual(['global']);
+    // A noisy hash (quality 3–7) is kept, and the structure stored beside it.
+    expect(storedHashes(fp(balanced, NOISY_QUALITY - 1)).map((h) => h.label)).toEqual(['global', 'structure', 'structure-black']);
+    expect(storedHashes(fp(balanced, NOISY_QUALITY)).map((h) => h.label)).toEqual(['global']);
     const queried = (f: Fingerprint) =>
       queryHashes(f)
         .filter((h) => h.against === 'structure')
