@@ -56,11 +56,42 @@ function matOf(cv: Cv, plane: GreyPlane) {
   return mat;
 }
 
-/** ORB keypoints and descriptors of a grey plane. */
-export async function describe(plane: GreyPlane): Promise<Features> {
+/**
+ * A plane whose longer side is below this (px) is enlarged before ORB looks at it: its 31-px patches and
+ * 31-px border leave a 100-px icon no room for keypoints (a 100-px star had none; enlarged, ~400).
+ * Chosen on the tuning part with the bench (docs/matching.md).
+ */
+const MIN_DESCRIBED_SIDE = 384;
+/**
+ * FAST's corner threshold (OpenCV's default is 20). Flat and minimalist art (bands of colour, soft vector
+ * shapes) has its corners at low contrast: a banded painting gave 23 keypoints at 20 and 174 at 10.
+ */
+const FAST_THRESHOLD = 10;
+
+function upscaled(cv: Cv, plane: GreyPlane, scale: number) {
+  const small = matOf(cv, plane);
+  const large = new cv.Mat();
+  try {
+    cv.resize(small, large, new cv.Size(Math.round(plane.width * scale), Math.round(plane.height * scale)), 0, 0, cv.INTER_CUBIC);
+    return large;
+  } finally {
+    free(small);
+  }
+}
+
+/** How keypoints are found: the product's settings, or others a benchmark compares them with. */
+export interface DescribeOptions {
+  minSide: number;
+  fastThreshold: number;
+}
+export const DESCRIBE_OPTIONS: DescribeOptions = { minSide: MIN_DESCRIBED_SIDE, fastThreshold: FAST_THRESHOLD };
+
+/** ORB keypoints and descriptors of a grey plane, at the plane's own coordinates (small planes are enlarged first). */
+export async function describe(plane: GreyPlane, options: DescribeOptions = DESCRIBE_OPTIONS): Promise<Features> {
   const { cv } = await loadVision();
-  const image = matOf(cv, plane);
-  const orb = new cv.ORB(MAX_KEYPOINTS);
+  const scale = Math.max(1, options.minSide / Math.max(plane.width, plane.height));
+  const image = scale > 1 ? upscaled(cv, plane, scale) : matOf(cv, plane);
+  const orb = new cv.ORB(MAX_KEYPOINTS, 1.2, 8, 31, 0, 2, cv.ORB_HARRIS_SCORE, 31, options.fastThreshold);
   const keypoints = new cv.KeyPointVector();
   const descriptors = new cv.Mat();
   const mask = new cv.Mat();
@@ -70,8 +101,8 @@ export async function describe(plane: GreyPlane): Promise<Features> {
     const points = new Float32Array(count * 2);
     for (let i = 0; i < count; i++) {
       const kp = keypoints.get(i);
-      points[2 * i] = kp.pt.x;
-      points[2 * i + 1] = kp.pt.y;
+      points[2 * i] = kp.pt.x / scale;
+      points[2 * i + 1] = kp.pt.y / scale;
     }
     return { points, descriptors: Uint8Array.from(descriptors.data.subarray(0, count * DESCRIPTOR_BYTES)), count };
   } finally {

@@ -6,7 +6,17 @@
  * overlap. The map alone is not enough: two icons drawn on one template share the template's keypoints;
  * what they do not share is the picture inside it.
  */
-import { type Affine, describe, type Features, fitAffine, type GreyPlane, matchFeatures, warpInto } from '../images/keypoints.ts';
+import {
+  type Affine,
+  DESCRIBE_OPTIONS,
+  type DescribeOptions,
+  describe,
+  type Features,
+  fitAffine,
+  type GreyPlane,
+  matchFeatures,
+  warpInto,
+} from '../images/keypoints.ts';
 
 export interface LocalFeatureCheck {
   confirmed: boolean;
@@ -59,10 +69,16 @@ const rejected = (reason: string, partial: Partial<LocalFeatureCheck> = {}): Loc
 /**
  * Compares a query's working copy with a work's (both grey, ≤ 512 px). `queryFeatures`, when given, are
  * the query's keypoints (describe(query)): a query checked against several works is described once.
+ * `options` (how keypoints are found) are the product's; benchmarks pass others to compare.
  */
-export async function compareLocally(query: GreyPlane, work: GreyPlane, queryFeatures?: Features): Promise<LocalFeatureCheck> {
-  const q = queryFeatures ?? (await describe(query));
-  const w = await describe(work);
+export async function compareLocally(
+  query: GreyPlane,
+  work: GreyPlane,
+  queryFeatures?: Features,
+  options: DescribeOptions = DESCRIBE_OPTIONS,
+): Promise<LocalFeatureCheck> {
+  const q = queryFeatures ?? (await describe(query, options));
+  const w = await describe(work, options);
   const pairs = await matchFeatures(q, w, RATIO);
   if (pairs.length < MIN_INLIERS) return rejected('too few matching keypoints');
   const from = new Float32Array(pairs.length * 2);

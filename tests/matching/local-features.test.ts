@@ -47,6 +47,20 @@ describe('the local-feature check', () => {
     expect(await compareLocally(await queryGrey(copy), registered)).toMatchObject({ confirmed: true });
   });
 
+  it('confirms a copy of a small picture (a 128-px icon) under a sticker: its plane is enlarged for the keypoints', async () => {
+    const icon = await renderArtwork(61, { width: 128, height: 128 });
+    const dot = svg(128, 128, '<circle cx="108" cy="108" r="18" fill="#e8452c"/>');
+    const copy = await sharp(icon)
+      .composite([{ input: dot }])
+      .jpeg({ quality: 80 })
+      .toBuffer();
+    const check = await compareLocally(await queryGrey(copy), await workGrey(icon));
+    expect(check).toMatchObject({ confirmed: true });
+    // The keypoints are read back at the plane's own scale: the copy is neither turned nor resized.
+    expect(Math.abs(check.rotation)).toBeLessThan(1);
+    expect(check.scale).toBeCloseTo(1, 1);
+  });
+
   it('refuses another picture, and a small detail of this one', async () => {
     const other = await queryGrey(await renderArtwork(62, { width: 1200, height: 800 }));
     expect((await compareLocally(other, registered)).confirmed).toBe(false);
