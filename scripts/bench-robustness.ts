@@ -20,11 +20,11 @@
 import os from 'node:os';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
-import { fingerprintImage, thumbnailGrey, thumbnailTones } from '../api/images/fingerprint.ts';
+import { fingerprintImage, thumbnailGrey, thumbnailLayoutOn, thumbnailTones } from '../api/images/fingerprint.ts';
 import type { ToneLayout } from '../api/images/tone-layout.ts';
 import { describe, type GreyPlane } from '../api/images/keypoints.ts';
 import { compareLocally } from '../api/matching/local-features.ts';
-import type { Fingerprint } from '../api/images/types.ts';
+import type { Fingerprint, ThumbnailedFingerprint } from '../api/images/types.ts';
 import { isStructureLabel } from '../api/images/structure.ts';
 import {
   blocksRegistration,
@@ -323,13 +323,28 @@ function candidates(query: Fingerprint, stored: Packed[]): Candidate[] {
   return out.sort((a, b) => a.distance - b.distance || a.work - b.work);
 }
 
-const judged = (c: Candidate, query: Fingerprint, works: Fingerprint[]) => {
+/**
+ * The layout a work's colours are compared with for this query (api/matching/accepted.ts workLayouts): a
+ * transparent work's colours on the copy's uniform border colour, else its layout on white.
+ */
+async function layoutsFor(query: Fingerprint, found: Candidate[]): Promise<Map<number, string | undefined>> {
+  const layouts = new Map<number, string | undefined>();
+  const background = query.background;
+  if (!background || background.every((c) => c >= 245)) return layouts;
+  for (const c of found) {
+    if (layouts.has(c.work)) continue;
+    const onBackground = await thumbnailLayoutOn(stored[c.work]!.thumbnail, background);
+    layouts.set(c.work, onBackground ?? stored[c.work]!.colourLayout);
+  }
+  return layouts;
+}
+
+const judged = (c: Candidate, query: Fingerprint, works: Fingerprint[], layouts?: Map<number, string | undefined>) => {
   const { queryQuality, workQuality } = matchedQualities(c, query, works[c.work]!.pdqQuality);
   const match = { ...c, exact: false };
-  const tones = tonesDecide(match, query.colourLayout, works[c.work]!.colourLayout)
-    ? { query: query.tones, work: storedTones[c.work] }
-    : undefined;
-  const colourway = isColourwayMatch(match, query.colourLayout, works[c.work]!.colourLayout, tones);
+  const workLayout = layouts?.has(c.work) && !isStructureLabel(c.storedLabel) ? layouts.get(c.work) : works[c.work]!.colourLayout;
+  const tones = tonesDecide(match, query.colourLayout, workLayout) ? { query: query.tones, work: storedTones[c.work] } : undefined;
+  const colourway = isColourwayMatch(match, query.colourLayout, workLayout, tones);
   return judgeMatch({ ...c, exact: false }, queryQuality, workQuality, colourway);
 };
 /** A match the priority check refuses a registration for (policy.ts blocksRegistration). */
@@ -343,8 +358,10 @@ async function bestMatch(
   query: Fingerprint,
   found: Candidate[],
 ): Promise<{ candidate: Candidate; colourway: boolean; structure?: true | undefined; local: boolean } | undefined> {
+  const layouts = await layoutsFor(query, found);
+  const layoutOf = (work: number) => (layouts.has(work) ? layouts.get(work) : stored[work]!.colourLayout);
   const acceptedHere = found.flatMap((c) => {
-    const j = judged(c, query, stored);
+    const j = judged(c, query, stored, layouts);
     return j.accepted ? [{ candidate: c, colourway: j.colourway, structure: j.structure, local: false }] : [];
   });
   const view = (a: (typeof acceptedHere)[number]) => ({
@@ -359,7 +376,7 @@ async function bestMatch(
     unlikeness: close.includes(a)
       ? unlikeness(
           { colourLayout: query.colourLayout, tones: query.tones! },
-          { ...stored[a.candidate.work]!, tones: storedTones[a.candidate.work]! },
+          { colourLayout: layoutOf(a.candidate.work), tones: storedTones[a.candidate.work]! },
         )
       : undefined,
   }));
@@ -375,7 +392,7 @@ async function bestMatch(
     if (!(await compareLocally(query.working!, greys[c.work]!, queryFeatures)).confirmed) continue;
     return {
       candidate: c,
-      colourway: isColourwayMatch({ exact: false, queryLabel: 'global' }, query.colourLayout, stored[c.work]!.colourLayout),
+      colourway: isColourwayMatch({ exact: false, queryLabel: 'global' }, query.colourLayout, layoutOf(c.work)),
       local: true,
     };
   }
@@ -411,7 +428,7 @@ const works = [
   ...(splitOption === 'held-out' ? [] : pick(tuningAll, Math.round(limit * share))),
   ...(splitOption === 'tuning' ? [] : pick(heldAll, Math.round(limit * (1 - share)))),
 ];
-const stored: Fingerprint[] = [];
+const stored: ThumbnailedFingerprint[] = [];
 /** Each work's stored thumbnail as the local-feature check reads it. */
 const greys: GreyPlane[] = [];
 /** Each work's tone layout as the registry reads it from the stored thumbnail. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { encodeWebp } from '../media/sharp.ts';
-import { flattenOnto, hasTransparency } from './alpha.ts';
+import { flattenOnto, hasTransparency, type Rgb, uniformBorder } from './alpha.ts';
 import { decodeImage, type DecodedImage } from './decode.ts';
 import { colourLayout } from './colour-layout.ts';
 import { toneLayout, type ToneLayout } from './tone-layout.ts';
@@ -59,6 +59,7 @@ export async function fingerprintDecoding(
     working: hashes.working,
     tones: hashes.tones,
     structure: hashes.structure,
+    ...(hashes.background ? { background: hashes.background } : {}),
     ...(thumbnail ? { thumbnail } : {}),
   };
 }
@@ -72,6 +73,8 @@ export interface PixelHashes {
   working: GreyPlane;
   tones: ToneLayout;
   structure: StructureHash[];
+  /** The colour of a uniform border around an opaque picture. */
+  background: Rgb | undefined;
 }
 
 /** Interleaved 8-bit pixels: 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA (decoded images are 3 or 4). */
@@ -111,6 +114,7 @@ export function hashPixels(decoded: { pixels: Pixels }): PixelHashes {
     tones: toneLayout(data, width, height, decoded.pixels.channels),
     // The working grey, not luma.view(): later planes (the lightness hashes) replace the luma plane.
     structure: structureHashes(working.data, decoded.pixels, transparent),
+    background: transparent ? undefined : uniformBorder(rgb, width, height, channels),
   };
 }
 
@@ -225,6 +229,17 @@ const THUMBNAIL_LIMITS: ImageLimits = { maxBytes: 8 * 1024 * 1024, maxPixels: 10
 /** A stored thumbnail's grey plane, as the local-feature check compares it with a query's working copy. */
 export async function thumbnailGrey(thumbnail: Buffer): Promise<GreyPlane> {
   return workingGrey(await decodeImage(thumbnail, THUMBNAIL_LIMITS));
+}
+
+/**
+ * The colour layout of a transparent work's stored thumbnail flattened on `background` (a copy's border
+ * colour): the work's colours as they look on what the copy was flattened on. Undefined for an opaque
+ * thumbnail, whose stored layout already is its colours.
+ */
+export async function thumbnailLayoutOn(thumbnail: Buffer, background: Rgb): Promise<string | undefined> {
+  const { data, width, height, channels } = (await decodeImage(thumbnail, THUMBNAIL_LIMITS)).pixels;
+  if (channels !== 4 || !hasTransparency(data)) return undefined;
+  return colourLayout(flattenOnto(data, background), width, height, 3);
 }
 
 /** A stored thumbnail's tone layout, as colourways are told from copies and close candidates ranked. */

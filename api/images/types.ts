@@ -37,6 +37,12 @@ export interface Fingerprint {
    * local-feature check of near candidates; never stored, logged or sent.
    */
   working?: GreyPlane;
+  /**
+   * The colour of a uniform border around an opaque picture (api/images/alpha.ts uniformBorder), in
+   * memory only: what a copy of a transparent work was flattened on, so the work's colours are compared
+   * as they look on it.
+   */
+  background?: readonly [number, number, number];
   /** How light each cell of a 4×4 grid is (api/images/tone-layout.ts), in memory only: tells a greyscale copy from a grey colourway. */
   tones?: ToneLayout;
   /**

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database, Work } from '../../db/schema.ts';
-import { thumbnailGrey, thumbnailTones } from '../images/fingerprint.ts';
+import { thumbnailGrey, thumbnailLayoutOn, thumbnailTones } from '../images/fingerprint.ts';
 import type { ToneLayout } from '../images/tone-layout.ts';
 import { describe } from '../images/keypoints.ts';
+import { isStructureLabel } from '../images/structure.ts';
 import type { Fingerprint } from '../images/types.ts';
 import { findMatchesReaching } from './service.ts';
 import type { MatchCandidate } from './service.ts';
@@ -61,20 +62,24 @@ export async function matchImage(db: Kysely<Database>, fp: Fingerprint): Promise
   );
   const report: MatchReport = { matches: [], nearMisses: [] };
   const tonesOf = workTones();
+  const layoutOf = workLayouts(fp);
   const unaccepted: AcceptedMatch[] = [];
   for (const candidate of candidates) {
     const work = works.get(candidate.workId);
     if (!work) continue;
     const { queryQuality, workQuality } = matchedQualities(candidate, fp, work.pdq_quality);
-    const decidable = candidate.distance <= MATCH_DISTANCE && tonesDecide(candidate, fp.colourLayout, work.colour_layout);
+    // A structure match sees light and dark only, and a see-through glow on a colour takes that colour
+    // whatever its own: its colours are judged as registered (on white).
+    const workLayout = isStructureLabel(candidate.storedLabel) ? work.colour_layout : await layoutOf(work);
+    const decidable = candidate.distance <= MATCH_DISTANCE && tonesDecide(candidate, fp.colourLayout, workLayout);
     const tones = decidable ? { query: fp.tones, work: await tonesOf(work) } : undefined;
-    const colourway = isColourwayMatch(candidate, fp.colourLayout, work.colour_layout, tones);
+    const colourway = isColourwayMatch(candidate, fp.colourLayout, workLayout, tones);
     const judgement = judgeMatch(candidate, queryQuality, workQuality, colourway);
     if (judgement.accepted) report.matches.push({ candidate, work, judgement });
     else if (!judgement.structure && Math.min(queryQuality, workQuality) >= QUALITY_FLOOR) unaccepted.push({ candidate, work, judgement });
   }
-  report.matches = await ordered(fp, report.matches, tonesOf);
-  if (report.matches.length === 0) report.matches.push(...(await confirmLocally(fp, unaccepted.slice(0, LOCAL_CHECKS))));
+  report.matches = await ordered(fp, report.matches, tonesOf, layoutOf);
+  if (report.matches.length === 0) report.matches.push(...(await confirmLocally(fp, unaccepted.slice(0, LOCAL_CHECKS), layoutOf)));
   const confirmed = new Set(report.matches.map((m) => m.work.id));
   report.nearMisses = unaccepted.filter((m) => m.candidate.distance <= MATCH_DISTANCE && !confirmed.has(m.work.id));
   return report;
@@ -93,11 +98,39 @@ function workTones(): (work: Work) => Promise<ToneLayout | undefined> {
   };
 }
 
+/**
+ * The colour layout each candidate's colours are compared with, read at most once per work: a
+ * transparent work's colours as they look on the copy's uniform border colour (what the copy was
+ * flattened on: a background that shows through a see-through cell turns its hue), else the stored
+ * layout (the work flattened on white, as registered).
+ */
+function workLayouts(fp: Fingerprint): (work: Work) => Promise<string | null | undefined> {
+  const background = fp.background;
+  if (!background || isWhite(background)) return async (work) => work.colour_layout;
+  const read = new Map<string, Promise<string | null | undefined>>();
+  return (work) => {
+    let layout = read.get(work.id);
+    if (!layout) {
+      layout = work.thumbnail
+        ? thumbnailLayoutOn(work.thumbnail, background)
+            .then((onBackground) => onBackground ?? work.colour_layout)
+            .catch(() => work.colour_layout)
+        : Promise.resolve(work.colour_layout);
+      read.set(work.id, layout);
+    }
+    return layout;
+  };
+}
+
+/** Near enough to white that the stored layout (on white) already is the work's colours on it. */
+const isWhite = (rgb: readonly number[]) => rgb.every((c) => c >= 245);
+
 /** The accepted matches in the policy's order (orderMatches): close candidates by how alike they look. */
 async function ordered(
   fp: Fingerprint,
   matches: AcceptedMatch[],
   tonesOf: (work: Work) => Promise<ToneLayout | undefined>,
+  layoutOf: (work: Work) => Promise<string | null | undefined>,
 ): Promise<AcceptedMatch[]> {
   const view = (m: AcceptedMatch) => ({
     distance: m.candidate.distance,
@@ -109,13 +142,17 @@ async function ordered(
   for (const m of fp.tones ? closeCopies(matches, view) : []) {
     const tones = await tonesOf(m.work);
     if (tones && fp.tones)
-      unlike.set(m, unlikeness({ colourLayout: fp.colourLayout, tones: fp.tones }, { colourLayout: m.work.colour_layout, tones }));
+      unlike.set(m, unlikeness({ colourLayout: fp.colourLayout, tones: fp.tones }, { colourLayout: await layoutOf(m.work), tones }));
   }
   return orderMatches(matches, (m) => ({ ...view(m), unlikeness: unlike.get(m) }));
 }
 
 /** The candidates the local-feature check finds to be the same picture, nearest first. */
-async function confirmLocally(fp: Fingerprint, candidates: AcceptedMatch[]): Promise<AcceptedMatch[]> {
+async function confirmLocally(
+  fp: Fingerprint,
+  candidates: AcceptedMatch[],
+  layoutOf: (work: Work) => Promise<string | null | undefined>,
+): Promise<AcceptedMatch[]> {
   const query = fp.working;
   if (!query || candidates.length === 0) return [];
   // The check only ever adds a match: should OpenCV fail on some plane, the answer is PDQ's alone.
@@ -128,7 +165,7 @@ async function confirmLocally(fp: Fingerprint, candidates: AcceptedMatch[]): Pro
     const check = await compareLocally(query, grey, queryFeatures).catch(() => undefined);
     if (!check?.confirmed) continue;
     const { inliers, agreement, coverage, rotation, scale } = check;
-    const colourway = isColourwayMatch({ exact: false, queryLabel: 'global' }, fp.colourLayout, work.colour_layout);
+    const colourway = isColourwayMatch({ exact: false, queryLabel: 'global' }, fp.colourLayout, await layoutOf(work));
     confirmed.push({
       candidate,
       work,

@@ -115,3 +115,17 @@ export function softGlow(cx: number, cy: number, inner: string, outer: string, w
     ),
   );
 }
+
+/**
+ * A yellow square in a thin red ring on a transparent 600-px canvas: the ring's cells are mostly
+ * see-through, so a background it is flattened on shows there.
+ */
+export function ringedEmblem(): Promise<Buffer> {
+  return sharp(
+    Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="600"><circle cx="300" cy="300" r="265" fill="none" stroke="#d22a2a" stroke-width="24"/><rect x="150" y="150" width="300" height="300" fill="#f0b429"/></svg>',
+    ),
+  )
+    .png()
+    .toBuffer();
+}

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase, startTestServer, type TestServer } from '../helpers/server.ts';
 import { AuraClient, generateIdentity, type Identity } from '../../scripts/lib/aura-client.ts';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
-import { goldAndSilverFrames, rotatedAndCropped, screenshotOf, softGlow } from '../images/synthetic.ts';
+import { goldAndSilverFrames, ringedEmblem, rotatedAndCropped, screenshotOf, softGlow } from '../images/synthetic.ts';
 
 /**
  * The hard cases of matching (docs/matching.md), each through HTTP: works whose fingerprint is
@@ -182,6 +182,18 @@ describeEachDatabase('matching hard cases', (backend) => {
     });
     expect((await copyOf(gold))[0]).toMatchObject({ workId: goldId, verdict: 'same' });
     expect((await copyOf(await sharp(gold).greyscale().png().toBuffer()))[0]).toMatchObject({ workId: goldId, verdict: 'same' });
+  });
+
+  it('finds a transparent emblem flattened on a colour as itself, not as a colourway of itself', async () => {
+    // On blue, the ring's mostly see-through cells turn blue.
+    const emblem = await ringedEmblem();
+    const id = await register(emblem, 'emblem on transparency');
+    const onBlue = async (bytes: Buffer) =>
+      (await viewer().verify(jpeg(await sharp(bytes).flatten({ background: '#3a6ea5' }).jpeg({ quality: 85 }).toBuffer()))).matches;
+    // Its own colours, as they look on blue: the same picture (28 bits away: 'similar' by distance), no colourway.
+    const [found] = await onBlue(emblem);
+    expect(found.workId).toBe(id);
+    expect(found.note ?? '').not.toMatch(/colourway/);
   });
 
   it('calls a mirrored or turned copy the same image, not a colourway, though its colours moved', async () => {

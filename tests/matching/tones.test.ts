@@ -1,15 +1,15 @@
 import sharp, { type Sharp } from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fingerprintImage, thumbnailTones } from '../../api/images/fingerprint.ts';
+import { fingerprintImage, thumbnailLayoutOn, thumbnailTones } from '../../api/images/fingerprint.ts';
 import { isColourway } from '../../api/images/colour-layout.ts';
 import { tonesDiffer, type ToneLayout } from '../../api/images/tone-layout.ts';
-import type { Fingerprint } from '../../api/images/types.ts';
+import type { Fingerprint, ThumbnailedFingerprint } from '../../api/images/types.ts';
 import { isColourwayMatch, orderMatches, tonesDecide } from '../../api/matching/policy.ts';
-import { goldAndSilverFrames } from '../images/synthetic.ts';
+import { goldAndSilverFrames, ringedEmblem } from '../images/synthetic.ts';
 
 const limits = { maxBytes: 50 * 1024 * 1024, maxPixels: 50_000_000 };
 /** What the registry holds of a work: its fingerprint and the tones of its stored thumbnail. */
-async function registered(bytes: Buffer): Promise<{ fp: Fingerprint; tones: ToneLayout }> {
+async function registered(bytes: Buffer): Promise<{ fp: ThumbnailedFingerprint; tones: ToneLayout }> {
   const fp = await fingerprintImage(bytes, limits, { thumbnail: true });
   return { fp, tones: await thumbnailTones(fp.thumbnail) };
 }
@@ -18,8 +18,8 @@ const colourwayOf = (query: Fingerprint, work: { fp: Fingerprint; tones: ToneLay
   isColourwayMatch(m, query.colourLayout, work.fp.colourLayout, { query: query.tones, work: work.tones });
 
 describe('tones: a greyscale copy against a colourway in greys', () => {
-  let gold: { fp: Fingerprint; tones: ToneLayout };
-  let silver: { fp: Fingerprint; tones: ToneLayout };
+  let gold: { fp: ThumbnailedFingerprint; tones: ToneLayout };
+  let silver: { fp: ThumbnailedFingerprint; tones: ToneLayout };
   let bytes: { gold: Buffer; silver: Buffer };
   beforeAll(async () => {
     bytes = await goldAndSilverFrames(71);
@@ -51,6 +51,25 @@ describe('tones: a greyscale copy against a colourway in greys', () => {
     const onBlue = await fingerprintImage(await sharp(bytes.silver).flatten({ background: '#3a6ea5' }).jpeg().toBuffer(), limits);
     expect(tonesDiffer(onBlue.tones!, silver.tones)).not.toBe(true);
     expect(colourwayOf(onBlue, silver)).toBe(false);
+  });
+
+  it("compares a copy flattened on a colour with a transparent work's colours on that colour", async () => {
+    // On blue, the ring's mostly see-through cells turn blue.
+    const emblem = await ringedEmblem();
+    const work = await fingerprintImage(emblem, limits, { thumbnail: true });
+    const onBlue = async (bytes: Buffer) =>
+      fingerprintImage(await sharp(bytes).flatten({ background: '#3a6ea5' }).jpeg({ quality: 85 }).toBuffer(), limits);
+    const copy = await onBlue(emblem);
+    expect(copy.background).toBeDefined();
+    const workOnBlue = await thumbnailLayoutOn(work.thumbnail, copy.background!);
+    expect(isColourway(copy.colourLayout, work.colourLayout)).toBe(true); // against its colours on white
+    expect(isColourway(copy.colourLayout, workOnBlue)).toBe(false);
+    // An opaque work has no other colours on blue: its stored layout stands.
+    expect(await thumbnailLayoutOn(silver.fp.thumbnail, copy.background!)).toBeDefined(); // the frames are transparent
+    const painting = await fingerprintImage(await sharp(bytes.gold).flatten({ background: '#ffffff' }).png().toBuffer(), limits, {
+      thumbnail: true,
+    });
+    expect(await thumbnailLayoutOn(painting.thumbnail, copy.background!)).toBeUndefined();
   });
 
   it('decides only when the frames coincide and one side alone has hues', async () => {

@@ -1,0 +1,29 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { flattenOnto, uniformBorder } from '../../api/images/alpha.ts';
+import { renderArtwork } from '../../scripts/lib/artwork.ts';
+
+const rgbOf = async (bytes: Buffer) => {
+  const { data, info } = await sharp(bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return uniformBorder(new Uint8Array(data), info.width, info.height, info.channels);
+};
+
+describe('alpha helpers', () => {
+  it('flattens onto a grey level or a colour', () => {
+    const halfRed = new Uint8Array([255, 0, 0, 128]);
+    expect([...flattenOnto(halfRed, 255)]).toEqual([255, 127, 127]);
+    expect([...flattenOnto(halfRed, [58, 110, 165])]).toEqual([157, 55, 82]);
+  });
+
+  it('reads the colour of a uniform border (what a picture was flattened or padded on), and none around a full-bleed picture', async () => {
+    const painting = await renderArtwork(91, { width: 400, height: 300 });
+    const padded = await sharp(painting)
+      .extend({ top: 20, bottom: 20, left: 20, right: 20, background: '#3a6ea5' })
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    const border = await rgbOf(padded);
+    expect(border).toBeDefined();
+    for (const [c, want] of [58, 110, 165].entries()) expect(Math.abs(border![c]! - want)).toBeLessThanOrEqual(3);
+    expect(await rgbOf(painting)).toBeUndefined();
+  });
+});
