@@ -29,6 +29,8 @@ import { isStructureLabel } from '../api/images/structure.ts';
 import {
   blocksRegistration,
   closeCopies,
+  coloursOnBackground,
+  judgedOnBackground,
   isColourwayMatch,
   judgeMatch,
   matchedQualities,
@@ -330,7 +332,7 @@ function candidates(query: Fingerprint, stored: Packed[]): Candidate[] {
 async function layoutsFor(query: Fingerprint, found: Candidate[]): Promise<Map<number, string | undefined>> {
   const layouts = new Map<number, string | undefined>();
   const background = query.background;
-  if (!background || background.every((c) => c >= 245)) return layouts;
+  if (!background || !coloursOnBackground(background)) return layouts;
   for (const c of found) {
     if (layouts.has(c.work)) continue;
     const onBackground = await thumbnailLayoutOn(stored[c.work]!.thumbnail, background);
@@ -342,7 +344,7 @@ async function layoutsFor(query: Fingerprint, found: Candidate[]): Promise<Map<n
 const judged = (c: Candidate, query: Fingerprint, works: Fingerprint[], layouts?: Map<number, string | undefined>) => {
   const { queryQuality, workQuality } = matchedQualities(c, query, works[c.work]!.pdqQuality);
   const match = { ...c, exact: false };
-  const workLayout = layouts?.has(c.work) && !isStructureLabel(c.storedLabel) ? layouts.get(c.work) : works[c.work]!.colourLayout;
+  const workLayout = layouts?.has(c.work) && judgedOnBackground(c) ? layouts.get(c.work) : works[c.work]!.colourLayout;
   const tones = tonesDecide(match, query.colourLayout, workLayout) ? { query: query.tones, work: storedTones[c.work] } : undefined;
   const colourway = isColourwayMatch(match, query.colourLayout, workLayout, tones);
   return judgeMatch({ ...c, exact: false }, queryQuality, workQuality, colourway);

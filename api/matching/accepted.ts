@@ -3,7 +3,6 @@ import type { Database, Work } from '../../db/schema.ts';
 import { thumbnailGrey, thumbnailLayoutOn, thumbnailTones } from '../images/fingerprint.ts';
 import type { ToneLayout } from '../images/tone-layout.ts';
 import { describe } from '../images/keypoints.ts';
-import { isStructureLabel } from '../images/structure.ts';
 import type { Fingerprint } from '../images/types.ts';
 import { findMatchesReaching } from './service.ts';
 import type { MatchCandidate } from './service.ts';
@@ -11,6 +10,8 @@ import * as repo from '../works/repository.ts';
 import { compareLocally } from './local-features.ts';
 import {
   closeCopies,
+  coloursOnBackground,
+  judgedOnBackground,
   isColourwayMatch,
   judgeLocalMatch,
   judgeMatch,
@@ -68,9 +69,7 @@ export async function matchImage(db: Kysely<Database>, fp: Fingerprint): Promise
     const work = works.get(candidate.workId);
     if (!work) continue;
     const { queryQuality, workQuality } = matchedQualities(candidate, fp, work.pdq_quality);
-    // A structure match sees light and dark only, and a see-through glow on a colour takes that colour
-    // whatever its own: its colours are judged as registered (on white).
-    const workLayout = isStructureLabel(candidate.storedLabel) ? work.colour_layout : await layoutOf(work);
+    const workLayout = judgedOnBackground(candidate) ? await layoutOf(work) : work.colour_layout;
     const decidable = candidate.distance <= MATCH_DISTANCE && tonesDecide(candidate, fp.colourLayout, workLayout);
     const tones = decidable ? { query: fp.tones, work: await tonesOf(work) } : undefined;
     const colourway = isColourwayMatch(candidate, fp.colourLayout, workLayout, tones);
@@ -85,45 +84,39 @@ export async function matchImage(db: Kysely<Database>, fp: Fingerprint): Promise
   return report;
 }
 
-/** Works' tone layouts read from their thumbnails, each at most once per match (undefined when unreadable). */
-function workTones(): (work: Work) => Promise<ToneLayout | undefined> {
-  const read = new Map<string, Promise<ToneLayout | undefined>>();
+/** `read` of each work at most once per match: each reads the work's thumbnail. */
+function oncePerWork<T>(read: (work: Work) => Promise<T>): (work: Work) => Promise<T> {
+  const done = new Map<string, Promise<T>>();
   return (work) => {
-    let tones = read.get(work.id);
-    if (!tones) {
-      tones = work.thumbnail ? thumbnailTones(work.thumbnail).catch(() => undefined) : Promise.resolve(undefined);
-      read.set(work.id, tones);
+    let value = done.get(work.id);
+    if (!value) {
+      value = read(work);
+      done.set(work.id, value);
     }
-    return tones;
+    return value;
   };
 }
 
+/** Works' tone layouts read from their thumbnails (undefined when unreadable). */
+const workTones = () =>
+  oncePerWork((work) => (work.thumbnail ? thumbnailTones(work.thumbnail).catch(() => undefined) : Promise.resolve(undefined)));
+
 /**
- * The colour layout each candidate's colours are compared with, read at most once per work: a
- * transparent work's colours as they look on the copy's uniform border colour (what the copy was
- * flattened on: a background that shows through a see-through cell turns its hue), else the stored
- * layout (the work flattened on white, as registered).
+ * The colour layout each candidate's colours are compared with: a transparent work's colours as they
+ * look on the copy's background (policy.ts coloursOnBackground), else the stored layout (the work
+ * flattened on white, as registered).
  */
 function workLayouts(fp: Fingerprint): (work: Work) => Promise<string | null | undefined> {
   const background = fp.background;
-  if (!background || isWhite(background)) return async (work) => work.colour_layout;
-  const read = new Map<string, Promise<string | null | undefined>>();
-  return (work) => {
-    let layout = read.get(work.id);
-    if (!layout) {
-      layout = work.thumbnail
-        ? thumbnailLayoutOn(work.thumbnail, background)
-            .then((onBackground) => onBackground ?? work.colour_layout)
-            .catch(() => work.colour_layout)
-        : Promise.resolve(work.colour_layout);
-      read.set(work.id, layout);
-    }
-    return layout;
-  };
+  if (!background || !coloursOnBackground(background)) return async (work) => work.colour_layout;
+  return oncePerWork((work) =>
+    work.thumbnail
+      ? thumbnailLayoutOn(work.thumbnail, background)
+          .then((onBackground) => onBackground ?? work.colour_layout)
+          .catch(() => work.colour_layout)
+      : Promise.resolve(work.colour_layout),
+  );
 }
-
-/** Near enough to white that the stored layout (on white) already is the work's colours on it. */
-const isWhite = (rgb: readonly number[]) => rgb.every((c) => c >= 245);
 
 /** The accepted matches in the policy's order (orderMatches): close candidates by how alike they look. */
 async function ordered(

@@ -229,6 +229,19 @@ export function isColourwayMatch(
   return tonesDecide({ ...m, storedLabel: m.storedLabel }, queryLayout, workLayout) && tonesDiffer(tones.query, tones.work) === true;
 }
 
+/**
+ * Whether a copy's uniform border colour (what it was flattened or padded on) changes how a transparent
+ * work's colours look: any colour but white, on which the work's stored layout was taken.
+ */
+export const coloursOnBackground = (background: readonly number[]): boolean => !background.every((c) => c >= 245);
+
+/**
+ * Whether a match's colours are compared with the work as it looks on the copy's background. Not a
+ * structure match: it sees light and dark only, and two see-through glows on one colour take that colour
+ * whatever their own, so its colours are judged as registered (on white).
+ */
+export const judgedOnBackground = (m: { storedLabel: string }): boolean => !isStructureLabel(m.storedLabel);
+
 /** Candidates within this many bits of the nearest are ranked by how alike they look, not by distance. */
 export const LIKENESS_MARGIN = 8;
 /** At most this many: each costs a thumbnail decode, and more than a few works that close is not one design's colours. */
