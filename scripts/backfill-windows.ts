@@ -1,5 +1,5 @@
 /**
- * Adds the side and corner windows, the colour layout, the grey flatten of transparent works and the
+ * Adds the side and corner windows, the part windows, the colour layout, the grey flatten of transparent works and the
  * structure hashes of low-detail works to works registered before Aura stored them
  * (api/matching/backfill-windows.ts).
  * Run once after upgrading, against the same database the server uses (DATABASE_URL or the embedded
@@ -14,6 +14,7 @@ import {
   backfillAnchoredWindows,
   backfillColourLayouts,
   backfillGreyFlattens,
+  backfillPartWindows,
   backfillStructure,
 } from '../api/matching/backfill-windows.ts';
 import { migrateToLatest } from '../db/migrate.ts';
@@ -44,6 +45,8 @@ try {
       `${done.unreadable} thumbnails could not be decoded (those works were left as they were): ${done.unreadableIds.join(', ')}${more}`,
     );
   }
+  const parts = await backfillPartWindows(db, { maxBytes: config.maxUploadBytes, maxPixels: config.maxPixels });
+  console.log(`${kind}: ${parts.works} works had no part windows; ${parts.updated} gained them (${parts.rows} rows)`);
   const layouts = await backfillColourLayouts(db, { maxBytes: config.maxUploadBytes, maxPixels: config.maxPixels });
   console.log(`${kind}: ${layouts.works} works had no colour layout; ${layouts.updated} gained one`);
   const greys = await backfillGreyFlattens(db, { maxBytes: config.maxUploadBytes, maxPixels: config.maxPixels });

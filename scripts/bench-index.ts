@@ -14,7 +14,7 @@
  * (at a random position) is a stored hash with d random bits flipped, d uniform in 0..31. Misses are
  * 8 fresh random hashes.
  *
- * --works N switches to the shape of the real registry: N works × 14 stored rows each (the labels
+ * --works N switches to the shape of the real registry: N works × a detailed work's stored rows each (16; the labels
  * storedHashes() gives: 'global', 'crop-96' … 'crop-69', 'trimmed', 'alpha-black', 'lightness',
  * 'lightness-clipped') and queries of 21 hashes with the stored classes queryHashes() assigns them
  * (api/matching/label-classes.ts). Every query runs twice, alternating, restricted (as a verify runs)
@@ -44,16 +44,18 @@ import {
 } from '../api/matching/service.ts';
 import { withIndexesDeferred, type HashRow } from '../api/matching/repository.ts';
 import { hashSlots, slotProbes, SLOT_COUNT } from '../api/matching/hashes.ts';
-import { classRange, LIGHTNESS_LABELS, storedLabelClass, type ClassRange } from '../api/matching/label-classes.ts';
+import { classRange, LIGHTNESS_LABELS, MATCH_TARGETS, storedLabelClass, type ClassRange } from '../api/matching/label-classes.ts';
 import { LOCAL_CHECK_REACH, queryHashes, storedHashes } from '../api/matching/policy.ts';
 import { DIHEDRAL_LABELS } from '../api/images/pdq.ts';
-import { anchoredWindows, cropWindows, viewWindows } from '../api/images/regions.ts';
+import { anchoredWindows, cropWindows, partWindows, viewWindows } from '../api/images/regions.ts';
+import { fittedViews } from '../api/images/rotation.ts';
 import type { Fingerprint } from '../api/images/types.ts';
 import { rng } from './lib/artwork.ts';
 
 /** Every region label a fingerprint can have (the policy picks which are stored and which are queried). */
 const REGION_LABELS = [
-  ...[...cropWindows(512, 512), ...anchoredWindows(512, 512), ...viewWindows(512, 512)].map((w) => w.label),
+  ...[...cropWindows(512, 512), ...anchoredWindows(512, 512), ...partWindows(512, 512), ...viewWindows(512, 512)].map((w) => w.label),
+  ...fittedViews(512, 512).map((v) => v.label),
   'trimmed',
   'alpha-black',
   ...LIGHTNESS_LABELS,
@@ -80,7 +82,7 @@ const STORED_LABELS = storedHashes({
   regions: REGION_LABELS.map((label) => ({ label, hash: BALANCED, quality: 100 })),
 }).map((h) => h.label);
 const ROWS_PER_WORK = WORKS === undefined ? 1 : STORED_LABELS.length;
-/** Stored hash rows (N works × 14 with --works). */
+/** Stored hash rows (N works × 16 with --works). */
 const N = WORKS === undefined ? Number(args.n) : WORKS * ROWS_PER_WORK;
 const QUERIES = Number(args.queries);
 const SCAN_QUERIES = Math.min(Number(args['scan-queries']), QUERIES);
@@ -382,7 +384,7 @@ async function benchWorks(db: Db, sizes: TableSizes): Promise<void> {
 
 /** Per label class, slot histograms: the exact number of rows a probe reaches within a class range. */
 function classCandidateCounter(): (hashes: MatchQueryHash[]) => number {
-  const classes = classRange('any').hi + 1;
+  const classes = Math.max(...MATCH_TARGETS.map((t) => classRange(t).hi)) + 1;
   const slotCounts = Array.from({ length: classes }, () => Array.from({ length: SLOT_COUNT }, () => new Uint32Array(65536)));
   for (let i = 0; i < N; i++) {
     const base = i * 8;

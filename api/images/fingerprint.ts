@@ -9,8 +9,8 @@ import { CLIPPED_SHARE, halfLightnessModulePlane } from './lightness.ts';
 import { hammingDistance, hashPlane, lumaFromPixels, ModulePlane, pdqFromLuma, pdqOfPlane } from './pdq.ts';
 import { framedWindow } from './frame.ts';
 import type { GreyPlane } from './keypoints.ts';
-import { anchoredWindows, contentWindow, cropWindows, viewWindows } from './regions.ts';
-import { filledRotation, type Plane, TURNED_LABEL, turnedWindow, uprightSize } from './rotation.ts';
+import { anchoredWindows, partWindows, contentWindow, cropWindows, viewWindows, type Window } from './regions.ts';
+import { filledRotation, fittedViews, halvedTo, type Plane, TURNED_LABEL, turnedWindow, uprightSize } from './rotation.ts';
 import type { Fingerprint, FingerprintOptions, ImageLimits, LabelledHash, ThumbnailedFingerprint } from './types.ts';
 
 /** Background a transparent image is composited on for its main hash (re-posts mostly land on white). */
@@ -94,6 +94,7 @@ export function hashPixels(decoded: { pixels: Pixels }): PixelHashes {
     ...(trimmed ? [trimmed] : []),
     ...(framed ? [framed] : []),
     ...anchoredWindows(width, height),
+    ...partWindows(width, height),
     ...viewWindows(width, height),
   ];
   // Each variant is exactly the hash of the rotated or flipped image (see dihedralVariantsOfPlane).
@@ -101,7 +102,10 @@ export function hashPixels(decoded: { pixels: Pixels }): PixelHashes {
   const variants: LabelledHash[] = plane.variants;
   const global = variants[0]!;
   const regions: LabelledHash[] = plane.windows.map((r, i) => ({ label: windows[i]!.label, hash: r.hash, quality: r.quality }));
-  regions.push(...turnedHashes({ values: luma.view(), width, height }));
+  // Each hash below takes the kernels' memory, replacing the luma plane: the turned views read a copy.
+  const upright: Plane = { values: luma.view().slice(), width, height };
+  regions.push(...turnedHashes(upright));
+  regions.push(...fittedTurnHashes(upright));
   regions.push(...lightnessHashes({ data: rgb, width, height, channels }, global.hash));
 
   if (transparent) regions.push(...flattenHashes(data, width, height, global.hash));
@@ -211,13 +215,36 @@ function turnedHashes(plane: Plane): LabelledHash[] {
 const MIN_TURNED_SIDE = 32;
 
 /**
- * The side and corner windows alone (regions.ts anchoredWindows), for the backfill of works registered
- * before they were stored.
+ * The copy turned back by each of a few angles (rotation.ts fittedViews), in case it was turned by a few
+ * degrees and cropped to fit: each view shows what one of the work's stored centred windows would.
+ * Query hashes only, compared with the work's centred windows. Taken on the plane halved to 160–320 px:
+ * PDQ samples 64 × 64, and a 128-px plane lost 10 of the 250 copies turned 3° and cropped to fit that
+ * this finds (docs/matching.md).
  */
-export function anchoredHashes(decoded: { pixels: Pixels }): LabelledHash[] {
+function fittedTurnHashes(full: Plane): LabelledHash[] {
+  const plane = halvedTo(full, FITTED_PLANE_SIDE);
+  return fittedViews(plane.width, plane.height).flatMap(({ label, degrees, share }) => {
+    const w = plane.width * share;
+    const h = plane.height * share;
+    if (w < MIN_TURNED_SIDE || h < MIN_TURNED_SIDE) return [];
+    const view = turnedWindow(plane, degrees, w, h);
+    const { hash, quality } = pdqFromLuma(view.values, view.width, view.height);
+    return [{ label, hash, quality }];
+  });
+}
+const FITTED_PLANE_SIDE = 320;
+
+/**
+ * Some windows alone (by default the side and corner windows, regions.ts anchoredWindows), for the
+ * backfill of works registered before they were stored.
+ */
+export function anchoredHashes(
+  decoded: { pixels: Pixels },
+  windowsOf: (width: number, height: number) => Window[] = anchoredWindows,
+): LabelledHash[] {
   const { width, height } = decoded.pixels;
   const { rgb, channels } = opaquePixels(decoded.pixels);
-  const windows = anchoredWindows(width, height);
+  const windows = windowsOf(width, height);
   if (windows.length === 0) return [];
   const plane = hashPlane(ModulePlane.lumaOfPixels(rgb, width, height, channels), windows);
   return plane.windows.map((r, i) => ({ label: windows[i]!.label, hash: r.hash, quality: r.quality }));

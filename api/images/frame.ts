@@ -16,8 +16,8 @@ const MIN_SIDE = 0.35;
 const MIN_COVER = 0.7;
 /** A frame takes at least this share of the image (a title bar and margins), or it is the picture's own border. */
 const MAX_AREA = 0.9;
-/** More lines than this share with long steps and the image is a texture (noise, hatching), not a framed picture. */
-const TEXTURE_SHARE = 0.8;
+/** Luma a frame may vary by across and along its lines next to the picture (JPEG noise, a gradient). */
+const FRAME_FLAT = 12;
 /** How far (share of the image's side) the ends of opposite edges may disagree. */
 const END_TOLERANCE = 0.02;
 
@@ -29,30 +29,30 @@ interface Run {
 }
 
 /**
- * The upright rectangle inside the image whose four sides are straight luma edges, the largest such,
- * or undefined. A rectangle that is the whole image, or that leaves no margin on any side, is not a frame.
+ * The upright rectangle inside the image whose four sides are straight luma edges with a flat frame
+ * outside them, the largest such, or undefined. A rectangle that is the whole image, or that leaves no
+ * margin on any side, is not a frame.
  */
 export function framedWindow(luma: Float32Array, width: number, height: number): Window | undefined {
   if (width < 64 || height < 64) return undefined;
-  const allRows = longRuns(luma, width, height, 'rows');
-  const allColumns = longRuns(luma, width, height, 'columns');
-  // A texture (noise, stripes, hatching) has long steps on most lines: no outline stands out.
-  if (allRows.length > TEXTURE_SHARE * height || allColumns.length > TEXTURE_SHARE * width) return undefined;
-  const rows = longest(allRows);
-  const columns = longest(allColumns);
+  const plane = { luma, width, height };
+  const tops = longest(longRuns(plane, 'rows', 'before'));
+  const bottoms = longest(longRuns(plane, 'rows', 'after'));
+  const lefts = longRuns(plane, 'columns', 'before');
+  const rights = longRuns(plane, 'columns', 'after');
   const tolX = END_TOLERANCE * width + 1;
   const tolY = END_TOLERANCE * height + 1;
   let best: Window | undefined;
-  for (const top of rows) {
-    for (const bottom of rows) {
+  for (const top of tops) {
+    for (const bottom of bottoms) {
       if (bottom.at - top.at < MIN_SIDE * height) continue;
       if (Math.abs(bottom.start - top.start) > tolX || Math.abs(bottom.end - top.end) > tolX) continue;
       const x0 = Math.round((top.start + bottom.start) / 2);
       const x1 = Math.round((top.end + bottom.end) / 2);
       const covered = (c: Run) => c.start <= top.at + tolY && c.end >= bottom.at - tolY;
       // The sides' own positions are sharper than where the top and bottom edges fade out.
-      const left = nearest(columns.filter(covered), x0, tolX);
-      const right = nearest(columns.filter(covered), x1 + 1, tolX);
+      const left = nearest(lefts.filter(covered), x0, tolX);
+      const right = nearest(rights.filter(covered), x1 + 1, tolX);
       if (!left || !right) continue;
       const w = right.at - left.at;
       const h = bottom.at - top.at;
@@ -77,21 +77,39 @@ const longest = (runs: Run[]) =>
 
 /**
  * For each line boundary (between row y − 1 and y, or column x − 1 and x), the longest run of positions
- * where the luma steps by more than EDGE_STEP, bridging gaps of up to EDGE_GAP, kept when it spans at
- * least MIN_SIDE · MIN_COVER of the line.
+ * where the luma steps by more than EDGE_STEP and the frame on the `outside` of the boundary (the lines
+ * before it or after it) is flat, bridging gaps of up to EDGE_GAP, kept when it spans at least
+ * MIN_SIDE · MIN_COVER of the line. Requiring the flat frame keeps a picture's own lines (a horizon, a
+ * texture's strokes) out, however detailed the picture.
  */
-function longRuns(luma: Float32Array, width: number, height: number, along: 'rows' | 'columns'): Run[] {
+function longRuns(
+  plane: { luma: Float32Array; width: number; height: number },
+  along: 'rows' | 'columns',
+  outside: 'before' | 'after',
+): Run[] {
+  const { luma, width, height } = plane;
   const [lines, length] = along === 'rows' ? [height, width] : [width, height];
-  const index = along === 'rows' ? (line: number, i: number) => line * width + i : (line: number, i: number) => i * width + line;
+  // Index of position i on line l: l * lineStride + i * step (no closure: this loop reads every pixel five times).
+  const [lineStride, step] = along === 'rows' ? [width, 1] : [1, width];
   const minimum = MIN_SIDE * MIN_COVER * length;
   const runs: Run[] = [];
-  // Compared two lines apart: a resized copy spreads an edge over two lines, halving each step.
+  // Compared two lines apart: a resized copy spreads an edge over two lines, halving each step. The frame
+  // is read two and three lines out from the boundary, past the blended line and most JPEG ringing.
   for (let line = 2; line < lines; line++) {
+    const near = outside === 'before' ? line - 3 : line + 1;
+    const far = outside === 'before' ? line - 4 : line + 2;
+    if (far < 0 || far >= lines) continue;
+    const [a, b, n, f] = [line * lineStride, (line - 2) * lineStride, near * lineStride, far * lineStride];
     let best: Run | undefined;
     let start = -1;
     let lastEdge = -EDGE_GAP - 2;
     for (let i = 0; i <= length; i++) {
-      const edge = i < length && Math.abs(luma[index(line, i)]! - luma[index(line - 2, i)]!) > EDGE_STEP;
+      const o = i * step;
+      const edge =
+        i < length &&
+        Math.abs(luma[a + o]! - luma[b + o]!) > EDGE_STEP &&
+        Math.abs(luma[n + o]! - luma[f + o]!) <= FRAME_FLAT &&
+        (i === 0 || Math.abs(luma[n + o]! - luma[n + o - step]!) <= FRAME_FLAT);
       if (edge) {
         if (i - lastEdge > EDGE_GAP + 1) start = i;
         lastEdge = i;

@@ -89,6 +89,21 @@ export function viewWindows(width: number, height: number, scales: readonly numb
     .filter((w): w is Window => w !== undefined);
 }
 
+/**
+ * Windows keeping one part of the picture along its longer axis, stored for every work and hashed by
+ * every query alike: a logo, sticker or caption over a corner or an end (up to ~10 % of the area) leaves
+ * the part at the other end untouched, so the copy's part window is the work's own. Two windows (left
+ * and right, or top and bottom) leave out any one corner; 62 % keeps the window clear of a round sticker
+ * of 8 % of a square picture's area (docs/matching.md).
+ */
+export const PART_SCALE = 0.62;
+export const PART_PREFIX = 'part-';
+
+export function partWindows(width: number, height: number): Window[] {
+  const anchors: Anchor[] = width >= height ? ['l', 'r'] : ['t', 'b'];
+  return anchors.map((a) => anchored(PART_PREFIX, a, PART_SCALE, width, height)).filter((w): w is Window => w !== undefined);
+}
+
 /** Luma spread a padding line may have (JPEG ringing, dithering) and the share of pixels that must obey it. */
 const FLAT_TOLERANCE = 14;
 const FLAT_SHARE = 0.98;

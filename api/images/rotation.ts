@@ -150,3 +150,63 @@ function lineSlope(d: Float64Array): number | undefined {
   const denominator = n1 * sxx - sx * sx;
   return denominator > 0 ? (n1 * sxy - sx * sy) / denominator : slope;
 }
+
+/**
+ * A copy straightened or tilted by a few degrees and cropped to fit (a phone's straighten tool: the
+ * largest upright rectangle of the picture's aspect inside the turned picture) has no filled corners to
+ * read the angle from. The query turns itself back by each of these angles, clockwise and counter-clockwise;
+ * PDQ tolerates about half a degree (~20 bits; a whole degree ~30–35), so 2–5° in steps of one reach turns
+ * of 1.5–5.5° (docs/matching.md). Below, the plain hashes match.
+ */
+export const FITTED_DEGREES: readonly number[] = [2, 3, 4, 5];
+export const FITTED_PREFIX = 'fitted-';
+/** The work's stored centred windows a turned view is sized to show (regions.ts STORED_CROP_SCALES), largest first. */
+const FITTED_TARGETS: readonly number[] = [0.81, 0.72];
+
+export interface FittedView {
+  label: string;
+  degrees: number;
+  /** The view's share of each side of the copy. */
+  share: number;
+}
+
+/**
+ * The views a copy of this size is turned back by: for each angle, the window that shows the work's
+ * largest stored centred window that still lies inside the copy when the copy was cropped to fit at that angle.
+ */
+export function fittedViews(width: number, height: number): FittedView[] {
+  return FITTED_DEGREES.flatMap((d) => {
+    const fit = fittedShare(width, height, d);
+    const target = FITTED_TARGETS.find((t) => t / fit <= fit);
+    if (target === undefined) return [];
+    const share = target / fit;
+    return [
+      { label: `${FITTED_PREFIX}cw${d}`, degrees: d, share },
+      { label: `${FITTED_PREFIX}ccw${d}`, degrees: -d, share },
+    ];
+  });
+}
+
+/** The share of each side of a picture that a copy turned by `degrees` and cropped to fit keeps. */
+export function fittedShare(width: number, height: number, degrees: number): number {
+  const a = (Math.abs(degrees) * Math.PI) / 180;
+  return 1 / (Math.cos(a) + Math.sin(a) * Math.max(width / height, height / width));
+}
+
+/** The plane at half its size (2 × 2 means) while a side is over `maxSide`: the turned views need no more (PDQ samples 64 × 64). */
+export function halvedTo(plane: Plane, maxSide: number): Plane {
+  let p = plane;
+  while (Math.max(p.width, p.height) > maxSide && Math.min(p.width, p.height) >= 64) {
+    const w = p.width >> 1;
+    const h = p.height >> 1;
+    const out = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) {
+      const r0 = 2 * y * p.width;
+      const r1 = r0 + p.width;
+      for (let x = 0; x < w; x++)
+        out[y * w + x] = (p.values[r0 + 2 * x]! + p.values[r0 + 2 * x + 1]! + p.values[r1 + 2 * x]! + p.values[r1 + 2 * x + 1]!) / 4;
+    }
+    p = { values: out, width: w, height: h };
+  }
+  return p;
+}

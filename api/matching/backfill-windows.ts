@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { anchoredHashes, flattenHashes, workingStructure } from '../images/fingerprint.ts';
-import { anchoredWindows } from '../images/regions.ts';
+import { anchoredWindows, PART_PREFIX, PART_SCALE, partWindows } from '../images/regions.ts';
 import type { ImageLimits } from '../images/types.ts';
 import { findWorksMissingHashLabels, findWorksByHashLabels, findWorksWithoutColourLayout, setColourLayout } from '../works/repository.ts';
 import { colourLayout } from '../images/colour-layout.ts';
@@ -32,6 +32,34 @@ export async function backfillAnchoredWindows(
       findBatch: (after, size) => findWorksMissingHashLabels(db, ANCHORED_LABELS, after, size),
       apply: async (work, decoded) => {
         const hashes = anchoredHashes(decoded).filter((h) => !work.labels.has(h.label) && !isDegenerate(h));
+        if (hashes.length > 0) await indexWorkHashes(db, work.id, hashes);
+        return hashes.length;
+      },
+    },
+    limits,
+    options,
+  );
+}
+
+/** The labels of the part windows, along either axis (a work stores the two along its longer one). */
+export const PART_LABELS: readonly string[] = ['l', 'r', 't', 'b'].map((a) => `${PART_PREFIX}${a}${Math.round(PART_SCALE * 100)}`);
+
+/**
+ * Adds the part windows ('part-l62' … 'part-b62', regions.ts partWindows) to works registered before
+ * Aura stored them, hashed from the stored thumbnail like the side and corner windows above. The works
+ * looked at are those with none; a work whose part windows are degenerate (a flat picture) gains nothing
+ * and is looked at again on the next run.
+ */
+export async function backfillPartWindows(
+  db: Kysely<Database>,
+  limits: ImageLimits,
+  options: BackfillOptions = {},
+): Promise<BackfillProgress> {
+  return backfillFromThumbnails(
+    {
+      findBatch: (after, size) => findWorksByHashLabels(db, { absent: PART_LABELS }, after, size),
+      apply: async (work, decoded) => {
+        const hashes = anchoredHashes(decoded, partWindows).filter((h) => !isDegenerate(h));
         if (hashes.length > 0) await indexWorkHashes(db, work.id, hashes);
         return hashes.length;
       },

@@ -25,6 +25,7 @@ export const LABEL_CLASS = {
   firstEdge: 5,
   lastEdge: 12,
   structure: 13,
+  firstPart: 14,
 } as const;
 
 /**
@@ -40,6 +41,14 @@ const VIEW_LABEL = /^view-(l|r|t|b|tl|tr|bl|br)\d+$/;
  *        with a PDQ hash (the 'any' range ends at 12). The lookup keeps a work's best pair in this class
  *        apart from its best PDQ pair (migration 0021).
  */
+/**
+ *   14–17 the part windows 'part-l62' … 'part-b62' (api/images/regions.ts partWindows, migration 0022),
+ *        one class each, outside the 'any' range: only the query's own window of the same part reads them.
+ */
+export const PART_ANCHORS = ['l', 'r', 't', 'b'] as const;
+const PART_LABEL = /^part-(l|r|t|b)\d+$/;
+const partClass = (anchor: string) => LABEL_CLASS.firstPart + PART_ANCHORS.indexOf(anchor as (typeof PART_ANCHORS)[number]);
+
 const edgeClass = (anchor: string) => LABEL_CLASS.firstEdge + EDGE_ANCHORS.indexOf(anchor as (typeof EDGE_ANCHORS)[number]);
 
 /**
@@ -79,6 +88,7 @@ export const MATCH_TARGETS = [
   'whole-or-regions',
   ...EDGE_ANCHORS.map((a) => `edge-${a}` as const),
   'structure',
+  ...PART_ANCHORS.map((a) => `part-${a}` as const),
 ] as const;
 export type MatchTarget = (typeof MATCH_TARGETS)[number];
 
@@ -100,6 +110,10 @@ const RANGES: Record<MatchTarget, ClassRange> = {
   'whole-or-same-window': { lo: LABEL_CLASS.global, hi: LABEL_CLASS.sameWindow },
   'whole-or-regions': { lo: LABEL_CLASS.global, hi: LABEL_CLASS.region },
   structure: { lo: LABEL_CLASS.structure, hi: LABEL_CLASS.structure },
+  ...(Object.fromEntries(PART_ANCHORS.map((a) => [`part-${a}`, { lo: partClass(a), hi: partClass(a) }])) as Record<
+    `part-${(typeof PART_ANCHORS)[number]}`,
+    ClassRange
+  >),
 };
 
 export function classRange(target: MatchTarget): ClassRange {
@@ -125,7 +139,15 @@ export function storedLabelClass(label: string): number {
   if (isStructureLabel(label)) return LABEL_CLASS.structure;
   const edge = EDGE_LABEL.exec(label);
   if (edge) return edgeClass(edge[1]!);
+  const part = PART_LABEL.exec(label);
+  if (part) return partClass(part[1]!);
   return LABEL_CLASS.region;
+}
+
+/** The target of a query's part window ('part-l62' → 'part-l'): the work's window of the same part. */
+export function partTarget(label: string): MatchTarget | undefined {
+  const part = PART_LABEL.exec(label);
+  return part ? (`part-${part[1]}` as MatchTarget) : undefined;
 }
 
 /** The target of a query's anchored view ('view-tl94' → 'edge-tl'). */

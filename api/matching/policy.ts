@@ -2,12 +2,20 @@ import type { LabelledHash } from '../images/types.ts';
 import { chromaDistance, colouredCells, colourOnOneSideOnly, isColourway } from '../images/colour-layout.ts';
 import { flatToneDistance, tonesDiffer, type ToneLayout } from '../images/tone-layout.ts';
 import { DIHEDRAL_LABELS } from '../images/pdq.ts';
-import { ANCHORED_PREFIX, STORED_CROP_SCALES, VIEW_PREFIX } from '../images/regions.ts';
+import { ANCHORED_PREFIX, PART_PREFIX, STORED_CROP_SCALES, VIEW_PREFIX } from '../images/regions.ts';
 import { FRAMED_LABEL } from '../images/frame.ts';
-import { TURNED_LABEL } from '../images/rotation.ts';
+import { FITTED_PREFIX, TURNED_LABEL } from '../images/rotation.ts';
 import { isStructureLabel, STRUCTURE_BLACK_LABEL, STRUCTURE_LABEL, structureOrientation } from '../images/structure.ts';
 import type { Fingerprint } from '../images/types.ts';
-import { ALPHA_BLACK_LABEL, ALPHA_GREY_LABEL, LIGHTNESS_LABELS, SAME_WINDOW_LABEL, viewTarget, type MatchTarget } from './label-classes.ts';
+import {
+  ALPHA_BLACK_LABEL,
+  ALPHA_GREY_LABEL,
+  LIGHTNESS_LABELS,
+  SAME_WINDOW_LABEL,
+  partTarget,
+  viewTarget,
+  type MatchTarget,
+} from './label-classes.ts';
 
 export const MATCH_DISTANCE = 31;
 /** Flat or minimalist images have unstable PDQ hashes: below this quality a stricter distance applies. */
@@ -94,6 +102,11 @@ function regionTarget(label: string): MatchTarget {
   // A view anchored to a side or corner of the copy meets the work's window anchored there.
   const view = viewTarget(label);
   if (view) return view;
+  // The copy turned back by a fixed angle (rotation.ts FITTED_TURNS): the work's centred windows.
+  if (label.startsWith(FITTED_PREFIX)) return 'regions';
+  // A part window meets the work's window of the same part (a logo or sticker over the other end).
+  const part = partTarget(label);
+  if (part) return part;
   return 'whole-only';
 }
 
@@ -128,6 +141,7 @@ const STORED_CROP_LABELS = STORED_CROP_SCALES.map((s) => `crop-${Math.round(s * 
 const isStoredRegion = (label: string) =>
   !label.startsWith(VIEW_PREFIX) &&
   label !== TURNED_LABEL &&
+  !label.startsWith(FITTED_PREFIX) &&
   label !== FRAMED_LABEL &&
   (!label.startsWith('crop-') || STORED_CROP_LABELS.includes(label));
 
@@ -416,7 +430,9 @@ function regionChange(label: string, side: 'query' | 'stored'): string | undefin
   if (label.startsWith('alpha-')) return 'transparency flattened';
   if (label.startsWith('crop-')) return side === 'query' ? 'padded or letter-boxed' : 'cropped';
   if (label.startsWith(ANCHORED_PREFIX) || label.startsWith(VIEW_PREFIX)) return 'cropped on one side or at a corner';
+  if (label.startsWith(PART_PREFIX)) return 'covered in part (a logo, sticker or caption)';
   if (label === TURNED_LABEL) return 'rotated by a few degrees';
+  if (label.startsWith(FITTED_PREFIX)) return 'rotated by a few degrees and cropped to fit';
   if (label === FRAMED_LABEL) return 'shown inside a frame (a screenshot)';
   return undefined;
 }

@@ -9,9 +9,15 @@ const hex64 = (message: string) =>
     .transform((s) => s.toLowerCase())
     .pipe(z.string().regex(/^[0-9a-f]{64}$/, message));
 
+/**
+ * At most this many hashes per match query: a verify sends ~60 (the dihedral variants, the crop ladder,
+ * the anchored views, the part windows, the turned views and, for a low-detail copy, 8 structure hashes).
+ */
+export const MAX_QUERY_HASHES = 96;
+
 export const labelledHashesSchema = z
   .array(z.object({ label: z.string().min(1).max(64), hash: hex64('a hash is 64 hex characters (256 bits)') }))
-  .max(64);
+  .max(MAX_QUERY_HASHES);
 
 /** A query hash may name which stored rows it is compared with (label-classes.ts); default 'any'. */
 export const matchQuerySchema = z.object({
@@ -24,7 +30,7 @@ export const matchQuerySchema = z.object({
         against: z.enum(MATCH_TARGETS).default('any'),
       }),
     )
-    .max(64),
+    .max(MAX_QUERY_HASHES),
 });
 
 export const matchOptionsSchema = z.object({

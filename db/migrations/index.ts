@@ -19,6 +19,7 @@ import * as organizationTrust from './0017_organization_trust.ts';
 import * as contentCredentials from './0019_content_credentials.ts';
 import * as structureClass from './0020_structure_class.ts';
 import * as matchFamilies from './0021_match_families.ts';
+import * as partClasses from './0022_part_classes.ts';
 
 /** All migrations in order. Add new ones here; names sort lexically. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '0019_content_credentials': contentCredentials,
   '0020_structure_class': structureClass,
   '0021_match_families': matchFamilies,
+  '0022_part_classes': partClasses,
 };

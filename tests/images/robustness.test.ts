@@ -2,7 +2,7 @@ import sharp, { type Sharp } from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fingerprintImage } from '../../api/images/fingerprint.ts';
 import { hammingDistance } from '../../api/images/pdq.ts';
-import { contentWindow, cropWindows } from '../../api/images/regions.ts';
+import { contentWindow, cropWindows, partWindows } from '../../api/images/regions.ts';
 import type { Fingerprint } from '../../api/images/types.ts';
 import { painting, paintingPixels } from './synthetic.ts';
 import { CLIPPED_SHARE, clipBrightest, halfLightnessPlane } from '../../api/images/lightness.ts';
@@ -120,6 +120,18 @@ describe('crops and padding', () => {
     expect(contentWindow(luma, width, height)).toEqual({ label: 'trimmed', x: 0, y: 20, width: 200, height: 120 });
     const noBorder = new Float32Array(width * height).map((_, i) => (i * 37) % 255);
     expect(contentWindow(noBorder, width, height)).toBeUndefined();
+  });
+
+  it('keeps one end of the picture along its longer axis in each part window: any one corner is left out by one of them', () => {
+    expect(partWindows(1000, 600)).toEqual([
+      { label: 'part-l62', x: 0, y: 0, width: 620, height: 600 },
+      { label: 'part-r62', x: 380, y: 0, width: 620, height: 600 },
+    ]);
+    expect(partWindows(600, 1000)).toEqual([
+      { label: 'part-t62', x: 0, y: 0, width: 600, height: 620 },
+      { label: 'part-b62', x: 0, y: 380, width: 600, height: 620 },
+    ]);
+    expect(partWindows(40, 40)).toEqual([]);
   });
 });
 

@@ -2,9 +2,10 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { fingerprintImage } from '../../api/images/fingerprint.ts';
 import { hammingDistance } from '../../api/images/pdq.ts';
-import { filledRotation, TURNED_LABEL, uprightSize } from '../../api/images/rotation.ts';
+import { storedHashes } from '../../api/matching/policy.ts';
+import { FITTED_PREFIX, filledRotation, fittedShare, TURNED_LABEL, uprightSize } from '../../api/images/rotation.ts';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
-import { workingLuma } from './synthetic.ts';
+import { rotatedAndCropped, workingLuma } from './synthetic.ts';
 
 const limits = { maxBytes: 20 * 1024 * 1024, maxPixels: 40_000_000 };
 
@@ -41,6 +42,30 @@ describe('small rotations', () => {
     expect(hammingDistance(copy.pdq, original.pdq)).toBeGreaterThan(31);
     // An upright image has no turned hash.
     expect(original.regions.some((r) => r.label === TURNED_LABEL)).toBe(false);
+  });
+
+  it('turns a copy straightened and cropped to fit back by fixed angles: one view meets a stored centred window', async () => {
+    const work = await renderArtwork(64, { width: 1200, height: 800 });
+    const original = await fingerprintImage(work, limits);
+    const stored = original.regions.filter((r) => r.label === 'crop-81' || r.label === 'crop-72');
+    for (const degrees of [3, -2.5, 4.5]) {
+      // The largest upright rectangle of the work's aspect inside the turned picture (a phone's straighten tool).
+      const a = (Math.abs(degrees) * Math.PI) / 180;
+      const share = fittedShare(1200, 800, degrees);
+      const canvas = { width: 1200 * Math.cos(a) + 800 * Math.sin(a), height: 1200 * Math.sin(a) + 800 * Math.cos(a) };
+      const fitted = await rotatedAndCropped(work, degrees, {
+        width: (1200 * share) / canvas.width,
+        height: (800 * share) / canvas.height,
+      });
+      const copy = await fingerprintImage(await fitted.jpeg({ quality: 80 }).toBuffer(), limits);
+      const views = copy.regions.filter((r) => r.label.startsWith(FITTED_PREFIX));
+      expect(views).toHaveLength(8);
+      const nearest = Math.min(...views.flatMap((v) => stored.map((s) => hammingDistance(v.hash, s.hash))));
+      expect(nearest, `${degrees}°`).toBeLessThanOrEqual(31);
+      expect(hammingDistance(copy.pdq, original.pdq), `${degrees}°`).toBeGreaterThan(31);
+    }
+    // Query hashes only: a work is never stored under them.
+    expect(storedHashes(original).some((h) => h.label.startsWith(FITTED_PREFIX))).toBe(false);
   });
 
   it('inverts the grown canvas', () => {

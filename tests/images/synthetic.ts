@@ -129,3 +129,12 @@ export function ringedEmblem(): Promise<Buffer> {
     .png()
     .toBuffer();
 }
+
+/** A round red "LOGO" sticker over the bottom-right corner, 8 % of a `width` × `height` picture's area (an SVG overlay). */
+export function cornerSticker(width: number, height: number): Buffer {
+  const r = Math.round(Math.sqrt((0.08 * width * height) / Math.PI));
+  const [cx, cy] = [width - Math.round(r * 1.1), height - Math.round(r * 1.1)];
+  return Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><circle cx="${cx}" cy="${cy}" r="${r}" fill="#e8452c"/><text x="${cx}" y="${cy + Math.round(r * 0.15)}" text-anchor="middle" font-family="sans-serif" font-size="${Math.round(r * 0.45)}" fill="white">LOGO</text></svg>`,
+  );
+}

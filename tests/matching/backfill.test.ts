@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase, startTestServer, type TestServer } from '../helpers/server.ts';
 import { insertWorks } from './fixtures.ts';
-import { painting } from '../images/synthetic.ts';
+import { cornerSticker, painting } from '../images/synthetic.ts';
 import { fingerprintImage } from '../../api/images/fingerprint.ts';
 import { hammingDistance } from '../../api/images/pdq.ts';
 import type { ThumbnailedFingerprint } from '../../api/images/types.ts';
@@ -16,7 +16,9 @@ import {
   backfillAnchoredWindows,
   backfillColourLayouts,
   backfillGreyFlattens,
+  backfillPartWindows,
   backfillStructure,
+  PART_LABELS,
 } from '../../api/matching/backfill-windows.ts';
 import { findAcceptedMatches } from '../../api/matching/accepted.ts';
 import { softGlow } from '../images/synthetic.ts';
@@ -102,6 +104,30 @@ describeEachDatabase('lightness backfill', (backend) => {
   });
 });
 
+/**
+ * Two works with one registered image and its real thumbnail: `legacy` indexed as before Aura stored
+ * the hashes `added` tells apart, `current` with every row registration stores today.
+ */
+async function legacyAndCurrent(
+  db: TestServer['ctx']['db'],
+  ids: { legacy: string; current: string },
+  registered: ThumbnailedFingerprint,
+  added: (label: string) => boolean,
+): Promise<void> {
+  await insertWorks(db, [{ id: ids.legacy }, { id: ids.current }]);
+  await db
+    .updateTable('works')
+    .set({ thumbnail: registered.thumbnail, pdq: registered.pdq })
+    .where('id', 'in', [ids.legacy, ids.current])
+    .execute();
+  await indexWorkHashes(
+    db,
+    ids.legacy,
+    storedHashes(registered).filter((h) => !added(h.label)),
+  );
+  await indexWorkHashes(db, ids.current, storedHashes(registered));
+}
+
 describeEachDatabase('side and corner window backfill', (backend) => {
   let server: TestServer;
   let original: Buffer;
@@ -114,18 +140,7 @@ describeEachDatabase('side and corner window backfill', (backend) => {
     original = await renderArtwork(31, { width: 1200, height: 900 });
     registered = await fingerprintImage(original, limits, { thumbnail: true });
     // Registered before side and corner windows were stored: every other row, and its real thumbnail.
-    await insertWorks(db, [{ id: 'legacy-windows' }, { id: 'current-windows' }]);
-    await db
-      .updateTable('works')
-      .set({ thumbnail: registered.thumbnail, pdq: registered.pdq })
-      .where('id', 'in', ['legacy-windows', 'current-windows'])
-      .execute();
-    await indexWorkHashes(
-      db,
-      'legacy-windows',
-      storedHashes(registered).filter((h) => !isAnchored(h.label)),
-    );
-    await indexWorkHashes(db, 'current-windows', storedHashes(registered));
+    await legacyAndCurrent(db, { legacy: 'legacy-windows', current: 'current-windows' }, registered, isAnchored);
   });
   afterAll(async () => server?.close());
 
@@ -180,6 +195,52 @@ describeEachDatabase('side and corner window backfill', (backend) => {
     expect(registered.colourLayout).toBeDefined();
     expect(isColourway(colour_layout, registered.colourLayout)).toBe(false);
     expect((await backfillColourLayouts(db, limits)).works).toBe(0);
+  });
+});
+
+describeEachDatabase('part window backfill', (backend) => {
+  let server: TestServer;
+  let original: Buffer;
+  let registered: ThumbnailedFingerprint;
+  const isPart = (label: string) => PART_LABELS.includes(label);
+
+  beforeAll(async () => {
+    server = await startTestServer(backend);
+    const db = server.ctx.db;
+    original = await renderArtwork(33, { width: 1200, height: 900 });
+    registered = await fingerprintImage(original, limits, { thumbnail: true });
+    // Registered before part windows were stored: every other row, and its real thumbnail.
+    await legacyAndCurrent(db, { legacy: 'legacy-parts', current: 'current-parts' }, registered, isPart);
+  });
+  afterAll(async () => server?.close());
+
+  it('adds the part windows from the thumbnail, and a copy under a sticker then matches through them, once', async () => {
+    const db = server.ctx.db;
+    const covered = await sharp(original)
+      .composite([{ input: cornerSticker(1200, 900) }])
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    const copy = await fingerprintImage(covered, limits);
+    const matchOf = async (id: string) => (await findMatches(db, { hashes: queryHashes(copy) })).find((m) => m.workId === id);
+    expect((await matchOf('current-parts'))?.storedLabel).toBe('part-l62');
+    expect((await matchOf('legacy-parts'))?.storedLabel ?? 'none').not.toMatch(/^part-/);
+
+    const progress = await backfillPartWindows(db, limits, { batchSize: 1 });
+    expect(progress).toEqual({ works: 1, updated: 1, rows: 2, unreadable: 0, unreadableIds: [] });
+    const rows = await db
+      .selectFrom('work_hashes')
+      .select(['label', 'hash'])
+      .where('work_id', '=', 'legacy-parts')
+      .where('label', 'in', [...PART_LABELS])
+      .execute();
+    // A landscape work keeps its left and right parts.
+    expect(rows.map((r) => r.label).sort()).toEqual(['part-l62', 'part-r62']);
+    for (const row of rows) {
+      const hex = BigInt(`0b${row.hash}`).toString(16).padStart(64, '0');
+      expect(hammingDistance(hex, registered.regions.find((r) => r.label === row.label)!.hash), row.label).toBeLessThanOrEqual(16);
+    }
+    expect((await matchOf('legacy-parts'))?.storedLabel).toBe('part-l62');
+    expect((await backfillPartWindows(db, limits)).works).toBe(0);
   });
 });
 
