@@ -237,7 +237,8 @@ describe.skipIf(!hasChromium)('registration, attestation and verification flows 
   });
 
   it('a viewer recognises a tilted, cropped re-post by its keypoints and is told how it was changed', async () => {
-    const tilted = await (await rotatedAndCropped(original, 4, { width: 0.84, height: 0.84 }))
+    // Turned 8°: past the turned views PDQ compares (2–5°), so only the keypoints find it.
+    const tilted = await (await rotatedAndCropped(original, 8, { width: 0.76, height: 0.7 }))
       .resize({ width: 700 })
       .jpeg({ quality: 70 })
       .toBuffer();
@@ -247,7 +248,7 @@ describe.skipIf(!hasChromium)('registration, attestation and verification flows 
     expect(await match.locator('h3').textContent()).toBe('Pen and coaster by Mira Okafor');
     const facts = await match.locator('.facts').textContent();
     expect(facts).toMatch(/past the hash threshold; \d+ keypoints line up/);
-    expect(facts).toMatch(/rotated 4\.\d° clockwise, cropped/);
+    expect(facts).toMatch(/rotated [78]\.\d° clockwise, cropped/);
     expect(facts).toContain('found by its local features');
     await screenshot(page, 'flow-verify-local-features-phone');
     expect(viewer.problems).toEqual([]);

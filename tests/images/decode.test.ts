@@ -81,7 +81,11 @@ describe('decoding every accepted format', () => {
     expect(fp.regions.map((r) => r.label)).toEqual([
       ...['crop-96', 'crop-92', 'crop-88', 'crop-85', 'crop-81', 'crop-78', 'crop-75', 'crop-72', 'crop-69'],
       ...anchors.map((a) => `edge-${a}85`),
+      // A landscape picture keeps its left and right parts.
+      'part-l62',
+      'part-r62',
       ...[97, 94, 91, 88].flatMap((s) => anchors.map((a) => `view-${a}${s}`)),
+      ...[2, 3, 4, 5].flatMap((d) => [`fitted-cw${d}`, `fitted-ccw${d}`]),
       'lightness',
       'lightness-clipped',
     ]);
