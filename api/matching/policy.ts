@@ -102,7 +102,7 @@ function regionTarget(label: string): MatchTarget {
   // A view anchored to a side or corner of the copy meets the work's window anchored there.
   const view = viewTarget(label);
   if (view) return view;
-  // The copy turned back by a fixed angle (rotation.ts FITTED_TURNS): the work's centred windows.
+  // The copy turned back by a fixed angle (rotation.ts fittedViews): the work's centred windows.
   if (label.startsWith(FITTED_PREFIX)) return 'regions';
   // A part window meets the work's window of the same part (a logo or sticker over the other end).
   const part = partTarget(label);
