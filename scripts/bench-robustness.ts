@@ -483,12 +483,14 @@ for (const [name, group, transform] of TRANSFORMS) {
     // A re-poster's tool flattens a transparent work on white unless the transform says otherwise
     // (libvips alone would flatten on black, which hides black line art entirely).
     const input = sharp(works[i]!.bytes).rotate();
-    if (!/flattened|transparent/.test(name)) input.flatten({ background: '#ffffff' });
+    const flattenedOnWhite = !/flattened|transparent/.test(name);
+    if (flattenedOnWhite) input.flatten({ background: '#ffffff' });
     const oriented = await input.png().toBuffer({ resolveWithObject: true });
     const copy = await (await transform(sharp(oriented.data), { width: oriented.info.width, height: oriented.info.height })).toBuffer();
     const query = await fingerprintImage(copy, limits);
-    if (queryHashes(query).length === 0 && (await isUniform(copy))) {
-      // Black line art flattened on black: nothing of the picture is left to find.
+    // White line art flattened on white leaves a blank page: a caption, a border or a window frame added to
+    // it shows nothing of the picture. Black line art flattened on black: nothing is left to find either.
+    if ((flattenedOnWhite && (await isUniform(oriented.data))) || (queryHashes(query).length === 0 && (await isUniform(copy)))) {
       invisible.push(`${name}: ${works[i]!.name}`);
       continue;
     }
@@ -583,7 +585,7 @@ console.log(`false refusals (a registration the priority check refuses because o
 for (const f of falseRefusals) console.log(`  - ${f}`);
 console.log(`\npictures merged as shipped twice: ${corpus.merged?.length ?? 0}`);
 for (const m of corpus.merged ?? []) console.log(`  - ${m}`);
-console.log(`\ncopies left out because nothing of the picture is visible (uniform): ${invisible.length}`);
+console.log(`\ncopies left out because nothing of the picture is visible (a blank page, or uniform): ${invisible.length}`);
 for (const m of invisible) console.log(`  - ${m}`);
 console.log(`\nmisses (${misses.length}):`);
 for (const m of misses) console.log(`  - ${m}`);

@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 import { encodeWebp } from '../media/sharp.ts';
-import { flattenOnto, hasTransparency, type Rgb, uniformBorder } from './alpha.ts';
+import {
+  BACKGROUND_BORDER_SHARE,
+  borderColour,
+  flattenOnto,
+  hasTransparency,
+  ON_WHITE_LABEL,
+  reflattenedOnWhite,
+  type Rgb,
+  UNIFORM_BORDER_SHARE,
+} from './alpha.ts';
 import { decodeImage, type DecodedImage } from './decode.ts';
 import { colourLayout } from './colour-layout.ts';
 import { toneLayout, type ToneLayout } from './tone-layout.ts';
@@ -109,6 +118,10 @@ export function hashPixels(decoded: { pixels: Pixels }): PixelHashes {
   regions.push(...lightnessHashes({ data: rgb, width, height, channels }, global.hash));
 
   if (transparent) regions.push(...flattenHashes(data, width, height, global.hash));
+  const border = transparent ? undefined : borderColour(rgb, width, height, channels);
+  const background = border && border.share >= UNIFORM_BORDER_SHARE ? border.colour : undefined;
+  if (border && border.share >= BACKGROUND_BORDER_SHARE)
+    regions.push(...onWhiteHashes({ data: rgb, width, height, channels }, border.colour));
   return {
     global,
     variants,
@@ -118,7 +131,7 @@ export function hashPixels(decoded: { pixels: Pixels }): PixelHashes {
     tones: toneLayout(data, width, height, decoded.pixels.channels),
     // The working grey, not luma.view(): later planes (the lightness hashes) replace the luma plane.
     structure: structureHashes(working.data, decoded.pixels, transparent),
-    background: transparent ? undefined : uniformBorder(rgb, width, height, channels),
+    background,
   };
 }
 
@@ -174,6 +187,18 @@ const FLATTENS: readonly [string, number][] = [
   ['alpha-black', 0],
   ['alpha-grey', 128],
 ];
+
+/**
+ * A copy on a coloured uniform background (a transparent work flattened on it) put back on white
+ * (alpha.ts reflattenedOnWhite): compared with the work's whole image, never stored.
+ */
+function onWhiteHashes(pixels: { data: Uint8Array; width: number; height: number; channels: number }, background: Rgb): LabelledHash[] {
+  const { width, height } = pixels;
+  const onWhite = reflattenedOnWhite(pixels.data, width, height, pixels.channels, background);
+  if (!onWhite) return [];
+  const { hash, quality } = pdqFromLuma(lumaFromPixels(onWhite, width, height, 3), width, height);
+  return [{ label: ON_WHITE_LABEL, hash, quality }];
+}
 
 /**
  * The lightness hashes worth storing besides the global hash (api/images/lightness.ts): 'lightness'

@@ -4,6 +4,7 @@ import { flatToneDistance, tonesDiffer, type ToneLayout } from '../images/tone-l
 import { DIHEDRAL_LABELS } from '../images/pdq.ts';
 import { ANCHORED_PREFIX, PART_PREFIX, STORED_CROP_SCALES, VIEW_PREFIX } from '../images/regions.ts';
 import { FRAMED_LABEL } from '../images/frame.ts';
+import { ON_WHITE_LABEL } from '../images/alpha.ts';
 import { FITTED_PREFIX, TURNED_LABEL } from '../images/rotation.ts';
 import { isStructureLabel, STRUCTURE_BLACK_LABEL, STRUCTURE_LABEL, structureOrientation } from '../images/structure.ts';
 import type { Fingerprint } from '../images/types.ts';
@@ -95,7 +96,8 @@ function regionTarget(label: string): MatchTarget {
   // A copy kept transparent of a light alpha-only work is uniform on white: only its black flatten, which
   // the work stored too, has the picture. A copy rotated by a few degrees, turned back upright
   // (api/images/rotation.ts), and the picture inside a screenshot's frame (frame.ts) are the work's whole image too.
-  if (label === ALPHA_BLACK_LABEL || label === TURNED_LABEL || label === FRAMED_LABEL) return 'whole';
+  // A copy on a coloured background put back on white (alpha.ts reflattenedOnWhite) too.
+  if (label === ALPHA_BLACK_LABEL || label === TURNED_LABEL || label === FRAMED_LABEL || label === ON_WHITE_LABEL) return 'whole';
   // The content inside uniform borders (a sprite's transparent margin flattened, a mat, padding): a copy
   // cropped within that margin, or padded more, has the same content box as the work.
   if (label === 'trimmed') return 'any';
@@ -143,6 +145,7 @@ const isStoredRegion = (label: string) =>
   label !== TURNED_LABEL &&
   !label.startsWith(FITTED_PREFIX) &&
   label !== FRAMED_LABEL &&
+  label !== ON_WHITE_LABEL &&
   (!label.startsWith('crop-') || STORED_CROP_LABELS.includes(label));
 
 /**
@@ -428,6 +431,7 @@ function regionChange(label: string, side: 'query' | 'stored'): string | undefin
   if (LIGHTNESS_LABELS.includes(label)) return 'colours or brightness changed';
   if (label === 'trimmed') return side === 'query' ? 'letter-boxed or framed' : 'borders trimmed';
   if (label.startsWith('alpha-')) return 'transparency flattened';
+  if (label === ON_WHITE_LABEL) return 'transparency flattened on a colour';
   if (label.startsWith('crop-')) return side === 'query' ? 'padded or letter-boxed' : 'cropped';
   if (label.startsWith(ANCHORED_PREFIX) || label.startsWith(VIEW_PREFIX)) return 'cropped on one side or at a corner';
   if (label.startsWith(PART_PREFIX)) return 'covered in part (a logo, sticker or caption)';

@@ -1,7 +1,10 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { flattenOnto, uniformBorder } from '../../api/images/alpha.ts';
+import { flattenOnto, ON_WHITE_LABEL, uniformBorder } from '../../api/images/alpha.ts';
+import { fingerprintImage } from '../../api/images/fingerprint.ts';
+import { hammingDistance } from '../../api/images/pdq.ts';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
+import { cutOutPainting } from './synthetic.ts';
 
 const rgbOf = async (bytes: Buffer) => {
   const { data, info } = await sharp(bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -25,5 +28,23 @@ describe('alpha helpers', () => {
     expect(border).toBeDefined();
     for (const [c, want] of [58, 110, 165].entries()) expect(Math.abs(border![c]! - want)).toBeLessThanOrEqual(3);
     expect(await rgbOf(painting)).toBeUndefined();
+  });
+
+  it("puts a transparent work flattened on a colour back on white: that hash is the work's, its own global hash is not", async () => {
+    const limits = { maxBytes: 20 * 1024 * 1024, maxPixels: 40_000_000 };
+    const cutOut = await cutOutPainting(92);
+    const work = await fingerprintImage(cutOut, limits);
+    const onBlue = await fingerprintImage(await sharp(cutOut).flatten({ background: '#3a6ea5' }).jpeg({ quality: 85 }).toBuffer(), limits);
+    const onWhite = onBlue.regions.find((r) => r.label === ON_WHITE_LABEL);
+    expect(hammingDistance(onBlue.pdq, work.pdq)).toBeGreaterThan(31);
+    expect(onWhite).toBeDefined();
+    expect(hammingDistance(onWhite!.hash, work.pdq)).toBeLessThanOrEqual(16);
+    // A copy on white, and the work itself, are on white already.
+    const copyOnWhite = await fingerprintImage(
+      await sharp(cutOut).flatten({ background: '#ffffff' }).jpeg({ quality: 85 }).toBuffer(),
+      limits,
+    );
+    expect(copyOnWhite.regions.some((r) => r.label === ON_WHITE_LABEL)).toBe(false);
+    expect(work.regions.some((r) => r.label === ON_WHITE_LABEL)).toBe(false);
   });
 });

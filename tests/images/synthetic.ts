@@ -138,3 +138,15 @@ export function cornerSticker(width: number, height: number): Buffer {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><circle cx="${cx}" cy="${cy}" r="${r}" fill="#e8452c"/><text x="${cx}" y="${cy + Math.round(r * 0.15)}" text-anchor="middle" font-family="sans-serif" font-size="${Math.round(r * 0.45)}" fill="white">LOGO</text></svg>`,
   );
 }
+
+/** A painting cut out to an ellipse and a box on a transparent 600 × 450 canvas: detail up to its see-through surround. */
+export async function cutOutPainting(seed: number): Promise<Buffer> {
+  const mask = Buffer.from(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="450"><ellipse cx="300" cy="225" rx="230" ry="170"/><rect x="40" y="330" width="160" height="90"/></svg>',
+  );
+  return sharp(await renderArtwork(seed, { width: 600, height: 450 }))
+    .ensureAlpha()
+    .composite([{ input: mask, blend: 'dest-in' }])
+    .png()
+    .toBuffer();
+}

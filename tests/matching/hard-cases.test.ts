@@ -3,7 +3,15 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase, startTestServer, type TestServer } from '../helpers/server.ts';
 import { AuraClient, generateIdentity, type Identity } from '../../scripts/lib/aura-client.ts';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
-import { cornerSticker, goldAndSilverFrames, ringedEmblem, rotatedAndCropped, screenshotOf, softGlow } from '../images/synthetic.ts';
+import {
+  cornerSticker,
+  cutOutPainting,
+  goldAndSilverFrames,
+  ringedEmblem,
+  rotatedAndCropped,
+  screenshotOf,
+  softGlow,
+} from '../images/synthetic.ts';
 
 /**
  * The hard cases of matching (docs/matching.md), each through HTTP: works whose fingerprint is
@@ -226,6 +234,16 @@ describeEachDatabase('matching hard cases', (backend) => {
     const [found] = await onBlue(emblem);
     expect(found.workId).toBe(id);
     expect(found.note ?? '').not.toMatch(/colourway/);
+  });
+
+  it('finds a cut-out painting flattened on a colour: the copy put back on white is the work', async () => {
+    const cutOut = await cutOutPainting(93);
+    const id = await register(cutOut, 'cut-out on transparency');
+    const { matches } = await viewer().verify(
+      jpeg(await sharp(cutOut).flatten({ background: '#3a6ea5' }).jpeg({ quality: 85 }).toBuffer()),
+    );
+    expect(matches[0]).toMatchObject({ workId: id, matchedOn: { query: 'on-white', stored: 'global' } });
+    expect(matches[0].transform).toMatch(/flattened on a colour/);
   });
 
   it('calls a mirrored or turned copy the same image, not a colourway, though its colours moved', async () => {
