@@ -382,7 +382,7 @@ async function bestMatch(
         )
       : undefined,
   }));
-  if (first) return first;
+  if (first && !first.colourway) return first;
   const unaccepted = found.filter((c) => {
     if (isStructureLabel(c.storedLabel)) return false;
     const { queryQuality, workQuality } = matchedQualities(c, query, stored[c.work]!.pdqQuality);
@@ -392,13 +392,11 @@ async function bestMatch(
   const queryFeatures = checked.length ? await describe(query.working!) : undefined;
   for (const c of checked) {
     if (!(await compareLocally(query.working!, greys[c.work]!, queryFeatures)).confirmed) continue;
-    return {
-      candidate: c,
-      colourway: isColourwayMatch({ exact: false, queryLabel: 'global' }, query.colourLayout, layoutOf(c.work)),
-      local: true,
-    };
+    const colourway = isColourwayMatch({ exact: false, queryLabel: 'global' }, query.colourLayout, layoutOf(c.work));
+    if (colourway && first) continue;
+    return { candidate: c, colourway, local: true };
   }
-  return undefined;
+  return first;
 }
 
 /**

@@ -78,7 +78,12 @@ export async function matchImage(db: Kysely<Database>, fp: Fingerprint): Promise
     else if (!judgement.structure && Math.min(queryQuality, workQuality) >= QUALITY_FLOOR) unaccepted.push({ candidate, work, judgement });
   }
   report.matches = await ordered(fp, report.matches, tonesOf, layoutOf);
-  if (report.matches.length === 0) report.matches.push(...(await confirmLocally(fp, unaccepted.slice(0, LOCAL_CHECKS), layoutOf)));
+  // Only colourways accepted (another work of the design, within the rule where the copy's own work is
+  // just past it): the local-feature check still looks for the work this is a copy of, reported first.
+  if (report.matches.every((m) => m.judgement.colourway)) {
+    const local = await confirmLocally(fp, unaccepted.slice(0, LOCAL_CHECKS), layoutOf);
+    report.matches = [...local.filter((m) => !m.judgement.colourway), ...report.matches, ...local.filter((m) => m.judgement.colourway)];
+  }
   const confirmed = new Set(report.matches.map((m) => m.work.id));
   report.nearMisses = unaccepted.filter((m) => m.candidate.distance <= MATCH_DISTANCE && !confirmed.has(m.work.id));
   return report;

@@ -50,6 +50,19 @@ const FLAT = 4;
 const MIN_CORRELATION = 0.6;
 const MIN_AGREEING_CELLS = 8;
 const MIN_AGREEMENT = 0.75;
+/**
+ * A low-detail picture (a logo on a near-flat wallpaper) has fewer textured cells than that: it is
+ * confirmed when at least this many textured cells agree and its flat cells agree in level too, so that
+ * together they reach MIN_AGREEING_LEVELLED cells. Two wallpapers sharing a logo on backgrounds of
+ * other shades differ in level; a copy re-saved, resized or brightened does not (levels are compared
+ * after the tone map that best fits the two pictures).
+ */
+const MIN_AGREEING_TEXTURED = 3;
+const MIN_AGREEING_LEVELLED = 16;
+/** Flat cells agree easily (any two dark wallpapers do in places): a low-detail picture must agree almost everywhere. */
+const MIN_LEVELLED_AGREEMENT = 0.9;
+/** A flat cell agrees when its mean is within this many grey levels of the work's, tone-mapped. */
+const LEVEL_TOLERANCE = 5;
 /** An overlay at the picture's edge may cover up to 12 of the 64 cells (~19 %: the issue's stickers and captions reach ~15 %). */
 const MAX_OVERLAY_CELLS = 12;
 /** The query must show at least this share of the work: a small detail is not the registered picture. */
@@ -99,15 +112,30 @@ export async function compareLocally(
   const insideCount = inside.reduce((n, v) => n + (v ? 1 : 0), 0);
   // Each query pixel inside the overlay stands for scale² of the work's pixels.
   const coverage = Math.min(1, (insideCount * shape.scale * shape.scale) / (work.width * work.height));
-  const states = compareCells(query, overlay, inside);
-  const agreeing = states.filter((s) => s === 'agrees').length;
-  const textured = agreeing + states.filter((s) => s === 'differs').length;
-  const agreement = textured ? agreeing / textured : 0;
-  const result = { ...measured, agreement, coverage };
+  const cells = judgeCells(compareCells(query, overlay, inside));
+  const result = { ...measured, agreement: cells.agreement, coverage };
   if (coverage < MIN_COVERAGE) return rejected('the copy shows only a small part of the work', result);
-  if (agreeing < MIN_AGREEING_CELLS) return rejected('too little texture where the pictures overlap', result);
-  if (agreement < MIN_AGREEMENT && !differsOnlyUnderAnOverlay(states)) return rejected('the pictures differ where they overlap', result);
+  if (cells.reason) return rejected(cells.reason, result);
   return { confirmed: true, ...result };
+}
+
+/**
+ * Whether the cells show one picture: a detailed picture (at least MIN_AGREEING_CELLS textured cells
+ * agree) is judged on its textured cells alone; a low-detail one on its flat cells' levels too, and
+ * more strictly. `agreement` is the share of the cells judged that agree.
+ */
+export function judgeCells(cells: CellState[]): { agreement: number; reason?: string } {
+  const texturedAgreeing = cells.filter((s) => s === 'agrees').length;
+  const detailed = texturedAgreeing >= MIN_AGREEING_CELLS;
+  const states = detailed ? cells.map((s) => (s.startsWith('level-') ? 'skipped' : s)) : cells;
+  const agreeing = states.filter((s) => s === 'agrees' || s === 'level-agrees').length;
+  const compared = agreeing + states.filter((s) => s === 'differs' || s === 'level-differs').length;
+  const agreement = compared ? agreeing / compared : 0;
+  if (!detailed && (texturedAgreeing < MIN_AGREEING_TEXTURED || agreeing < MIN_AGREEING_LEVELLED))
+    return { agreement, reason: 'too little texture where the pictures overlap' };
+  if (agreement < (detailed ? MIN_AGREEMENT : MIN_LEVELLED_AGREEMENT) && !differsOnlyUnderAnOverlay(states))
+    return { agreement, reason: 'the pictures differ where they overlap' };
+  return { agreement };
 }
 
 /** Rotation (degrees), mean scale, stretch/shear and handedness of an affine map's linear part. */
@@ -124,14 +152,15 @@ export function mapShape(m: Affine): { rotation: number; scale: number; distorti
   };
 }
 
-type CellState = 'skipped' | 'agrees' | 'differs';
+export type CellState = 'skipped' | 'agrees' | 'differs' | 'level-agrees' | 'level-differs';
 
 /**
  * Over a GRID × GRID division of the query, each cell lying inside the overlay and textured in either
- * picture agrees when the two pictures' block means correlate, and differs otherwise.
+ * picture agrees when the two pictures' block means correlate, and differs otherwise; a cell flat in
+ * both agrees in level when its mean is where the tone map fitted to all cells puts the work's.
  */
 export function compareCells(query: GreyPlane, overlay: GreyPlane, inside: Uint8Array): CellState[] {
-  const states: CellState[] = [];
+  const cells: ({ a: Float64Array; b: Float64Array } | undefined)[] = [];
   const { width, height } = query;
   for (let cy = 0; cy < GRID; cy++) {
     for (let cx = 0; cx < GRID; cx++) {
@@ -139,12 +168,50 @@ export function compareCells(query: GreyPlane, overlay: GreyPlane, inside: Uint8
       const x1 = Math.floor(((cx + 1) * width) / GRID);
       const y0 = Math.floor((cy * height) / GRID);
       const y1 = Math.floor(((cy + 1) * height) / GRID);
-      const cell = blockMeans(query, overlay, inside, x0, x1, y0, y1);
-      if (!cell || (spread(cell.a) < FLAT && spread(cell.b) < FLAT)) states.push('skipped');
-      else states.push(correlation(cell.a, cell.b) >= MIN_CORRELATION ? 'agrees' : 'differs');
+      cells.push(blockMeans(query, overlay, inside, x0, x1, y0, y1));
     }
   }
-  return states;
+  const compared = cells.filter((c) => c !== undefined);
+  const toneMap = fitToneMap(
+    compared.map((c) => mean(c.b)),
+    compared.map((c) => mean(c.a)),
+  );
+  return cells.map((cell) => {
+    if (!cell) return 'skipped';
+    if (spread(cell.a) >= FLAT || spread(cell.b) >= FLAT) return correlation(cell.a, cell.b) >= MIN_CORRELATION ? 'agrees' : 'differs';
+    return Math.abs(mean(cell.a) - toneMap(mean(cell.b))) <= LEVEL_TOLERANCE ? 'level-agrees' : 'level-differs';
+  });
+}
+
+/**
+ * The gain and offset that take the work's cell means to the query's, robustly (Theil–Sen: the median
+ * of the slopes between cells at least MIN_TONE_SPREAD levels apart, then the median offset), so that
+ * the cells under an overlay do not pull it. Without such pairs (a work of one level) only the offset
+ * is fitted.
+ */
+export function fitToneMap(work: number[], query: number[]): (level: number) => number {
+  const slopes: number[] = [];
+  for (let i = 0; i < work.length; i++)
+    for (let j = i + 1; j < work.length; j++) {
+      const dx = work[j]! - work[i]!;
+      if (Math.abs(dx) >= MIN_TONE_SPREAD) slopes.push((query[j]! - query[i]!) / dx);
+    }
+  const gain = slopes.length > 0 ? median(slopes) : 1;
+  const offset = median(work.map((x, i) => query[i]! - gain * x));
+  return (level) => gain * level + offset;
+}
+/** Work cell means closer than this (grey levels) say nothing about the gain. */
+const MIN_TONE_SPREAD = 4;
+
+function mean(v: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]!;
+  return s / v.length;
+}
+
+function median(v: number[]): number {
+  const sorted = [...v].sort((x, y) => x - y);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 /**
@@ -155,7 +222,7 @@ export function compareCells(query: GreyPlane, overlay: GreyPlane, inside: Uint8
 export function differsOnlyUnderAnOverlay(states: CellState[]): boolean {
   let [left, right, top, bottom] = [GRID, -1, GRID, -1];
   states.forEach((state, i) => {
-    if (state !== 'differs') return;
+    if (state !== 'differs' && state !== 'level-differs') return;
     const [x, y] = [i % GRID, Math.floor(i / GRID)];
     [left, right, top, bottom] = [Math.min(left, x), Math.max(right, x), Math.min(top, y), Math.max(bottom, y)];
   });

@@ -364,6 +364,20 @@ describeEachDatabase('matching hard cases', (backend) => {
     await expect(reposter.client.registerWork(reposter.identity, jpeg(fitted), { title: 'tilted' })).resolves.toMatchObject({});
   });
 
+  it('still looks for the own work of a copy by its local features when PDQ accepts only a colourway of another work', async () => {
+    const work = await renderArtwork(69, { width: 1200, height: 800 });
+    const id = await register(work, 'the original');
+    // Turned 6° and cut to fit: past PDQ's threshold from the work, found only by its local features.
+    const fitted = await (await rotatedAndCropped(work, 6, { width: 0.85, height: 0.8 })).png().toBuffer();
+    // Another artist's colourway of exactly that view: PDQ accepts it, as a colourway.
+    const colourwayId = await register(await sharp(fitted).modulate({ hue: 150 }).png().toBuffer(), 'a colourway of the view');
+    const report = await viewer().verify(jpeg(await sharp(fitted).jpeg({ quality: 80 }).toBuffer()));
+    expect(report.matches[0]).toMatchObject({ workId: id, verdict: 'similar', note: expect.stringMatching(/local features/) });
+    expect(report.matches.find((m: { workId: string }) => m.workId === colourwayId)).toMatchObject({
+      note: expect.stringMatching(/colourway/),
+    });
+  });
+
   it('still refuses a copy of an ordinary painting registered by someone else', async () => {
     const work = await renderArtwork(21);
     const first = await register(work, 'a painting');

@@ -2,7 +2,14 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fingerprintImage, thumbnailGrey } from '../../api/images/fingerprint.ts';
 import type { GreyPlane } from '../../api/images/keypoints.ts';
-import { compareLocally, differsOnlyUnderAnOverlay, mapShape } from '../../api/matching/local-features.ts';
+import {
+  type CellState,
+  compareLocally,
+  differsOnlyUnderAnOverlay,
+  fitToneMap,
+  judgeCells,
+  mapShape,
+} from '../../api/matching/local-features.ts';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
 import { rotatedAndCropped } from '../images/synthetic.ts';
 
@@ -94,6 +101,67 @@ describe('the local-feature check', () => {
   });
 });
 
+describe('the local-feature check on a low-detail picture (a small emblem on a near-flat wallpaper)', () => {
+  /**
+   * A dark wallpaper, 12 levels lighter past a soft step (too gentle for any cell to count as textured),
+   * and a small detailed emblem off the centre: a handful of textured cells.
+   */
+  const wallpaper = async (step: number) => {
+    const background = svg(
+      1600,
+      900,
+      `<defs><linearGradient id="g"><stop offset="${step - 0.1}" stop-color="#23263a"/><stop offset="${step + 0.1}" stop-color="#2f3246"/></linearGradient></defs><rect width="1600" height="900" fill="url(#g)"/>`,
+    );
+    const emblem = await sharp(await renderArtwork(71, { width: 200, height: 150 }))
+      .png()
+      .toBuffer();
+    return sharp(background)
+      .composite([{ input: emblem, left: 1000, top: 330 }])
+      .png()
+      .toBuffer();
+  };
+  const STEP = 0.5;
+  /** Cropped unevenly, 600 px wide, JPEG quality 60: a social network's re-post. */
+  const reposted = async (bytes: Buffer) =>
+    sharp(await sharp(bytes).extract({ left: 64, top: 18, width: 1472, height: 828 }).png().toBuffer())
+      .resize(600)
+      .jpeg({ quality: 60 })
+      .toBuffer();
+
+  it('confirms a re-post: few cells are textured, and the flat ones keep their level', async () => {
+    const work = await wallpaper(STEP);
+    const check = await compareLocally(await queryGrey(await reposted(work)), await workGrey(work));
+    expect(check).toMatchObject({ confirmed: true });
+    expect(check.coverage).toBeLessThan(0.9);
+  });
+
+  it('confirms a brightened copy: levels are compared through the fitted tone map', async () => {
+    const work = await wallpaper(STEP);
+    const brighter = await sharp(work).linear(1.2, 12).jpeg({ quality: 80 }).toBuffer();
+    expect(await compareLocally(await queryGrey(brighter), await workGrey(work))).toMatchObject({ confirmed: true });
+  });
+
+  it('refuses the same emblem on a wallpaper whose step lies elsewhere', async () => {
+    const check = await compareLocally(await queryGrey(await reposted(await wallpaper(STEP))), await workGrey(await wallpaper(0.2)));
+    expect(check.confirmed).toBe(false);
+  });
+});
+
+describe('the tone map between two pictures', () => {
+  it('fits gain and offset, leaving out cells far off (an overlay)', () => {
+    const work = [10, 40, 80, 120, 160, 200, 60, 90];
+    const query = work.map((v) => 1.2 * v + 5);
+    query[7] = 250;
+    const map = fitToneMap(work, query);
+    expect(map(100)).toBeCloseTo(125, 0);
+  });
+
+  it('fits an offset alone when the work has one level', () => {
+    const map = fitToneMap([30, 30, 31, 30, 29], [42, 43, 42, 42, 41]);
+    expect(map(30)).toBeCloseTo(42, 0);
+  });
+});
+
 describe('where the pictures may differ', () => {
   const grid = (differing: [number, number][]) => {
     const states = Array.from({ length: 64 }, () => 'agrees' as const) as ('agrees' | 'differs' | 'skipped')[];
@@ -129,6 +197,25 @@ describe('where the pictures may differ', () => {
         ]),
       ),
     ).toBe(false);
+  });
+});
+
+describe('judging the cells', () => {
+  /** 64 cells: the given counts of each state, the rest skipped. */
+  const cells = (counts: Partial<Record<CellState, number>>): CellState[] => {
+    const states = Object.entries(counts).flatMap(([state, n]) => Array.from({ length: n }, () => state as CellState));
+    return [...states, ...Array.from({ length: 64 - states.length }, () => 'skipped' as const)];
+  };
+
+  it('judges a detailed picture on its textured cells, whatever the levels of its flat cells', () => {
+    expect(judgeCells(cells({ agrees: 9, differs: 2, 'level-differs': 30 }))).toEqual({ agreement: 9 / 11 });
+  });
+
+  it('confirms a low-detail picture only when its flat cells agree in level almost everywhere', () => {
+    expect(judgeCells(cells({ agrees: 3, 'level-agrees': 40 })).reason).toBeUndefined();
+    expect(judgeCells(cells({ agrees: 3, 'level-agrees': 34, 'level-differs': 6 })).reason).toBe('the pictures differ where they overlap');
+    expect(judgeCells(cells({ agrees: 2, 'level-agrees': 50 })).reason).toBe('too little texture where the pictures overlap');
+    expect(judgeCells(cells({ agrees: 5, 'level-agrees': 8 })).reason).toBe('too little texture where the pictures overlap');
   });
 });
 
