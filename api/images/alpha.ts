@@ -26,7 +26,7 @@ export function flattenOnto(rgba: Uint8Array, background: number | Rgb): Uint8Ar
 /** Border pixels within this of the border's median colour (per channel) count as its background. */
 const BORDER_TOLERANCE = 12;
 /** The share of border pixels that must be the background for the border to be uniform. */
-export const UNIFORM_BORDER_SHARE = 0.9;
+const UNIFORM_BORDER_SHARE = 0.9;
 /** The share of border pixels a background must hold to be put back on white (a picture may reach the border). */
 export const BACKGROUND_BORDER_SHARE = 0.5;
 
@@ -59,11 +59,10 @@ export function borderColour(rgb: Uint8Array, width: number, height: number, cha
 }
 
 /**
- * The colour of a uniform border around an opaque picture: what a transparent work was flattened on, or
- * a pad's colour. Undefined when the outermost rows and columns are not one colour.
+ * The colour of a uniform border around an opaque picture (from its borderColour): what a transparent
+ * work was flattened on, or a pad's colour. Undefined when the outermost rows and columns are not one colour.
  */
-export function uniformBorder(rgb: Uint8Array, width: number, height: number, channels: number): Rgb | undefined {
-  const border = borderColour(rgb, width, height, channels);
+export function uniformBorder(border: { colour: Rgb; share: number } | undefined): Rgb | undefined {
   return border && border.share >= UNIFORM_BORDER_SHARE ? border.colour : undefined;
 }
 
@@ -80,7 +79,7 @@ const MIN_FILL_SHARE = 0.05;
 const SAMPLE_STEP = 4;
 
 /**
- * An opaque copy flattened on `background` (its uniform border, uniformBorder) put back on white: the
+ * An opaque copy flattened on `background` (its border's colour, borderColour) put back on white: the
  * background reached from the border through pixels of its colour becomes white, the picture stays. A
  * transparent work flattened on any colour then looks as it does flattened on white, which is its
  * global hash. Holes inside the picture not reached from the border keep the colour. Undefined when the

@@ -8,7 +8,7 @@ import {
   ON_WHITE_LABEL,
   reflattenedOnWhite,
   type Rgb,
-  UNIFORM_BORDER_SHARE,
+  uniformBorder,
 } from './alpha.ts';
 import { decodeImage, type DecodedImage } from './decode.ts';
 import { colourLayout } from './colour-layout.ts';
@@ -119,7 +119,7 @@ export function hashPixels(decoded: { pixels: Pixels }): PixelHashes {
 
   if (transparent) regions.push(...flattenHashes(data, width, height, global.hash));
   const border = transparent ? undefined : borderColour(rgb, width, height, channels);
-  const background = border && border.share >= UNIFORM_BORDER_SHARE ? border.colour : undefined;
+  const background = uniformBorder(border);
   if (border && border.share >= BACKGROUND_BORDER_SHARE)
     regions.push(...onWhiteHashes({ data: rgb, width, height, channels }, border.colour));
   return {

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { flattenOnto, ON_WHITE_LABEL, uniformBorder } from '../../api/images/alpha.ts';
+import { borderColour, flattenOnto, ON_WHITE_LABEL, uniformBorder } from '../../api/images/alpha.ts';
 import { fingerprintImage } from '../../api/images/fingerprint.ts';
 import { hammingDistance } from '../../api/images/pdq.ts';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
@@ -8,7 +8,7 @@ import { cutOutPainting } from './synthetic.ts';
 
 const rgbOf = async (bytes: Buffer) => {
   const { data, info } = await sharp(bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  return uniformBorder(new Uint8Array(data), info.width, info.height, info.channels);
+  return uniformBorder(borderColour(new Uint8Array(data), info.width, info.height, info.channels));
 };
 
 describe('alpha helpers', () => {
