@@ -270,23 +270,15 @@ function blockMeans(
 }
 
 function spread(v: Float64Array): number {
-  let mean = 0;
-  for (const x of v) mean += x;
-  mean /= v.length;
+  const m = mean(v);
   let s = 0;
-  for (const x of v) s += (x - mean) ** 2;
+  for (const x of v) s += (x - m) ** 2;
   return Math.sqrt(s / v.length);
 }
 
 function correlation(a: Float64Array, b: Float64Array): number {
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ma += a[i]!;
-    mb += b[i]!;
-  }
-  ma /= a.length;
-  mb /= b.length;
+  const ma = mean(a);
+  const mb = mean(b);
   let ab = 0;
   let aa = 0;
   let bb = 0;
