@@ -43,6 +43,7 @@ import {
   unlikeness,
   LOCAL_CHECKS,
   QUALITY_FLOOR,
+  strongestLocalFirst,
 } from '../api/matching/policy.ts';
 import { MAX_INDEXED_DISTANCE } from '../api/matching/hashes.ts';
 import { classRange, LABEL_CLASS, storedLabelClass } from '../api/matching/label-classes.ts';
@@ -390,11 +391,15 @@ async function bestMatch(
   });
   const checked = unaccepted.slice(0, LOCAL_CHECKS);
   const queryFeatures = checked.length ? await describe(query.working!) : undefined;
+  const confirmed: { candidate: Candidate; alignedBy: 'keypoints' | 'correlation' }[] = [];
   for (const c of checked) {
-    if (!(await compareLocally(query.working!, greys[c.work]!, queryFeatures)).confirmed) continue;
-    const colourway = isColourwayMatch({ exact: false, queryLabel: 'global' }, query.colourLayout, layoutOf(c.work));
+    const check = await compareLocally(query.working!, greys[c.work]!, queryFeatures);
+    if (check.confirmed) confirmed.push({ candidate: c, alignedBy: check.alignedBy ?? 'keypoints' });
+  }
+  for (const { candidate } of strongestLocalFirst(confirmed, (m) => m.alignedBy)) {
+    const colourway = isColourwayMatch({ exact: false, queryLabel: 'global' }, query.colourLayout, layoutOf(candidate.work));
     if (colourway && first) continue;
-    return { candidate: c, colourway, local: true };
+    return { candidate, colourway, local: true };
   }
   return first;
 }

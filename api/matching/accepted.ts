@@ -22,6 +22,7 @@ import {
   QUALITY_FLOOR,
   orderMatches,
   queryHashes,
+  strongestLocalFirst,
   tonesDecide,
   unlikeness,
   type MatchJudgement,
@@ -162,15 +163,15 @@ async function confirmLocally(
     if (!grey) continue;
     const check = await compareLocally(query, grey, queryFeatures).catch(() => undefined);
     if (!check?.confirmed) continue;
-    const { inliers, agreement, coverage, rotation, scale } = check;
+    const { alignedBy = 'keypoints', inliers, agreement, coverage, rotation, scale } = check;
     const colourway = isColourwayMatch({ exact: false, queryLabel: 'global' }, fp.colourLayout, await layoutOf(work));
     confirmed.push({
       candidate,
       work,
-      judgement: judgeLocalMatch(candidate, { inliers, agreement, coverage, rotation, scale }, colourway),
+      judgement: judgeLocalMatch(candidate, { alignedBy, inliers, agreement, coverage, rotation, scale }, colourway),
     });
   }
-  return confirmed;
+  return strongestLocalFirst(confirmed, (m) => m.judgement.localFeatures?.alignedBy ?? 'keypoints');
 }
 
 /** Registered works this image matches under Aura's policy, best first. */

@@ -6,6 +6,7 @@
  * overlap. The map alone is not enough: two icons drawn on one template share the template's keypoints;
  * what they do not share is the picture inside it.
  */
+import { alignDensely } from '../images/alignment.ts';
 import {
   type Affine,
   DESCRIBE_OPTIONS,
@@ -29,6 +30,8 @@ export interface LocalFeatureCheck {
   /** How far the query is turned relative to the work, degrees clockwise as seen on screen (y down), and its scale. */
   rotation: number;
   scale: number;
+  /** What lined the pictures up: keypoint pairs, or (where they anchor nothing) the pictures' correlation as a whole. */
+  alignedBy?: 'keypoints' | 'correlation';
   /** Why it was not confirmed. */
   reason?: string;
 }
@@ -65,6 +68,13 @@ const MIN_LEVELLED_AGREEMENT = 0.9;
 const LEVEL_TOLERANCE = 5;
 /** An overlay at the picture's edge may cover up to 12 of the 64 cells (~19 %: the issue's stickers and captions reach ~15 %). */
 const MAX_OVERLAY_CELLS = 12;
+/**
+ * Without keypoints, the pictures aligned as a whole (images/alignment.ts) must correlate at least this
+ * much before their cells are compared.
+ */
+const MIN_DENSE_CORRELATION = 0.85;
+/** …and correlate at least this much less a little off that alignment (alignment.ts distinctness). */
+const MIN_DISTINCTNESS = 0.05;
 /** The query must show at least this share of the work: a small detail is not the registered picture. */
 const MIN_COVERAGE = 0.5;
 
@@ -82,18 +92,42 @@ const rejected = (reason: string, partial: Partial<LocalFeatureCheck> = {}): Loc
 /**
  * Compares a query's working copy with a work's (both grey, ≤ 512 px). `queryFeatures`, when given, are
  * the query's keypoints (describe(query)): a query checked against several works is described once.
- * `options` (how keypoints are found) are the product's; benchmarks pass others to compare.
+ * `options` (how keypoints are found, and whether pictures keypoints cannot anchor are aligned as a
+ * whole) are the product's; benchmarks pass others to compare.
  */
 export async function compareLocally(
   query: GreyPlane,
   work: GreyPlane,
   queryFeatures?: Features,
   options: DescribeOptions = DESCRIBE_OPTIONS,
+  alignAsAWhole = true,
 ): Promise<LocalFeatureCheck> {
+  const byKeypoints = await mapByKeypoints(query, work, queryFeatures, options);
+  if (byKeypoints.reason === undefined)
+    return compareThrough(query, work, byKeypoints.matrix, { inliers: byKeypoints.inliers, alignedBy: 'keypoints' });
+  if (!alignAsAWhole) return rejected(byKeypoints.reason, { inliers: byKeypoints.inliers });
+  // Keypoints anchor nothing (a smooth wallpaper, a star whose points all look alike): the picture as a
+  // whole may still line up, and its cells are then judged as strictly.
+  const dense = alignDensely(query, work, MIN_DENSE_CORRELATION);
+  if (!dense) return rejected(`${byKeypoints.reason}, and the pictures do not line up as a whole`, { inliers: byKeypoints.inliers });
+  if (dense.distinctness < MIN_DISTINCTNESS)
+    return rejected(`${byKeypoints.reason}, and the pictures line up nearly as well off their alignment (too smooth to tell)`, {
+      inliers: byKeypoints.inliers,
+    });
+  return compareThrough(query, work, dense.matrix, { inliers: 0, alignedBy: 'correlation' });
+}
+
+/** The affine map from the query to the work that most keypoint pairs agree on, or why there is none. */
+async function mapByKeypoints(
+  query: GreyPlane,
+  work: GreyPlane,
+  queryFeatures: Features | undefined,
+  options: DescribeOptions,
+): Promise<{ matrix: Affine; inliers: number; reason?: undefined } | { reason: string; inliers: number }> {
   const q = queryFeatures ?? (await describe(query, options));
   const w = await describe(work, options);
   const pairs = await matchFeatures(q, w, RATIO);
-  if (pairs.length < MIN_INLIERS) return rejected('too few matching keypoints');
+  if (pairs.length < MIN_INLIERS) return { reason: 'too few matching keypoints', inliers: 0 };
   const from = new Float32Array(pairs.length * 2);
   const to = new Float32Array(pairs.length * 2);
   pairs.forEach(([iq, iw], k) => {
@@ -102,13 +136,23 @@ export async function compareLocally(
   });
   const fit = await fitAffine(from, to, Math.max(2, TOLERANCE * Math.max(work.width, work.height)));
   const inliers = fit ? fit.inliers.filter(Boolean).length : 0;
-  if (!fit || inliers < MIN_INLIERS) return rejected('the keypoints agree on no single map', { inliers });
+  if (!fit || inliers < MIN_INLIERS) return { reason: 'the keypoints agree on no single map', inliers };
   const shape = mapShape(fit.matrix);
-  // The map takes the query to the work: the copy is the work turned the other way, and scaled by its inverse.
-  const measured = { inliers, rotation: -shape.rotation, scale: 1 / shape.scale };
-  if (shape.mirrored || shape.distortion > MAX_DISTORTION) return rejected('the map stretches or mirrors the picture', measured);
+  if (shape.mirrored || shape.distortion > MAX_DISTORTION) return { reason: 'the map stretches or mirrors the picture', inliers };
+  return { matrix: fit.matrix, inliers };
+}
 
-  const { plane: overlay, inside } = await warpInto(work, fit.matrix, query.width, query.height);
+/** The work laid over the query through `matrix` (query → work), judged cell by cell. */
+async function compareThrough(
+  query: GreyPlane,
+  work: GreyPlane,
+  matrix: Affine,
+  found: Pick<LocalFeatureCheck, 'inliers' | 'alignedBy'>,
+): Promise<LocalFeatureCheck> {
+  const shape = mapShape(matrix);
+  // The map takes the query to the work: the copy is the work turned the other way, and scaled by its inverse.
+  const measured = { ...found, rotation: -shape.rotation, scale: 1 / shape.scale };
+  const { plane: overlay, inside } = await warpInto(work, matrix, query.width, query.height);
   const insideCount = inside.reduce((n, v) => n + (v ? 1 : 0), 0);
   // Each query pixel inside the overlay stands for scale² of the work's pixels.
   const coverage = Math.min(1, (insideCount * shape.scale * shape.scale) / (work.width * work.height));

@@ -159,6 +159,8 @@ export const LOCAL_CHECKS = 3;
 
 /** What the local-feature check found for a match it confirmed. */
 export interface LocalFeatureEvidence {
+  /** What lined the pictures up: keypoint pairs, or (a picture with no usable keypoints) the pictures' correlation as a whole. */
+  alignedBy: 'keypoints' | 'correlation';
   inliers: number;
   agreement: number;
   coverage: number;
@@ -396,6 +398,16 @@ export const LOCAL_FEATURES_NOTE =
  * A candidate past the PDQ rule that the local-feature check confirmed: accepted as 'similar' (the copy
  * is changed beyond what PDQ calls the same image), or as a colourway. Never from a degenerate hash.
  */
+/**
+ * Works the local-feature check confirmed, strongest evidence first: those whose keypoints agree on one
+ * map before those aligned as a whole (two many-pointed stars, alike at a thumbnail's scale, line up as
+ * well as one star with itself), each kept in the order given (nearest first).
+ */
+export function strongestLocalFirst<T>(confirmed: T[], alignedBy: (m: T) => LocalFeatureEvidence['alignedBy']): T[] {
+  const rank = (m: T) => (alignedBy(m) === 'keypoints' ? 0 : 1);
+  return [...confirmed].sort((a, b) => rank(a) - rank(b));
+}
+
 export function judgeLocalMatch(m: { distance: number }, evidence: LocalFeatureEvidence, colourway: boolean): MatchJudgement {
   const similarity = Math.round((1 - m.distance / 256) * 1000) / 1000;
   return {

@@ -146,7 +146,12 @@ export const matchSchema = z
       stored: z.string(),
       localFeatures: z
         .object({
-          inliers: z.number().int().describe('keypoint pairs agreeing with the fitted map'),
+          alignedBy: z
+            .enum(['keypoints', 'correlation'])
+            .describe(
+              "what lined the pictures up: keypoint pairs, or (a picture without usable keypoints: line art, smooth shapes) the pictures' correlation as a whole",
+            ),
+          inliers: z.number().int().describe('keypoint pairs agreeing with the fitted map (0 when aligned by correlation)'),
           agreement: z.number().describe('share of the textured overlapping cells where the pictures agree'),
           coverage: z.number().describe('share of the registered picture the copy shows'),
           rotation: z.number().describe('degrees the copy is turned, clockwise'),

@@ -150,3 +150,33 @@ export async function cutOutPainting(seed: number): Promise<Buffer> {
     .png()
     .toBuffer();
 }
+
+/** A many-pointed star drawn as a thin black outline on a white 800-px square: every point's corner looks alike to ORB. */
+export function starOutline(points: number, inner: number): Promise<Buffer> {
+  const corners = Array.from({ length: points * 2 }, (_, i) => {
+    const [r, a] = [i % 2 ? inner : 380, (Math.PI * i) / points];
+    return `${400 + r * Math.sin(a)},${400 - r * Math.cos(a)}`;
+  });
+  return sharp(
+    Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="800"><rect width="800" height="800" fill="white"/><polygon points="${corners.join(' ')}" fill="none" stroke="black" stroke-width="3"/></svg>`,
+    ),
+  )
+    .png()
+    .toBuffer();
+}
+
+/** A social network's re-post: 4 % off the left and the right, 2 % off the top, 6 % off the bottom, 600 px wide, JPEG quality 60. */
+export async function socialRepost(bytes: Buffer): Promise<Buffer> {
+  const { width = 0, height = 0 } = await sharp(bytes).metadata();
+  const crop = {
+    left: Math.round(width * 0.04),
+    top: Math.round(height * 0.02),
+    width: Math.round(width * 0.92),
+    height: Math.round(height * 0.92),
+  };
+  return sharp(await sharp(bytes).extract(crop).png().toBuffer())
+    .resize(600)
+    .jpeg({ quality: 60 })
+    .toBuffer();
+}

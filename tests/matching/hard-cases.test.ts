@@ -10,7 +10,9 @@ import {
   ringedEmblem,
   rotatedAndCropped,
   screenshotOf,
+  socialRepost,
   softGlow,
+  starOutline,
 } from '../images/synthetic.ts';
 
 /**
@@ -362,6 +364,17 @@ describeEachDatabase('matching hard cases', (backend) => {
     // Someone else registering that copy is not refused for it: a local-feature match is similar, not the same image.
     const reposter = await artist();
     await expect(reposter.client.registerWork(reposter.identity, jpeg(fitted), { title: 'tilted' })).resolves.toMatchObject({});
+  });
+
+  it('finds a re-posted star outline, whose points all look alike to keypoints, by lining the pictures up as a whole; not another star', async () => {
+    const id = await register(await starOutline(37, 200), 'a 37-pointed star');
+    await register(await starOutline(56, 200), 'a 56-pointed star');
+    const report = await viewer().verify(jpeg(await socialRepost(await starOutline(37, 200))));
+    expect(report.matches.map((m: { workId: string }) => m.workId)).toEqual([id]);
+    expect(report.matches[0]).toMatchObject({ verdict: 'similar', matchedOn: { localFeatures: { alignedBy: 'correlation', inliers: 0 } } });
+    expect(report.matches[0].transform).toMatch(/cropped \(8\d % of the picture shown\)/);
+    const other = await viewer().verify(jpeg(await socialRepost(await starOutline(56, 200))));
+    expect(other.matches.map((m: { workId: string }) => m.workId)).not.toContain(id);
   });
 
   it('still looks for the own work of a copy by its local features when PDQ accepts only a colourway of another work', async () => {

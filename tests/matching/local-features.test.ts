@@ -11,7 +11,7 @@ import {
   mapShape,
 } from '../../api/matching/local-features.ts';
 import { renderArtwork } from '../../scripts/lib/artwork.ts';
-import { rotatedAndCropped } from '../images/synthetic.ts';
+import { rotatedAndCropped, socialRepost, starOutline } from '../images/synthetic.ts';
 
 const limits = { maxBytes: 50 * 1024 * 1024, maxPixels: 50_000_000 };
 /** The query side: a copy's working copy, as verify computes it. */
@@ -229,5 +229,40 @@ describe('the shape of a fitted map', () => {
     expect(turned.mirrored).toBe(false);
     expect(mapShape([-1, 0, 0, 0, 1, 0]).mirrored).toBe(true);
     expect(mapShape([1.3, 0, 0, 0, 1, 0]).distortion).toBeCloseTo(0.3);
+  });
+});
+
+describe('the local-feature check where keypoints anchor nothing: the pictures aligned as a whole', () => {
+  /** A soft radial gradient under a darkening from the left: nothing but smooth tone. */
+  const gradient = (cx: number, cy: number) =>
+    sharp(
+      svg(
+        1600,
+        900,
+        `<defs><radialGradient id="g" cx="${cx}" cy="${cy}" r="0.6"><stop offset="0" stop-color="#d98c3a"/><stop offset="1" stop-color="#3a2a5c"/></radialGradient><linearGradient id="h" x1="0" x2="1"><stop offset="0" stop-color="#000" stop-opacity="0.4"/><stop offset="1" stop-color="#000" stop-opacity="0"/></linearGradient></defs><rect width="1600" height="900" fill="url(#g)"/><rect width="1600" height="900" fill="url(#h)"/>`,
+      ),
+    )
+      .png()
+      .toBuffer();
+
+  it('confirms a re-posted star outline by its alignment, and reads how much of the star it shows', async () => {
+    const work = await starOutline(37, 300);
+    const check = await compareLocally(await queryGrey(await socialRepost(work)), await workGrey(work));
+    expect(check).toMatchObject({ confirmed: true, alignedBy: 'correlation', inliers: 0 });
+    expect(check.coverage).toBeGreaterThan(0.8);
+    expect(check.coverage).toBeLessThan(0.9);
+  });
+
+  it('refuses a star with other points or another inner radius', async () => {
+    const copy = await queryGrey(await socialRepost(await starOutline(37, 300)));
+    expect((await compareLocally(copy, await workGrey(await starOutline(56, 300)))).confirmed).toBe(false);
+    expect((await compareLocally(copy, await workGrey(await starOutline(37, 250)))).confirmed).toBe(false);
+  });
+
+  it('refuses to confirm a smooth gradient by alignment: another gradient, its centre elsewhere, lines up as well', async () => {
+    const copy = await queryGrey(await socialRepost(await gradient(0.35, 0.6)));
+    const check = await compareLocally(copy, await workGrey(await gradient(0.65, 0.4)));
+    expect(check.confirmed).toBe(false);
+    expect(check.reason).toMatch(/too smooth to tell/);
   });
 });

@@ -11,6 +11,7 @@ import {
   orderMatches,
   queryHashes,
   storedHashes,
+  strongestLocalFirst,
 } from '../../api/matching/policy.ts';
 import type { Fingerprint } from '../../api/images/types.ts';
 import { badgeText, renderBadge } from '../../api/works/badge.ts';
@@ -163,6 +164,21 @@ describe('match policy', () => {
     expect(describeTransform({ exact: false, distance: 3, queryLabel: 'structure-rot90', storedLabel: 'structure-black' })).toBe(
       'the same layout of light and dark (a low-detail picture), rotated 90° clockwise, transparency flattened',
     );
+  });
+
+  it('puts works whose keypoints agree before works aligned as a whole, keeping each group nearest first', () => {
+    const confirmed = [
+      { work: 'near star', alignedBy: 'correlation' as const },
+      { work: 'far star, keypoints', alignedBy: 'keypoints' as const },
+      { work: 'farther', alignedBy: 'correlation' as const },
+      { work: 'farthest, keypoints', alignedBy: 'keypoints' as const },
+    ];
+    expect(strongestLocalFirst(confirmed, (m) => m.alignedBy).map((m) => m.work)).toEqual([
+      'far star, keypoints',
+      'farthest, keypoints',
+      'near star',
+      'farther',
+    ]);
   });
 });
 

@@ -335,5 +335,6 @@ function matchCard(m: VerifyMatch, i: number, uploadedUrl: string, fileName: str
 function distanceNote(m: VerifyMatch): string {
   const local = m.matchedOn.localFeatures;
   if (!local) return ` (${m.distance} of 256 bits differ; ${m.maxDistance} is the most that still counts as a match). `;
-  return ` (${m.distance} of 256 bits differ, past the hash threshold; ${local.inliers} keypoints line up and ${Math.round(local.agreement * 100)}% of the overlapping picture agrees). `;
+  const aligned = local.alignedBy === 'correlation' ? 'the pictures line up as a whole' : `${local.inliers} keypoints line up`;
+  return ` (${m.distance} of 256 bits differ, past the hash threshold; ${aligned} and ${Math.round(local.agreement * 100)}% of the overlapping picture agrees). `;
 }
