@@ -1,9 +1,10 @@
 /**
- * Dense alignment, for pictures keypoints cannot anchor: smooth wallpapers with no corners, stars and
- * line art whose corners all look alike. The uniform scale and shift that lay a work over a query best
- * are searched by normalised correlation of the two grey planes, coarse to fine (query planes of
- * LEVELS px), over the copies a re-post makes: crops, pads, borders, a picture inside a screenshot.
- * Rotation is not searched. Pure: grey planes in, a map out.
+ * Dense alignment, for pictures keypoints cannot anchor: stars and line art whose corners all look
+ * alike, small icons, smooth wallpapers with no corners at all. The uniform scale and shift that lay a
+ * work over a query best are searched by normalised correlation of the two grey planes, coarse to fine
+ * (query planes of COARSE to FINEST px), over the copies a re-post makes: crops, pads, borders, a
+ * picture inside a screenshot. Rotation is not searched. How distinct the alignment is says whether it
+ * means anything: a smooth wallpaper lines up nearly as well anywhere. Pure: grey planes in, a map out.
  */
 import type { Affine, GreyPlane } from './keypoints.ts';
 

@@ -4,7 +4,9 @@
  * most of the picture? Keypoints of both are matched, one affine map is fitted to them (RANSAC), the
  * work is laid over the query through that map, and the pictures must agree cell by cell where they
  * overlap. The map alone is not enough: two icons drawn on one template share the template's keypoints;
- * what they do not share is the picture inside it.
+ * what they do not share is the picture inside it. Where keypoints give no map (line art whose corners
+ * all look alike, a picture with no corners), the map is the scale and shift at which the pictures
+ * correlate best, if that alignment is distinct, and the cells are judged the same way.
  */
 import { alignDensely } from '../images/alignment.ts';
 import {
@@ -92,8 +94,8 @@ const rejected = (reason: string, partial: Partial<LocalFeatureCheck> = {}): Loc
 /**
  * Compares a query's working copy with a work's (both grey, ≤ 512 px). `queryFeatures`, when given, are
  * the query's keypoints (describe(query)): a query checked against several works is described once.
- * `options` (how keypoints are found, and whether pictures keypoints cannot anchor are aligned as a
- * whole) are the product's; benchmarks pass others to compare.
+ * `options` (how keypoints are found) and `alignAsAWhole` (whether pictures whose keypoints give no map
+ * are aligned as a whole, images/alignment.ts) are the product's; benchmarks pass others to compare.
  */
 export async function compareLocally(
   query: GreyPlane,
