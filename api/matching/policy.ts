@@ -395,10 +395,6 @@ export const LOCAL_FEATURES_NOTE =
   'the same picture, found by its local features: cropped, turned, framed or partly covered, so its hash alone is past the threshold';
 
 /**
- * A candidate past the PDQ rule that the local-feature check confirmed: accepted as 'similar' (the copy
- * is changed beyond what PDQ calls the same image), or as a colourway. Never from a degenerate hash.
- */
-/**
  * Works the local-feature check confirmed, strongest evidence first: those whose keypoints agree on one
  * map before those aligned as a whole (two many-pointed stars, alike at a thumbnail's scale, line up as
  * well as one star with itself), each kept in the order given (nearest first).
@@ -408,6 +404,10 @@ export function strongestLocalFirst<T>(confirmed: T[], alignedBy: (m: T) => Loca
   return [...confirmed].sort((a, b) => rank(a) - rank(b));
 }
 
+/**
+ * A candidate past the PDQ rule that the local-feature check confirmed: accepted as 'similar' (the copy
+ * is changed beyond what PDQ calls the same image), or as a colourway. Never from a degenerate hash.
+ */
 export function judgeLocalMatch(m: { distance: number }, evidence: LocalFeatureEvidence, colourway: boolean): MatchJudgement {
   const similarity = Math.round((1 - m.distance / 256) * 1000) / 1000;
   return {
