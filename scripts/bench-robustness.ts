@@ -31,7 +31,7 @@ import {
   closeCopies,
   coloursOnBackground,
   judgedOnBackground,
-  isColourwayMatch,
+  isColourwayEitherWay,
   judgeMatch,
   matchedQualities,
   queryHashes,
@@ -327,27 +327,25 @@ function candidates(query: Fingerprint, stored: Packed[]): Candidate[] {
 }
 
 /**
- * The layout a work's colours are compared with for this query (api/matching/accepted.ts workLayouts): a
- * transparent work's colours on the copy's uniform border colour, else its layout on white.
+ * The layouts a work's colours are compared with for this query (api/matching/accepted.ts workLayouts):
+ * as registered (on white) and, for a transparent work, on the copy's coloured border.
  */
-async function layoutsFor(query: Fingerprint, found: Candidate[]): Promise<Map<number, string | undefined>> {
-  const layouts = new Map<number, string | undefined>();
+async function layoutsFor(query: Fingerprint, found: Candidate[]): Promise<(work: number) => (string | undefined)[]> {
+  const onBackground = new Map<number, string | undefined>();
   const background = query.background;
-  if (!background || !coloursOnBackground(background)) return layouts;
-  for (const c of found) {
-    if (layouts.has(c.work)) continue;
-    const onBackground = await thumbnailLayoutOn(stored[c.work]!.thumbnail, background);
-    layouts.set(c.work, onBackground ?? stored[c.work]!.colourLayout);
-  }
-  return layouts;
+  if (background && coloursOnBackground(background))
+    for (const c of found)
+      if (!onBackground.has(c.work)) onBackground.set(c.work, await thumbnailLayoutOn(stored[c.work]!.thumbnail, background));
+  return (work) => [onBackground.get(work), stored[work]!.colourLayout].filter((l, i) => i === 1 || l !== undefined);
 }
 
-const judged = (c: Candidate, query: Fingerprint, works: Fingerprint[], layouts?: Map<number, string | undefined>) => {
+const judged = (c: Candidate, query: Fingerprint, works: Fingerprint[], layoutsOf?: (work: number) => (string | undefined)[]) => {
   const { queryQuality, workQuality } = matchedQualities(c, query, works[c.work]!.pdqQuality);
   const match = { ...c, exact: false };
-  const workLayout = layouts?.has(c.work) && judgedOnBackground(c) ? layouts.get(c.work) : works[c.work]!.colourLayout;
-  const tones = tonesDecide(match, query.colourLayout, workLayout) ? { query: query.tones, work: storedTones[c.work] } : undefined;
-  const colourway = isColourwayMatch(match, query.colourLayout, workLayout, tones);
+  const workLayouts = layoutsOf && judgedOnBackground(c) ? layoutsOf(c.work) : [works[c.work]!.colourLayout];
+  const decidable = workLayouts.some((l) => tonesDecide(match, query.colourLayout, l));
+  const tones = decidable ? { query: query.tones, work: storedTones[c.work] } : undefined;
+  const colourway = isColourwayEitherWay(match, query.colourLayout, workLayouts, tones);
   return judgeMatch({ ...c, exact: false }, queryQuality, workQuality, colourway);
 };
 /** A match the priority check refuses a registration for (policy.ts blocksRegistration). */
@@ -361,10 +359,9 @@ async function bestMatch(
   query: Fingerprint,
   found: Candidate[],
 ): Promise<{ candidate: Candidate; colourway: boolean; structure?: true | undefined; local: boolean } | undefined> {
-  const layouts = await layoutsFor(query, found);
-  const layoutOf = (work: number) => (layouts.has(work) ? layouts.get(work) : stored[work]!.colourLayout);
+  const layoutOf = await layoutsFor(query, found);
   const acceptedHere = found.flatMap((c) => {
-    const j = judged(c, query, stored, layouts);
+    const j = judged(c, query, stored, layoutOf);
     return j.accepted ? [{ candidate: c, colourway: j.colourway, structure: j.structure, local: false }] : [];
   });
   const view = (a: (typeof acceptedHere)[number]) => ({
@@ -373,14 +370,11 @@ async function bestMatch(
     queryLabel: a.candidate.queryLabel,
     structure: a.structure,
   });
-  const close = query.tones ? closeCopies(acceptedHere, view) : [];
+  const close = closeCopies(acceptedHere, view);
   const [first] = orderMatches(acceptedHere, (a) => ({
     ...view(a),
     unlikeness: close.includes(a)
-      ? unlikeness(
-          { colourLayout: query.colourLayout, tones: query.tones! },
-          { colourLayout: layoutOf(a.candidate.work), tones: storedTones[a.candidate.work]! },
-        )
+      ? unlikeness(query, a.candidate, { grey: greys[a.candidate.work]!, colourLayouts: layoutOf(a.candidate.work) })
       : undefined,
   }));
   if (first && !first.colourway) return first;
@@ -397,7 +391,7 @@ async function bestMatch(
     if (check.confirmed) confirmed.push({ candidate: c, alignedBy: check.alignedBy ?? 'keypoints' });
   }
   for (const { candidate } of strongestLocalFirst(confirmed, (m) => m.alignedBy)) {
-    const colourway = isColourwayMatch({ exact: false, queryLabel: 'global' }, query.colourLayout, layoutOf(candidate.work));
+    const colourway = isColourwayEitherWay({ exact: false, queryLabel: 'global' }, query.colourLayout, layoutOf(candidate.work));
     if (colourway && first) continue;
     return { candidate, colourway, local: true };
   }

@@ -25,10 +25,8 @@ export function flattenOnto(rgba: Uint8Array, background: number | Rgb): Uint8Ar
 
 /** Border pixels within this of the border's median colour (per channel) count as its background. */
 const BORDER_TOLERANCE = 12;
-/** The share of border pixels that must be the background for the border to be uniform. */
-const UNIFORM_BORDER_SHARE = 0.9;
 /** The share of border pixels a background must hold to be put back on white (a picture may reach the border). */
-export const BACKGROUND_BORDER_SHARE = 0.5;
+const BACKGROUND_BORDER_SHARE = 0.5;
 
 /**
  * The colour of an opaque picture's border: the mean of the border pixels within BORDER_TOLERANCE of its
@@ -59,11 +57,12 @@ export function borderColour(rgb: Uint8Array, width: number, height: number, cha
 }
 
 /**
- * The colour of a uniform border around an opaque picture (from its borderColour): what a transparent
- * work was flattened on, or a pad's colour. Undefined when the outermost rows and columns are not one colour.
+ * What an opaque copy was most likely flattened or padded on: its border's colour, when at least
+ * BACKGROUND_BORDER_SHARE of the border has it (a sprite sheet's figures reach its edges in places).
+ * Undefined around a full-bleed picture.
  */
-export function uniformBorder(border: { colour: Rgb; share: number } | undefined): Rgb | undefined {
-  return border && border.share >= UNIFORM_BORDER_SHARE ? border.colour : undefined;
+export function copyBackground(border: { colour: Rgb; share: number } | undefined): Rgb | undefined {
+  return border && border.share >= BACKGROUND_BORDER_SHARE ? border.colour : undefined;
 }
 
 /** The hash of a copy on a coloured background put back on white (reflattenedOnWhite): a query hash only. */

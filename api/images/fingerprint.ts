@@ -1,15 +1,6 @@
 import { createHash } from 'node:crypto';
 import { encodeWebp } from '../media/sharp.ts';
-import {
-  BACKGROUND_BORDER_SHARE,
-  borderColour,
-  flattenOnto,
-  hasTransparency,
-  ON_WHITE_LABEL,
-  reflattenedOnWhite,
-  type Rgb,
-  uniformBorder,
-} from './alpha.ts';
+import { borderColour, flattenOnto, hasTransparency, ON_WHITE_LABEL, reflattenedOnWhite, type Rgb, copyBackground } from './alpha.ts';
 import { decodeImage, type DecodedImage } from './decode.ts';
 import { colourLayout } from './colour-layout.ts';
 import { toneLayout, type ToneLayout } from './tone-layout.ts';
@@ -18,7 +9,7 @@ import { CLIPPED_SHARE, halfLightnessModulePlane } from './lightness.ts';
 import { hammingDistance, hashPlane, lumaFromPixels, ModulePlane, pdqFromLuma, pdqOfPlane } from './pdq.ts';
 import { framedWindow } from './frame.ts';
 import type { GreyPlane } from './keypoints.ts';
-import { anchoredWindows, partWindows, contentWindow, cropWindows, viewWindows, type Window } from './regions.ts';
+import { anchoredWindows, partWindows, contentWindow, cropWindows, pageWindow, viewWindows, type Window } from './regions.ts';
 import { filledRotation, fittedViews, halvedTo, type Plane, TURNED_LABEL, turnedWindow, uprightSize } from './rotation.ts';
 import type { Fingerprint, FingerprintOptions, ImageLimits, LabelledHash, ThumbnailedFingerprint } from './types.ts';
 
@@ -68,6 +59,7 @@ export async function fingerprintDecoding(
     working: hashes.working,
     tones: hashes.tones,
     structure: hashes.structure,
+    windows: hashes.windows,
     ...(hashes.background ? { background: hashes.background } : {}),
     ...(thumbnail ? { thumbnail } : {}),
   };
@@ -82,8 +74,10 @@ export interface PixelHashes {
   working: GreyPlane;
   tones: ToneLayout;
   structure: StructureHash[];
-  /** The colour of a uniform border around an opaque picture. */
+  /** The colour of most of an opaque picture's border (alpha.ts copyBackground). */
   background: Rgb | undefined;
+  /** The windows the region hashes were taken of, by label, in the working copy's pixels. */
+  windows: Record<string, Window>;
 }
 
 /** Interleaved 8-bit pixels: 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA (decoded images are 3 or 4). */
@@ -98,10 +92,12 @@ export function hashPixels(decoded: { pixels: Pixels }): PixelHashes {
 
   const trimmed = contentWindow(luma.view(), width, height);
   const framed = framedWindow(luma.view(), width, height);
+  const paged = pageWindow(luma.view(), width, height);
   const windows = [
     ...cropWindows(width, height),
     ...(trimmed ? [trimmed] : []),
     ...(framed ? [framed] : []),
+    ...(paged ? [paged] : []),
     ...anchoredWindows(width, height),
     ...partWindows(width, height),
     ...viewWindows(width, height),
@@ -119,9 +115,9 @@ export function hashPixels(decoded: { pixels: Pixels }): PixelHashes {
 
   if (transparent) regions.push(...flattenHashes(data, width, height, global.hash));
   const border = transparent ? undefined : borderColour(rgb, width, height, channels);
-  const background = uniformBorder(border);
-  if (border && border.share >= BACKGROUND_BORDER_SHARE)
-    regions.push(...onWhiteHashes({ data: rgb, width, height, channels }, border.colour));
+  // What a transparent work's copy was most likely flattened on: put back on white, and the work's colours seen on it.
+  const background = copyBackground(border);
+  if (background) regions.push(...onWhiteHashes({ data: rgb, width, height, channels }, background));
   return {
     global,
     variants,
@@ -132,6 +128,7 @@ export function hashPixels(decoded: { pixels: Pixels }): PixelHashes {
     // The working grey, not luma.view(): later planes (the lightness hashes) replace the luma plane.
     structure: structureHashes(working.data, decoded.pixels, transparent),
     background,
+    windows: Object.fromEntries(windows.map((w) => [w.label, w])),
   };
 }
 

@@ -139,6 +139,61 @@ export function contentWindow(luma: Float32Array, width: number, height: number)
   return { label: 'trimmed', x: left, y: top, width: w, height: h };
 }
 
+/** The content on a uniform page under a bar (regions.ts pageWindow): a picture shown in an app or a browser. */
+export const PAGED_LABEL = 'paged';
+/** A bar (a title bar, a toolbar) takes at most this share of the height. */
+const MAX_BAR = 0.3;
+/**
+ * A page line's mean may differ from the page's colour by this much (JPEG noise moves it less than 1):
+ * a picture's light sky or white margin passes FLAT_TOLERANCE against the page, but is a shade off it.
+ */
+const PAGE_SHADE = 3;
+
+/**
+ * The content box on a uniform page below a bar: a picture shown in a browser or an app, whose toolbar
+ * across the top is no uniform border, so contentWindow finds nothing (its left and right columns cross
+ * the bar too). The page's colour is the bottom line's; the bar is the lines above the first line of
+ * that colour; below it the content is trimmed to the lines that are not the page, the side columns
+ * read below the bar only. Unlike framedWindow it needs no edge around the picture: a sprite on the
+ * page, or a photo whose light sky fades into the page, is found too. Undefined when there is no such
+ * bar and page.
+ */
+export function pageWindow(luma: Float32Array, width: number, height: number): Window | undefined {
+  const page = lineMedian(luma, (height - 1) * width, 1, width);
+  const isPage = (side: Side, k: number) => {
+    const allowedOff = side.length - Math.ceil(FLAT_SHARE * side.length);
+    let [off, sum] = [0, 0];
+    for (let i = 0, p = side.start + k * side.next; i < side.length; i++, p += side.step) {
+      sum += luma[p]!;
+      if (Math.abs(luma[p]! - page) > FLAT_TOLERANCE && ++off > allowedOff) return false;
+    }
+    return Math.abs(sum / side.length - page) <= PAGE_SHADE;
+  };
+  const depth = (side: Side, limit: number) => {
+    let k = 0;
+    while (k < limit && isPage(side, k)) k++;
+    return k;
+  };
+  const rows: Side = { start: 0, step: 1, next: width, length: width };
+  if (isPage(rows, 0)) return undefined;
+  let bar = 1;
+  while (bar < MAX_BAR * height && !isPage(rows, bar)) bar++;
+  if (bar >= MAX_BAR * height) return undefined;
+  const below = height - bar;
+  const minWidth = Math.max(MIN_WINDOW, width * 0.4);
+  const minHeight = Math.max(MIN_WINDOW, below * 0.4);
+  const top = bar + depth({ ...rows, start: bar * width }, below / 2);
+  const bottom = depth({ start: (height - 1) * width, step: 1, next: -width, length: width }, height - top - minHeight + 1);
+  const h = height - top - bottom;
+  if (h < minHeight || bottom < 1) return undefined;
+  const column = (x: number, next: number): Side => ({ start: top * width + x, step: width, next, length: h });
+  const left = depth(column(0, 1), width / 2);
+  const right = depth(column(width - 1, -1), Math.min(width / 2, width - left - minWidth + 1));
+  const w = width - left - right;
+  if (w < minWidth || left < 1 || right < 1) return undefined;
+  return { label: PAGED_LABEL, x: left, y: top, width: w, height: h };
+}
+
 /**
  * Lines of the plane walked in from one side: line k starts at `start + k * next` and has `length`
  * values `step` apart.

@@ -1,3 +1,5 @@
+import type { GreyPlane } from './keypoints.ts';
+
 /**
  * A tone layout: how light each cell of a 4×4 grid of the picture is. The colour layout
  * (colour-layout.ts) tells colourways apart by their hues, but when one picture has colour and the other
@@ -7,9 +9,8 @@
  *
  * Each cell holds the range of the greys common tools make of its opaque pixels (Rec. 601 luma, as PDQ
  * and most encoders; Rec. 709 weights on gamma-encoded values, as CSS `grayscale()`; relative luminance
- * re-encoded to sRGB, as libvips and sharp), how much of the cell is opaque, and its mean luma flattened
- * on white (the picture as a re-poster shares it). Computed in memory for a query and from a work's
- * stored thumbnail; never stored.
+ * re-encoded to sRGB, as libvips and sharp), and how much of the cell is opaque. Computed in memory for
+ * a query and from a work's stored thumbnail; never stored.
  */
 const GRID = 4;
 /** A pixel counts as opaque from this alpha on (of 255). */
@@ -37,8 +38,6 @@ export interface ToneCell {
   hi: number;
   /** The share of the cell's pixels that are opaque (0–1). */
   opaque: number;
-  /** The cell's mean Rec. 601 luma with transparent pixels flattened on white (0–255). */
-  flat: number;
 }
 export type ToneLayout = ToneCell[];
 
@@ -54,7 +53,7 @@ const ENCODED = Float64Array.from({ length: ENCODE_STEPS + 1 }, (_, i) => {
 
 /** The tone layout of interleaved 8-bit pixels (1 grey, 2 grey + alpha, 3 RGB, 4 RGBA). */
 export function toneLayout(data: Uint8Array, width: number, height: number, channels: number): ToneLayout {
-  const sums = Array.from({ length: GRID * GRID }, () => ({ lo: 0, hi: 0, opaque: 0, all: 0, flat: 0 }));
+  const sums = Array.from({ length: GRID * GRID }, () => ({ lo: 0, hi: 0, opaque: 0, all: 0 }));
   const hasAlpha = channels === 2 || channels === 4;
   // A sample every `step` pixels leaves each of the 16 cells at least ~24 × 24 samples: means need no more.
   const step = Math.max(1, Math.floor(Math.min(width, height) / 128));
@@ -64,17 +63,16 @@ export function toneLayout(data: Uint8Array, width: number, height: number, chan
       const cell = sums[row + Math.min(GRID - 1, Math.floor((x * GRID) / width))]!;
       const p = (y * width + x) * channels;
       const alpha = hasAlpha ? data[p + channels - 1]! : 255;
-      let [lo, hi, luma] = [data[p]!, data[p]!, data[p]!];
+      let [lo, hi] = [data[p]!, data[p]!];
       if (channels >= 3) {
         const [r, g, b] = [data[p]!, data[p + 1]!, data[p + 2]!];
-        luma = 0.299 * r + 0.587 * g + 0.114 * b;
+        const luma = 0.299 * r + 0.587 * g + 0.114 * b;
         const luma709 = 0.2126 * r + 0.7152 * g + 0.0722 * b;
         const luminance = ENCODED[Math.round((0.2126 * LINEAR[r]! + 0.7152 * LINEAR[g]! + 0.0722 * LINEAR[b]!) * ENCODE_STEPS)]!;
         lo = Math.min(luma, luma709, luminance);
         hi = Math.max(luma, luma709, luminance);
       }
       cell.all++;
-      cell.flat += (luma * alpha + 255 * (255 - alpha)) / 255;
       if (alpha < OPAQUE_ALPHA) continue;
       cell.opaque++;
       cell.lo += lo;
@@ -85,7 +83,6 @@ export function toneLayout(data: Uint8Array, width: number, height: number, chan
     lo: s.opaque ? s.lo / s.opaque : 0,
     hi: s.opaque ? s.hi / s.opaque : 0,
     opaque: s.all ? s.opaque / s.all : 0,
-    flat: s.all ? s.flat / s.all : 255,
   }));
 }
 
@@ -106,9 +103,33 @@ export function tonesDiffer(a: ToneLayout, b: ToneLayout): boolean | undefined {
   return gaps[gaps.length >> 1]! > TONE_GAP;
 }
 
-/** The mean difference of two pictures' greys flattened on white (0–255): how far apart they look. */
-export function flatToneDistance(a: ToneLayout, b: ToneLayout): number {
+/**
+ * The mean grey of each cell of a 4×4 grid over a window of a grey plane (a working copy's luma
+ * flattened on white, or a thumbnail's): how light each part of what a hash was taken of looks.
+ */
+export function windowGreys(plane: GreyPlane, window: { x: number; y: number; width: number; height: number }): Float64Array {
+  const sums = new Float64Array(GRID * GRID);
+  const counts = new Float64Array(GRID * GRID);
+  const x0 = Math.max(0, Math.floor(window.x));
+  const y0 = Math.max(0, Math.floor(window.y));
+  const x1 = Math.min(plane.width, Math.ceil(window.x + window.width));
+  const y1 = Math.min(plane.height, Math.ceil(window.y + window.height));
+  // As toneLayout: a sample every `step` pixels leaves each cell hundreds of samples.
+  const step = Math.max(1, Math.floor(Math.min(x1 - x0, y1 - y0) / 128));
+  for (let y = y0; y < y1; y += step) {
+    const row = Math.min(GRID - 1, Math.floor(((y - y0) * GRID) / (y1 - y0))) * GRID;
+    for (let x = x0; x < x1; x += step) {
+      const cell = row + Math.min(GRID - 1, Math.floor(((x - x0) * GRID) / (x1 - x0)));
+      sums[cell]! += plane.data[y * plane.width + x]!;
+      counts[cell]!++;
+    }
+  }
+  return sums.map((sum, i) => (counts[i] ? sum / counts[i]! : 255));
+}
+
+/** The mean difference of two grids of greys (0–255): how far apart two pictures look. */
+export function greyDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let sum = 0;
-  for (let i = 0; i < GRID * GRID; i++) sum += Math.abs(a[i]!.flat - b[i]!.flat);
+  for (let i = 0; i < GRID * GRID; i++) sum += Math.abs(a[i]! - b[i]!);
   return sum / (GRID * GRID);
 }

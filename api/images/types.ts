@@ -1,6 +1,7 @@
 import type { GreyPlane } from './keypoints.ts';
 import type { ToneLayout } from './tone-layout.ts';
 import type { StructureHash } from './structure.ts';
+import type { Window } from './regions.ts';
 
 export interface ImageLimits {
   maxBytes: number;
@@ -38,11 +39,16 @@ export interface Fingerprint {
    */
   working?: GreyPlane;
   /**
-   * The colour of a uniform border around an opaque picture (api/images/alpha.ts uniformBorder), in
+   * The colour of most of an opaque picture's border (api/images/alpha.ts copyBackground), in
    * memory only: what a copy of a transparent work was flattened on, so the work's colours are compared
    * as they look on it.
    */
   background?: readonly [number, number, number];
+  /**
+   * The windows of the working copy the region hashes were taken of, by label (api/images/regions.ts),
+   * in memory only: close candidates are compared over the windows whose hashes matched.
+   */
+  windows?: Record<string, Window>;
   /** How light each cell of a 4×4 grid is (api/images/tone-layout.ts), in memory only: tells a greyscale copy from a grey colourway. */
   tones?: ToneLayout;
   /**

@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, Work } from '../../db/schema.ts';
 import { thumbnailGrey, thumbnailLayoutOn, thumbnailTones } from '../images/fingerprint.ts';
-import type { ToneLayout } from '../images/tone-layout.ts';
-import { describe } from '../images/keypoints.ts';
+import { describe, type GreyPlane } from '../images/keypoints.ts';
 import type { Fingerprint } from '../images/types.ts';
 import { findMatchesReaching } from './service.ts';
 import type { MatchCandidate } from './service.ts';
@@ -12,7 +11,7 @@ import {
   closeCopies,
   coloursOnBackground,
   judgedOnBackground,
-  isColourwayMatch,
+  isColourwayEitherWay,
   judgeLocalMatch,
   judgeMatch,
   LOCAL_CHECK_REACH,
@@ -63,26 +62,27 @@ export async function matchImage(db: Kysely<Database>, fp: Fingerprint): Promise
     ).map((w) => [w.id, w]),
   );
   const report: MatchReport = { matches: [], nearMisses: [] };
-  const tonesOf = workTones();
+  const tonesOf = fromThumbnails(thumbnailTones);
   const layoutOf = workLayouts(fp);
   const unaccepted: AcceptedMatch[] = [];
   for (const candidate of candidates) {
     const work = works.get(candidate.workId);
     if (!work) continue;
     const { queryQuality, workQuality } = matchedQualities(candidate, fp, work.pdq_quality);
-    const workLayout = judgedOnBackground(candidate) ? await layoutOf(work) : work.colour_layout;
-    const decidable = candidate.distance <= MATCH_DISTANCE && tonesDecide(candidate, fp.colourLayout, workLayout);
+    const workLayouts = judgedOnBackground(candidate) ? await layoutOf(work) : [work.colour_layout];
+    const decidable = candidate.distance <= MATCH_DISTANCE && workLayouts.some((l) => tonesDecide(candidate, fp.colourLayout, l));
     const tones = decidable ? { query: fp.tones, work: await tonesOf(work) } : undefined;
-    const colourway = isColourwayMatch(candidate, fp.colourLayout, workLayout, tones);
+    const colourway = isColourwayEitherWay(candidate, fp.colourLayout, workLayouts, tones);
     const judgement = judgeMatch(candidate, queryQuality, workQuality, colourway);
     if (judgement.accepted) report.matches.push({ candidate, work, judgement });
     else if (!judgement.structure && Math.min(queryQuality, workQuality) >= QUALITY_FLOOR) unaccepted.push({ candidate, work, judgement });
   }
-  report.matches = await ordered(fp, report.matches, tonesOf, layoutOf);
+  const greyOf = fromThumbnails(thumbnailGrey);
+  report.matches = await ordered(fp, report.matches, greyOf, layoutOf);
   // Only colourways accepted (another work of the design, within the rule where the copy's own work is
   // just past it): the local-feature check still looks for the work this is a copy of, reported first.
   if (report.matches.every((m) => m.judgement.colourway)) {
-    const local = await confirmLocally(fp, unaccepted.slice(0, LOCAL_CHECKS), layoutOf);
+    const local = await confirmLocally(fp, unaccepted.slice(0, LOCAL_CHECKS), greyOf, layoutOf);
     report.matches = [...local.filter((m) => !m.judgement.colourway), ...report.matches, ...local.filter((m) => m.judgement.colourway)];
   }
   const confirmed = new Set(report.matches.map((m) => m.work.id));
@@ -103,33 +103,35 @@ function oncePerWork<T>(read: (work: Work) => Promise<T>): (work: Work) => Promi
   };
 }
 
-/** Works' tone layouts read from their thumbnails (undefined when unreadable). */
-const workTones = () =>
-  oncePerWork((work) => (work.thumbnail ? thumbnailTones(work.thumbnail).catch(() => undefined) : Promise.resolve(undefined)));
+/** What `read` makes of each work's thumbnail, once per work (undefined when there is none or it is unreadable). */
+const fromThumbnails = <T>(read: (thumbnail: Buffer) => Promise<T>) =>
+  oncePerWork((work) => (work.thumbnail ? read(work.thumbnail).catch(() => undefined) : Promise.resolve(undefined)));
+
+type WorkLayouts = (string | null | undefined)[];
 
 /**
- * The colour layout each candidate's colours are compared with: a transparent work's colours as they
- * look on the copy's background (policy.ts coloursOnBackground), else the stored layout (the work
- * flattened on white, as registered).
+ * The colour layouts each candidate's colours are compared with (policy.ts isColourwayEitherWay): the
+ * stored layout (the work flattened on white, as registered) and, for a transparent work and a copy on
+ * a coloured border (policy.ts coloursOnBackground), the work's colours as they look on that colour.
  */
-function workLayouts(fp: Fingerprint): (work: Work) => Promise<string | null | undefined> {
+function workLayouts(fp: Fingerprint): (work: Work) => Promise<WorkLayouts> {
   const background = fp.background;
-  if (!background || !coloursOnBackground(background)) return async (work) => work.colour_layout;
-  return oncePerWork((work) =>
-    work.thumbnail
-      ? thumbnailLayoutOn(work.thumbnail, background)
-          .then((onBackground) => onBackground ?? work.colour_layout)
-          .catch(() => work.colour_layout)
-      : Promise.resolve(work.colour_layout),
-  );
+  if (!background || !coloursOnBackground(background)) return async (work) => [work.colour_layout];
+  return oncePerWork(async (work) => {
+    const onBackground = work.thumbnail ? await thumbnailLayoutOn(work.thumbnail, background).catch(() => undefined) : undefined;
+    return onBackground ? [onBackground, work.colour_layout] : [work.colour_layout];
+  });
 }
 
-/** The accepted matches in the policy's order (orderMatches): close candidates by how alike they look. */
+/**
+ * The accepted matches in the policy's order (orderMatches): close candidates by how alike they look over
+ * the windows whose hashes matched (unlikeness), when those are known for all of them.
+ */
 async function ordered(
   fp: Fingerprint,
   matches: AcceptedMatch[],
-  tonesOf: (work: Work) => Promise<ToneLayout | undefined>,
-  layoutOf: (work: Work) => Promise<string | null | undefined>,
+  greyOf: (work: Work) => Promise<GreyPlane | undefined>,
+  layoutOf: (work: Work) => Promise<WorkLayouts>,
 ): Promise<AcceptedMatch[]> {
   const view = (m: AcceptedMatch) => ({
     distance: m.candidate.distance,
@@ -137,11 +139,10 @@ async function ordered(
     queryLabel: m.candidate.queryLabel,
     structure: m.judgement.structure,
   });
-  const unlike = new Map<AcceptedMatch, number>();
-  for (const m of fp.tones ? closeCopies(matches, view) : []) {
-    const tones = await tonesOf(m.work);
-    if (tones && fp.tones)
-      unlike.set(m, unlikeness({ colourLayout: fp.colourLayout, tones: fp.tones }, { colourLayout: await layoutOf(m.work), tones }));
+  const unlike = new Map<AcceptedMatch, number | undefined>();
+  for (const m of closeCopies(matches, view)) {
+    const grey = await greyOf(m.work);
+    if (grey) unlike.set(m, unlikeness(fp, m.candidate, { grey, colourLayouts: await layoutOf(m.work) }));
   }
   return orderMatches(matches, (m) => ({ ...view(m), unlikeness: unlike.get(m) }));
 }
@@ -150,7 +151,8 @@ async function ordered(
 async function confirmLocally(
   fp: Fingerprint,
   candidates: AcceptedMatch[],
-  layoutOf: (work: Work) => Promise<string | null | undefined>,
+  greyOf: (work: Work) => Promise<GreyPlane | undefined>,
+  layoutOf: (work: Work) => Promise<WorkLayouts>,
 ): Promise<AcceptedMatch[]> {
   const query = fp.working;
   if (!query || candidates.length === 0) return [];
@@ -159,12 +161,12 @@ async function confirmLocally(
   if (!queryFeatures) return [];
   const confirmed: AcceptedMatch[] = [];
   for (const { candidate, work } of candidates) {
-    const grey = work.thumbnail ? await thumbnailGrey(work.thumbnail).catch(() => undefined) : undefined;
+    const grey = await greyOf(work);
     if (!grey) continue;
     const check = await compareLocally(query, grey, queryFeatures).catch(() => undefined);
     if (!check?.confirmed) continue;
     const { alignedBy = 'keypoints', inliers, agreement, coverage, rotation, scale } = check;
-    const colourway = isColourwayMatch({ exact: false, queryLabel: 'global' }, fp.colourLayout, await layoutOf(work));
+    const colourway = isColourwayEitherWay({ exact: false, queryLabel: 'global' }, fp.colourLayout, await layoutOf(work));
     confirmed.push({
       candidate,
       work,

@@ -1,13 +1,25 @@
 import type { LabelledHash } from '../images/types.ts';
 import { chromaDistance, colouredCells, colourOnOneSideOnly, isColourway } from '../images/colour-layout.ts';
-import { flatToneDistance, tonesDiffer, type ToneLayout } from '../images/tone-layout.ts';
+import { greyDistance, tonesDiffer, windowGreys, type ToneLayout } from '../images/tone-layout.ts';
 import { DIHEDRAL_LABELS } from '../images/pdq.ts';
-import { ANCHORED_PREFIX, PART_PREFIX, STORED_CROP_SCALES, VIEW_PREFIX } from '../images/regions.ts';
+import {
+  ANCHORED_PREFIX,
+  anchoredWindows,
+  contentWindow,
+  cropWindows,
+  PAGED_LABEL,
+  PART_PREFIX,
+  partWindows,
+  STORED_CROP_SCALES,
+  VIEW_PREFIX,
+  type Window,
+} from '../images/regions.ts';
 import { FRAMED_LABEL } from '../images/frame.ts';
 import { ON_WHITE_LABEL } from '../images/alpha.ts';
 import { FITTED_PREFIX, TURNED_LABEL } from '../images/rotation.ts';
 import { isStructureLabel, STRUCTURE_BLACK_LABEL, STRUCTURE_LABEL, structureOrientation } from '../images/structure.ts';
 import type { Fingerprint } from '../images/types.ts';
+import type { GreyPlane } from '../images/keypoints.ts';
 import {
   ALPHA_BLACK_LABEL,
   ALPHA_GREY_LABEL,
@@ -100,7 +112,8 @@ function regionTarget(label: string): MatchTarget {
   if (label === ALPHA_BLACK_LABEL || label === TURNED_LABEL || label === FRAMED_LABEL || label === ON_WHITE_LABEL) return 'whole';
   // The content inside uniform borders (a sprite's transparent margin flattened, a mat, padding): a copy
   // cropped within that margin, or padded more, has the same content box as the work.
-  if (label === 'trimmed') return 'any';
+  // The picture on a page under a toolbar (regions.ts pageWindow) is the work, or its content box.
+  if (label === 'trimmed' || label === PAGED_LABEL) return 'any';
   // A view anchored to a side or corner of the copy meets the work's window anchored there.
   const view = viewTarget(label);
   if (view) return view;
@@ -145,6 +158,7 @@ const isStoredRegion = (label: string) =>
   label !== TURNED_LABEL &&
   !label.startsWith(FITTED_PREFIX) &&
   label !== FRAMED_LABEL &&
+  label !== PAGED_LABEL &&
   label !== ON_WHITE_LABEL &&
   (!label.startsWith('crop-') || STORED_CROP_LABELS.includes(label));
 
@@ -222,13 +236,17 @@ export function tonesDecide(
   queryLayout: string | undefined | null,
   workLayout: string | undefined | null,
 ): boolean {
-  return (
-    !m.exact &&
-    ((FRAME_QUERY_LABELS.includes(m.queryLabel) && FRAME_STORED_LABELS.includes(m.storedLabel)) ||
-      (m.queryLabel === m.storedLabel && !isTurnedLabel(m.queryLabel))) &&
-    colourOnOneSideOnly(queryLayout, workLayout)
-  );
+  return !m.exact && framesCoincide(m) && colourOnOneSideOnly(queryLayout, workLayout);
 }
+
+/**
+ * The hashes that matched are of the whole upright pictures, or of the same window of each: the copy's
+ * tone layout (of its whole picture) and the work's cover the same cells. A framed, padded, cropped or
+ * turned copy's cells hold other parts of the picture, or its border.
+ */
+export const framesCoincide = (m: { queryLabel: string; storedLabel: string }): boolean =>
+  (FRAME_QUERY_LABELS.includes(m.queryLabel) && FRAME_STORED_LABELS.includes(m.storedLabel)) ||
+  (m.queryLabel === m.storedLabel && !isTurnedLabel(m.queryLabel));
 
 /**
  * Whether a match is the same design in other colours (api/images/colour-layout.ts). A copy that
@@ -246,6 +264,21 @@ export function isColourwayMatch(
   if (isColourway(queryLayout, workLayout, { anyOrientation: isTurnedLabel(m.queryLabel) })) return true;
   if (!tones?.query || !tones.work || m.storedLabel === undefined) return false;
   return tonesDecide({ ...m, storedLabel: m.storedLabel }, queryLayout, workLayout) && tonesDiffer(tones.query, tones.work) === true;
+}
+
+/**
+ * Whether a match is a colourway whichever way the work's colours are seen: as registered (on white)
+ * and, for a transparent work, on the copy's border colour. What a copy was flattened on is a guess from
+ * its border, which may be the picture's own edge (a frame's gold), so a match is a colourway only
+ * when its colours differ both ways.
+ */
+export function isColourwayEitherWay(
+  m: { exact: boolean; queryLabel: string; storedLabel?: string },
+  queryLayout: string | undefined | null,
+  workLayouts: readonly (string | undefined | null)[],
+  tones?: { query?: ToneLayout | undefined; work?: ToneLayout | undefined },
+): boolean {
+  return workLayouts.every((layout) => isColourwayMatch(m, queryLayout, layout, tones));
 }
 
 /**
@@ -267,16 +300,43 @@ export const LIKENESS_MARGIN = 8;
 export const LIKENESS_RANKED = 8;
 
 /**
- * How unlike a work a copy looks (lower is more alike): the mean difference of their greys, and of
- * their hues when the copy has any. Two works one design apart (a frame in gold and in silver) hash a
- * few bits apart, so a copy's distance to each is noise; its greys and hues are not.
+ * How unlike a work a copy looks (lower is more alike): the mean difference of their greys over the
+ * windows whose hashes matched (windowGreys), and of their hues when the copy has any (the work's
+ * colours as registered or on the copy's border colour, whichever are nearer). Two works one
+ * design apart (a frame in gold and in silver) hash a few bits apart, so a copy's distance to each is
+ * noise; its greys and hues are not. Greys are compared window to window: a copy with a white border,
+ * or inside a screenshot, is lighter as a whole than the work it shows. Undefined when either window
+ * is unknown (a turned copy's cells lie elsewhere).
  */
 export function unlikeness(
-  query: { colourLayout?: string | undefined | null; tones: ToneLayout },
-  work: { colourLayout?: string | undefined | null; tones: ToneLayout },
-): number {
-  const hues = colouredCells(query.colourLayout) > 0 ? chromaDistance(query.colourLayout, work.colourLayout) : 0;
-  return flatToneDistance(query.tones, work.tones) + hues;
+  query: Pick<Fingerprint, 'working' | 'windows' | 'colourLayout'>,
+  m: { queryLabel: string; storedLabel: string },
+  work: { grey: GreyPlane; colourLayouts: readonly (string | undefined | null)[] },
+): number | undefined {
+  const queryWindow = query.working && matchedWindow(m.queryLabel, query.working, query.windows ?? {});
+  const workWindow = matchedWindow(m.storedLabel, work.grey);
+  if (!query.working || !queryWindow || !workWindow) return undefined;
+  // The work's colours seen the way they agree best with the copy's (isColourwayEitherWay).
+  const hues =
+    colouredCells(query.colourLayout) > 0 ? Math.min(...work.colourLayouts.map((layout) => chromaDistance(query.colourLayout, layout))) : 0;
+  return greyDistance(windowGreys(query.working, queryWindow), windowGreys(work.grey, workWindow)) + hues;
+}
+
+/** Hashes of the whole picture, as registered or flattened: their window is the whole plane. */
+const WHOLE_PICTURE_LABELS: readonly string[] = ['global', ALPHA_BLACK_LABEL, ALPHA_GREY_LABEL, ON_WHITE_LABEL, ...LIGHTNESS_LABELS];
+
+/**
+ * The window of a picture's working plane a hash of it was taken of: the whole plane for the whole
+ * picture's hashes, the window `recorded` with the fingerprint (a query's crop ladder, views, trimmed,
+ * framed and page windows), or, for a work's stored windows, the same window computed again on its
+ * thumbnail's plane. Undefined for a turned hash (its cells lie elsewhere) and a structure hash.
+ */
+export function matchedWindow(label: string, plane: GreyPlane, recorded?: Readonly<Record<string, Window>>): Window | undefined {
+  const { width, height } = plane;
+  if (WHOLE_PICTURE_LABELS.includes(label)) return { label, x: 0, y: 0, width, height };
+  if (recorded) return recorded[label];
+  if (label === 'trimmed') return contentWindow(Float32Array.from(plane.data), width, height);
+  return [...cropWindows(width, height), ...anchoredWindows(width, height), ...partWindows(width, height)].find((w) => w.label === label);
 }
 
 type OrderView = {
@@ -291,7 +351,7 @@ type OrderView = {
 /**
  * The accepted copies (not colourways) orderMatches ranks by unlikeness: those within LIKENESS_MARGIN
  * bits of the nearest, when there are 2 to LIKENESS_RANKED of them and the copy is not turned; else
- * none (the distance order stands). Callers read these works' tones, and only these.
+ * none (the distance order stands). Callers read these works' thumbnails, and only these.
  */
 export function closeCopies<T>(matches: readonly T[], view: (m: T) => OrderView): T[] {
   const copies = matches.filter((m) => !view(m).colourway);
@@ -450,6 +510,7 @@ function regionChange(label: string, side: 'query' | 'stored'): string | undefin
   if (label === TURNED_LABEL) return 'rotated by a few degrees';
   if (label.startsWith(FITTED_PREFIX)) return 'rotated by a few degrees and cropped to fit';
   if (label === FRAMED_LABEL) return 'shown inside a frame (a screenshot)';
+  if (label === PAGED_LABEL) return 'shown on a page under a toolbar (a screenshot)';
   return undefined;
 }
 

@@ -197,6 +197,20 @@ describeEachDatabase('matching hard cases', (backend) => {
     expect(report.matches[0].transform).toMatch(/inside a frame/);
   });
 
+  it('finds a transparent emblem shown on a page under a browser toolbar (no rectangle around it to find)', async () => {
+    const mask = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="600" height="600"><circle cx="300" cy="300" r="240"/></svg>');
+    const emblem = await sharp(await renderArtwork(52, { width: 600, height: 600 }))
+      .ensureAlpha()
+      .composite([{ input: mask, blend: 'dest-in' }])
+      .png()
+      .toBuffer();
+    const id = await register(emblem, 'an emblem on transparency');
+    const report = await viewer().verify(jpeg((await screenshotOf(emblem, 380)).bytes));
+    expect(report.matches[0]).toMatchObject({ workId: id, exact: false });
+    expect(report.matches[0].matchedOn.query).toBe('paged');
+    expect(report.matches[0].transform).toMatch(/on a page under a toolbar/);
+  });
+
   it('tells two colourways of one design apart: each the same as itself, the other only similar, and both register', async () => {
     const design = await renderArtwork(43, { width: 900, height: 700 });
     const warm = await sharp(design).png().toBuffer();
@@ -224,6 +238,25 @@ describeEachDatabase('matching hard cases', (backend) => {
     });
     expect((await copyOf(gold))[0]).toMatchObject({ workId: goldId, verdict: 'same' });
     expect((await copyOf(await sharp(gold).greyscale().png().toBuffer()))[0]).toMatchObject({ workId: goldId, verdict: 'same' });
+  });
+
+  it('puts its own frame first for a bordered or screenshotted copy of gold or silver: greys compared window to window', async () => {
+    const { gold, silver } = await goldAndSilverFrames(75);
+    const goldId = await register(gold, 'another frame in gold');
+    const silverId = await register(silver, 'another frame in silver');
+    const onWhite = (bytes: Buffer) => sharp(bytes).flatten({ background: '#ffffff' });
+    const bordered = async (bytes: Buffer) =>
+      await onWhite(bytes).extend({ top: 35, bottom: 35, left: 35, right: 35, background: '#ffffff' }).jpeg({ quality: 85 }).toBuffer();
+    const shown = async (bytes: Buffer) => (await screenshotOf(await onWhite(bytes).png().toBuffer(), 520)).bytes;
+    for (const [bytes, id] of [
+      [silver, silverId],
+      [gold, goldId],
+    ] as const) {
+      for (const copy of [await bordered(bytes), await shown(bytes)]) {
+        // The border's white lightens the whole copy towards the gold frame's greys; the window the hash matched does not.
+        expect((await viewer().verify(jpeg(copy))).matches[0].workId).toBe(id);
+      }
+    }
   });
 
   it('finds a transparent emblem flattened on a colour as itself, not as a colourway of itself', async () => {

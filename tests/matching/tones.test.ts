@@ -1,10 +1,10 @@
 import sharp, { type Sharp } from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fingerprintImage, thumbnailLayoutOn, thumbnailTones } from '../../api/images/fingerprint.ts';
+import { fingerprintImage, thumbnailGrey, thumbnailLayoutOn, thumbnailTones } from '../../api/images/fingerprint.ts';
 import { isColourway } from '../../api/images/colour-layout.ts';
 import { tonesDiffer, type ToneLayout } from '../../api/images/tone-layout.ts';
 import type { Fingerprint, ThumbnailedFingerprint } from '../../api/images/types.ts';
-import { isColourwayMatch, orderMatches, tonesDecide } from '../../api/matching/policy.ts';
+import { isColourwayEitherWay, isColourwayMatch, orderMatches, tonesDecide, unlikeness } from '../../api/matching/policy.ts';
 import { goldAndSilverFrames, ringedEmblem } from '../images/synthetic.ts';
 
 const limits = { maxBytes: 50 * 1024 * 1024, maxPixels: 50_000_000 };
@@ -170,5 +170,58 @@ describe('the order of accepted matches', () => {
       { distance: 5, unlikeness: 3, queryLabel: 'rot90' },
     ];
     expect(orderMatches(turned, view)[0]).toBe(turned[0]);
+  });
+});
+
+describe('how alike a copy and a work look, over the windows whose hashes matched', () => {
+  it("compares a bordered copy's content box with the whole work: the border's white would make the silver frame look gold", async () => {
+    const { gold, silver } = await goldAndSilverFrames(72);
+    const onWhite = (bytes: Buffer) => sharp(bytes).flatten({ background: '#ffffff' });
+    const copy = await fingerprintImage(
+      await onWhite(silver).extend({ top: 40, bottom: 40, left: 40, right: 40, background: '#ffffff' }).jpeg({ quality: 85 }).toBuffer(),
+      limits,
+    );
+    const workOf = async (bytes: Buffer) => {
+      const fp = await fingerprintImage(bytes, limits, { thumbnail: true });
+      return { grey: await thumbnailGrey(fp.thumbnail), colourLayouts: [fp.colourLayout] };
+    };
+    const [toSilver, toGold] = [await workOf(silver), await workOf(gold)];
+    const inside = { queryLabel: 'trimmed', storedLabel: 'global' };
+    expect(copy.windows?.trimmed).toBeDefined();
+    expect(unlikeness(copy, inside, toSilver)!).toBeLessThan(unlikeness(copy, inside, toGold)!);
+    // The whole bordered copy against the whole work: lighter than the silver frame, as light as the gold one.
+    expect(unlikeness(copy, whole, toSilver)!).toBeGreaterThan(unlikeness(copy, whole, toGold)!);
+    // A turned copy's cells lie elsewhere: nothing to compare.
+    expect(unlikeness(copy, { queryLabel: 'rot90', storedLabel: 'global' }, toSilver)).toBeUndefined();
+  });
+});
+
+describe("a transparent work's colours, as registered or on the copy's border colour", () => {
+  it("compares a copy whose border is the picture's own edge (a gold frame cropped) with the work as registered", async () => {
+    // A gold frame around a see-through window holding a red disc, registered transparent.
+    const frame = await sharp(
+      Buffer.from(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="450"><path fill-rule="evenodd" fill="#c9a43a" d="M0 0H600V450H0Z M90 90V360H510V90Z"/><circle cx="300" cy="225" r="80" fill="#d22a2a"/></svg>',
+      ),
+    )
+      .png()
+      .toBuffer();
+    const work = await fingerprintImage(frame, limits, { thumbnail: true });
+    const grey = await thumbnailGrey(work.thumbnail);
+    const cropped = await sharp(frame)
+      .flatten({ background: '#ffffff' })
+      .extract({ left: 15, top: 12, width: 570, height: 426 })
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    const copy = await fingerprintImage(cropped, limits);
+    // The copy's border is the frame's gold: taken for what it was flattened on, the work's window turns gold.
+    expect(copy.background).toBeDefined();
+    const onGold = (await thumbnailLayoutOn(work.thumbnail, copy.background!))!;
+    const match = { queryLabel: 'crop-96', storedLabel: 'crop-92' };
+    const seenOnGold = unlikeness(copy, match, { grey, colourLayouts: [onGold] })!;
+    const eitherWay = unlikeness(copy, match, { grey, colourLayouts: [onGold, work.colourLayout] })!;
+    expect(eitherWay).toBeLessThan(seenOnGold / 2);
+    // Nor is it a colourway, whichever way its colours are seen.
+    expect(isColourwayEitherWay({ ...match, exact: false }, copy.colourLayout, [onGold, work.colourLayout])).toBe(false);
   });
 });
