@@ -244,7 +244,7 @@ export function tonesDecide(
  * tone layout (of its whole picture) and the work's cover the same cells. A framed, padded, cropped or
  * turned copy's cells hold other parts of the picture, or its border.
  */
-export const framesCoincide = (m: { queryLabel: string; storedLabel: string }): boolean =>
+const framesCoincide = (m: { queryLabel: string; storedLabel: string }): boolean =>
   (FRAME_QUERY_LABELS.includes(m.queryLabel) && FRAME_STORED_LABELS.includes(m.storedLabel)) ||
   (m.queryLabel === m.storedLabel && !isTurnedLabel(m.queryLabel));
 
