@@ -149,30 +149,20 @@ export interface ServerSecretsTable {
   created_at: Timestamp;
 }
 
-/** Multi-index hashing of stored PDQ hashes (migration 0003); `hash` is bit(256), written as 'x' + hex. */
+/**
+ * Multi-index hashing of stored PDQ hashes (migrations 0003, 0023): the hash as four bigint words, most
+ * significant first (api/matching/hashes.ts hashWords); the slot btrees index expressions over them.
+ */
 export interface WorkHashesTable {
   id: Generated<number>;
   work_id: string;
   label: string;
-  hash: string;
+  h0: string;
+  h1: string;
+  h2: string;
+  h3: string;
   /** 0 'lightness' or 'lightness-clipped', 1 'global', 2 'alpha-black', 3 'crop-72', 4 another region; generated from label (migrations 0006, 0008, 0009). */
   label_class: Generated<number>;
-  s0: number;
-  s1: number;
-  s2: number;
-  s3: number;
-  s4: number;
-  s5: number;
-  s6: number;
-  s7: number;
-  s8: number;
-  s9: number;
-  s10: number;
-  s11: number;
-  s12: number;
-  s13: number;
-  s14: number;
-  s15: number;
 }
 
 /** Idempotency-Key records (migration 0005): `status` null while the first request is in flight. */

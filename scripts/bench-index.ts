@@ -42,7 +42,7 @@ import {
   type MatchCandidate,
   type MatchQueryHash,
 } from '../api/matching/service.ts';
-import { withIndexesDeferred, type HashRow } from '../api/matching/repository.ts';
+import { findStoredHashes, withIndexesDeferred, type HashRow } from '../api/matching/repository.ts';
 import { hashSlots, slotProbes, SLOT_COUNT } from '../api/matching/hashes.ts';
 import { classRange, LIGHTNESS_LABELS, MATCH_TARGETS, storedLabelClass, type ClassRange } from '../api/matching/label-classes.ts';
 import { LOCAL_CHECK_REACH, queryHashes, storedHashes } from '../api/matching/policy.ts';
@@ -329,8 +329,8 @@ async function load(db: Db): Promise<void> {
 /** --reuse: the kept database must hold exactly the rows this seed and size generate. */
 async function checkReusedDatabase(db: Db): Promise<void> {
   const rows = Number((await sql<{ n: string }>`select count(*) as n from work_hashes`.execute(db)).rows[0]!.n);
-  const first = (await sql<{ hash: string }>`select hash::text as hash from work_hashes order by id limit 1`.execute(db)).rows[0];
-  if (rows !== N || !first || BigInt(`0b${first.hash}`).toString(16).padStart(64, '0') !== hexOf(0)) {
+  const first = (await findStoredHashes(db, workId(0))).find((h) => h.label === labelOf(0));
+  if (rows !== N || first?.hash !== hexOf(0)) {
     throw new Error(
       `the reused database holds ${rows.toLocaleString('en')} rows, not the ${N.toLocaleString('en')} this --n/--works and --seed generate`,
     );

@@ -51,6 +51,19 @@ export function flipBits(hex: string, positions: Iterable<number>): string {
   return bytes.toString('hex');
 }
 
+/**
+ * The hash as the match index stores it: four signed 64-bit words, most significant first, written in
+ * decimal (PostgreSQL's bigint; a word whose top bit is set is negative).
+ */
+export function hashWords(hex: string): string[] {
+  return [0, 1, 2, 3].map((w) => BigInt.asIntN(64, BigInt(`0x${hex.slice(w * 16, w * 16 + 16)}`)).toString());
+}
+
+/** The 64 hex characters of a hash stored as four signed 64-bit words. */
+export function hashFromWords(words: readonly (string | bigint | number)[]): string {
+  return words.map((w) => BigInt.asUintN(64, BigInt(w)).toString(16).padStart(16, '0')).join('');
+}
+
 /** The literal PostgreSQL reads as bit(256). */
 export function toBitLiteral(hex: string): string {
   return `x${hex}`;

@@ -1,9 +1,16 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { LabelledHash } from '../images/types.ts';
-import { SLOT_COUNT, hashSlots, toBitLiteral } from './hashes.ts';
+import { SLOT_COUNT, hashFromWords, hashWords, toBitLiteral } from './hashes.ts';
 import { dedupeHashes, labelledHashesSchema, parseOrThrow } from './schemas.ts';
-import { WORK_FOREIGN_KEY, WORK_ID_INDEX, slotIndexDdl, slotIndexName } from '../../db/work-hash-indexes.ts';
+import {
+  HASH_WORD_COLUMNS,
+  WORK_FOREIGN_KEY,
+  WORK_ID_INDEX,
+  slotIndexDdl,
+  slotIndexName,
+  wordsDistanceSql,
+} from '../../db/work-hash-indexes.ts';
 import { LABEL_CLASS, type ClassRange } from './label-classes.ts';
 
 /** A stored hash to index: `hash` is 64 lower-case hex characters. */
@@ -39,10 +46,9 @@ export interface MatchQuery {
   limit: number;
 }
 
-const SLOT_COLUMNS = Array.from({ length: SLOT_COUNT }, (_, i) => `s${i}`);
-
-function slotValues(hash: string): Record<string, number> {
-  return Object.fromEntries(hashSlots(hash).map((v, i) => [`s${i}`, v]));
+function wordValues(hash: string): Pick<Database['work_hashes'], 'h0' | 'h1' | 'h2' | 'h3'> {
+  const [h0, h1, h2, h3] = hashWords(hash) as [string, string, string, string];
+  return { h0, h1, h2, h3 };
 }
 
 /**
@@ -61,14 +67,7 @@ export async function insertHashRows(db: Kysely<Database>, rows: HashRow[]): Pro
   if (rows.length === 0) return;
   await db
     .insertInto('work_hashes')
-    .values(
-      rows.map((r) => ({
-        work_id: r.workId,
-        label: r.label,
-        hash: toBitLiteral(r.hash),
-        ...(slotValues(r.hash) as Record<`s${number}`, number>),
-      })) as never,
-    )
+    .values(rows.map((r) => ({ work_id: r.workId, label: r.label, ...wordValues(r.hash) })))
     .execute();
 }
 
@@ -79,22 +78,20 @@ export async function insertHashRows(db: Kysely<Database>, rows: HashRow[]): Pro
 export async function bulkInsertHashRows(db: Kysely<Database>, rows: HashRow[], chunkSize = 20_000): Promise<void> {
   for (let start = 0; start < rows.length; start += chunkSize) {
     const chunk = rows.slice(start, start + chunkSize);
-    const slots: number[][] = SLOT_COLUMNS.map(() => []);
-    for (const r of chunk) for (const [i, v] of hashSlots(r.hash).entries()) slots[i]!.push(v);
-    const slotArrays = slots.map((values) => sql`${pgIntArray(values)}::int[]`);
+    const words: string[][] = HASH_WORD_COLUMNS.map(() => []);
+    for (const r of chunk) for (const [i, w] of hashWords(r.hash).entries()) words[i]!.push(w);
     await sql`
-      insert into work_hashes (work_id, label, hash, ${sql.raw(SLOT_COLUMNS.join(', '))})
+      insert into work_hashes (work_id, label, ${sql.raw(HASH_WORD_COLUMNS.join(', '))})
       select * from unnest(
         ${pgTextArray(chunk.map((r) => r.workId))}::text[],
         ${pgTextArray(chunk.map((r) => r.label))}::text[],
-        ${pgTextArray(chunk.map((r) => toBitLiteral(r.hash)))}::bit(256)[],
-        ${sql.join(slotArrays)}
+        ${sql.join(words.map((values) => sql`${pgIntArray(values)}::int8[]`))}
       )`.execute(db);
   }
 }
 
 // Arrays are sent as PostgreSQL array literals (text), which both pg and PGlite pass through unchanged.
-function pgIntArray(values: number[]): string {
+function pgIntArray(values: (number | string)[]): string {
   return `{${values.join(',')}}`;
 }
 function pgTextArray(values: string[]): string {
@@ -102,10 +99,10 @@ function pgTextArray(values: string[]): string {
 }
 
 /**
- * Multi-index hashing in one statement: aura_find_matches (migration 0010) takes the candidates from
- * aura_match_candidates (migration 0007), which probes, for each of the 16 slots, the 17 values within
+ * Multi-index hashing in one statement: aura_find_matches (migration 0023) takes the candidates from
+ * aura_match_candidates (migration 0023), which probes, for each of the 16 slots, the 17 values within
  * one bit of each query hash's slot value by an index-only scan of that slot's btree (which carries
- * the full hash) and keeps the rows within the distance of the query hash that probed them; then it
+ * the hash's four words) and keeps the rows within the distance of the query hash that probed them; then it
  * keeps the best PDQ pair and the best structure pair per work, joins the exact SHA-256 match and ranks them as rankWithExact does.
  */
 export async function findIndexedMatches(db: Kysely<Database>, query: MatchQuery): Promise<MatchRow[]> {
@@ -132,19 +129,24 @@ export function indexedMatchSql(query: MatchQuery): RawBuilder<MatchRow> {
     )`;
 }
 
+const SCAN_DISTANCE = wordsDistanceSql(
+  HASH_WORD_COLUMNS.map((c) => `w.${c}`),
+  HASH_WORD_COLUMNS.map((_, i) => `q.q${i}`),
+);
+
 export function scanMatchSql(query: MatchQuery): RawBuilder<MatchRow> {
   const candidates = query.hashes.length
     ? sql`
       select w.work_id, w.id as row_id, w.label as stored_label, (w.label_class = ${sql.lit(LABEL_CLASS.structure)}) as structure,
-        q.q_ord, bit_count(w.hash # q.hash)::int as distance
+        q.q_ord, ${sql.raw(SCAN_DISTANCE)} as distance
       from work_hashes w
       join (values ${sql.join(
         query.hashes.map(
           ({ ordinal, hash, classes }) =>
-            sql`(${sql.lit(ordinal)}::int, ${toBitLiteral(hash)}::bit(256), ${sql.lit(classes.lo)}::int, ${sql.lit(classes.hi)}::int)`,
+            sql`(${sql.lit(ordinal)}::int, ${sql.join(hashWords(hash).map((w) => sql`${w}::int8`))}, ${sql.lit(classes.lo)}::int, ${sql.lit(classes.hi)}::int)`,
         ),
-      )}) as q(q_ord, hash, lo, hi) on w.label_class between q.lo and q.hi
-      where bit_count(w.hash # q.hash) <= ${query.maxDistance}`
+      )}) as q(q_ord, q0, q1, q2, q3, lo, hi) on w.label_class between q.lo and q.hi
+      where ${sql.raw(SCAN_DISTANCE)} <= ${query.maxDistance}`
     : emptyCandidates();
   return rankWithExact(candidates, query);
 }
@@ -200,6 +202,14 @@ export async function withIndexesDeferred<T>(db: Kysely<Database>, load: () => P
       await sql`reset maintenance_work_mem`.execute(conn);
     });
   }
+}
+
+/** The hashes a work has in the match index, as 64 hex characters, by label. */
+export async function findStoredHashes(db: Kysely<Database>, workId: string): Promise<{ label: string; hash: string }[]> {
+  const rows = await sql<{ label: string; h0: string; h1: string; h2: string; h3: string }>`
+    select label, h0::text as h0, h1::text as h1, h2::text as h2, h3::text as h3
+    from work_hashes where work_id = ${workId} order by label, id`.execute(db);
+  return rows.rows.map((r) => ({ label: r.label, hash: hashFromWords([r.h0, r.h1, r.h2, r.h3]) }));
 }
 
 /** PDQ quality of the registered image of each work (the match rule is stricter for low-detail images). */

@@ -1,7 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { SLOT_COUNT } from './0003_match_index.ts';
 import { slotIndexDdl as slotIndexWithIdDdl } from './0006_match_label_class.ts';
-import { slotIndexDdl } from '../work-hash-indexes.ts';
 
 /**
  * The 16 slot btrees no longer carry the row id: each entry keeps its slot value, label class and the
@@ -35,6 +34,11 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await m0007.up(db);
   await sql`drop function if exists aura_find_matches(bit(256)[], int[], int[], int[], int, text, int)`.execute(db);
   await m0010.up(db);
+}
+
+/** A slot btree as this migration made it: the slot column and label class, carrying the full bit(256) hash. */
+export function slotIndexDdl(slot: number): string {
+  return `create index work_hashes_s${slot}_idx on work_hashes (s${slot}, label_class) include (hash)`;
 }
 
 const PROBE_MASKS = `'{0,${Array.from({ length: 16 }, (_, bit) => 1 << bit).join(',')}}'::int[]`;

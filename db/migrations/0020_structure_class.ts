@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { relabel } from './0008_lightness_class.ts';
 import { EDGE_CLASS_OF_LABEL } from './0013_edge_classes.ts';
-import { slotIndexDdl } from '../work-hash-indexes.ts';
+import { slotIndexDdl } from './0014_slim_slot_indexes.ts';
 
 /**
  * The structure hashes of works whose PDQ hash is degenerate ('structure' and 'structure-black',

@@ -20,9 +20,10 @@ export const FIND_MATCHES_BY_FAMILY = rewrite(FIND_MATCHES_FUNCTION, [
   ['coalesce(b.distance, 0), w.id', 'coalesce(b.distance, 0), w.id, b.structure'],
 ]);
 
-function rewrite(text: string, edits: [string, string][]): string {
+/** `text` with each edit's first string replaced by its second; throws when one is missing. */
+export function rewrite(text: string, edits: [string, string][]): string {
   return edits.reduce((out, [from, to]) => {
-    if (!out.includes(from)) throw new Error(`migration 0021: '${from}' not found in aura_find_matches`);
+    if (!out.includes(from)) throw new Error(`'${from}' not found in the function being rewritten`);
     return out.replace(from, to);
   }, text);
 }

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { relabel } from './0008_lightness_class.ts';
 import { STRUCTURE_CLASS_OF_LABEL } from './0020_structure_class.ts';
-import { slotIndexDdl } from '../work-hash-indexes.ts';
+import { slotIndexDdl } from './0014_slim_slot_indexes.ts';
 
 /**
  * The part windows ('part-l62', 'part-r62', 'part-t62', 'part-b62', api/images/regions.ts partWindows)

@@ -20,6 +20,7 @@ import * as contentCredentials from './0019_content_credentials.ts';
 import * as structureClass from './0020_structure_class.ts';
 import * as matchFamilies from './0021_match_families.ts';
 import * as partClasses from './0022_part_classes.ts';
+import * as hashWords from './0023_hash_words.ts';
 
 /** All migrations in order. Add new ones here; names sort lexically. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '0020_structure_class': structureClass,
   '0021_match_families': matchFamilies,
   '0022_part_classes': partClasses,
+  '0023_hash_words': hashWords,
 };

@@ -1,3 +1,4 @@
+import { Migrator, sql } from 'kysely';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase, startTestServer, type TestServer } from '../helpers/server.ts';
@@ -7,7 +8,11 @@ import { fingerprintImage } from '../../api/images/fingerprint.ts';
 import { hammingDistance } from '../../api/images/pdq.ts';
 import type { ThumbnailedFingerprint } from '../../api/images/types.ts';
 import { LIGHTNESS_LABELS } from '../../api/matching/label-classes.ts';
-import { bulkIndexHashes, findMatches, indexWorkHashes } from '../../api/matching/service.ts';
+import { bruteForceMatches, bulkIndexHashes, findMatches, indexWorkHashes } from '../../api/matching/service.ts';
+import { flipBits } from '../../api/matching/hashes.ts';
+import { migrations } from '../../db/migrations/index.ts';
+import { migrateToLatest } from '../../db/migrate.ts';
+import { findStoredHashes } from '../../api/matching/repository.ts';
 import * as degenerateHashesMigration from '../../db/migrations/0011_degenerate_hashes.ts';
 import { backfillLightnessHashes } from '../../api/matching/backfill-lightness.ts';
 import { queryHashes, storedHashes } from '../../api/matching/policy.ts';
@@ -80,16 +85,10 @@ describeEachDatabase('lightness backfill', (backend) => {
     expect(await labelsOf('plain-lightness-only')).toEqual(['lightness', 'lightness-clipped']); // no second 'lightness' row
     expect(await labelsOf('current')).toEqual(['lightness', 'lightness-clipped']);
 
-    const rows = await db
-      .selectFrom('work_hashes')
-      .select(['label', 'hash'])
-      .where('work_id', '=', 'legacy-colour')
-      .where('label', 'in', [...LIGHTNESS_LABELS])
-      .orderBy('label')
-      .execute();
+    const rows = await storedRows(db, 'legacy-colour', LIGHTNESS_LABELS);
     expect(rows.map((r) => r.label)).toEqual(['lightness', 'lightness-clipped']);
     for (const row of rows) {
-      const hex = BigInt(`0b${row.hash}`).toString(16).padStart(64, '0');
+      const hex = row!.hash;
       // Measured 8 ('lightness') and 10 ('lightness-clipped') bits: the thumbnail is WebP, chroma subsampled.
       expect(hammingDistance(hex, expected.find((r) => r.label === row.label)!.hash), row.label).toBeLessThanOrEqual(12);
     }
@@ -158,15 +157,10 @@ describeEachDatabase('side and corner window backfill', (backend) => {
 
     const progress = await backfillAnchoredWindows(db, limits, { batchSize: 1 });
     expect(progress).toEqual({ works: 1, updated: 1, rows: 8, unreadable: 0, unreadableIds: [] });
-    const rows = await db
-      .selectFrom('work_hashes')
-      .select(['label', 'hash'])
-      .where('work_id', '=', 'legacy-windows')
-      .where('label', 'in', [...ANCHORED_LABELS])
-      .execute();
+    const rows = await storedRows(db, 'legacy-windows', ANCHORED_LABELS);
     expect(rows.map((r) => r.label).sort()).toEqual([...ANCHORED_LABELS].sort());
     for (const row of rows) {
-      const hex = BigInt(`0b${row.hash}`).toString(16).padStart(64, '0');
+      const hex = row!.hash;
       expect(hammingDistance(hex, registered.regions.find((r) => r.label === row.label)!.hash), row.label).toBeLessThanOrEqual(16);
     }
     expect((await matchOf('legacy-windows'))?.storedLabel).toMatch(/^edge-/);
@@ -227,16 +221,11 @@ describeEachDatabase('part window backfill', (backend) => {
 
     const progress = await backfillPartWindows(db, limits, { batchSize: 1 });
     expect(progress).toEqual({ works: 1, updated: 1, rows: 2, unreadable: 0, unreadableIds: [] });
-    const rows = await db
-      .selectFrom('work_hashes')
-      .select(['label', 'hash'])
-      .where('work_id', '=', 'legacy-parts')
-      .where('label', 'in', [...PART_LABELS])
-      .execute();
+    const rows = await storedRows(db, 'legacy-parts', PART_LABELS);
     // A landscape work keeps its left and right parts.
     expect(rows.map((r) => r.label).sort()).toEqual(['part-l62', 'part-r62']);
     for (const row of rows) {
-      const hex = BigInt(`0b${row.hash}`).toString(16).padStart(64, '0');
+      const hex = row!.hash;
       expect(hammingDistance(hex, registered.regions.find((r) => r.label === row.label)!.hash), row.label).toBeLessThanOrEqual(16);
     }
     expect((await matchOf('legacy-parts'))?.storedLabel).toBe('part-l62');
@@ -285,13 +274,8 @@ describeEachDatabase('grey flatten backfill', (backend) => {
     const before = await match();
 
     expect(await backfillGreyFlattens(db, limits)).toMatchObject({ works: 1, updated: 1, rows: 1 });
-    const row = await db
-      .selectFrom('work_hashes')
-      .select('hash')
-      .where('work_id', '=', 'legacy-sprite')
-      .where('label', '=', 'alpha-grey')
-      .executeTakeFirstOrThrow();
-    const hex = BigInt(`0b${row.hash}`).toString(16).padStart(64, '0');
+    const [row] = await storedRows(db, 'legacy-sprite', ['alpha-grey']);
+    const hex = row!.hash;
     expect(hammingDistance(hex, registered.regions.find((r) => r.label === 'alpha-grey')!.hash)).toBeLessThanOrEqual(16);
     const after = await match();
     expect(after?.storedLabel).toBe('alpha-grey');
@@ -349,15 +333,16 @@ describeEachDatabase('structure backfill', (backend) => {
     expect(await findAcceptedMatches(db, copy)).toEqual([]);
 
     expect(await backfillStructure(db, limits)).toMatchObject({ works: 2, updated: 2, rows: 2 });
-    const row = await db
+    const [row] = await storedRows(db, 'legacy-wallpaper', ['structure']);
+    const { label_class } = await db
       .selectFrom('work_hashes')
-      .select(['hash', 'label_class'])
+      .select('label_class')
       .where('work_id', '=', 'legacy-wallpaper')
       .where('label', '=', 'structure')
       .executeTakeFirstOrThrow();
-    const hex = BigInt(`0b${row.hash}`).toString(16).padStart(64, '0');
+    const hex = row!.hash;
     expect(hammingDistance(hex, storedHashes(registered)[0]!.hash)).toBeLessThanOrEqual(4);
-    expect(row.label_class).toBe(13);
+    expect(label_class).toBe(13);
     const [match] = await findAcceptedMatches(db, copy);
     expect(match).toMatchObject({ work: { id: 'legacy-wallpaper' }, judgement: { kind: 'similar', structure: true } });
     expect((await backfillStructure(db, limits)).works).toBe(0);
@@ -375,35 +360,47 @@ describeEachDatabase('structure backfill', (backend) => {
   });
 });
 
-describeEachDatabase('degenerate rows indexed before migration 0011', (backend) => {
+describeEachDatabase('match index rows across migrations 0011 and 0023', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer(backend);
   });
   afterAll(async () => server?.close());
 
-  it('are deleted, and the balanced rows stay', async () => {
+  it('deletes the degenerate rows indexed before 0011; the balanced rows keep their hashes back to bit(256) and up to words', async () => {
     const db = server.ctx.db;
     await insertWorks(db, [{ id: 'flat-legacy' }, { id: 'fine-legacy' }]);
-    const balanced = 'f0'.repeat(32);
+    const balanced = 'f0'.repeat(32); // every word's top bit set: negative bigints
+    const other = '0f'.repeat(32);
     await bulkIndexHashes(db, [
       { workId: 'flat-legacy', label: 'global', hash: '0'.repeat(64) },
       { workId: 'flat-legacy', label: 'alpha-black', hash: balanced },
-      { workId: 'fine-legacy', label: 'global', hash: balanced },
+      { workId: 'fine-legacy', label: 'global', hash: other },
     ]);
     await db.updateTable('works').set({ pdq_quality: 0 }).where('id', '=', 'flat-legacy').execute();
     await db.updateTable('works').set({ pdq_quality: 80 }).where('id', '=', 'fine-legacy').execute();
+
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
+    expect((await migrator.migrateTo('0022_part_classes')).error).toBeUndefined();
     await degenerateHashesMigration.up(db as never);
-    const rows = await db
-      .selectFrom('work_hashes')
-      .select(['work_id', 'label'])
-      .where('work_id', 'in', ['flat-legacy', 'fine-legacy'])
-      .orderBy('work_id')
-      .orderBy('label')
-      .execute();
-    expect(rows).toEqual([
-      { work_id: 'fine-legacy', label: 'global' },
-      { work_id: 'flat-legacy', label: 'alpha-black' },
-    ]);
+    expect(await migrateToLatest(db)).toEqual(['0023_hash_words']);
+    // The rebuilt table is vacuumed at once, so the slot btrees are read without visiting the heap.
+    const { rows } = await sql<{ pages: number; visible: number }>`
+      select relpages as pages, relallvisible as visible from pg_class where relname = 'work_hashes'`.execute(db);
+    expect(rows[0]!.pages).toBeGreaterThan(0);
+    expect(rows[0]!.visible).toBe(rows[0]!.pages);
+
+    expect(await findStoredHashes(db, 'flat-legacy')).toEqual([{ label: 'alpha-black', hash: balanced }]);
+    expect(await findStoredHashes(db, 'fine-legacy')).toEqual([{ label: 'global', hash: other }]);
+    const near = flipBits(other, [3, 40, 77, 200]);
+    for (const search of [findMatches, bruteForceMatches]) {
+      const [match] = await search(db, { hashes: [{ label: 'global', hash: near }] });
+      expect(match).toMatchObject({ workId: 'fine-legacy', distance: 4, storedLabel: 'global' });
+    }
   });
 });
+
+/** A work's stored hashes with the given labels, as the match index holds them. */
+async function storedRows(db: TestServer['ctx']['db'], workId: string, labels: readonly string[]) {
+  return (await findStoredHashes(db, workId)).filter((r) => labels.includes(r.label));
+}

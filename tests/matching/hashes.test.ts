@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { flipBits, hammingDistanceHex, hashSlots, MAX_INDEXED_DISTANCE, slotProbes } from '../../api/matching/hashes.ts';
+import {
+  flipBits,
+  hammingDistanceHex,
+  hashFromWords,
+  hashSlots,
+  hashWords,
+  MAX_INDEXED_DISTANCE,
+  slotProbes,
+} from '../../api/matching/hashes.ts';
 import { neighbour, randomHash, seededRandom } from './fixtures.ts';
 
 describe('hash arithmetic', () => {
@@ -14,6 +22,16 @@ describe('hash arithmetic', () => {
     const probes = slotProbes(0xa5a5);
     expect(new Set(probes).size).toBe(17);
     for (const p of probes) expect(hammingDistanceHex(p.toString(16).padStart(4, '0'), 'a5a5')).toBeLessThanOrEqual(1);
+  });
+
+  it('writes a hash as four signed 64-bit words and reads it back', () => {
+    expect(hashWords(`8000000000000000${'0'.repeat(32)}ffffffffffffffff`)).toEqual(['-9223372036854775808', '0', '0', '-1']);
+    expect(hashWords(`7fffffffffffffff${'0'.repeat(47)}1`)).toEqual(['9223372036854775807', '0', '0', '1']);
+    const random = seededRandom(3);
+    for (let trial = 0; trial < 200; trial++) {
+      const hash = randomHash(random);
+      expect(hashFromWords(hashWords(hash))).toBe(hash);
+    }
   });
 
   it('counts differing bits', () => {
