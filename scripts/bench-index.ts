@@ -289,6 +289,9 @@ function printLoadAndDisk(sizes: TableSizes): void {
       .join(' / ')} (1 / 5 / 15 min)`,
   );
   console.log(`disk: table ${mb(sizes.table)}, all indexes ${mb(sizes.indexes)} (16 slot btrees ${mb(Number(sizes.slots))})`);
+  const perRow = (Number(sizes.table) + Number(sizes.indexes)) / N;
+  // Bytes per work = this × the rows a work stores (bench-robustness.ts prints the corpus' mean).
+  console.log(`bytes per stored row (table and indexes): ${Math.round(perRow).toLocaleString('en')}`);
 }
 
 /** Loads the works and their hash rows with the indexes deferred, then vacuums and analyses. */

@@ -20,6 +20,7 @@ import { FITTED_PREFIX, TURNED_LABEL } from '../images/rotation.ts';
 import { isStructureLabel, STRUCTURE_BLACK_LABEL, STRUCTURE_LABEL, structureOrientation } from '../images/structure.ts';
 import type { Fingerprint } from '../images/types.ts';
 import type { GreyPlane } from '../images/keypoints.ts';
+import { hammingDistanceHex } from './hashes.ts';
 import {
   ALPHA_BLACK_LABEL,
   ALPHA_GREY_LABEL,
@@ -53,13 +54,31 @@ const MIN_SET_BITS = 64;
 const MAX_SET_BITS = 256 - MIN_SET_BITS;
 
 /**
- * A hash that must never match (or block a registration) on its own: quality below the floor, or
- * far from half its bits set. Such a work still registers and is still found by its exact SHA-256.
+ * The hash PDQ gives a window with no low-frequency content: its 16 × 16 coefficients are rounding
+ * residue, and their signs against the median fall in a checkerboard (the second pattern is the first
+ * mirrored). A flat window hashes to it at a low quality; a fine regular pattern (a grid of dots) does
+ * too, but at quality 100, because PDQ's quality reads the 64 × 64 plane's gradients, which the pattern
+ * has, while the hash reads only the lowest frequencies, which it has not.
+ */
+export const FLAT_PATTERNS = ['5555aaaa'.repeat(8), 'aaaa5555'.repeat(8)];
+/**
+ * Within this many bits of a flat pattern a hash carries no picture. Measured on the corpus' stored hashes
+ * (docs/matching.md): three lie 2–24 bits from one (a dot grid's centred windows, a star field's), the
+ * next 48, the bulk 112–135; through those three, copies of unrelated works with a flat centre matched
+ * each other at 2–30 bits.
+ */
+export const FLAT_PATTERN_DISTANCE = 32;
+
+/**
+ * A hash that must never match (or block a registration) on its own: quality below the floor, far from
+ * half its bits set, or near a flat pattern. Such a work still registers and is still found by its exact
+ * SHA-256 (and, when its main hash is degenerate, by its structure).
  */
 export function isDegenerate(h: Pick<LabelledHash, 'hash' | 'quality'>): boolean {
   if (h.quality < QUALITY_FLOOR) return true;
   const ones = setBits(h.hash);
-  return ones < MIN_SET_BITS || ones > MAX_SET_BITS;
+  if (ones < MIN_SET_BITS || ones > MAX_SET_BITS) return true;
+  return FLAT_PATTERNS.some((flat) => hammingDistanceHex(h.hash, flat) <= FLAT_PATTERN_DISTANCE);
 }
 
 const NIBBLE_ONES = [0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4];

@@ -21,6 +21,7 @@ import * as structureClass from './0020_structure_class.ts';
 import * as matchFamilies from './0021_match_families.ts';
 import * as partClasses from './0022_part_classes.ts';
 import * as hashWords from './0023_hash_words.ts';
+import * as flatPatternHashes from './0024_flat_pattern_hashes.ts';
 
 /** All migrations in order. Add new ones here; names sort lexically. */
 export const migrations: Record<string, Migration> = {
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '0021_match_families': matchFamilies,
   '0022_part_classes': partClasses,
   '0023_hash_words': hashWords,
+  '0024_flat_pattern_hashes': flatPatternHashes,
 };

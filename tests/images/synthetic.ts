@@ -180,3 +180,13 @@ export async function socialRepost(bytes: Buffer): Promise<Buffer> {
     .jpeg({ quality: 60 })
     .toBuffer();
 }
+
+/**
+ * A fine regular grid of dots inside a white margin. Its centred windows have no low-frequency content,
+ * so PDQ hashes them to the flat checkerboard, yet at quality 100 (the 64 × 64 plane has gradients).
+ */
+export async function dotGrid(size: number, step: number, radius: number, colour: string): Promise<Buffer> {
+  const margin = Math.round(size * 0.06);
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}"><defs><pattern id="p" width="${step}" height="${step}" patternUnits="userSpaceOnUse"><circle cx="${step / 2}" cy="${step / 2}" r="${radius}" fill="${colour}"/></pattern></defs><rect width="100%" height="100%" fill="#fff"/><rect x="${margin}" y="${margin}" width="${size - 2 * margin}" height="${size - 2 * margin}" fill="url(#p)"/></svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}

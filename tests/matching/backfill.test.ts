@@ -360,14 +360,14 @@ describeEachDatabase('structure backfill', (backend) => {
   });
 });
 
-describeEachDatabase('match index rows across migrations 0011 and 0023', (backend) => {
+describeEachDatabase('match index rows across migrations 0011, 0023 and 0024', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer(backend);
   });
   afterAll(async () => server?.close());
 
-  it('deletes the degenerate rows indexed before 0011; the balanced rows keep their hashes back to bit(256) and up to words', async () => {
+  it('deletes the degenerate and flat-pattern rows indexed before; the others keep their hashes back to bit(256) and up to words', async () => {
     const db = server.ctx.db;
     await insertWorks(db, [{ id: 'flat-legacy' }, { id: 'fine-legacy' }]);
     const balanced = 'f0'.repeat(32); // every word's top bit set: negative bigints
@@ -376,6 +376,9 @@ describeEachDatabase('match index rows across migrations 0011 and 0023', (backen
       { workId: 'flat-legacy', label: 'global', hash: '0'.repeat(64) },
       { workId: 'flat-legacy', label: 'alpha-black', hash: balanced },
       { workId: 'fine-legacy', label: 'global', hash: other },
+      // PDQ's flat-window checkerboard a few bits off: a fine dot grid's centred window (migration 0024).
+      { workId: 'fine-legacy', label: 'crop-92', hash: flipBits('5555aaaa'.repeat(8), [9, 120]) },
+      { workId: 'fine-legacy', label: 'crop-81', hash: flipBits('aaaa5555'.repeat(8), [3, 60, 200]) },
     ]);
     await db.updateTable('works').set({ pdq_quality: 0 }).where('id', '=', 'flat-legacy').execute();
     await db.updateTable('works').set({ pdq_quality: 80 }).where('id', '=', 'fine-legacy').execute();
@@ -383,7 +386,7 @@ describeEachDatabase('match index rows across migrations 0011 and 0023', (backen
     const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
     expect((await migrator.migrateTo('0022_part_classes')).error).toBeUndefined();
     await degenerateHashesMigration.up(db as never);
-    expect(await migrateToLatest(db)).toEqual(['0023_hash_words']);
+    expect(await migrateToLatest(db)).toEqual(['0023_hash_words', '0024_flat_pattern_hashes']);
     // The rebuilt table is vacuumed at once, so the slot btrees are read without visiting the heap.
     const { rows } = await sql<{ pages: number; visible: number }>`
       select relpages as pages, relallvisible as visible from pg_class where relname = 'work_hashes'`.execute(db);

@@ -6,6 +6,7 @@ import { renderArtwork } from '../../scripts/lib/artwork.ts';
 import {
   cornerSticker,
   cutOutPainting,
+  dotGrid,
   goldAndSilverFrames,
   ringedEmblem,
   rotatedAndCropped,
@@ -84,6 +85,19 @@ describeEachDatabase('matching hard cases', (backend) => {
       .jpeg()
       .toBuffer();
     expect((await viewer().verify(jpeg(grey))).matches).toEqual([]);
+  });
+
+  it("registers two fine dot grids side by side: windows hashed to PDQ's flat checkerboard match nothing", async () => {
+    const grids = [await dotGrid(800, 10, 2, '#223344'), await dotGrid(1200, 12, 3, '#7a2a20')];
+    const ids = [];
+    for (const [i, bytes] of grids.entries()) ids.push(await register(bytes, `dot grid ${i}`));
+    expect(new Set(ids).size).toBe(2);
+    for (const [i, bytes] of grids.entries()) {
+      const copy = await sharp(bytes).jpeg({ quality: 90 }).toBuffer();
+      const { matches } = await viewer().verify(jpeg(copy));
+      expect(matches[0]).toMatchObject({ workId: ids[i], exact: false });
+      expect(matches.map((m: { workId: string }) => m.workId)).not.toContain(ids[1 - i]);
+    }
   });
 
   it('finds a transparent alpha-only work flattened on white, black or a colour, and kept transparent', async () => {

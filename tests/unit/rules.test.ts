@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { flipBits } from '../../api/matching/hashes.ts';
 import { computeEvidenceLevel } from '../../api/works/evidence-level.ts';
 import { screenForAiMarkers } from '../../api/works/screening.ts';
 import {
@@ -82,6 +83,11 @@ describe('match policy', () => {
     expect(isDegenerate({ hash: '0'.repeat(64), quality: 100 })).toBe(true);
     expect(isDegenerate({ hash: 'f'.repeat(32) + '0'.repeat(32), quality: 2 })).toBe(true);
     expect(isDegenerate({ hash: 'f'.repeat(32) + '0'.repeat(32), quality: 3 })).toBe(false);
+    // PDQ's flat-window checkerboard (either way round), at any quality, up to 32 bits off.
+    const checkerboard = '5555aaaa'.repeat(8);
+    expect(isDegenerate({ hash: checkerboard, quality: 100 })).toBe(true);
+    expect(isDegenerate({ hash: flipBits('aaaa5555'.repeat(8), firstBits(32)), quality: 100 })).toBe(true);
+    expect(isDegenerate({ hash: flipBits(checkerboard, firstBits(33)), quality: 100 })).toBe(false);
     expect(judgeMatch({ distance: 4, exact: false }, 90, 90, true)).toMatchObject({ accepted: true, kind: 'similar', colourway: true });
     expect(judgeMatch({ distance: 28, exact: false }, 30, 90, true)).toMatchObject({ accepted: true, colourway: true });
   });
@@ -245,3 +251,8 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_IDLE_TIMEOUT_S: '0' })).toThrow(/DATABASE_IDLE_TIMEOUT_S/);
   });
 });
+
+/** The positions of a hash's first n bits. */
+function firstBits(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
