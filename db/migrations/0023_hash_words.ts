@@ -19,10 +19,18 @@ import { PART_CLASS_OF_LABEL } from './0022_part_classes.ts';
 
 export const HASH_WORD_COLUMNS = ['h0', 'h1', 'h2', 'h3'] as const;
 
-/** A slot's 16-bit value from the stored words; the slot btrees index exactly this expression. */
-export function slotValueSql(slot: number, alias = ''): string {
-  const word = `${alias ? `${alias}.` : ''}${HASH_WORD_COLUMNS[slot >> 2]}`;
+/**
+ * A slot's 16-bit value from a hash's four words (by default the stored columns); the slot btrees index
+ * exactly this expression over the stored ones.
+ */
+export function slotValueSql(slot: number, alias = '', words: readonly string[] = HASH_WORD_COLUMNS): string {
+  const word = `${alias ? `${alias}.` : ''}${words[slot >> 2]}`;
   return `((${word} >> ${48 - 16 * (slot & 3)}) & 65535)::int`;
+}
+
+/** The four words of a bit(256) expression, as bigint expressions. */
+function wordsOfBits(bits: string): string[] {
+  return HASH_WORD_COLUMNS.map((_, w) => `substring(${bits} from ${w * 64 + 1} for 64)::int8`);
 }
 
 /** The Hamming distance between two hashes given as their four words (SQL expressions). */
@@ -39,7 +47,9 @@ export function slotIndexDdl(slot: number): string {
 
 const PROBE_MASKS = `'{0,${Array.from({ length: 16 }, (_, bit) => 1 << bit).join(',')}}'::int[]`;
 const stored = (alias: string) => HASH_WORD_COLUMNS.map((c) => `${alias}.${c}`);
-const queryWords = (alias: string) => HASH_WORD_COLUMNS.map((_, w) => `${alias}.q${w}`);
+/** The query hash's words, as the CTE below names them. */
+const QUERY_WORD_NAMES = HASH_WORD_COLUMNS.map((_, w) => `q${w}`);
+const queryWords = (alias: string) => QUERY_WORD_NAMES.map((name) => `${alias}.${name}`);
 
 /**
  * The query's words are read once per query hash (the CTE below); a candidate whose first two words are
@@ -50,7 +60,7 @@ function slotBranch(slot: number): string {
   const query = queryWords('p');
   return `
     select w.h0, w.h1, w.h2, w.h3, w.label_class, p.q::int, w.distance
-    from (select q.*, ${slotValueSql(slot, 'q').replace(`q.h${slot >> 2}`, `q.q${slot >> 2}`)} # m.mask as v
+    from (select q.*, ${slotValueSql(slot, 'q', QUERY_WORD_NAMES)} # m.mask as v
           from query_words q cross join unnest(${PROBE_MASKS}) as m(mask)) as p
     cross join lateral (
       select x.h0, x.h1, x.h2, x.h3, x.label_class, ${wordsDistanceSql(words, query)} as distance
@@ -62,7 +72,9 @@ function slotBranch(slot: number): string {
 }
 
 const QUERY_WORDS = `query_words as materialized (
-      select q.q, q.lo, q.hi, ${HASH_WORD_COLUMNS.map((_, w) => `substring(q.h from ${w * 64 + 1} for 64)::int8 as q${w}`).join(', ')}
+      select q.q, q.lo, q.hi, ${wordsOfBits('q.h')
+        .map((word, w) => `${word} as ${QUERY_WORD_NAMES[w]}`)
+        .join(', ')}
       from unnest(hashes, lows, highs) with ordinality as q(h, lo, hi, q)
     )`;
 
@@ -86,7 +98,7 @@ $fn$`;
 export const FIND_MATCHES_FUNCTION = rewrite(FIND_MATCHES_BY_FAMILY, [
   [
     'on h.s0 = substring(c.stored_hash from 1 for 16)::int and h.label_class = c.stored_class and h.hash = c.stored_hash',
-    `on ${slotValueSql(0, 'h')} = ((c.w0 >> 48) & 65535)::int and h.label_class = c.stored_class
+    `on ${slotValueSql(0, 'h')} = ${slotValueSql(0, 'c', ['w0', 'w1', 'w2', 'w3'])} and h.label_class = c.stored_class
        and h.h0 = c.w0 and h.h1 = c.w1 and h.h2 = c.w2 and h.h3 = c.w3`,
   ],
 ]);
@@ -105,7 +117,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute(db);
   await sql
     .raw(`insert into work_hashes_words (id, h0, h1, h2, h3, work_id, label)
-      select id, ${HASH_WORD_COLUMNS.map((_, w) => `substring(hash from ${w * 64 + 1} for 64)::int8`).join(', ')}, work_id, label
+      select id, ${wordsOfBits('hash').join(', ')}, work_id, label
       from work_hashes`)
     .execute(db);
   await sql`alter sequence work_hashes_id_seq owned by none`.execute(db);
