@@ -47,14 +47,20 @@ import { hashSlots, slotProbes, SLOT_COUNT } from '../api/matching/hashes.ts';
 import { classRange, LIGHTNESS_LABELS, MATCH_TARGETS, storedLabelClass, type ClassRange } from '../api/matching/label-classes.ts';
 import { LOCAL_CHECK_REACH, queryHashes, storedHashes } from '../api/matching/policy.ts';
 import { DIHEDRAL_LABELS } from '../api/images/pdq.ts';
-import { anchoredWindows, cropWindows, partWindows, viewWindows } from '../api/images/regions.ts';
+import { anchoredWindows, cropWindows, partWindows, shiftedWindows, viewWindows } from '../api/images/regions.ts';
 import { fittedViews } from '../api/images/rotation.ts';
 import type { Fingerprint } from '../api/images/types.ts';
 import { rng } from './lib/artwork.ts';
 
 /** Every region label a fingerprint can have (the policy picks which are stored and which are queried). */
 const REGION_LABELS = [
-  ...[...cropWindows(512, 512), ...anchoredWindows(512, 512), ...partWindows(512, 512), ...viewWindows(512, 512)].map((w) => w.label),
+  ...[
+    ...cropWindows(512, 512),
+    ...anchoredWindows(512, 512),
+    ...partWindows(512, 512),
+    ...viewWindows(512, 512),
+    ...shiftedWindows(512, 512),
+  ].map((w) => w.label),
   ...fittedViews(512, 512).map((v) => v.label),
   'trimmed',
   'alpha-black',

@@ -9,7 +9,16 @@ import { CLIPPED_SHARE, halfLightnessModulePlane } from './lightness.ts';
 import { hammingDistance, hashPlane, lumaFromPixels, ModulePlane, pdqFromLuma, pdqOfPlane } from './pdq.ts';
 import { framedWindow } from './frame.ts';
 import type { GreyPlane } from './keypoints.ts';
-import { anchoredWindows, partWindows, contentWindow, cropWindows, pageWindow, viewWindows, type Window } from './regions.ts';
+import {
+  anchoredWindows,
+  partWindows,
+  contentWindow,
+  cropWindows,
+  pageWindow,
+  shiftedWindows,
+  viewWindows,
+  type Window,
+} from './regions.ts';
 import { filledRotation, fittedViews, halvedTo, type Plane, TURNED_LABEL, turnedWindow, uprightSize } from './rotation.ts';
 import type { Fingerprint, FingerprintOptions, ImageLimits, LabelledHash, ThumbnailedFingerprint } from './types.ts';
 
@@ -101,6 +110,7 @@ export function hashPixels(decoded: { pixels: Pixels }): PixelHashes {
     ...anchoredWindows(width, height),
     ...partWindows(width, height),
     ...viewWindows(width, height),
+    ...shiftedWindows(width, height),
   ];
   // Each variant is exactly the hash of the rotated or flipped image (see dihedralVariantsOfPlane).
   const plane = hashPlane(luma, windows);

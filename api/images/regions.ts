@@ -90,6 +90,40 @@ export function viewWindows(width: number, height: number, scales: readonly numb
 }
 
 /**
+ * Centred views moved off the copy's centre along one axis, hashed by every query and compared with the
+ * work's centred windows: a copy cropped unevenly (a social re-post trimmed more at the bottom than at
+ * the top) has the work's centre off its own. A copy cropped to keep 1 − l − r of the width holds the
+ * work's centred window s at a view of s / (1 − l − r), moved by (r − l) / 2 / (1 − l − r) of the width;
+ * PDQ tolerates a move of ~1 %, so one step of 2 % on each side of centre covers moves of ~1–3 %
+ * (crops that differ by 2–6 % between opposite sides). Two rungs meet the stored 'crop-81' and 'crop-72'
+ * for crops of 5–11 % of a side (docs/matching.md).
+ */
+export const SHIFT_SCALES: readonly number[] = [0.88, 0.78];
+export const SHIFT_STEP = 0.02;
+export const SHIFT_PREFIX = 'shift-';
+
+export function shiftedWindows(width: number, height: number): Window[] {
+  const moves: [string, number, number][] = [
+    ['l', -1, 0],
+    ['r', 1, 0],
+    ['t', 0, -1],
+    ['b', 0, 1],
+  ];
+  return SHIFT_SCALES.flatMap((scale) => {
+    const w = Math.round(width * scale);
+    const h = Math.round(height * scale);
+    if (w < MIN_WINDOW || h < MIN_WINDOW) return [];
+    return moves.map(([side, dx, dy]) => ({
+      label: `${SHIFT_PREFIX}${side}${Math.round(scale * 100)}`,
+      x: Math.round((width - w) / 2 + dx * SHIFT_STEP * width),
+      y: Math.round((height - h) / 2 + dy * SHIFT_STEP * height),
+      width: w,
+      height: h,
+    }));
+  });
+}
+
+/**
  * Windows keeping one part of the picture along its longer axis, stored for every work and hashed by
  * every query alike: a logo, sticker or caption over a corner or an end (up to ~10 % of the area) leaves
  * the part at the other end untouched, so the copy's part window is the work's own. Two windows (left

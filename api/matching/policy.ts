@@ -12,6 +12,7 @@ import {
   partWindows,
   STORED_CROP_SCALES,
   VIEW_PREFIX,
+  SHIFT_PREFIX,
   type Window,
 } from '../images/regions.ts';
 import { FRAMED_LABEL } from '../images/frame.ts';
@@ -138,6 +139,8 @@ function regionTarget(label: string): MatchTarget {
   if (view) return view;
   // The copy turned back by a fixed angle (rotation.ts fittedViews): the work's centred windows.
   if (label.startsWith(FITTED_PREFIX)) return 'regions';
+  // A centred view moved off the copy's centre (regions.ts shiftedWindows): the work's centred windows.
+  if (label.startsWith(SHIFT_PREFIX)) return 'regions';
   // A part window meets the work's window of the same part (a logo or sticker over the other end).
   const part = partTarget(label);
   if (part) return part;
@@ -176,6 +179,7 @@ const isStoredRegion = (label: string) =>
   !label.startsWith(VIEW_PREFIX) &&
   label !== TURNED_LABEL &&
   !label.startsWith(FITTED_PREFIX) &&
+  !label.startsWith(SHIFT_PREFIX) &&
   label !== FRAMED_LABEL &&
   label !== PAGED_LABEL &&
   label !== ON_WHITE_LABEL &&
@@ -528,6 +532,7 @@ function regionChange(label: string, side: 'query' | 'stored'): string | undefin
   if (label.startsWith(PART_PREFIX)) return 'covered in part (a logo, sticker or caption)';
   if (label === TURNED_LABEL) return 'rotated by a few degrees';
   if (label.startsWith(FITTED_PREFIX)) return 'rotated by a few degrees and cropped to fit';
+  if (label.startsWith(SHIFT_PREFIX)) return 'cropped unevenly';
   if (label === FRAMED_LABEL) return 'shown inside a frame (a screenshot)';
   if (label === PAGED_LABEL) return 'shown on a page under a toolbar (a screenshot)';
   return undefined;

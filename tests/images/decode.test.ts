@@ -85,6 +85,7 @@ describe('decoding every accepted format', () => {
       'part-l62',
       'part-r62',
       ...[97, 94, 91, 88].flatMap((s) => anchors.map((a) => `view-${a}${s}`)),
+      ...[88, 78].flatMap((s) => ['l', 'r', 't', 'b'].map((a) => `shift-${a}${s}`)),
       ...[2, 3, 4, 5].flatMap((d) => [`fitted-cw${d}`, `fitted-ccw${d}`]),
       'lightness',
       'lightness-clipped',

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { hashPixels } from '../../api/images/fingerprint.ts';
 import { CLIPPED_SHARE, clipBrightest, halfLightnessPlane } from '../../api/images/lightness.ts';
 import { lumaFromPixels, pdqOfWindows } from '../../api/images/pdq.ts';
-import { ANCHORED_PREFIX, cropWindows, PART_PREFIX, VIEW_PREFIX } from '../../api/images/regions.ts';
+import { ANCHORED_PREFIX, cropWindows, PART_PREFIX, SHIFT_PREFIX, VIEW_PREFIX } from '../../api/images/regions.ts';
 import { FITTED_PREFIX } from '../../api/images/rotation.ts';
 import { goldenInputs } from './golden-pixels.ts';
 
@@ -31,10 +31,10 @@ describe('fingerprints are stable bit for bit', () => {
       const hashes = hashPixels({ pixels });
       const all = [...hashes.variants, ...hashes.regions];
       // Hash kinds added since the recording (side and corner windows, the query's anchored views, the
-      // grey flatten, a turned or framed view, a copy on a colour put back on white) are new labels; every recorded one is still there,
+      // grey flatten, a turned or framed view, the views moved off centre, a copy on a colour put back on white) are new labels; every recorded one is still there,
       // unchanged and in the same order.
       const added = (label: string) =>
-        [ANCHORED_PREFIX, VIEW_PREFIX, PART_PREFIX, FITTED_PREFIX].some((p) => label.startsWith(p)) ||
+        [ANCHORED_PREFIX, VIEW_PREFIX, PART_PREFIX, FITTED_PREFIX, SHIFT_PREFIX].some((p) => label.startsWith(p)) ||
         ['alpha-grey', 'turned', 'framed', 'on-white'].includes(label);
       expect(all.filter((h) => !added(h.label)).map((h) => `${h.label} ${h.hash} ${h.quality}`)).toEqual(expected.hashes[name]);
       expect(all.filter((h) => added(h.label)).length).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import sharp, { type Sharp } from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fingerprintImage } from '../../api/images/fingerprint.ts';
 import { hammingDistance } from '../../api/images/pdq.ts';
-import { contentWindow, cropWindows, partWindows } from '../../api/images/regions.ts';
+import { contentWindow, cropWindows, partWindows, SHIFT_PREFIX, shiftedWindows } from '../../api/images/regions.ts';
 import type { Fingerprint } from '../../api/images/types.ts';
 import { painting, paintingPixels } from './synthetic.ts';
 import { CLIPPED_SHARE, clipBrightest, halfLightnessPlane } from '../../api/images/lightness.ts';
@@ -90,6 +90,38 @@ describe('crops and padding', () => {
     const best = bestDistance(query, stored);
     expect(best.distance).toBeLessThanOrEqual(31);
     expect(best.label).toMatch(/crop-/);
+  });
+
+  it('finds a copy cropped more at the bottom than at the top through a view moved off its centre', async () => {
+    // 4 % off each side, 2 % off the top and 6 % off the bottom: the work's centre lies 2 % below the copy's.
+    const [w, h] = [1000, 750];
+    const cropped = await sharp(original)
+      .extract({ left: 40, top: 15, width: w - 80, height: h - 15 - 45 })
+      .resize(600)
+      .jpeg({ quality: 70 })
+      .toBuffer();
+    const query = await fingerprintImage(cropped, limits);
+    const stored81 = stored.regions.find((r) => r.label === 'crop-81')!.hash;
+    const distanceTo81 = (label: string) => hammingDistance(query.regions.find((r) => r.label === label)!.hash, stored81);
+    // The centred rung of the same size sits 2 % off the work's window; the view moved down covers it.
+    expect(distanceTo81('shift-b88')).toBeLessThan(distanceTo81('crop-88'));
+    const best = bestDistance(query, stored);
+    expect(best.distance).toBeLessThanOrEqual(31);
+    expect(best.label.startsWith(SHIFT_PREFIX) && storedHashes(query).every((q) => !q.label.startsWith(SHIFT_PREFIX))).toBe(true);
+  });
+
+  it("moves the query's views 2 % off centre along each axis, at two rungs", () => {
+    expect(shiftedWindows(1000, 500)).toEqual([
+      { label: 'shift-l88', x: 40, y: 30, width: 880, height: 440 },
+      { label: 'shift-r88', x: 80, y: 30, width: 880, height: 440 },
+      { label: 'shift-t88', x: 60, y: 20, width: 880, height: 440 },
+      { label: 'shift-b88', x: 60, y: 40, width: 880, height: 440 },
+      { label: 'shift-l78', x: 90, y: 55, width: 780, height: 390 },
+      { label: 'shift-r78', x: 130, y: 55, width: 780, height: 390 },
+      { label: 'shift-t78', x: 110, y: 45, width: 780, height: 390 },
+      { label: 'shift-b78', x: 110, y: 65, width: 780, height: 390 },
+    ]);
+    expect(shiftedWindows(34, 34)).toEqual([]);
   });
 
   it.each([

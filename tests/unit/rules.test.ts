@@ -167,6 +167,9 @@ describe('match policy', () => {
     expect(describeTransform({ exact: false, distance: 9, queryLabel: 'lightness-clipped', storedLabel: 'global' })).toBe(
       'colours or brightness changed, re-encoded or resized',
     );
+    expect(describeTransform({ exact: false, distance: 14, queryLabel: 'shift-b88', storedLabel: 'crop-81' })).toBe(
+      'cropped unevenly, cropped, re-encoded or resized',
+    );
     expect(describeTransform({ exact: false, distance: 3, queryLabel: 'structure-rot90', storedLabel: 'structure-black' })).toBe(
       'the same layout of light and dark (a low-detail picture), rotated 90° clockwise, transparency flattened',
     );
