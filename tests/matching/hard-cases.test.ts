@@ -155,6 +155,20 @@ describeEachDatabase('matching hard cases', (backend) => {
     expect(left.matches[0].transform).toMatch(/cropped on one side or at a corner/);
   });
 
+  it('finds a re-post trimmed more at the bottom than at the top through a view moved off its centre', async () => {
+    const work = await renderArtwork(52, { width: 1200, height: 900 });
+    const id = await register(work, 'trimmed unevenly');
+    // 4 % off the left and right, 2 % off the top, 6 % off the bottom, then shrunk and re-compressed.
+    const copy = await sharp(await sharp(work).extract({ left: 48, top: 18, width: 1104, height: 828 }).png().toBuffer())
+      .resize(600)
+      .jpeg({ quality: 60 })
+      .toBuffer();
+    const report = await viewer().verify(jpeg(copy));
+    expect(report.matches[0]).toMatchObject({ workId: id, exact: false });
+    expect(report.matches[0].matchedOn.query).toMatch(/^shift-/);
+    expect(report.matches[0].transform).toMatch(/cropped unevenly/);
+  });
+
   it('finds a copy under a large round sticker over a corner through the part of the picture it leaves alone', async () => {
     const work = await renderArtwork(45, { width: 1000, height: 1000 });
     const id = await register(work, 'stickered');
