@@ -173,8 +173,19 @@ export async function fitAffine(
 }
 
 /**
+ * How much the source is smoothed before it is sampled at a smaller scale, per source pixel an output
+ * pixel spans beyond one (Gaussian σ = this × (scale − 1), in source pixels). Bilinear sampling of a
+ * picture shrunk 2x reads one pixel in four and aliases its fine detail, while the copy it is compared
+ * with was shrunk by averaging: small copies (a 66-px-wide re-post of a 131-px sprite) then differed in
+ * half their cells. Chosen on the tuning part (docs/matching.md).
+ */
+export const ANTI_ALIAS = 0.8;
+
+/**
  * `source` seen through `matrix` (which maps output coordinates to source coordinates), as a
- * `width` × `height` plane; output pixels that fall outside the source are 0 and left out of `inside`.
+ * `width` × `height` plane, smoothed first where the map shrinks it (ANTI_ALIAS); output pixels that
+ * fall outside the source are left out of `inside` (and their values are the nearest edge's, so that
+ * interpolation next to the edge reads no dark fringe from outside).
  */
 export async function warpInto(
   source: GreyPlane,
@@ -191,7 +202,12 @@ export async function warpInto(
   const size = new cv.Size(width, height);
   const flags = cv.INTER_LINEAR | cv.WARP_INVERSE_MAP;
   try {
-    cv.warpAffine(src, out, m, size, flags, cv.BORDER_CONSTANT, new cv.Scalar(0));
+    const shrink = Math.sqrt(Math.abs(matrix[0] * matrix[4] - matrix[1] * matrix[3]));
+    if (shrink > 1) {
+      const sigma = ANTI_ALIAS * (shrink - 1);
+      cv.GaussianBlur(src, src, new cv.Size(0, 0), sigma, sigma, cv.BORDER_REPLICATE);
+    }
+    cv.warpAffine(src, out, m, size, flags, cv.BORDER_REPLICATE);
     cv.warpAffine(full, mask, m, size, cv.INTER_NEAREST | cv.WARP_INVERSE_MAP, cv.BORDER_CONSTANT, new cv.Scalar(0));
     return { plane: { data: Uint8Array.from(out.data), width, height }, inside: Uint8Array.from(mask.data) };
   } finally {

@@ -190,3 +190,27 @@ export async function dotGrid(size: number, step: number, radius: number, colour
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}"><defs><pattern id="p" width="${step}" height="${step}" patternUnits="userSpaceOnUse"><circle cx="${step / 2}" cy="${step / 2}" r="${radius}" fill="${colour}"/></pattern></defs><rect width="100%" height="100%" fill="#fff"/><rect x="${margin}" y="${margin}" width="${size - 2 * margin}" height="${size - 2 * margin}" fill="url(#p)"/></svg>`;
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
+
+/**
+ * A small sprite in the manner of pixel art: rectangles of colour on a light ground, every pixel dithered
+ * (its own random shade), so the picture's detail is one pixel wide. Deterministic for a seed.
+ */
+export function ditheredSprite(width: number, height: number, seed: number): Sharp {
+  let state = seed;
+  const random = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  const data = Buffer.alloc(width * height * 3, 0xf0);
+  for (let n = 0; n < 40; n++) {
+    const [x0, y0] = [Math.floor(random() * width), Math.floor(random() * height)];
+    const [w, h] = [4 + Math.floor(random() * width * 0.25), 4 + Math.floor(random() * height * 0.25)];
+    const colour = [random(), random(), random()].map((c) => 40 + c * 200);
+    for (let y = y0; y < Math.min(height, y0 + h); y++)
+      for (let x = x0; x < Math.min(width, x0 + w); x++) {
+        const shade = random() < 0.5 ? 0.55 : 1;
+        for (let c = 0; c < 3; c++) data[(y * width + x) * 3 + c] = clamp(colour[c]! * shade);
+      }
+  }
+  return sharp(data, { raw: { width, height, channels: 3 } });
+}
