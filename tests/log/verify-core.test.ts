@@ -86,7 +86,8 @@ describe('verification core: verifier keys and signed notes', () => {
       `${name}+${id}`,
       `+${id}+${key}`,
       `a b+${id}+${key}`,
-      `${name}+${id.toUpperCase()}+${key}`,
+      // The key id is hex of a random key: one in ~40 has no letter to upper-case.
+      ...(id === id.toUpperCase() ? [] : [`${name}+${id.toUpperCase()}+${key}`]),
       `${name}+00000000+${key}`,
       `${name}+${id}+${key.slice(0, -4)}`,
       `${name}+${id}+AQ==`,
