@@ -176,8 +176,8 @@ export async function fitAffine(
  * How much the source is smoothed before it is sampled at a smaller scale, per source pixel an output
  * pixel spans beyond one (Gaussian σ = this × (scale − 1), in source pixels). Bilinear sampling of a
  * picture shrunk 2x reads one pixel in four and aliases its fine detail, while the copy it is compared
- * with was shrunk by averaging: small copies (a 66-px-wide re-post of a 131-px sprite) then differed in
- * half their cells. Chosen on the tuning part (docs/matching.md).
+ * with was shrunk by averaging: a 66-px-wide re-post of a 131-px sprite then differed in 18 of its 64
+ * cells. Chosen on the tuning part (docs/matching.md).
  */
 export const ANTI_ALIAS = 0.8;
 
