@@ -4,7 +4,7 @@ import { PNG_SIGNATURE, ihdrChunk, pngChunk } from '../helpers/png.ts';
 import { decodeImage } from '../../api/images/decode.ts';
 import { opaquePixels } from '../../api/images/fingerprint.ts';
 import { lumaFromPixels } from '../../api/images/pdq.ts';
-import { renderArtwork } from '../../scripts/lib/artwork.ts';
+import { renderArtwork, rng } from '../../scripts/lib/artwork.ts';
 
 /** A deterministic, structured RGB picture (smooth shapes and edges, like a painting, not noise). */
 export function paintingPixels(width: number, height: number, seed = 1): Buffer {
@@ -196,11 +196,7 @@ export async function dotGrid(size: number, step: number, radius: number, colour
  * (its own random shade), so the picture's detail is one pixel wide. Deterministic for a seed.
  */
 export function ditheredSprite(width: number, height: number, seed: number): Sharp {
-  let state = seed;
-  const random = () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
+  const random = rng(seed);
   const data = Buffer.alloc(width * height * 3, 0xf0);
   for (let n = 0; n < 40; n++) {
     const [x0, y0] = [Math.floor(random() * width), Math.floor(random() * height)];
